@@ -1,0 +1,54 @@
+# gmg-sim: the two commands a newcomer needs are `make demo` and `make test`.
+# Both build .venv from a Python >= 3.12 interpreter found on PATH or in pyenv.
+
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# First interpreter that is Python >= 3.12: python3.12 / python3.13 on PATH,
+# then pyenv's versions folder, then plain python3.
+PYTHON ?= $(shell \
+  for c in python3.12 python3.13 \
+           $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V) \
+           $$(command -v pyenv >/dev/null 2>&1 && ls -d $$(pyenv root)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V) \
+           python3; do \
+    if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+      command -v $$c; break; fi; \
+  done)
+
+.PHONY: demo test lint format bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: no Python >= 3.12 found on PATH or under pyenv; install one (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12'" >&2; \
+	  exit 2; fi
+	@echo "Building $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	@rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m gmg_sim.demo --out demo_output
+
+test: $(STAMP)
+	$(PY) -m ruff check gmg_sim tests benchmarks
+	$(PY) -m ruff format --check gmg_sim tests benchmarks
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_model.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check gmg_sim tests benchmarks
+
+format: $(STAMP)
+	$(PY) -m ruff format gmg_sim tests benchmarks
+	$(PY) -m ruff check --fix gmg_sim tests benchmarks
+
+clean:
+	rm -rf $(VENV) demo_output .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,12 @@
+"""gmg-sim: an agent-based model of coordination in the UN Global Migration Group.
+
+The main entry point is :class:`GMGModel`; configuration lives in
+:class:`GMGConfig` (defaults = the status quo of the sources).
+"""
+
+from gmg_sim.config import ConfigError, GMGConfig
+from gmg_sim.model import GMGModel
+
+__all__ = ["ConfigError", "GMGConfig", "GMGModel", "__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,128 @@
+"""The calendar: months, chair terms, and the dated events the group reacts to.
+
+Events (from ``data/calendar.toml``): the High-Level Dialogues of 2006 and 2013
+(000 article, box and 'Challenges'; 002 info note), a GFMD meeting every year
+from 2007 (DOMAIN §2.7, public record), the UN General Assembly each September,
+and the yearly principals' meeting (000 article 'Origins'; month assumed).
+Each event kind carries a *prestige* (assumed values) that makes a chair term
+attractive: the contest over the 2013 chair is the sources' example.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gmg_sim.config import GMGConfig, month_index, month_label
+
+__all__ = ["Calendar", "CalendarEvent", "load_calendar_data", "term_label"]
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """A dated event: ``kind`` in {"hld", "gfmd", "unga", "principals"}."""
+
+    month: int
+    kind: str
+    name: str
+    prestige: float
+
+
+@cache
+def load_calendar_data() -> dict[str, Any]:
+    """The raw contents of ``data/calendar.toml`` (cached)."""
+    with resources.files("gmg_sim.data").joinpath("calendar.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def term_label(start: int, term_months: int) -> str:
+    """A readable name for a chair term starting at month index ``start``.
+
+    Six-month terms aligned on January/July read ``"2009-H1"``; twelve-month
+    terms from January read ``"2009"``; others ``"2009-03..2009-08"``.
+    """
+    year, month0 = divmod(start, 12)
+    if term_months == 6 and month0 in (0, 6):
+        return f"{year}-H{1 + month0 // 6}"
+    if term_months == 12 and month0 == 0:
+        return f"{year}"
+    if term_months == 1:
+        return month_label(start)
+    return f"{month_label(start)}..{month_label(start + term_months - 1)}"
+
+
+class Calendar:
+    """Events by month for one run, built from the calendar data and the config."""
+
+    def __init__(self, config: GMGConfig) -> None:
+        data = load_calendar_data()
+        prestige = data["prestige"]
+        self.start = config.start_month
+        self.end = config.end_month
+        self.principals_month = config.meetings.principals_month or int(
+            data["recurring"]["principals_month"]
+        )
+        unga_month = int(data["recurring"]["unga_month"])
+        events: list[CalendarEvent] = []
+        for hld in data["hld"]:
+            events.append(
+                CalendarEvent(
+                    month_index(hld["month"]), "hld", "High-Level Dialogue", prestige["hld"]
+                )
+            )
+        self.gfmd_hosts: dict[int, dict[str, Any]] = {}
+        for g in data["gfmd"]:
+            self.gfmd_hosts[int(g["year"])] = g
+            if g.get("held") and g.get("month"):
+                events.append(
+                    CalendarEvent(
+                        month_index(g["month"]), "gfmd", f"GFMD {g['host']}", prestige["gfmd"]
+                    )
+                )
+        first_year, last_year = self.start // 12, self.end // 12
+        for year in range(first_year, last_year + 1):
+            events.append(
+                CalendarEvent(
+                    year * 12 + unga_month - 1, "unga", "UN General Assembly", prestige["unga"]
+                )
+            )
+            events.append(
+                CalendarEvent(
+                    year * 12 + self.principals_month - 1,
+                    "principals",
+                    "Principals' meeting",
+                    prestige["principals"],
+                )
+            )
+        self.events = sorted(
+            (e for e in events if self.start <= e.month <= self.end + 24),
+            key=lambda e: (e.month, e.kind),
+        )
+        self.by_month: dict[int, list[CalendarEvent]] = {}
+        for e in self.events:
+            self.by_month.setdefault(e.month, []).append(e)
+        self.hld_years = frozenset(e.month // 12 for e in self.events if e.kind == "hld")
+
+    def events_in(self, month: int) -> list[CalendarEvent]:
+        """Events of one month (empty list if none)."""
+        return self.by_month.get(month, [])
+
+    def term_prestige(self, start: int, term_months: int, lookahead: int) -> tuple[float, str]:
+        """Prestige of a term and the event that gives it.
+
+        The maximum prestige of events falling in ``[start, start + term_months +
+        lookahead)``; ``(0.0, "")`` if none.
+        """
+        best, name = 0.0, ""
+        for m in range(start, start + term_months + lookahead):
+            for e in self.by_month.get(m, ()):
+                if e.prestige > best:
+                    best, name = e.prestige, f"{e.name} {month_label(e.month)}"
+        return best, name
+
+    def is_principals_month(self, month: int) -> bool:
+        """Whether the yearly principals' meeting falls in ``month``."""
+        return month % 12 == self.principals_month - 1

@@ -1,0 +1,502 @@
+"""Typed, validated model configuration.
+
+One section per mechanism; the defaults make the *status quo* of the sources
+(rotating six-month chair, no rules, no budget, no secretariat). Every
+parameter can also be given as a flat keyword ``section__key`` (for example
+``chair__rule="lottery"``), which is how :func:`mesa.batch_run` and other
+sweep tools vary it.
+
+Each field's description says where its default comes from: a passage of the
+sources (``000 article`` = the analytical article, ``002 info note`` = the GMG's
+2006 information note, both in ``shared/seeds``) or ``assumed`` with a plausible
+range. ``docs/odd.md`` collects the same information in one table.
+
+Bad input never falls back to a default: it raises :class:`ConfigError`, a
+:class:`ValueError` whose message names the key, the bad value and the allowed
+values or range.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "BudgetConfig",
+    "ChairConfig",
+    "ConfigError",
+    "EngagementConfig",
+    "GMGConfig",
+    "MeetingsConfig",
+    "MembershipConfig",
+    "RivalryConfig",
+    "TimeConfig",
+    "month_index",
+    "month_label",
+]
+
+#: Earliest and latest months the model knows about (Geneva Migration Group
+#: founded April 2003; the calendar data runs to 2016, later years repeat the
+#: recurring events only).
+FIRST_MONTH = "2003-04"
+LAST_MONTH = "2030-12"
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ConfigError(ValueError):
+    """An invalid or unknown configuration parameter.
+
+    The message names the parameter (dotted ``section.key`` and flat
+    ``section__key``), the value given, and the allowed values or range.
+    """
+
+
+def month_index(label: str) -> int:
+    """Convert ``"YYYY-MM"`` to an integer month index (``year * 12 + month - 1``)."""
+    m = _MONTH_RE.match(label)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"{label!r} is not a month; write it as YYYY-MM, e.g. '2006-01'")
+    return int(m.group(1)) * 12 + int(m.group(2)) - 1
+
+
+def month_label(index: int) -> str:
+    """Convert an integer month index back to ``"YYYY-MM"``."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def _check_month(value: str | None) -> str | None:
+    if value is None:
+        return None
+    idx = month_index(value)
+    if not month_index(FIRST_MONTH) <= idx <= month_index(LAST_MONTH):
+        raise ValueError(f"{value!r} is outside the modelled period {FIRST_MONTH} .. {LAST_MONTH}")
+    return value
+
+
+class TimeConfig(_Section):
+    """Simulated period; one model step is one calendar month."""
+
+    start: str | None = Field(
+        None,
+        description="First simulated month, YYYY-MM. Default: 2006-01 (formal creation of the GMG, "
+        "002 info note 'When') or 2003-04 when membership.origin = 'geneva_2003'.",
+    )
+    end: str = Field(
+        "2015-12",
+        description="Last simulated month, YYYY-MM (inclusive). Assumed horizon: ten years.",
+    )
+
+    @field_validator("start", "end")
+    @classmethod
+    def _months(cls, value: str | None) -> str | None:
+        return _check_month(value)
+
+
+class MembershipConfig(_Section):
+    """Who is in the group and when."""
+
+    origin: Literal["gmg_2006", "geneva_2003"] = Field(
+        "gmg_2006",
+        description="Where the run starts: the formal GMG of early 2006 (10 members) or the "
+        "four-agency Geneva Migration Group of April 2003 (000 article 'Origins'; 002 info note).",
+    )
+    agencies: tuple[str, ...] | None = Field(
+        None,
+        description="Agency ids that may take part (default: all 16 of the data file). "
+        "Each joins on its join date.",
+    )
+    allow_exit: bool = Field(
+        False,
+        description="Whether a disengaged member may leave the group (assumed mechanism; the sources "
+        "report no exits, so off by default).",
+    )
+    exit_engagement: Probability = Field(
+        0.15, description="Engagement below which a member counts as disengaged. Assumed; 0.05-0.3."
+    )
+    exit_months: int = Field(
+        12, ge=1, le=120, description="Months of disengagement before a member leaves. Assumed."
+    )
+
+
+class ChairConfig(_Section):
+    """The rotating chair (000 article 'Origins' and 'Challenges')."""
+
+    rule: Literal["volunteer", "fixed_order", "lottery", "elected"] = Field(
+        "volunteer",
+        description="How the next chair is found. 'volunteer' is the status quo: no formal rules, "
+        "agencies volunteer or not (000 article 'Challenges').",
+    )
+    term_months: int = Field(
+        6, ge=1, le=36, description="Length of a chair term (six months: 000 article 'Origins')."
+    )
+    decline_allowed: bool = Field(
+        True,
+        description="Members may decline to chair (000 article 'Challenges': they cannot be forced). "
+        "If False, a designated member must accept.",
+    )
+    order: tuple[str, ...] | None = Field(
+        None, description="Rotation order for rule 'fixed_order' (default: join date, then id)."
+    )
+    allow_consecutive: bool = Field(
+        False, description="May the outgoing chair take the next term? Assumed no."
+    )
+    agenda_bias: Probability = Field(
+        0.7,
+        description="Weight of the chair's own mandate (vs the group's mean mandate) when it picks "
+        "the term's theme (000 article 'Origins': UNICEF youth 2011, OHCHR 2010). Assumed; 0.3-0.9.",
+    )
+    agenda_focus: NonNegative = Field(
+        8.0,
+        description="Sharpness of the theme choice (softmax inverse temperature). Assumed; 2-20.",
+    )
+    volunteer_base: Probability = Field(
+        0.12,
+        description="Propensity of a fully engaged agency with budget to volunteer for an ordinary "
+        "term. Assumed; 0.1-0.5. Calibrated so that vacancies occur in some terms, not most.",
+    )
+    prestige_weight: NonNegative = Field(
+        3.0,
+        description="How much a term's prestige (e.g. an HLD) multiplies willingness to chair "
+        "(000 article 'Challenges': 2013). Assumed; 1-6.",
+    )
+    recent_chair_penalty: Probability = Field(
+        0.7,
+        description="Reduction of willingness for an agency that chaired within the last two "
+        "years (spreading the burden). Assumed; 0.3-1.",
+    )
+    prestige_lookahead_months: int = Field(
+        6,
+        ge=0,
+        le=24,
+        description="A term is prestigious if a prestigious event falls in it or this many months "
+        "after it (the 2013 contest covered the HLD run-up). Assumed; 0-12.",
+    )
+    contest_threshold: Probability = Field(
+        0.5,
+        description="Term prestige at or above which two or more volunteers make a contest decided "
+        "by senior officials; below it the volunteers settle it at working level. Assumed.",
+    )
+    contest_resolve_prob: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.3,
+        description="Monthly probability that senior officials settle a contest (slow: 000 article "
+        "'Challenges'). Assumed; 0.1-0.6 (mean delay 1/p months).",
+    )
+    contest_attendance_penalty: Probability = Field(
+        0.25,
+        description="Relative drop in working-level attendance while a contest is pending "
+        "(000 article 'Challenges': it hampered working-level cooperation). Assumed; 0-0.5.",
+    )
+    handover_loss: Probability = Field(
+        0.35,
+        description="Share of the group's continuity lost when the chair changes hands "
+        "(no secretariat: 000 article 'Challenges'). Assumed; 0.1-0.6.",
+    )
+    continuity_recovery: Probability = Field(
+        0.15,
+        description="Monthly recovery of continuity toward 1 under a sitting chair. Assumed.",
+    )
+    cost_per_month: NonNegative = Field(
+        8000.0,
+        description="Money (USD) a month of chairing costs the chair: convening, circulating "
+        "information, overseeing initiatives (000 article 'Origins'). Assumed; 2000-15000.",
+    )
+
+
+class MeetingsConfig(_Section):
+    """Working-level videoconferences and the principals' meeting (000 article 'Origins')."""
+
+    working_interval_months: int = Field(
+        1,
+        ge=1,
+        le=12,
+        description="Months between working-level videoconferences. Assumed monthly.",
+    )
+    working_attendance_base: Probability = Field(
+        0.95,
+        description="Attendance probability of a fully engaged member with budget at a well-convened "
+        "meeting ('generally high attendance': 000 article 'Origins'). Assumed; 0.8-1.",
+    )
+    vacant_meeting_prob: Probability = Field(
+        0.35,
+        description="Probability that a working meeting takes place in a month without a chair "
+        "(nobody convenes). Assumed; 0-0.6.",
+    )
+    working_cost_per_staff: NonNegative = Field(
+        400.0,
+        description="Staff-time cost (USD) of one working meeting per attending staff member. Assumed.",
+    )
+    principals_month: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        description="Calendar month of the yearly principals' meeting (default: calendar data).",
+    )
+    principals_attend_core: Probability = Field(
+        0.55, description="Head-attendance probability, migration core to the agency. Assumed."
+    )
+    principals_attend_important: Probability = Field(
+        0.35, description="Head-attendance probability, migration important. Assumed."
+    )
+    principals_attend_marginal: Probability = Field(
+        0.12,
+        description="Head-attendance probability, migration marginal ('regularly low' attendance: "
+        "000 article 'Origins'). Assumed; 0.05-0.3.",
+    )
+    principals_salience_boost: NonNegative = Field(
+        0.5,
+        description="Relative rise of head attendance in a High-Level Dialogue year. Assumed; 0-1.",
+    )
+    principals_quorum: Probability = Field(
+        0.5,
+        description="Share of member heads needed for decisions that need principals; below it "
+        "they stall to the next meeting. Assumed; 0.3-0.7.",
+    )
+    principals_cost: NonNegative = Field(
+        6000.0, description="Cost (USD) of a head's attendance (travel, preparation). Assumed."
+    )
+
+
+class BudgetConfig(_Section):
+    """Each agency pays its own way (000 article 'Activities and Funding')."""
+
+    scale: NonNegative = Field(
+        1.0, description="Multiplier on every agency's annual participation budget (data file)."
+    )
+    annual_variation: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
+        0.25,
+        description="Year-to-year relative variation of each budget (uniform +/-), standing for "
+        "changing priorities and funding. Assumed; 0-0.5.",
+    )
+
+
+class RivalryConfig(_Section):
+    """Rivalry (mandate overlap, donor competition: 000 article 'Challenges') and trust."""
+
+    overlap_weight: Probability = Field(
+        0.6, description="Weight of mandate overlap (cosine similarity) in base rivalry. Assumed."
+    )
+    donor_weight: Probability = Field(
+        0.4,
+        description="Weight of competition for the same voluntary government funding in base "
+        "rivalry. Assumed.",
+    )
+    trust_initial: Probability = Field(
+        0.3, description="Working-level trust between two members when they first meet. Assumed."
+    )
+    trust_gain: Probability = Field(
+        0.04,
+        description="Trust gained per shared working meeting, times (1 - trust) and (1 - rivalry) "
+        "(relationships are the main gain: 000 article 'Origins'). Assumed; 0.01-0.1.",
+    )
+    trust_erosion: Probability = Field(
+        0.01, description="Monthly trust erosion per unit of rivalry. Assumed; 0-0.05."
+    )
+    contest_erosion: Probability = Field(
+        0.03,
+        description="Extra monthly trust erosion among all members while a chair contest is "
+        "pending; double between the contestants. Assumed.",
+    )
+    visibility_erosion: Probability = Field(
+        0.02,
+        description="Monthly erosion of members' trust in a chair that steers the agenda to its own "
+        "mandate, times their rivalry with it. Assumed.",
+    )
+    tension_decay: Probability = Field(
+        0.1, description="Monthly decay of event-driven rivalry (tension). Assumed."
+    )
+    contest_tension: Probability = Field(
+        0.2, description="Rivalry added between the contestants of a chair contest. Assumed."
+    )
+
+
+class EngagementConfig(_Section):
+    """How much each agency invests in the group (000 article 'Challenges': core vs marginal)."""
+
+    core: Probability = Field(0.9, description="Baseline engagement, migration core. Assumed.")
+    important: Probability = Field(
+        0.7, description="Baseline engagement, migration important. Assumed."
+    )
+    marginal: Probability = Field(0.45, description="Baseline engagement, migration marginal.")
+    adapt_rate: Probability = Field(
+        0.1, description="Monthly rate at which engagement moves toward its target. Assumed."
+    )
+    trust_weight: NonNegative = Field(
+        0.3, description="Rise of target engagement with the agency's mean trust. Assumed."
+    )
+    agenda_weight: NonNegative = Field(
+        0.15,
+        description="Rise of target engagement when the term's theme touches the agency's mandate.",
+    )
+
+
+_SECTIONS: dict[str, type[_Section]] = {
+    "time": TimeConfig,
+    "membership": MembershipConfig,
+    "chair": ChairConfig,
+    "meetings": MeetingsConfig,
+    "budget": BudgetConfig,
+    "rivalry": RivalryConfig,
+    "engagement": EngagementConfig,
+}
+
+
+class GMGConfig(BaseModel):
+    """The whole configuration of a run: one section per mechanism.
+
+    Build it with defaults (the status quo), from a nested mapping, or with flat
+    ``section__key`` overrides::
+
+        cfg = GMGConfig()                                  # status quo
+        cfg = GMGConfig.from_flat({"chair__rule": "lottery"})
+        cfg2 = cfg.with_overrides(chair__term_months=12)
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time: TimeConfig = Field(default_factory=TimeConfig)
+    membership: MembershipConfig = Field(default_factory=MembershipConfig)
+    chair: ChairConfig = Field(default_factory=ChairConfig)
+    meetings: MeetingsConfig = Field(default_factory=MeetingsConfig)
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
+    rivalry: RivalryConfig = Field(default_factory=RivalryConfig)
+    engagement: EngagementConfig = Field(default_factory=EngagementConfig)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Self:
+        from gmg_sim.agencies import agency_ids  # data lives in gmg_sim/data
+
+        known = agency_ids()
+        for key, ids in (
+            ("membership.agencies", self.membership.agencies),
+            ("chair.order", self.chair.order),
+        ):
+            if ids is None:
+                continue
+            unknown = [a for a in ids if a not in known]
+            if unknown:
+                raise ValueError(
+                    f"{key}: unknown agency id(s) {unknown}; allowed: {', '.join(known)}"
+                )
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{key}: agency ids must not repeat, got {list(ids)}")
+        if self.membership.agencies is not None and len(self.membership.agencies) < 2:
+            raise ValueError("membership.agencies: a group needs at least 2 agencies")
+        start, end = self.start_month, month_index(self.time.end)
+        if end < start:
+            raise ValueError(
+                f"time.end ({self.time.end}) is before time.start ({month_label(start)})"
+            )
+        return self
+
+    # -- derived values -------------------------------------------------
+    @property
+    def start_month(self) -> int:
+        """Integer index of the first simulated month (resolving the origin default)."""
+        if self.time.start is not None:
+            return month_index(self.time.start)
+        return month_index("2003-04" if self.membership.origin == "geneva_2003" else "2006-01")
+
+    @property
+    def end_month(self) -> int:
+        """Integer index of the last simulated month (inclusive)."""
+        return month_index(self.time.end)
+
+    @property
+    def n_months(self) -> int:
+        """Number of monthly steps in a full run."""
+        return self.end_month - self.start_month + 1
+
+    # -- flat keys ------------------------------------------------------
+    @classmethod
+    def flat_keys(cls) -> list[str]:
+        """Every parameter as a flat ``section__key`` name."""
+        return [f"{s}__{k}" for s, sec in _SECTIONS.items() for k in sec.model_fields]
+
+    def flat(self) -> dict[str, Any]:
+        """The configuration as ``{"section__key": value}``."""
+        return {f"{s}__{k}": v for s in _SECTIONS for k, v in getattr(self, s).model_dump().items()}
+
+    @classmethod
+    def from_flat(cls, overrides: dict[str, Any], base: GMGConfig | None = None) -> GMGConfig:
+        """Build a config from ``base`` (default: status quo) and flat overrides."""
+        nested: dict[str, dict[str, Any]] = (
+            base.model_dump() if base is not None else {s: {} for s in _SECTIONS}
+        )
+        for flat_key, value in overrides.items():
+            section, key = _split_flat_key(flat_key)
+            nested.setdefault(section, {})[key] = value
+        return cls.validated(nested)
+
+    def with_overrides(self, **overrides: Any) -> GMGConfig:
+        """A copy with flat ``section__key`` overrides applied and validated."""
+        return type(self).from_flat(overrides, base=self)
+
+    @classmethod
+    def validated(cls, data: dict[str, Any], *, source: str | None = None) -> GMGConfig:
+        """Validate a nested mapping; errors become one :class:`ConfigError`."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_format_errors(exc, source)) from None
+
+
+def _split_flat_key(flat_key: str) -> tuple[str, str]:
+    if "__" not in flat_key:
+        hint = _suggest(flat_key, GMGConfig.flat_keys())
+        raise ConfigError(
+            f"unknown parameter {flat_key!r}: parameters are given as 'section__key' "
+            f"(sections: {', '.join(_SECTIONS)}){hint}. The random seed goes in rng=, not here."
+        )
+    section, key = flat_key.split("__", 1)
+    if section not in _SECTIONS:
+        raise ConfigError(
+            f"unknown section {section!r} in parameter {flat_key!r}; allowed sections: "
+            f"{', '.join(_SECTIONS)}{_suggest(section, list(_SECTIONS))}"
+        )
+    fields = list(_SECTIONS[section].model_fields)
+    if key not in fields:
+        raise ConfigError(
+            f"unknown parameter {flat_key!r} (section {section!r} has no key {key!r})"
+            f"{_suggest(key, fields, prefix=section + '__')}; allowed keys in {section}: "
+            f"{', '.join(fields)}"
+        )
+    return section, key
+
+
+def _suggest(word: str, options: list[str], prefix: str = "") -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"; did you mean {prefix + close[0]!r}?" if close else ""
+
+
+def _format_errors(exc: ValidationError, source: str | None) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        dotted = ".".join(loc)
+        where = f"{dotted} (flat key {'__'.join(loc)})" if len(loc) == 2 else dotted or "config"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            section = loc[0] if len(loc) == 2 else None
+            options = (
+                list(_SECTIONS[section].model_fields) if section in _SECTIONS else list(_SECTIONS)
+            )
+            msg = f"unknown key{_suggest(loc[-1], options)}; allowed: {', '.join(options)}"
+            lines.append(f"{where}: {msg}")
+            continue
+        given = f": got {err['input']!r}" if loc and err["type"] != "missing" else ""
+        lines.append(f"{where}{given} — {msg}" if given else f"{where}: {msg}")
+    prefix = f"{source}: " if source else ""
+    head = "invalid configuration" if len(lines) > 1 else ""
+    return prefix + (head + ":\n  " + "\n  ".join(lines) if head else lines[0])
