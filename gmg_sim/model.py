@@ -271,7 +271,11 @@ class GMGModel(mesa.Model):
 
     def rivalry_mean(self) -> float:
         """Mean rivalry over pairs of current members."""
-        return indicators.pair_mean(self.rivalry, self.member)
+        k = self.n_members
+        if k < 2:
+            return float("nan")
+        mf = self.member_f
+        return float(mf @ self.rivalry @ mf / (k * (k - 1)))
 
     def summary(self) -> dict[str, float]:
         """The run's indicators (see docs/indicators in the README)."""
