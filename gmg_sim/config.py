@@ -480,6 +480,27 @@ def _suggest(word: str, options: list[str], prefix: str = "") -> str:
     return f"; did you mean {prefix + close[0]!r}?" if close else ""
 
 
+_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _allowed_range(section: type[_Section], key: str) -> str:
+    """``"0 <= value <= 1"`` from a field's numeric constraints ('' if none)."""
+    field = section.model_fields.get(key)
+    if field is None:
+        return ""
+    lo = hi = ""
+    for c in field.metadata:
+        if getattr(c, "ge", None) is not None:
+            lo = f"{c.ge:g} <= "
+        elif getattr(c, "gt", None) is not None:
+            lo = f"{c.gt:g} < "
+        if getattr(c, "le", None) is not None:
+            hi = f" <= {c.le:g}"
+        elif getattr(c, "lt", None) is not None:
+            hi = f" < {c.lt:g}"
+    return f"{lo}value{hi}" if lo or hi else ""
+
+
 def _format_errors(exc: ValidationError, source: str | None) -> str:
     lines = []
     for err in exc.errors():
@@ -496,6 +517,10 @@ def _format_errors(exc: ValidationError, source: str | None) -> str:
             lines.append(f"{where}: {msg}")
             continue
         given = f": got {err['input']!r}" if loc and err["type"] != "missing" else ""
+        if len(loc) == 2 and loc[0] in _SECTIONS:
+            allowed = _allowed_range(_SECTIONS[loc[0]], loc[1])
+            if allowed and err["type"] in _RANGE_ERRORS:
+                msg = f"{msg}; allowed range: {allowed}"
         lines.append(f"{where}{given} — {msg}" if given else f"{where}: {msg}")
     prefix = f"{source}: " if source else ""
     head = "invalid configuration" if len(lines) > 1 else ""

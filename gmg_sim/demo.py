@@ -29,7 +29,9 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m gmg_sim.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m gmg_sim.demo", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--runs", type=int, default=5, help="replications (default 5)")
     parser.add_argument("--seed", type=int, default=2026, help="root seed (default 2026)")
     parser.add_argument("--out", type=Path, default=Path("demo_output"), help="output folder")
@@ -70,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table.to_string(float_format=lambda v: f"{v:,.3f}"))
     print(f"\nEvent log of run 1 (seed {seeds[0]}):\n")
     print(first.events.render())
-    print(f"\nFiles written to {args.out}/: summary.csv, timeseries.csv, events.csv, terms.csv, "
-          "attendance_trust.png")
+    print(
+        f"\nFiles written to {args.out}/: summary.csv, timeseries.csv, events.csv, terms.csv, "
+        "attendance_trust.png"
+    )
     return 0
 
 

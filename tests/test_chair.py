@@ -53,7 +53,7 @@ def test_willingness_rises_with_prestige_and_falls_after_recent_chairing():
     w1 = willingness(e, 1.0, recent, cfg)
     assert (w1 > w0).all()
     assert w0[2] < w0[0]
-    assert ((0 <= w1) & (w1 <= 1)).all()
+    assert ((w1 >= 0) & (w1 <= 1)).all()
 
 
 def test_acceptance_zero_without_budget():
@@ -71,9 +71,7 @@ def test_single_volunteer_for_prestigious_term_takes_chair_without_contest():
     engagement = np.zeros(N)
     engagement[2] = 1.0  # only agency 2 can ever volunteer
     for seed in range(30):
-        out, _ = _select(
-            {"chair__volunteer_base": 1.0}, seed, engagement=engagement, prestige=1.0
-        )
+        out, _ = _select({"chair__volunteer_base": 1.0}, seed, engagement=engagement, prestige=1.0)
         assert out.chair == 2
         assert out.contestants == []
 

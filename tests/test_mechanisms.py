@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -97,9 +99,13 @@ def test_budgets_renew_each_january():
     while m.running:
         m.step()
         lefts.append((m.month % 12, m.budget_left.sum()))
-    for (mon_a, left_a), (mon_b, left_b) in zip(lefts, lefts[1:], strict=False):
-        if mon_b != 0:
-            assert left_b <= left_a + 1e-9, "budgets only fall within a year"
+    renewals = 0
+    for (_, left_a), (month_b, left_b) in itertools.pairwise(lefts):
+        if month_b == 0:
+            renewals += left_b > left_a
+        else:
+            assert left_b <= left_a + 1e-9, "within a year budgets only fall"
+    assert renewals == 9  # every January after the first month
 
 
 # -- relations ---------------------------------------------------------------------

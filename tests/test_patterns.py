@@ -86,9 +86,10 @@ def test_prestigious_terms_contested_and_decided_late(summaries, terms, status_q
 def test_decisions_needing_principals_stall(summaries):
     """000 article 'Origins': migration rarely rises to the heads; their meetings are thin."""
     assert (summaries["principal_decision_stalls"] > 0).mean() >= 0.9
-    assert summaries["principal_decisions_lapsed"].mean() > summaries[
-        "principal_decisions_taken"
-    ].mean()
+    assert (
+        summaries["principal_decisions_lapsed"].mean()
+        > summaries["principal_decisions_taken"].mean()
+    )
 
 
 def test_working_relationships_grow(summaries):
