@@ -28,6 +28,29 @@ def time_runs(collect: str, runs: int) -> list[float]:
     return times
 
 
+class _Bare(mesa.Model):
+    """The floor: a Mesa model with 16 agents that does nothing for 120 steps."""
+
+    def __init__(self, rng: int) -> None:
+        super().__init__(rng=rng)
+        mesa.Agent.create_agents(self, 16)
+
+    def step(self) -> None:
+        pass
+
+
+def time_bare(runs: int) -> list[float]:
+    """Seconds per run of the bare Mesa loop (16 agents, 120 steps)."""
+    times = []
+    for seed in range(runs):
+        t0 = time.perf_counter()
+        m = _Bare(rng=seed)
+        for _ in range(120):
+            m.step()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200)
@@ -38,10 +61,12 @@ def main() -> None:
         f", {platform.machine()} {platform.processor() or ''}".rstrip()
     )
     print(f"status quo, 16 agencies x 120 months, {args.runs} runs each, one process\n")
-    print(f"{'data collection':<18}{'median ms/run':>15}{'runs/s':>10}")
+    bare = statistics.median(time_bare(args.runs))
+    print(f"{'data collection':<18}{'median ms/run':>15}{'runs/s':>10}{'x bare Mesa':>13}")
     for collect in ("monthly", "final"):
         med = statistics.median(time_runs(collect, args.runs))
-        print(f"{collect:<18}{med * 1e3:>15.2f}{1 / med:>10.1f}")
+        print(f"{collect:<18}{med * 1e3:>15.2f}{1 / med:>10.1f}{med / bare:>13.1f}")
+    print(f"{'(bare Mesa loop)':<18}{bare * 1e3:>15.2f}{1 / bare:>10.1f}{1.0:>13.1f}")
 
 
 if __name__ == "__main__":

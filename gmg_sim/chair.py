@@ -382,11 +382,8 @@ class ChairMechanism:
         elif outcome.chair is not None:
             self._take_office(model, term, outcome.chair, outcome.how, outcome.forced)
         elif month == term.start:
-            model.log(
-                "chair_vacant",
-                (),
-                f"No agency takes the chair for {term.label}: the chair is vacant",
-            )
+            verb = "volunteers" if self.cfg.rule == "volunteer" else "accepts the chair"
+            model.log("chair_vacant", (), f"No agency {verb} for {term.label}: the chair is vacant")
 
     def _take_office(
         self, model: GMGModel, term: TermRecord, agency: int, how: str, forced: bool

@@ -35,7 +35,7 @@ def model_reporters() -> dict[str, Any]:
     """Model-level columns of the DataCollector (one row per month)."""
     return {
         "month": lambda m: month_label(m.month),
-        "n_members": lambda m: int(m.member.sum()),
+        "n_members": lambda m: m.n_members,
         "chair": lambda m: m.chair_id,
         "chair_vacant": lambda m: m.chair.current is None,
         "contest_pending": lambda m: bool(m.chair.contest),
