@@ -9,4 +9,4 @@ from gmg_sim.model import GMGModel
 
 __all__ = ["ConfigError", "GMGConfig", "GMGModel", "__version__"]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

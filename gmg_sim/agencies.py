@@ -13,16 +13,15 @@ is a view on those arrays (ARCHITECTURE: "state lives in one place").
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from gmg_sim.config import month_index
+from gmg_sim.data import read_toml
 from gmg_sim.events import join_names
 
 if TYPE_CHECKING:
@@ -105,15 +104,10 @@ class AgencyTable:
         )
 
 
-def _read_toml(name: str) -> dict[str, Any]:
-    with resources.files("gmg_sim.data").joinpath(name).open("rb") as fh:
-        return tomllib.load(fh)
-
-
 @cache
 def load_themes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Theme ids and labels from ``data/themes.toml``."""
-    themes = _read_toml("themes.toml")["theme"]
+    themes = read_toml("themes.toml")["theme"]
     return tuple(t["id"] for t in themes), tuple(t["label"] for t in themes)
 
 
@@ -121,7 +115,7 @@ def load_themes() -> tuple[tuple[str, ...], tuple[str, ...]]:
 def load_agencies() -> AgencyTable:
     """All agencies of ``data/agencies.toml`` (cached; treat as read-only)."""
     theme_ids, theme_labels = load_themes()
-    rows = _read_toml("agencies.toml")["agency"]
+    rows = read_toml("agencies.toml")["agency"]
     mandate = np.zeros((len(rows), len(theme_ids)))
     keywords = []
     for i, row in enumerate(rows):

@@ -10,13 +10,12 @@ attractive: the contest over the 2013 chair is the sources' example.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from gmg_sim.config import GMGConfig, month_index, month_label
+from gmg_sim.data import read_toml
 
 __all__ = ["Calendar", "CalendarEvent", "load_calendar_data", "term_label"]
 
@@ -34,8 +33,7 @@ class CalendarEvent:
 @cache
 def load_calendar_data() -> dict[str, Any]:
     """The raw contents of ``data/calendar.toml`` (cached)."""
-    with resources.files("gmg_sim.data").joinpath("calendar.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return read_toml("calendar.toml")
 
 
 def term_label(start: int, term_months: int) -> str:

@@ -502,8 +502,9 @@ class ChairMechanism:
         self.contest = []
         if not contestants:
             return
-        weights = model.engagement[contestants] + 1e-9
-        winner = contestants[int(np.searchsorted(np.cumsum(weights), rng.random() * weights.sum()))]
+        cdf = np.cumsum(model.engagement[contestants] + 1e-9)
+        pick = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
+        winner = contestants[min(pick, len(contestants) - 1)]
         delay = model.month - term.start
         ids = model.agency_table.ids
         model.log(

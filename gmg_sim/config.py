@@ -28,10 +28,12 @@ __all__ = [
     "BudgetConfig",
     "ChairConfig",
     "ConfigError",
+    "DraftingConfig",
     "EngagementConfig",
     "GMGConfig",
     "MeetingsConfig",
     "MembershipConfig",
+    "ProductsConfig",
     "RivalryConfig",
     "TimeConfig",
     "month_index",
@@ -68,8 +70,8 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 
 class _Section(BaseModel):
@@ -321,6 +323,108 @@ class RivalryConfig(_Section):
     )
 
 
+class DraftingConfig(_Section):
+    """Joint statements drafted as a negotiation (000 article 'Activities and Funding', 'Challenges')."""
+
+    enabled: bool = Field(True, description="Whether the group drafts joint statements at all.")
+    decision_rule: Literal["consensus", "qualified_majority", "chair_text"] = Field(
+        "consensus",
+        description="How a text is adopted. 'consensus' (status quo): any member may block and "
+        "all heads must sign (000 article 'Activities and Funding'); 'qualified_majority': "
+        "adopted when the share of members without objection reaches the threshold; "
+        "'chair_text': the chair decides the text.",
+    )
+    majority_threshold: Annotated[float, Field(gt=0.5, le=1.0)] = Field(
+        0.75, description="Share of members without objection needed under qualified_majority."
+    )
+    max_words: int = Field(
+        320,
+        ge=120,
+        le=3000,
+        description="Length limit of a statement's body in words (short, one to two pages: 000 "
+        "article 'Activities and Funding'; the rendered texts are condensed, about 1:2 against a "
+        "real page). Assumed; 200-600.",
+    )
+    events: tuple[Literal["gfmd", "hld", "unga", "principals"], ...] = Field(
+        ("gfmd", "hld", "unga", "principals"),
+        description="Calendar events the group drafts a statement for (GFMD, UN General Assembly, "
+        "HLD, principals' meeting: 000 article 'Activities and Funding').",
+    )
+    initiative_prob: Probability = Field(
+        0.5,
+        description="Probability that a chair launches a statement of its own on its theme during "
+        "its term (e.g. OHCHR 2010: 000 article 'Origins'). Assumed; 0-1.",
+    )
+    lead_months: int = Field(
+        2, ge=1, le=12, description="Months before the event that drafting opens. Assumed; 1-4."
+    )
+    rounds_per_month: int = Field(
+        3, ge=1, le=10, description="Drafting rounds (written exchanges) per month. Assumed; 1-4."
+    )
+    insert_propensity: Probability = Field(
+        0.6,
+        description="Base probability that an unnamed member asks, in a round, for its keyword "
+        "to be inserted (000 article 'Challenges': UNODC, OHCHR, UNICEF). Assumed; 0.3-0.9.",
+    )
+    visibility_fear: NonNegative = Field(
+        1.0,
+        description="How much the share of other members already named raises a member's "
+        "propensity to insert its own keyword (fear of others' visibility). Assumed; 0-2.",
+    )
+    max_mentions_per_agency: int = Field(
+        2, ge=1, le=4, description="Keywords an agency may get into one statement. Assumed; 1-3."
+    )
+    objection_prob: Probability = Field(
+        0.35,
+        description="Probability that a member whose keyword could not be placed objects to the "
+        "text in a round (and may block under consensus). Assumed; 0.1-0.6.",
+    )
+    written_procedure_months: int = Field(
+        1,
+        ge=0,
+        le=6,
+        description="Months the heads need to sign a consensus text by written procedure "
+        "(000 article: statements are adopted by all heads). Assumed; 0-2.",
+    )
+    round_cost_per_staff: NonNegative = Field(
+        150.0, description="Staff-time cost (USD) of one drafting round per staff member."
+    )
+
+
+class ProductsConfig(_Section):
+    """Flagship reports and working groups (000 article 'Activities and Funding')."""
+
+    reports: bool = Field(True, description="Whether the group produces flagship reports.")
+    report_interval_months: int = Field(
+        24,
+        ge=6,
+        le=120,
+        description="Months between the launch of flagship reports (two in 2008 and 2010: "
+        "000 article 'Activities and Funding'). Assumed; 18-36.",
+    )
+    report_months: int = Field(
+        12, ge=1, le=36, description="Months of work from launch to publication. Assumed; 6-18."
+    )
+    report_cost_per_month: NonNegative = Field(
+        3000.0, description="Monthly cost (USD) to each lead agency of a report. Assumed."
+    )
+    state_openness: Probability = Field(
+        0.35,
+        description="How open states are to international discussion of migration (000 article "
+        "'Future Perspectives': sovereignty keeps them reluctant). Scales outside attention. "
+        "Assumed; 0.1-0.7.",
+    )
+    working_groups: bool = Field(True, description="Whether the data file's working groups run.")
+    wg_fundraising_rate: Probability = Field(
+        0.08,
+        description="Monthly funds (in projects' worth) a working group raises at full capacity "
+        "and trust. Assumed; 0.02-0.2.",
+    )
+    wg_cost_per_month: NonNegative = Field(
+        1000.0, description="Monthly cost (USD) of a working group to each co-chair. Assumed."
+    )
+
+
 class EngagementConfig(_Section):
     """How much each agency invests in the group (000 article 'Challenges': core vs marginal)."""
 
@@ -349,6 +453,8 @@ _SECTIONS: dict[str, type[_Section]] = {
     "budget": BudgetConfig,
     "rivalry": RivalryConfig,
     "engagement": EngagementConfig,
+    "drafting": DraftingConfig,
+    "products": ProductsConfig,
 }
 
 
@@ -372,10 +478,12 @@ class GMGConfig(BaseModel):
     budget: BudgetConfig = Field(default_factory=BudgetConfig)
     rivalry: RivalryConfig = Field(default_factory=RivalryConfig)
     engagement: EngagementConfig = Field(default_factory=EngagementConfig)
+    drafting: DraftingConfig = Field(default_factory=DraftingConfig)
+    products: ProductsConfig = Field(default_factory=ProductsConfig)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
-        from gmg_sim.agencies import agency_ids  # data lives in gmg_sim/data
+        from gmg_sim.agencies import agency_ids  # data lives in gmg_sim/data; imported late
 
         known = agency_ids()
         for key, ids in (
@@ -394,6 +502,16 @@ class GMGConfig(BaseModel):
         if self.membership.agencies is not None and len(self.membership.agencies) < 2:
             raise ValueError("membership.agencies: a group needs at least 2 agencies")
         start, end = self.start_month, month_index(self.time.end)
+        from gmg_sim.agencies import load_agencies
+
+        table = load_agencies().subset(self.membership.agencies)
+        founding = [a for a, j in zip(table.ids, table.joined, strict=True) if j <= start]
+        if len(founding) < 2:
+            raise ValueError(
+                f"membership.agencies / time.start: only {len(founding)} of the chosen agencies "
+                f"({', '.join(founding) or 'none'}) are members by {month_label(start)}; a run needs "
+                "at least 2 at its start (join dates are in gmg_sim/data/agencies.toml)"
+            )
         if end < start:
             raise ValueError(
                 f"time.end ({self.time.end}) is before time.start ({month_label(start)})"

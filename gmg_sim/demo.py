@@ -2,7 +2,8 @@
 
 Writes to the output folder (default ``demo_output/``): ``summary.csv`` (one row
 per run), ``timeseries.csv`` (one row per run and month), ``events.csv`` and
-``terms.csv`` (first run), and ``attendance_trust.png``.
+``terms.csv`` and ``statements.csv`` (first run), ``statement.md`` (the first
+run's first adopted joint statement) and ``attendance_trust.png``.
 
 Usage: ``python -m gmg_sim.demo [--runs N] [--seed S] [--out DIR]``
 """
@@ -63,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     _write_csv(timeseries, args.out / "timeseries.csv")
     _write_csv(first.events.to_frame(), args.out / "events.csv")
     _write_csv(first.terms_frame(), args.out / "terms.csv")
+    _write_csv(first.statements_frame(), args.out / "statements.csv")
+    adopted = next((s for s in first.drafting.statements if s.status == "adopted"), None)
+    statement_text = adopted.text if adopted else "No statement was adopted in this run.\n"
+    tmp = args.out / "statement.md.tmp"
+    tmp.write_text(statement_text, encoding="utf-8")
+    tmp.replace(args.out / "statement.md")
     fig = plot_attendance_trust(timeseries, title=f"Status quo, {args.runs} runs (mean, 95 % band)")
     fig.savefig(args.out / "attendance_trust.png", dpi=120)
 
@@ -72,9 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table.to_string(float_format=lambda v: f"{v:,.3f}"))
     print(f"\nEvent log of run 1 (seed {seeds[0]}):\n")
     print(first.events.render())
+    print("\nThe first joint statement the agencies adopted in run 1:\n")
+    print(statement_text)
     print(
-        f"\nFiles written to {args.out}/: summary.csv, timeseries.csv, events.csv, terms.csv, "
-        "attendance_trust.png"
+        f"Files written to {args.out}/: summary.csv, timeseries.csv, events.csv, terms.csv, "
+        "statements.csv, statement.md, attendance_trust.png"
     )
     return 0
 

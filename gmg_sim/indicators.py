@@ -122,6 +122,19 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "spend_total",
     "spend_core_to_marginal_ratio",
     "members_exited",
+    "statements_attempted",
+    "statements_adopted",
+    "statements_blocked",
+    "adoption_rate",
+    "mean_drafting_rounds",
+    "mean_statement_words",
+    "mentions_per_statement",
+    "agencies_named_per_statement",
+    "substance_share",
+    "visibility_gini",
+    "reports_published",
+    "report_attention_mean",
+    "wg_projects",
 )
 
 
@@ -161,9 +174,63 @@ def summary(model: GMGModel) -> dict[str, float]:
         "spend_total": float(model.spend_cum.sum()),
         "spend_core_to_marginal_ratio": _spend_ratio(model),
         "members_exited": float(len(model.membership.exited)),
+        **_drafting_summary(model),
     }
     assert tuple(out) == SUMMARY_KEYS
     return out
+
+
+def _drafting_summary(model: GMGModel) -> dict[str, float]:
+    from gmg_sim.drafting import gini
+
+    drafting, products = model.drafting, model.products
+    decided = drafting.decided()
+    adopted = [s for s in decided if s.status == "adopted"]
+    ever = model.member_months > 0
+    published = [r for r in products.reports if r.published is not None]
+    return {
+        "statements_attempted": float(len(drafting.statements)),
+        "statements_adopted": float(len(adopted)),
+        "statements_blocked": float(sum(bool(s.blockers) for s in decided)),
+        "adoption_rate": len(adopted) / len(decided) if decided else float("nan"),
+        "mean_drafting_rounds": _mean([s.rounds for s in decided]),
+        "mean_statement_words": _mean([s.words for s in adopted]),
+        "mentions_per_statement": _mean([len(s.mentions) for s in adopted]),
+        "agencies_named_per_statement": _mean([len(s.named) for s in adopted]),
+        "substance_share": _mean([s.substance_share for s in adopted]),
+        "visibility_gini": gini(drafting.visibility[ever]) if adopted else float("nan"),
+        "reports_published": float(len(published)),
+        "report_attention_mean": _mean([r.attention for r in published]),
+        "wg_projects": float(products.projects),
+    }
+
+
+def statements_frame(model: GMGModel) -> pd.DataFrame:
+    """One row per statement attempt."""
+    ids = model.agency_table.ids
+    rows = [
+        {
+            "id": s.id,
+            "occasion": s.occasion,
+            "title": s.title,
+            "theme": model.agency_table.themes[s.theme],
+            "opened": month_label(s.opened),
+            "deadline": month_label(s.deadline),
+            "drafter": None if s.drafter is None else ids[s.drafter],
+            "status": s.status,
+            "decided": None if s.decided is None else month_label(s.decided),
+            "rounds": s.rounds,
+            "words": s.words,
+            "mentions": len(s.mentions),
+            "agencies_named": " ".join(ids[a] for a in s.named),
+            "substance_share": s.substance_share,
+            "objectors": " ".join(ids[a] for a in sorted(s.objectors)),
+            "blockers": " ".join(ids[a] for a in s.blockers),
+            "reason": s.reason,
+        }
+        for s in model.drafting.statements
+    ]
+    return pd.DataFrame(rows)
 
 
 def terms_frame(model: GMGModel) -> pd.DataFrame:

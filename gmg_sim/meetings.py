@@ -176,7 +176,7 @@ class MeetingsMechanism:
         attended &= model.budget_left >= self.meeting_cost
         model.pay_each(self.meeting_cost * attended)
         model.attended_working = attended
-        model.working_attendance = int(attended.sum()) / model.n_members
+        model.working_attendance = int(attended.sum()) / max(model.n_members, 1)
         model.meetings_held += 1
 
     def _principals(self, model: GMGModel) -> None:

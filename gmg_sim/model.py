@@ -8,7 +8,10 @@ One step is one calendar month. The order (docs/odd.md, "Process overview"):
    advances, or a vacant chair is asked again;
 4. meetings — the working-level videoconference; the principals' meeting in
    its month, where decisions that need heads are taken or stall;
-5. (plug-ins: drafting, secretariat, GFMD, ... are inserted here);
+5. drafting — statements open for this month's occasions, open drafts go
+   through their rounds, those due are adopted or fail; products — reports
+   advance or are published, working groups raise funds and launch projects
+   (later plug-ins — secretariat, GFMD, ... — are inserted here too);
 6. relations — rivalry and trust update from the month's events;
 7. engagement — each member's investment in the group adapts;
 8. data collection — one row per month (or only at the end).
@@ -34,8 +37,10 @@ from gmg_sim.budget import BudgetMechanism, pay
 from gmg_sim.calendar import Calendar
 from gmg_sim.chair import ChairMechanism
 from gmg_sim.config import ConfigError, GMGConfig, month_label
+from gmg_sim.drafting import DraftingMechanism
 from gmg_sim.events import Event, EventLog
 from gmg_sim.meetings import DecisionQueue, MeetingsMechanism
+from gmg_sim.products import ProductsMechanism
 from gmg_sim.relations import RelationsMechanism
 
 __all__ = ["GMGModel", "Mechanism"]
@@ -126,12 +131,16 @@ class GMGModel(mesa.Model):
         self.budget = BudgetMechanism(self)
         self.chair = ChairMechanism(self)
         self.meetings = MeetingsMechanism(self)
+        self.drafting = DraftingMechanism(self)
+        self.products = ProductsMechanism(self)
         self.engagement_mechanism = EngagementMechanism(self)
         self.mechanisms: list[Mechanism] = [
             self.membership,
             self.budget,
             self.chair,
             self.meetings,
+            self.drafting,
+            self.products,
             self.relations,
             self.engagement_mechanism,
         ]
@@ -280,6 +289,10 @@ class GMGModel(mesa.Model):
     def summary(self) -> dict[str, float]:
         """The run's indicators (see docs/indicators in the README)."""
         return indicators.summary(self)
+
+    def statements_frame(self):
+        """One row per statement attempt (occasion, theme, rounds, outcome, words, mentions)."""
+        return indicators.statements_frame(self)
 
     def terms_frame(self):
         """The chair timeline: one row per term (label, chair, vacancy, contest, delay, theme)."""

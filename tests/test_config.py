@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from pydantic import ValidationError
@@ -71,16 +71,35 @@ _SPECIAL_VALUES: dict[str, Any] = {
 }
 
 
+def _candidates(key: str, default: Any) -> list[Any]:
+    """Values to try as a non-default setting of ``key`` (from its type and default)."""
+    if key in _SPECIAL_VALUES:
+        return [_SPECIAL_VALUES[key]]
+    section, name = key.split("__")
+    annotation = type(getattr(GMGConfig(), section)).model_fields[name].annotation
+    if get_origin(annotation) is Literal:
+        return [v for v in get_args(annotation) if v != default]
+    if isinstance(default, bool):
+        return [not default]
+    if isinstance(default, int):
+        return [default + 1, default - 1]
+    if isinstance(default, float):
+        return [default / 2, (default + 1) / 2, default * 2, 0.5]
+    if isinstance(default, tuple) and len(default) > 1:
+        return [default[:1], default[::-1]]
+    return []
+
+
 def _other_value(key: str, default: Any) -> Any:
     """A valid value different from the default, for any flat key."""
-    if key in _SPECIAL_VALUES:
-        return _SPECIAL_VALUES[key]
-    if isinstance(default, bool):
-        return not default
-    if isinstance(default, int):
-        return default + 1
-    if isinstance(default, float):
-        return default / 2 if default > 0 else 0.5
+    for value in _candidates(key, default):
+        if value == default:
+            continue
+        try:
+            GMGConfig.from_flat({key: value})
+        except ConfigError:
+            continue
+        return value
     raise AssertionError(f"no test value for {key} (default {default!r})")
 
 
@@ -400,3 +419,19 @@ def test_config_error_is_not_pydantic_validation_error():
     with pytest.raises(ConfigError) as info:
         GMGConfig.from_flat({"chair__term_months": 0})
     assert not isinstance(info.value, ValidationError)
+
+
+def test_agencies_that_join_only_later_are_rejected_at_start():
+    with pytest.raises(ConfigError, match="a run needs at least 2 at its start"):
+        GMGModel(membership__agencies=("WHO", "UNWomen"))
+    # The same pair is fine once both have joined.
+    GMGModel(membership__agencies=("WHO", "UNWomen"), time__start="2009-01")
+
+
+@pytest.mark.parametrize(
+    "key", ["chair__agenda_focus", "budget__scale", "chair__cost_per_month", "chair__agenda_bias"]
+)
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_non_finite_numbers_rejected(key, value):
+    with pytest.raises(ConfigError, match="finite"):
+        GMGConfig.from_flat({key: value})

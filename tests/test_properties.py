@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gmg_sim import GMGModel
@@ -46,6 +46,44 @@ valid_params = st.fixed_dictionaries(
         "engagement__adapt_rate": _unit(),
         "time__end": short_ends,
     }
+)
+
+
+def _params(**overrides: Any) -> dict[str, Any]:
+    """A complete draw of ``valid_params`` near the defaults, for explicit examples."""
+    params: dict[str, Any] = {
+        "chair__rule": "volunteer",
+        "chair__term_months": 6,
+        "chair__decline_allowed": True,
+        "chair__agenda_bias": 0.7,
+        "chair__volunteer_base": 0.12,
+        "chair__prestige_weight": 3.0,
+        "chair__contest_resolve_prob": 0.3,
+        "budget__scale": 1.0,
+        "budget__annual_variation": 0.25,
+        "meetings__vacant_meeting_prob": 0.35,
+        "rivalry__trust_gain": 0.04,
+        "rivalry__trust_erosion": 0.01,
+        "rivalry__contest_erosion": 0.03,
+        "rivalry__visibility_erosion": 0.02,
+        "membership__allow_exit": False,
+        "membership__exit_engagement": 0.15,
+        "membership__exit_months": 12,
+        "engagement__adapt_rate": 0.1,
+        "time__end": "2009-12",
+    }
+    params.update(overrides)
+    return params
+
+
+# Explicit examples that reach the rarer paths (random draws favour extreme values):
+# a slow chair contest, and members leaving the group (also the chair).
+CONTEST = _params(chair__volunteer_base=0.5, chair__contest_resolve_prob=0.1)
+EXITS = _params(
+    membership__allow_exit=True,
+    membership__exit_engagement=0.9,
+    membership__exit_months=1,
+    chair__rule="lottery",
 )
 
 
@@ -97,6 +135,9 @@ def _check_state(m: GMGModel, allow_exit: bool, previous_members: np.ndarray) ->
 
 @settings(max_examples=40, deadline=None)
 @given(params=valid_params, seed=seeds)
+@example(params=_params(), seed=0)
+@example(params=CONTEST, seed=1)
+@example(params=EXITS, seed=3)
 def test_invariants_hold_after_every_step(params: dict[str, Any], seed: int) -> None:
     m = GMGModel(rng=seed, collect="final", **params)
     allow_exit = params["membership__allow_exit"]
@@ -175,6 +216,8 @@ def _run(params: dict[str, Any], seed: int, collect: str = "final") -> GMGModel:
 
 @settings(max_examples=40, deadline=None)
 @given(params=valid_params, seed=seeds)
+@example(params=CONTEST, seed=1)
+@example(params=EXITS, seed=3)
 def test_same_parameters_and_seed_reproduce_the_run(params: dict[str, Any], seed: int) -> None:
     a = _run(params, seed)
     b = _run(params, seed)

@@ -1,0 +1,240 @@
+"""Joint statements: unit tests of the negotiation and the text, and patterns across seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gmg_sim import GMGConfig, GMGModel
+from gmg_sim.drafting import Statement, gini, load_templates, negotiation_round, render, word_count
+
+
+def _statement(max_words: int = 400) -> Statement:
+    tpl = load_templates()
+    return Statement(
+        id=0,
+        occasion="gfmd",
+        title="Test",
+        theme=0,
+        theme_label="Labour migration",
+        opened=0,
+        deadline=3,
+        drafter=0,
+        opening="The members of the group speak as one.",
+        closing="They will work together.",
+        substance=list(tpl["substance"]["labour"]),
+        initial_substance=len(tpl["substance"]["labour"]),
+    )
+
+
+IDS = tuple(f"A{i}" for i in range(8))
+
+
+def _round(st: Statement, seed: int, **cfg):
+    c = GMGConfig.from_flat({f"drafting__{k}": v for k, v in cfg.items()}).drafting
+    return negotiation_round(
+        np.random.default_rng(seed),
+        st,
+        c,
+        members=np.ones(8, dtype=bool),
+        engagement=np.ones(8),
+        relevance=np.ones(8),
+        keywords=[[f"keyword of agency {i}", f"second keyword of agency {i}"] for i in range(8)],
+        ids=IDS,
+    )
+
+
+def test_gini_bounds_and_values():
+    assert gini(np.zeros(5)) == 0.0
+    assert gini(np.ones(5)) == pytest.approx(0.0)
+    assert gini(np.array([0, 0, 0, 10])) == pytest.approx(0.75)
+    assert 0.0 <= gini(np.random.default_rng(0).random(50)) <= 1.0
+
+
+def test_word_limit_never_exceeded_and_mentions_crowd_out_substance():
+    for max_words in (150, 250, 400):
+        st = _statement()
+        c = GMGConfig.from_flat({"drafting__max_words": max_words}).drafting
+        while st.words > c.max_words and st.substance:
+            st.substance.pop()
+        start_substance = len(st.substance)
+        for seed in range(6):
+            _round(st, seed, max_words=max_words, insert_propensity=1.0)
+            assert st.words <= max_words
+        assert len(st.mentions) > 0
+        if max_words <= 250:
+            assert len(st.substance) < start_substance  # crowded out
+        assert 0.0 <= st.substance_share <= 1.0
+
+
+def test_requests_that_cannot_fit_are_left_unmet():
+    st = _statement()
+    st.substance = []
+    st._words = -1  # substance removed by hand: recount
+    unmet_any: set[int] = set()
+    for seed in range(6):
+        _, unmet = _round(st, seed, max_words=120, insert_propensity=1.0, max_mentions_per_agency=4)
+        assert st.words <= 120
+        unmet_any |= unmet
+    assert unmet_any, "with no room left, some requests cannot be met"
+
+
+def test_every_mentioned_agency_appears_in_text():
+    m = GMGModel(rng=2, collect="final").run()
+    adopted = [s for s in m.drafting.statements if s.status == "adopted"]
+    assert adopted
+    for st in adopted:
+        for a, keyword, _ in st.mentions:
+            assert m.agency_table.ids[a] in st.text
+            assert keyword in st.text
+        assert word_count("\n".join(st.body)) == st.words <= m.config.drafting.max_words
+
+
+def test_chair_text_always_adopts():
+    for seed in range(5):
+        m = GMGModel(rng=seed, collect="final", drafting__decision_rule="chair_text").run()
+        decided = m.drafting.decided()
+        assert decided and all(s.status == "adopted" for s in decided)
+        assert m.summary()["adoption_rate"] == 1.0
+
+
+def test_member_that_never_gets_keywords_blocks_consensus():
+    # No room for any mention and everyone objects: consensus fails at the deadline.
+    m = GMGModel(
+        rng=0,
+        collect="final",
+        drafting__max_words=120,
+        drafting__objection_prob=1.0,
+        drafting__insert_propensity=1.0,
+    ).run()
+    decided = m.drafting.decided()
+    assert decided
+    assert all(s.status == "failed" for s in decided)
+    assert any(s.blockers for s in decided)
+    assert m.events.of_kind("statement_failed")
+    blocked = [e for e in m.events.of_kind("statement_failed") if "block" in e.text]
+    assert blocked and blocked[0].agencies[0] in blocked[0].text
+    # The same setting adopts everything when the chair decides.
+    chair = GMGModel(
+        rng=0,
+        collect="final",
+        drafting__max_words=120,
+        drafting__objection_prob=1.0,
+        drafting__decision_rule="chair_text",
+    ).run()
+    assert chair.summary()["adoption_rate"] == 1.0
+
+
+def test_qualified_majority_adopts_despite_a_few_objectors():
+    kw = dict(collect="final", drafting__max_words=200, drafting__objection_prob=0.5)
+    cons = [GMGModel(rng=s, **kw).run().summary()["adoption_rate"] for s in range(6)]
+    qm = [
+        GMGModel(
+            rng=s,
+            drafting__decision_rule="qualified_majority",
+            drafting__majority_threshold=0.6,
+            **kw,
+        )
+        .run()
+        .summary()["adoption_rate"]
+        for s in range(6)
+    ]
+    assert np.nanmean(qm) > np.nanmean(cons)
+
+
+def test_rendered_text_is_deterministic_and_reads_as_statement():
+    a = GMGModel(rng=4, collect="final").run()
+    b = GMGModel(rng=4, collect="final").run()
+    texts_a = [s.text for s in a.drafting.statements]
+    assert texts_a == [s.text for s in b.drafting.statements]
+    adopted = next(s for s in a.drafting.statements if s.status == "adopted")
+    assert adopted.text.startswith("# ")
+    assert "Adopted by the heads of" in adopted.text
+    failed = [s for s in a.drafting.statements if s.status == "failed"]
+    for s in failed:
+        assert "Not adopted" in s.text
+
+
+def test_render_lists_signatories():
+    st = _statement()
+    st.status, st.signatories = "adopted", ("ILO", "IOM")
+    assert "ILO and IOM" in render(st, IDS)
+
+
+def test_disabled_drafting_attempts_nothing():
+    s = GMGModel(rng=0, collect="final", drafting__enabled=False).run().summary()
+    assert s["statements_attempted"] == 0 and np.isnan(s["adoption_rate"])
+
+
+def test_statements_for_configured_events_only():
+    m = GMGModel(rng=1, collect="final", drafting__events=("gfmd",), drafting__initiative_prob=0.0)
+    m.run()
+    occasions = {s.occasion for s in m.drafting.statements}
+    assert occasions == {"gfmd"}
+    assert len(m.drafting.statements) <= 9  # one GFMD a year 2007-2015, none in 2013
+
+
+def test_drafting_costs_staff_time():
+    on = GMGModel(rng=0, collect="final").run().summary()["spend_total"]
+    off = GMGModel(rng=0, collect="final", drafting__enabled=False).run().summary()["spend_total"]
+    assert on > off
+
+
+def test_reports_and_working_groups():
+    m = GMGModel(rng=0, collect="final").run()
+    s = m.summary()
+    assert s["reports_published"] >= 2
+    assert 0.0 <= s["report_attention_mean"] <= 1.0
+    assert s["wg_projects"] >= 1
+    none = GMGModel(
+        rng=0, collect="final", products__reports=False, products__working_groups=False
+    ).run()
+    assert none.summary()["reports_published"] == 0 and none.summary()["wg_projects"] == 0
+    open_states = GMGModel(rng=0, collect="final", products__state_openness=1.0).run()
+    assert open_states.summary()["report_attention_mean"] > s["report_attention_mean"]
+
+
+# -- patterns across seeds ----------------------------------------------------------------
+def _many(n: int = 20, **kw) -> pd.DataFrame:
+    return pd.DataFrame([GMGModel(rng=s, collect="final", **kw).run().summary() for s in range(n)])
+
+
+@pytest.fixture(scope="module")
+def status_quo() -> pd.DataFrame:
+    return _many()
+
+
+def test_statements_stay_short(status_quo):
+    assert status_quo["mean_statement_words"].max() <= GMGConfig().drafting.max_words
+    assert status_quo["statements_attempted"].min() >= 10
+
+
+def test_more_members_more_rounds_and_mentions():
+    """Compare the ten members of 2006 with all sixteen (all present from the start)."""
+    ten = (
+        "ILO",
+        "IOM",
+        "OHCHR",
+        "UNHCR",
+        "UNODC",
+        "UNCTAD",
+        "UNDP",
+        "UNDESA",
+        "WorldBank",
+        "UNFPA",
+    )
+    small = _many(membership__agencies=ten, time__start="2010-01")
+    large = _many(time__start="2010-01")
+    assert large["mean_drafting_rounds"].mean() > small["mean_drafting_rounds"].mean()
+    assert large["mentions_per_statement"].mean() > small["mentions_per_statement"].mean()
+    assert large["substance_share"].mean() < small["substance_share"].mean()
+
+
+def test_consensus_takes_more_rounds_than_chair_text(status_quo):
+    chair = _many(drafting__decision_rule="chair_text")
+    assert status_quo["mean_drafting_rounds"].mean() > chair["mean_drafting_rounds"].mean() + 1
+
+
+def test_outside_attention_is_low(status_quo):
+    assert status_quo["report_attention_mean"].mean() < 0.5
