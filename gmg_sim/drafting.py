@@ -20,8 +20,8 @@ The negotiation (assumed form; parameters in the ``drafting`` section):
    limit ``max_words``: substance sentences are cut, last first, to make room;
    when nothing is left to cut the request cannot be met.
 3. A member whose request could not be met may object (``objection_prob``).
-4. Decision: ``consensus`` — agreed when a round brings no new request and no
-   objection; the heads then sign by written procedure (``written_procedure_months``);
+4. Decision: ``consensus`` — agreed when a round after the first brings no
+   new mention and no objection; the heads then sign by written procedure (``written_procedure_months``);
    an objector at the deadline blocks. ``qualified_majority`` — agreed when a
    round brings no new request and the share of members without objection
    reaches the threshold. ``chair_text`` — the chair takes the first round's
@@ -379,7 +379,7 @@ class DraftingMechanism:
             if cfg.decision_rule == "chair_text":
                 self._adopt(model, st)
                 return
-            if granted == 0:
+            if granted == 0 and st.rounds >= 2:  # a first round of comments always happens
                 if cfg.decision_rule == "consensus" and not st.objectors:
                     st.agreed = month
                     if cfg.written_procedure_months == 0:
