@@ -107,6 +107,8 @@ def test_member_that_never_gets_keywords_blocks_consensus():
         drafting__max_words=120,
         drafting__objection_prob=1.0,
         drafting__insert_propensity=1.0,
+        drafting__visibility_fear=2.0,
+        drafting__max_mentions_per_agency=4,
     ).run()
     decided = m.drafting.decided()
     assert decided
