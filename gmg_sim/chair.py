@@ -182,6 +182,8 @@ def select_chair(
         if affinity is None:
             affinity = np.zeros((n, n))
         scores = affinity[np.ix_(idx, candidates)] + 1e-6 * rng.random((idx.size, len(candidates)))
+        if len(candidates) > 1:  # nobody votes for itself
+            scores[idx[:, None] == np.asarray(candidates)[None, :]] = -np.inf
         votes = np.bincount(np.argmax(scores, axis=1), minlength=len(candidates))
         top = np.flatnonzero(votes == votes.max())
         winner = candidates[int(top[int(rng.integers(top.size))])]

@@ -266,3 +266,22 @@ def test_every_rule_runs_and_fills_most_terms(rule):
 def test_term_length_sets_number_of_terms():
     assert GMGModel(rng=0, chair__term_months=12).run().summary()["n_terms"] == 10
     assert GMGModel(rng=0, chair__term_months=3).run().summary()["n_terms"] == 40
+
+
+def test_election_nobody_votes_for_itself():
+    # No volunteers: every member is a candidate. Each likes itself most, and
+    # otherwise agency 3; with self-votes every candidate would tie at one vote.
+    affinity = np.zeros((N, N))
+    affinity[:, 3] = 0.5
+    np.fill_diagonal(affinity, 1.0)
+    for seed in range(10):
+        out, _ = _select(
+            {
+                "chair__rule": "elected",
+                "chair__volunteer_base": 0.0,
+                "chair__decline_allowed": False,
+            },
+            seed,
+            affinity=affinity,
+        )
+        assert out.chair == 3
