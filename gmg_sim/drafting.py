@@ -127,10 +127,12 @@ class Statement:
             self._words = sum(word_count(s) for s in self.body)
         return self._words
 
-    def add_mention(self, agency: int, keyword: str, sentence: str) -> None:
-        """Append a sentence naming ``agency``'s ``keyword``."""
+    def add_mention(
+        self, agency: int, keyword: str, sentence: str, words: int | None = None
+    ) -> None:
+        """Append a sentence naming ``agency``'s ``keyword`` (``words``: its length, if known)."""
         self.mentions.append((agency, keyword, sentence))
-        self._words = self.words + word_count(sentence)
+        self._words = self.words + (word_count(sentence) if words is None else words)
 
     def cut_substance(self) -> None:
         """Drop the last substance sentence (crowded out by mentions)."""
@@ -182,12 +184,17 @@ def negotiation_round(
     counts = st.mention_counts(n).tolist()
     member = members.tolist()
     others_n = max(int(members.sum()) - 1, 1)
-    named = sum(1 for i in range(n) if member[i] and counts[i] > 0)
+    cap = cfg.max_mentions_per_agency
+    # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
+    level = [0] * (cap + 2)
+    for i in range(n):
+        if member[i]:
+            level[min(counts[i], cap + 1)] += 1
     takes_part = (members & (rng.random(n) < engagement)).tolist()
     want = rng.random(n).tolist()
     pick = rng.random(n).tolist()
-    templates = load_templates()["frame"]["mention"]
-    pi, fear, cap = cfg.insert_propensity, cfg.visibility_fear, cfg.max_mentions_per_agency
+    n_templates = len(load_templates()["frame"]["mention"])
+    pi, fear = cfg.insert_propensity, cfg.visibility_fear
     granted, unmet = 0, set()
     for a in rng.permutation(n).tolist():
         c = counts[a]
@@ -195,27 +202,35 @@ def negotiation_round(
             continue
         if c == 0:
             # Unnamed: wants in, the more so the more others are already named.
+            named = others_n + 1 - level[0]
             p = pi * (0.5 + 0.5 * relevance[a]) * (1.0 + fear * named / others_n)
         else:
             # Named: pushes again where the theme is its own, or when others are more visible.
-            more = sum(1 for i in range(n) if member[i] and counts[i] > c)
+            more = sum(level[c + 1 :])
             p = pi * (0.25 * relevance[a] + fear * more / others_n)
         if want[a] >= p:
             continue
         keyword = keywords[a][min(c, len(keywords[a]) - 1)]
-        sentence = templates[int(pick[a] * len(templates))].format(keyword=keyword, agency=ids[a])
-        needed = word_count(sentence)
+        sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
         while st.words + needed > cfg.max_words and st.substance:
             st.cut_substance()  # mentions crowd out substance
         if st.words + needed > cfg.max_words:
             unmet.add(a)
             continue
-        st.add_mention(a, keyword, sentence)
+        st.add_mention(a, keyword, sentence, needed)
         counts[a] = c + 1
-        named += c == 0
+        level[c] -= 1
+        level[c + 1] += 1
         granted += 1
         st.objectors.discard(a)
     return granted, unmet
+
+
+@cache
+def _mention(template: int, keyword: str, agency: str) -> tuple[str, int]:
+    """A mention sentence from template number ``template``, and its word count."""
+    text = load_templates()["frame"]["mention"][template].format(keyword=keyword, agency=agency)
+    return text, word_count(text)
 
 
 def render(st: Statement, ids: tuple[str, ...]) -> str:
@@ -349,16 +364,38 @@ class DraftingMechanism:
 
     def _advance(self, model: GMGModel, st: Statement) -> None:
         cfg, month, table = self.cfg, model.month, model.agency_table
-        if st.status == "signing":
+        if st.status == "signing":  # signing can finish by the deadline (checked at agreement)
             if month >= (st.agreed or month) + cfg.written_procedure_months:
                 self._adopt(model, st)
-            elif month >= st.deadline:
-                self._fail(model, st, "the heads could not sign in time", ())
             return
         members = model.member
         keywords = self._keywords_for(model, st.theme)
         relevance = self.relevance[:, st.theme].tolist()
         staff_cost = table.staff * cfg.round_cost_per_staff
+        current = set(np.flatnonzero(members).tolist())
+        rounds_before = st.rounds
+        self._rounds(model, st, members, keywords, relevance, current)
+        # Every member's staff read and answer each round held this month.
+        model.pay_each(staff_cost * members * (st.rounds - rounds_before))
+        if st.status == "open" and month >= st.deadline:
+            if cfg.decision_rule == "qualified_majority" and self._majority(model, st):
+                self._adopt(model, st)
+            elif st.objectors:
+                self._fail(model, st, "blocked", tuple(sorted(st.objectors)))
+            else:
+                self._fail(model, st, "no agreed text by the deadline", ())
+
+    def _rounds(
+        self,
+        model: GMGModel,
+        st: Statement,
+        members: np.ndarray,
+        keywords: list[list[str]],
+        relevance: list[float],
+        current: set[int],
+    ) -> None:
+        """This month's rounds on one draft; stops early when the text is agreed."""
+        cfg, month, table = self.cfg, model.month, model.agency_table
         for _ in range(cfg.rounds_per_month):
             st.rounds += 1
             granted, unmet = negotiation_round(
@@ -372,10 +409,9 @@ class DraftingMechanism:
                 ids=table.ids,
             )
             st.requests += granted + len(unmet)
-            model.pay_each(staff_cost * members)
-            objecting = {a for a in unmet if model.rng.random() < cfg.objection_prob}
+            objecting = {a for a in sorted(unmet) if model.rng.random() < cfg.objection_prob}
             st.objectors |= objecting
-            st.objectors &= set(np.flatnonzero(members).tolist())
+            st.objectors &= current
             if cfg.decision_rule == "chair_text":
                 self._adopt(model, st)
                 return
@@ -384,19 +420,14 @@ class DraftingMechanism:
                     st.agreed = month
                     if cfg.written_procedure_months == 0:
                         self._adopt(model, st)
-                    else:
+                    elif month + cfg.written_procedure_months <= st.deadline:
                         st.status = "signing"
+                    else:
+                        self._fail(model, st, "agreed too late for the heads to sign", ())
                     return
                 if cfg.decision_rule == "qualified_majority" and self._majority(model, st):
                     self._adopt(model, st)
                     return
-        if month >= st.deadline:
-            if cfg.decision_rule == "qualified_majority" and self._majority(model, st):
-                self._adopt(model, st)
-            elif st.objectors:
-                self._fail(model, st, "blocked", tuple(sorted(st.objectors)))
-            else:
-                self._fail(model, st, "no agreed text by the deadline", ())
 
     def _majority(self, model: GMGModel, st: Statement) -> bool:
         return 1.0 - len(st.objectors) / max(model.n_members, 1) >= self.cfg.majority_threshold

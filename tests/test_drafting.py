@@ -240,3 +240,12 @@ def test_consensus_takes_more_rounds_than_chair_text(status_quo):
 
 def test_outside_attention_is_low(status_quo):
     assert status_quo["report_attention_mean"].mean() < 0.5
+
+
+def test_adopted_statements_are_decided_by_their_deadline():
+    for rule in ("consensus", "qualified_majority", "chair_text"):
+        m = GMGModel(rng=3, collect="final", drafting__decision_rule=rule).run()
+        for st in m.drafting.decided():
+            assert st.decided <= st.deadline, (rule, st.title)
+        late = [s for s in m.drafting.decided() if s.reason.startswith("agreed too late")]
+        assert all(s.status == "failed" for s in late)
