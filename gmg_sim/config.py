@@ -356,7 +356,7 @@ class DraftingConfig(_Section):
         "its term (e.g. OHCHR 2010: 000 article 'Origins'). Assumed; 0-1.",
     )
     lead_months: int = Field(
-        2, ge=1, le=12, description="Months before the event that drafting opens. Assumed; 1-4."
+        3, ge=1, le=12, description="Months before the event that drafting opens. Assumed; 2-4."
     )
     rounds_per_month: int = Field(
         3, ge=1, le=10, description="Drafting rounds (written exchanges) per month. Assumed; 1-4."

@@ -443,7 +443,8 @@ class DraftingMechanism:
             "statement_adopted",
             tuple(table.ids[a] for a in st.named),
             f"Statement adopted after {st.rounds} round{'s' if st.rounds != 1 else ''}, "
-            f"{st.words} words, {len(st.named)} agencies named ({st.title})",
+            f"{st.words} words, {len(st.named)} agenc{'ies' if len(st.named) != 1 else 'y'} named "
+            f"({st.title})",
         )
 
     def _fail(self, model: GMGModel, st: Statement, reason: str, blockers: tuple[int, ...]) -> None:
