@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.drafting import Statement, gini, load_templates, negotiation_round, render, word_count
@@ -275,3 +277,53 @@ def test_adopted_statements_are_decided_by_their_deadline():
             assert st.decided <= st.deadline, (rule, st.title)
         late = [s for s in m.drafting.decided() if s.reason.startswith("agreed too late")]
         assert all(s.status == "failed" for s in late)
+
+
+# -- properties over random valid parameters ------------------------------------------------
+
+drafting_params = st_.fixed_dictionaries(
+    {
+        "drafting__decision_rule": st_.sampled_from(
+            ["consensus", "qualified_majority", "chair_text"]
+        ),
+        "drafting__majority_threshold": st_.floats(0.51, 1.0),
+        "drafting__max_words": st_.integers(120, 800),
+        "drafting__lead_months": st_.integers(1, 6),
+        "drafting__rounds_per_month": st_.integers(1, 5),
+        "drafting__insert_propensity": st_.floats(0.0, 1.0),
+        "drafting__visibility_fear": st_.floats(0.0, 3.0),
+        "drafting__max_mentions_per_agency": st_.integers(1, 4),
+        "drafting__objection_prob": st_.floats(0.0, 1.0),
+        "drafting__written_procedure_months": st_.integers(0, 3),
+        "drafting__initiative_prob": st_.floats(0.0, 1.0),
+        "time__end": st_.sampled_from(["2007-12", "2009-06", "2010-12"]),
+    }
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(params=drafting_params, seed=st_.integers(0, 2**32 - 1))
+def test_drafting_invariants(params, seed):
+    m = GMGModel(rng=seed, collect="final", **params).run()
+    limit = params["drafting__max_words"]
+    for s in m.drafting.statements:
+        assert s.rounds >= 1
+        assert s.words <= limit
+        assert word_count("\n".join(s.body)) == s.words
+        assert 0.0 <= s.substance_share <= 1.0
+        assert (
+            s.mention_counts(len(m.agency_table)).max(initial=0)
+            <= params["drafting__max_mentions_per_agency"]
+        )
+        if s.status in ("adopted", "failed"):
+            assert s.decided <= s.deadline
+            assert s.text.startswith("# ")
+            for a in s.named:
+                assert m.agency_table.ids[a] in s.text
+    summary = m.summary()
+    gini_value = summary["visibility_gini"]
+    assert np.isnan(gini_value) or 0.0 <= gini_value <= 1.0
+    rate = summary["adoption_rate"]
+    assert np.isnan(rate) or 0.0 <= rate <= 1.0
+    if params["drafting__decision_rule"] == "chair_text":
+        assert all(s.status == "adopted" for s in m.drafting.decided())
