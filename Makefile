@@ -6,9 +6,10 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# First interpreter that is Python >= 3.12: python3.12 / python3.13 on PATH,
+# First interpreter that is Python >= 3.12 (an exported PYTHON is ignored on
+# purpose; override on the command line: make test PYTHON=/path/to/python3.12): python3.12 / python3.13 on PATH,
 # then pyenv's versions folder, then plain python3.
-PYTHON ?= $(shell \
+PYTHON := $(shell \
   for c in python3.12 python3.13 \
            $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V) \
            $$(command -v pyenv >/dev/null 2>&1 && ls -d $$(pyenv root)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V) \

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import mesa
@@ -66,7 +67,7 @@ class AgencyTable:
     keywords: tuple[tuple[Keyword, ...], ...]
     themes: tuple[str, ...]
     theme_labels: tuple[str, ...]
-    sources: tuple[dict[str, str], ...]
+    sources: tuple[MappingProxyType[str, str], ...]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -147,9 +148,18 @@ def load_agencies() -> AgencyTable:
         keywords=tuple(keywords),
         themes=theme_ids,
         theme_labels=theme_labels,
-        sources=tuple({k: v for k, v in r.items() if k.endswith("_source")} for r in rows),
+        sources=tuple(
+            MappingProxyType({k: v for k, v in r.items() if k.endswith("_source")}) for r in rows
+        ),
     )
-    for arr in (table.joined, table.centrality_level, table.staff, table.budget, table.mandate):
+    for arr in (
+        table.joined,
+        table.centrality_level,
+        table.staff,
+        table.budget,
+        table.voluntary_funding,
+        table.mandate,
+    ):
         arr.setflags(write=False)
     return table
 

@@ -80,7 +80,7 @@ class Calendar:
                         month_index(g["month"]), "gfmd", f"GFMD {g['host']}", prestige["gfmd"]
                     )
                 )
-        first_year, last_year = self.start // 12, self.end // 12
+        first_year, last_year = self.start // 12, self.end // 12 + 2  # look-ahead past the end
         for year in range(first_year, last_year + 1):
             events.append(
                 CalendarEvent(

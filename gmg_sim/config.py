@@ -501,6 +501,13 @@ class GMGConfig(BaseModel):
                 raise ValueError(f"{key}: agency ids must not repeat, got {list(ids)}")
         if self.membership.agencies is not None and len(self.membership.agencies) < 2:
             raise ValueError("membership.agencies: a group needs at least 2 agencies")
+        d = self.drafting
+        if d.decision_rule == "consensus" and d.written_procedure_months >= d.lead_months:
+            raise ValueError(
+                f"drafting.written_procedure_months ({d.written_procedure_months}) must be less "
+                f"than drafting.lead_months ({d.lead_months}) under consensus: otherwise no "
+                "statement can be signed before its deadline"
+            )
         start, end = self.start_month, month_index(self.time.end)
         from gmg_sim.agencies import load_agencies
 

@@ -13,10 +13,11 @@ The negotiation (assumed form; parameters in the ``drafting`` section):
    theme's substance sentences, a closing line (templates in
    ``data/statements.toml``). With no chair, nobody tables a draft.
 2. In each round every member that takes part (probability = engagement) and
-   is named fewer than ``max_mentions_per_agency`` times asks, with a
-   probability that grows with how much the theme touches its mandate and with
-   the share of other members already named (fear of others' visibility), to
-   insert a sentence naming its keyword. Insertions take words from the fixed
+   is named fewer than ``max_mentions_per_agency`` times asks to insert a
+   sentence naming its keyword: while unnamed with probability
+   ``pi * (0.5 + 0.5 r) * (1 + fear * share of others named)``, once named with
+   ``pi * (0.25 r + fear * share of others named more often)`` (r: how much the
+   theme belongs to its mandate; fear of others' visibility). Insertions take words from the fixed
    limit ``max_words``: substance sentences are cut, last first, to make room;
    when nothing is left to cut the request cannot be met.
 3. A member whose request could not be met may object (``objection_prob``).
@@ -268,8 +269,10 @@ class DraftingMechanism:
         self._keyword_cache: dict[int, list[list[str]]] = {}
         self._scheduled: dict[int, list[Any]] = {}
         for e in model.calendar.events:
-            if e.kind in self.cfg.events:
-                self._scheduled.setdefault(e.month - self.cfg.lead_months, []).append(e)
+            if e.kind in self.cfg.events and e.month >= model.start_month:
+                # A window that would open before the run opens in its first month.
+                opens = max(e.month - self.cfg.lead_months, model.start_month)
+                self._scheduled.setdefault(opens, []).append(e)
 
     # -- opening -----------------------------------------------------------------
     def _keywords_for(self, model: GMGModel, theme: int) -> list[list[str]]:
@@ -340,8 +343,7 @@ class DraftingMechanism:
         ):
             self._initiative_terms.add(term.index)
             if model.rng.random() < self.cfg.initiative_prob:
-                end = term.start + model.config.chair.term_months - 1
-                deadline = min(month + self.cfg.lead_months, end)
+                deadline = month + self.cfg.lead_months  # may outlast the term: the group's text
                 self._open(model, "initiative", "the chair's initiative", deadline, chair.theme)
 
     def _group_theme(self, model: GMGModel) -> int:

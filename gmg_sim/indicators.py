@@ -93,7 +93,9 @@ def _spend_ratio(model: GMGModel) -> float:
     if not core.any() or not marginal.any():
         return float("nan")
     denom = per_month[marginal].mean()
-    return float(per_month[core].mean() / denom) if denom > 0 else float("inf")
+    if denom <= 0:
+        return float("nan") if per_month[core].mean() <= 0 else float("inf")
+    return float(per_month[core].mean() / denom)
 
 
 #: Keys of :func:`summary`, in order.

@@ -200,5 +200,5 @@ class MeetingsMechanism:
         if taken:
             text += f"; {taken} decision{'s' if taken > 1 else ''} taken"
         if stalled:
-            text += f"; no quorum, {stalled} decision{'s' if stalled > 1 else ''} stall"
+            text += f"; no quorum, {stalled} decision{'s stall' if stalled > 1 else ' stalls'}"
         model.log("principals_meeting", tuple(ids[a] for a in who), text)

@@ -213,8 +213,10 @@ class GMGModel(mesa.Model):
     def committed_meeting_costs(self) -> np.ndarray:
         """Money each agency keeps for meetings until the end of this budget year."""
         cfg = self.config.meetings
-        months_left = 12 - self.month % 12
-        meetings_left = -(-months_left // cfg.working_interval_months)
+        year_end = (self.month // 12) * 12 + 11
+        interval = cfg.working_interval_months
+        first = self.month + (self.start_month - self.month) % interval  # next meeting month
+        meetings_left = 0 if first > year_end else (year_end - first) // interval + 1
         cost = self.meetings.meeting_cost * meetings_left
         if self.month % 12 <= self.calendar.principals_month - 1:
             cost = cost + cfg.principals_cost * (self.agency_table.centrality_level < 2)

@@ -150,9 +150,11 @@ class ProductsMechanism:
             else 0.0
             for i in (a, b)
         ]
-        paid = model.pay(np.array([a, b]), np.full(2, cfg.wg_cost_per_month))
-        if paid.sum() < 2 * cfg.wg_cost_per_month * 0.5:
-            return  # the co-chairs cannot pay: the group stalls this month
+        cost = cfg.wg_cost_per_month
+        if model.budget_left[a] < cost or model.budget_left[b] < cost:
+            return  # a co-chair cannot pay: the group stalls this month
+        model.pay_one(a, cost)
+        model.pay_one(b, cost)
         capacity = (
             0.5
             * (model.engagement[a] + model.engagement[b])

@@ -233,17 +233,24 @@ def test_handover_loses_continuity():
 
 
 def test_chairing_costs_the_chair():
-    m = GMGModel(rng=4)
+    # No meetings, drafting or products: a month's spend is the chair's cost only.
+    m = GMGModel(
+        rng=4,
+        meetings__working_interval_months=12,
+        drafting__enabled=False,
+        products__reports=False,
+        products__working_groups=False,
+        chair__rule="fixed_order",
+        chair__decline_allowed=False,
+    )
+    m.step()  # January: the working meeting of the year is held
     m.step()
-    while m.chair.current is None:
-        m.step()
     chair = m.chair.current
-    spend_before = m.spend_cum[chair]
-    m.step()
-    if m.chair.current == chair:
-        assert m.spend_cum[chair] - spend_before >= min(
-            m.config.chair.cost_per_month, m.budget_left[chair]
-        )
+    assert chair is not None
+    cost = m.config.chair.cost_per_month
+    assert m.spend_month[chair] == pytest.approx(cost)
+    others = np.delete(m.spend_month, chair)
+    assert (others == 0).all()
 
 
 def test_agenda_bias_zero_lowers_own_mandate_share():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st_
 
-from gmg_sim import GMGConfig, GMGModel
+from gmg_sim import ConfigError, GMGConfig, GMGModel
 from gmg_sim.drafting import Statement, gini, load_templates, negotiation_round, render, word_count
 
 
@@ -304,6 +304,10 @@ drafting_params = st_.fixed_dictionaries(
 @settings(max_examples=30, deadline=None)
 @given(params=drafting_params, seed=st_.integers(0, 2**32 - 1))
 def test_drafting_invariants(params, seed):
+    assume(
+        params["drafting__decision_rule"] != "consensus"
+        or params["drafting__written_procedure_months"] < params["drafting__lead_months"]
+    )
     m = GMGModel(rng=seed, collect="final", **params).run()
     limit = params["drafting__max_words"]
     for s in m.drafting.statements:
@@ -327,3 +331,28 @@ def test_drafting_invariants(params, seed):
     assert np.isnan(rate) or 0.0 <= rate <= 1.0
     if params["drafting__decision_rule"] == "chair_text":
         assert all(s.status == "adopted" for s in m.drafting.decided())
+
+
+def test_signing_must_fit_in_the_window():
+    with pytest.raises(ConfigError, match="written_procedure_months"):
+        GMGModel(drafting__written_procedure_months=3, drafting__lead_months=3)
+    GMGModel(drafting__written_procedure_months=3, drafting__decision_rule="chair_text")
+
+
+def test_short_terms_still_adopt_chair_initiatives():
+    m = GMGModel(rng=0, collect="final", chair__term_months=1).run()
+    initiatives = [s for s in m.drafting.decided() if s.occasion == "initiative"]
+    assert initiatives and any(s.status == "adopted" for s in initiatives)
+
+
+def test_occasions_early_in_the_run_are_drafted_in_a_shorter_window():
+    m = GMGModel(
+        rng=0,
+        collect="final",
+        time__start="2013-08",
+        time__end="2014-06",
+        chair__rule="fixed_order",
+        chair__decline_allowed=False,  # a chair from the first month, to table drafts
+    ).run()
+    hld = [s for s in m.drafting.statements if s.occasion == "hld"]
+    assert hld and hld[0].opened == m.start_month and hld[0].deadline == hld[0].opened + 2

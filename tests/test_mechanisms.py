@@ -233,3 +233,38 @@ def test_agency_view_reads_model_arrays():
     assert iom.centrality == "core" and 2 <= iom.staff <= 4
     with pytest.raises(KeyError, match="WHO is not a member"):
         m.agency("WHO")
+
+
+def test_reserved_meeting_costs_follow_the_meeting_calendar():
+    m = GMGModel(rng=0, meetings__working_interval_months=12)
+    m.step()  # January 2006: the year's only meeting month
+    m.step()  # February: no meeting left this budget year
+    cost = m.committed_meeting_costs() - m.config.meetings.principals_cost * (
+        m.agency_table.centrality_level < 2
+    )
+    assert (cost == 0).all()
+    monthly = GMGModel(rng=0)
+    monthly.step()  # January: 12 meetings left including this one
+    expected = monthly.meetings.meeting_cost * 12
+    reserved = monthly.committed_meeting_costs() - monthly.config.meetings.principals_cost * (
+        monthly.agency_table.centrality_level < 2
+    )
+    assert np.allclose(reserved, expected)
+
+
+def test_spend_ratio_nan_when_nobody_spends():
+    s = GMGModel(rng=0, budget__scale=0.0, collect="final").run().summary()
+    assert np.isnan(s["spend_core_to_marginal_ratio"])
+
+
+def test_working_group_stalls_unless_both_cochairs_pay():
+    m = GMGModel(rng=0, collect="final", products__wg_cost_per_month=10**9).run()
+    assert m.summary()["wg_projects"] == 0
+
+
+def test_shared_agency_data_is_read_only():
+    t = load_agencies()
+    with pytest.raises(ValueError):
+        t.voluntary_funding[0] = 0.5
+    with pytest.raises(TypeError):
+        t.sources[0]["budget_source"] = "changed"
