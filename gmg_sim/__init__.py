@@ -6,7 +6,16 @@ The main entry point is :class:`GMGModel`; configuration lives in
 
 from gmg_sim.config import ConfigError, GMGConfig
 from gmg_sim.model import GMGModel
+from gmg_sim.scenarios import ScenarioError, load_scenario, read_scenario
 
-__all__ = ["ConfigError", "GMGConfig", "GMGModel", "__version__"]
+__all__ = [
+    "ConfigError",
+    "GMGConfig",
+    "GMGModel",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "read_scenario",
+]
 
 __version__ = "0.2.0"
