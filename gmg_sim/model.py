@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from gmg_sim import indicators
 from gmg_sim.agencies import (
@@ -292,11 +293,11 @@ class GMGModel(mesa.Model):
         """The run's indicators (see docs/indicators in the README)."""
         return indicators.summary(self)
 
-    def statements_frame(self):
+    def statements_frame(self) -> pd.DataFrame:
         """One row per statement attempt (occasion, theme, rounds, outcome, words, mentions)."""
         return indicators.statements_frame(self)
 
-    def terms_frame(self):
+    def terms_frame(self) -> pd.DataFrame:
         """The chair timeline: one row per term (label, chair, vacancy, contest, delay, theme)."""
         return indicators.terms_frame(self)
 
