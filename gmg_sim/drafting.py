@@ -182,7 +182,9 @@ def negotiation_round(
     The word limit is never exceeded.
     """
     n = len(members)
-    counts = st.mention_counts(n).tolist()
+    counts = [0] * n
+    for m in st.mentions:
+        counts[m[0]] += 1
     member = members.tolist()
     others_n = max(int(members.sum()) - 1, 1)
     cap = cfg.max_mentions_per_agency
@@ -191,9 +193,11 @@ def negotiation_round(
     for i in range(n):
         if member[i]:
             level[min(counts[i], cap + 1)] += 1
-    takes_part = (members & (rng.random(n) < engagement)).tolist()
-    want = rng.random(n).tolist()
-    pick = rng.random(n).tolist()
+    # Three uniforms per agency in one call (same stream as three calls of size n).
+    u = rng.random((3, n))
+    takes_part = (members & (u[0] < engagement)).tolist()
+    want = u[1].tolist()
+    pick = u[2].tolist()
     n_templates = len(load_templates()["frame"]["mention"])
     pi, fear = cfg.insert_propensity, cfg.visibility_fear
     granted, unmet = 0, set()
