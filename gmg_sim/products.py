@@ -14,8 +14,10 @@ Assumed forms (``products`` section):
 - a report is launched every ``report_interval_months`` by the sitting chair
   (with the member whose mandate is closest to the chair's theme) on the
   chair's theme, and published ``report_months`` later; its quality is the
-  leads' mean engagement times the group's continuity at publication, and its
-  outside attention, relative to a peer report (= 1), is
+  leads' mean engagement times the group's continuity at publication times
+  ``0.5 + 0.5 * substance``, where substance is the mean substance share of the
+  statements the group adopted while the report was prepared (0.5 if none),
+  and its outside attention, relative to a peer report (= 1), is
   ``quality * state_openness``;
 - a working group raises, each month, ``wg_fundraising_rate * capacity`` of a
   project's worth, where capacity is the co-chairs' mean engagement times
@@ -60,6 +62,7 @@ class Report:
     launched: int
     due: int
     published: int | None = None
+    substance: float = float("nan")
     quality: float = float("nan")
     attention: float = float("nan")
 
@@ -74,6 +77,20 @@ class WorkingGroup:
     start: int
     funds: float = 0.0
     projects: int = 0
+
+
+def _recent_substance(model: GMGModel, since: int) -> float:
+    """Mean substance share of the statements adopted since ``since`` (0.5 if none).
+
+    Reports are joint products too: the group's recent statements show how much
+    substance survives its members' push for visibility.
+    """
+    shares = [
+        s.substance_share
+        for s in model.drafting.statements
+        if s.status == "adopted" and s.decided is not None and s.decided >= since
+    ]
+    return sum(shares) / len(shares) if shares else 0.5
 
 
 class ProductsMechanism:
@@ -129,7 +146,8 @@ class ProductsMechanism:
                 model.pay(leads, np.full(leads.size, cfg.report_cost_per_month))
             if month >= r.due:
                 eng = float(model.engagement[leads].mean()) if leads.size else 0.0
-                r.quality = eng * model.chair.continuity
+                r.substance = _recent_substance(model, r.launched)
+                r.quality = eng * model.chair.continuity * (0.5 + 0.5 * r.substance)
                 r.attention = report_attention(r.quality, cfg.state_openness)
                 r.published = month
                 model.log(

@@ -356,3 +356,14 @@ def test_occasions_early_in_the_run_are_drafted_in_a_shorter_window():
     ).run()
     hld = [s for s in m.drafting.statements if s.occasion == "hld"]
     assert hld and hld[0].opened == m.start_month and hld[0].deadline == hld[0].opened + 2
+
+
+def test_report_quality_falls_with_crowded_statements():
+    crowded = GMGModel(rng=0, collect="final", drafting__max_words=150).run()
+    roomy = GMGModel(rng=0, collect="final", drafting__max_words=3000).run()
+    sub_c = [r.substance for r in crowded.products.reports if r.published is not None]
+    sub_r = [r.substance for r in roomy.products.reports if r.published is not None]
+    assert sub_c and sub_r and np.mean(sub_c) < np.mean(sub_r)
+    for r in crowded.products.reports:
+        if r.published is not None:
+            assert 0.0 <= r.attention <= crowded.config.products.state_openness
