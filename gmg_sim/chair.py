@@ -308,7 +308,6 @@ class ChairMechanism:
         self.declines_budget = 0
         self.convening = 1.0
         self.last_chaired = np.full(n, -(10**6), dtype=np.int64)
-        self.terms_chaired = np.zeros(n, dtype=np.int64)
         self.own_mandate_top = [set(own_mandate_themes(m).tolist()) for m in table.mandate]
         self.grab = 0.0
         self._next_term_start = model.config.start_month
@@ -398,7 +397,6 @@ class ChairMechanism:
         term.decision_delay = month - term.start
         term.forced = term.forced or forced
         self.last_chaired[agency] = month
-        self.terms_chaired[agency] += 1
         self.theme = choose_agenda(
             model.rng,
             model.agency_table.mandate[agency],

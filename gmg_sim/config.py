@@ -338,12 +338,13 @@ class DraftingConfig(_Section):
         0.75, description="Share of members without objection needed under qualified_majority."
     )
     max_words: int = Field(
-        320,
+        250,
         ge=120,
         le=3000,
         description="Length limit of a statement's body in words (short, one to two pages: 000 "
         "article 'Activities and Funding'; the rendered texts are condensed, about 1:2 against a "
-        "real page). Assumed; 200-600.",
+        "real page; the chair's draft fills about half of it, so a dozen mentions start "
+        "cutting substance). Assumed; 200-600.",
     )
     events: tuple[Literal["gfmd", "hld", "unga", "principals"], ...] = Field(
         ("gfmd", "hld", "unga", "principals"),
@@ -483,7 +484,8 @@ class GMGConfig(BaseModel):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
-        from gmg_sim.agencies import agency_ids  # data lives in gmg_sim/data; imported late
+        # Imported late: gmg_sim.agencies imports this module.
+        from gmg_sim.agencies import agency_ids, load_agencies
 
         known = agency_ids()
         for key, ids in (
@@ -509,8 +511,6 @@ class GMGConfig(BaseModel):
                 "statement can be signed before its deadline"
             )
         start, end = self.start_month, month_index(self.time.end)
-        from gmg_sim.agencies import load_agencies
-
         table = load_agencies().subset(self.membership.agencies)
         founding = [a for a, j in zip(table.ids, table.joined, strict=True) if j <= start]
         if len(founding) < 2:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.config import month_label
+from gmg_sim.drafting import gini
 
 if TYPE_CHECKING:
     from gmg_sim.model import GMGModel
@@ -183,8 +184,6 @@ def summary(model: GMGModel) -> dict[str, float]:
 
 
 def _drafting_summary(model: GMGModel) -> dict[str, float]:
-    from gmg_sim.drafting import gini
-
     drafting, products = model.drafting, model.products
     decided = drafting.decided()
     adopted = [s for s in decided if s.status == "adopted"]
@@ -222,6 +221,7 @@ def statements_frame(model: GMGModel) -> pd.DataFrame:
             "status": s.status,
             "decided": None if s.decided is None else month_label(s.decided),
             "rounds": s.rounds,
+            "requests": s.requests,
             "words": s.words,
             "mentions": len(s.mentions),
             "agencies_named": " ".join(ids[a] for a in s.named),

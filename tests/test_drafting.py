@@ -236,8 +236,14 @@ def status_quo() -> pd.DataFrame:
 
 
 def test_statements_stay_short(status_quo):
-    assert status_quo["mean_statement_words"].max() <= GMGConfig().drafting.max_words
+    """The limit binds: texts stay within it because mentions push substance out."""
     assert status_quo["statements_attempted"].min() >= 10
+    assert status_quo["mean_statement_words"].max() <= GMGConfig().drafting.max_words
+    m = GMGModel(rng=0, collect="final").run()
+    adopted = [s for s in m.drafting.statements if s.status == "adopted"]
+    cut = [s for s in adopted if len(s.substance) < s.initial_substance]
+    assert len(cut) >= len(adopted) / 3, "substance is cut in a good share of adopted texts"
+    assert status_quo["substance_share"].mean() < 0.5
 
 
 def test_more_members_more_rounds_and_mentions():

@@ -179,7 +179,7 @@ def test_batch_run_with_flat_parameters():
     assert set(df.columns) >= REQUIRED_MODEL_COLUMNS
 
 
-def test_no_global_randomness_used(monkeypatch):
+def test_no_global_randomness_used():
     """Runs must not touch numpy's or Python's global generators."""
     import random
 
