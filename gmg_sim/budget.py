@@ -1,9 +1,18 @@
-"""Money: each agency pays its own way from a yearly participation budget.
+"""Money: each agency pays its own way from a yearly participation budget; optionally a pool.
 
 Source: 000 article, 'Activities and Funding' — the GMG has no budget of its
 own; each agency funds its own participation, and joint activities are paid by
 those who take part. Budget sizes and their yearly variation are assumptions
 (``data/agencies.toml``, ``budget`` section of the config).
+
+The *pooled budget* is a design the sources discuss (a secretariat "would also
+imply a GMG budget that currently does not exist": 000 article, 'Challenges').
+When ``budget.pooled`` is on, members are asked each January for a share of
+``pooled_size`` by the contribution rule; a member stops contributing that year
+when migration matters too little to it (engagement below ``stop_engagement``)
+or when its share would be too large a part of its own budget. The pool pays
+first for the items in ``pays_for``; the agency concerned pays what it cannot.
+Rules and numbers are assumptions.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from gmg_sim.config import BudgetConfig
 if TYPE_CHECKING:
     from gmg_sim.model import GMGModel
 
-__all__ = ["BudgetMechanism", "annual_budgets", "pay"]
+__all__ = ["BudgetMechanism", "Pool", "annual_budgets", "contribution_shares", "pay"]
 
 
 def annual_budgets(
@@ -41,8 +50,63 @@ def pay(budget_left: np.ndarray, who: np.ndarray, amounts: np.ndarray) -> np.nda
     return paid
 
 
+def contribution_shares(
+    rule: str, member: np.ndarray, budgets: np.ndarray, centrality_level: np.ndarray
+) -> np.ndarray:
+    """Each member's share of the pooled budget under ``rule`` (sums to 1 over members).
+
+    ``equal``: the same share each; ``by_size``: proportional to this year's
+    participation budget; ``by_centrality``: weights 3 / 2 / 1 for agencies to
+    which migration is core / important / marginal. Non-members get 0.
+    """
+    if rule == "equal":
+        w = member.astype(float)
+    elif rule == "by_size":
+        w = np.where(member, np.maximum(budgets, 0.0), 0.0)
+    elif rule == "by_centrality":
+        w = np.where(member, 3.0 - centrality_level, 0.0)
+    else:
+        raise ValueError(f"contribution rule {rule!r}; allowed: equal, by_size, by_centrality")
+    total = w.sum()
+    return w / total if total > 0 else w
+
+
+class Pool:
+    """The group's pooled budget (exists only when ``budget.pooled`` is on).
+
+    Attributes:
+        left: money left this year (USD); unspent money does not carry over.
+        spent: total spent by the pool over the run, and ``spent_on`` by item.
+        contributors: mask of the agencies that paid in this year.
+        stops: number of (agency, year) cases where a member did not contribute.
+    """
+
+    def __init__(self, n: int, pays_for: tuple[str, ...]) -> None:
+        self.pays_for = frozenset(pays_for)
+        self.left = 0.0
+        self.raised = 0.0
+        self.spent = 0.0
+        self.spent_on: dict[str, float] = {}
+        self.contributors = np.zeros(n, dtype=bool)
+        self.stops = 0
+
+    def cover(self, item: str, amount: float) -> float:
+        """Pay up to ``amount`` for ``item`` if the pool pays for it; returns what it paid."""
+        if item not in self.pays_for or amount <= 0 or self.left <= 0:
+            return 0.0
+        paid = min(amount, self.left)
+        self.left -= paid
+        self.spent += paid
+        self.spent_on[item] = self.spent_on.get(item, 0.0) + paid
+        return paid
+
+    def available(self, item: str) -> float:
+        """What the pool could pay for ``item`` now (0 if it does not pay for it)."""
+        return self.left if item in self.pays_for else 0.0
+
+
 class BudgetMechanism:
-    """Renews budgets in January (and at the start of a run)."""
+    """Renews budgets in January (and at the start of a run); collects the pool if any."""
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg = model.config.budget
@@ -57,3 +121,33 @@ class BudgetMechanism:
                 model.rng, model.agency_table.budget, self.cfg, months_left
             )
             model.budget_left = model.budget_annual.copy()
+            if model.pool is not None:
+                self.collect(model, months_left)
+
+    def collect(self, model: GMGModel, months_left: int = 12) -> None:
+        """Ask members for their share of the pooled budget; some stop contributing."""
+        cfg, pool, table = self.cfg, model.pool, model.agency_table
+        shares = contribution_shares(
+            cfg.contribution_rule, model.member, model.budget_annual, table.centrality_level
+        )
+        asked = shares * cfg.pooled_size * months_left / 12.0
+        too_costly = asked > cfg.max_contribution_share * model.budget_annual
+        disengaged = model.engagement < cfg.stop_engagement
+        pays = model.member & ~too_costly & ~disengaged & (asked > 0)
+        was = pool.contributors
+        for a in np.flatnonzero(model.member & ~pays & (asked > 0)):
+            pool.stops += 1
+            why = (
+                "its share is too large for its budget"
+                if too_costly[a]
+                else "migration is marginal to it"
+            )
+            verb = "stops contributing" if was[a] else "does not contribute"
+            model.log(
+                "pool_stop", (table.ids[a],), f"{table.ids[a]} {verb} to the pooled budget ({why})"
+            )
+        paid = np.where(pays, asked, 0.0)
+        model.pay_each(paid)
+        pool.contributors = pays
+        pool.left = float(paid.sum())
+        pool.raised += pool.left

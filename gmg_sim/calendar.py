@@ -55,7 +55,17 @@ def term_label(start: int, term_months: int) -> str:
 class Calendar:
     """Events by month for one run, built from the calendar data and the config."""
 
-    def __init__(self, config: GMGConfig) -> None:
+    def __init__(
+        self, config: GMGConfig, gfmd_schedule: list[tuple[int, str]] | None = None
+    ) -> None:
+        """Build the run's calendar.
+
+        Args:
+            config: the run's configuration.
+            gfmd_schedule: ``(month, host)`` of each forum held, as decided by
+                :class:`~gmg_sim.gfmd.GFMDMechanism`; None takes the forums held
+                in the calendar data (public record).
+        """
         data = load_calendar_data()
         prestige = data["prestige"]
         self.start = config.start_month
@@ -64,6 +74,14 @@ class Calendar:
             data["recurring"]["principals_month"]
         )
         unga_month = int(data["recurring"]["unga_month"])
+        per_year = (
+            config.design.high_level_meetings_per_year
+            if config.design.kind == "global_migration_facility"
+            else 1
+        )
+        self.principals_months = frozenset(
+            (self.principals_month - 1 + k * 12 // per_year) % 12 for k in range(per_year)
+        )
         events: list[CalendarEvent] = []
         for hld in data["hld"]:
             events.append(
@@ -71,15 +89,17 @@ class Calendar:
                     month_index(hld["month"]), "hld", "High-Level Dialogue", prestige["hld"]
                 )
             )
-        self.gfmd_hosts: dict[int, dict[str, Any]] = {}
-        for g in data["gfmd"]:
-            self.gfmd_hosts[int(g["year"])] = g
-            if g.get("held") and g.get("month"):
-                events.append(
-                    CalendarEvent(
-                        month_index(g["month"]), "gfmd", f"GFMD {g['host']}", prestige["gfmd"]
-                    )
-                )
+        if gfmd_schedule is None:
+            gfmd_schedule = [
+                (month_index(g["month"]), str(g["host"]))
+                for g in data["gfmd"]
+                if g.get("held") and g.get("month")
+            ]
+        self.gfmd_hosts: dict[int, str] = {}
+        for month, host in gfmd_schedule:
+            self.gfmd_hosts[month // 12] = host
+            name = f"GFMD {host}" if host else "GFMD"
+            events.append(CalendarEvent(month, "gfmd", name, prestige["gfmd"]))
         first_year, last_year = self.start // 12, self.end // 12 + 2  # look-ahead past the end
         for year in range(first_year, last_year + 1):
             events.append(
@@ -87,14 +107,12 @@ class Calendar:
                     year * 12 + unga_month - 1, "unga", "UN General Assembly", prestige["unga"]
                 )
             )
-            events.append(
-                CalendarEvent(
-                    year * 12 + self.principals_month - 1,
-                    "principals",
-                    "Principals' meeting",
-                    prestige["principals"],
+            for m0 in sorted(self.principals_months):
+                events.append(
+                    CalendarEvent(
+                        year * 12 + m0, "principals", "Principals' meeting", prestige["principals"]
+                    )
                 )
-            )
         self.events = sorted(
             (e for e in events if self.start <= e.month <= self.end + 24),
             key=lambda e: (e.month, e.kind),
@@ -123,4 +141,4 @@ class Calendar:
 
     def is_principals_month(self, month: int) -> bool:
         """Whether the yearly principals' meeting falls in ``month``."""
-        return month % 12 == self.principals_month - 1
+        return month % 12 in self.principals_months

@@ -76,14 +76,18 @@ def willingness(
     return np.minimum(np.maximum(w, 0.0, out=w), 1.0, out=w)
 
 
-def acceptance_probability(engagement: np.ndarray, afford: np.ndarray) -> np.ndarray:
+def acceptance_probability(
+    engagement: np.ndarray, afford: np.ndarray, relief: float = 0.0
+) -> np.ndarray:
     """Probability that an agency *asked* to chair (rotation, lottery, election) accepts.
 
     An asked agency accepts unless it lacks resources (``afford``) or, for
     strategic reasons, cares little about the group (low engagement):
-    ``afford * (0.5 + 0.5 * engagement)``. Assumed form.
+    ``afford * (1 - (1 - relief) * 0.5 * (1 - engagement))``, where ``relief``
+    is the share of that strategic reluctance a secretariat removes (0 without
+    one). Assumed form.
     """
-    return np.clip(afford * (0.5 + 0.5 * engagement), 0.0, 1.0)
+    return np.clip(afford * (1.0 - (1.0 - relief) * 0.5 * (1.0 - engagement)), 0.0, 1.0)
 
 
 @dataclass(slots=True)
@@ -120,6 +124,7 @@ def select_chair(
     order: list[int],
     order_pointer: int,
     affinity: np.ndarray | None = None,
+    relief: float = 0.0,
 ) -> tuple[SelectionOutcome, int]:
     """One attempt to find a chair under ``cfg.rule``.
 
@@ -136,6 +141,9 @@ def select_chair(
         order_pointer: position in ``order`` of the next agency to ask.
         affinity: (n, n) how much i would vote for j (``elected``), e.g.
             trust minus rivalry.
+        relief: share of strategic reluctance a secretariat removes (0 without
+            one): willingness to volunteer is multiplied by ``1 + relief`` and
+            :func:`acceptance_probability` gets it too.
 
     Returns:
         The outcome and the new order pointer.
@@ -149,6 +157,8 @@ def select_chair(
 
     if cfg.rule in ("volunteer", "elected"):
         w = willingness(engagement, prestige, recently_chaired, cfg)
+        if relief > 0:
+            w = np.minimum(w * (1.0 + relief), 1.0)
         draws = rng.random(n)
         offered = eligible & (draws < w * afford)
         out.volunteers = np.flatnonzero(offered).tolist()
@@ -187,7 +197,7 @@ def select_chair(
         votes = np.bincount(np.argmax(scores, axis=1), minlength=len(candidates))
         top = np.flatnonzero(votes == votes.max())
         winner = candidates[int(top[int(rng.integers(top.size))])]
-        accept_p = acceptance_probability(engagement[[winner]], afford[[winner]])[0]
+        accept_p = acceptance_probability(engagement[[winner]], afford[[winner]], relief)[0]
         u = rng.random()
         if winner in out.volunteers or not cfg.decline_allowed or u < accept_p:
             out.chair, out.forced = winner, winner not in out.volunteers and u >= accept_p
@@ -200,7 +210,7 @@ def select_chair(
         return out, order_pointer
 
     # fixed_order and lottery: ask agencies one by one until one accepts.
-    accept = acceptance_probability(engagement, afford)
+    accept = acceptance_probability(engagement, afford, relief)
     if cfg.rule == "fixed_order":
         pending = [a for a in order[order_pointer:] + order[:order_pointer] if eligible[a]]
     else:  # lottery
@@ -214,7 +224,7 @@ def select_chair(
             out.how = "rotation" if cfg.rule == "fixed_order" else "drawn by lot"
             break
         out.declined.append(a)
-        if afford[a] < 1.0 and u < acceptance_probability(engagement[[a]], np.ones(1))[0]:
+        if afford[a] < 1.0 and u < acceptance_probability(engagement[[a]], np.ones(1), relief)[0]:
             out.declined_budget.append(a)
     else:
         out.how = "all declined"
@@ -324,15 +334,25 @@ class ChairMechanism:
         """The current term's record."""
         return self.terms[-1] if self.terms else None
 
+    def running_cost(self, model: GMGModel) -> float:
+        """What a month of chairing costs the chairing agency itself (after a secretariat's relief)."""
+        return self.cfg.cost_per_month * model.secretariat.chair_cost_factor()
+
     def _attempt(self, model: GMGModel, term: TermRecord) -> None:
         month = model.month
+        lead = model.design.fixed_chair
+        if lead is not None and model.member[lead]:
+            self._take_office(model, term, lead, "lead agency", False)
+            return
         eligible = model.member.copy()
         previous = self.terms[-2].chair if len(self.terms) >= 2 else None
         if not self.cfg.allow_consecutive and previous is not None and eligible.sum() > 1:
             eligible[previous] = False
-        needed = self.cfg.cost_per_month * (
+        needed = self.running_cost(model) * (
             min(self._term_end, (month // 12) * 12 + 11) - month + 1
         )
+        if model.pool is not None:
+            needed = max(needed - model.pool.available("chair"), 0.0)
         afford = affordability(model.budget_left, model.committed_meeting_costs(), needed)
         affinity = model.trust - model.rivalry if self.cfg.rule == "elected" else None
         outcome, self.order_pointer = select_chair(
@@ -347,6 +367,7 @@ class ChairMechanism:
             order=self.order,
             order_pointer=self.order_pointer,
             affinity=affinity,
+            relief=model.secretariat.decline_relief(),
         )
         ids = model.agency_table.ids
         term.volunteers = max(term.volunteers, len(outcome.volunteers))
@@ -442,10 +463,12 @@ class ChairMechanism:
         if self.current is None:
             self.vacant_months += 1
             term.vacant_months += 1
-            self.continuity *= 1.0 - 0.5 * self.cfg.continuity_recovery
+            keep = model.secretariat.continuity_factor()
+            self.continuity *= 1.0 - 0.5 * self.cfg.continuity_recovery * keep
         else:
-            cost = self.cfg.cost_per_month
-            paid = model.pay_one(self.current, cost)
+            cost = self.running_cost(model)
+            paid = model.pool.cover("chair", cost) if model.pool is not None else 0.0
+            paid += model.pay_one(self.current, cost - paid) if cost > paid else 0.0
             self.convening = 1.0 if cost <= 0 else 0.5 + 0.5 * paid / cost
             self.continuity += self.cfg.continuity_recovery * (1.0 - self.continuity)
 
@@ -471,7 +494,7 @@ class ChairMechanism:
         self.current, self.contest, self.theme, self.grab = None, [], None, 0.0
         self._attempt(model, term)
         if outgoing is not None and self.current != outgoing:
-            lost = cfg.handover_loss * self.continuity
+            lost = cfg.handover_loss * self.continuity * model.secretariat.continuity_factor()
             self.continuity -= lost
             self.handover_losses += lost
             if self.current is not None:

@@ -28,13 +28,17 @@ __all__ = [
     "BudgetConfig",
     "ChairConfig",
     "ConfigError",
+    "DesignConfig",
     "DraftingConfig",
     "EngagementConfig",
+    "GFMDConfig",
     "GMGConfig",
     "MeetingsConfig",
     "MembershipConfig",
     "ProductsConfig",
     "RivalryConfig",
+    "SecretariatConfig",
+    "StatesConfig",
     "TimeConfig",
     "month_index",
     "month_label",
@@ -276,6 +280,42 @@ class BudgetConfig(_Section):
     scale: NonNegative = Field(
         1.0, description="Multiplier on every agency's annual participation budget (data file)."
     )
+    pooled: bool = Field(
+        False,
+        description="Whether the group has a pooled budget of its own (a design the sources discuss; "
+        "status quo: none, each agency pays its own participation: 000 article 'Activities and "
+        "Funding').",
+    )
+    pooled_size: NonNegative = Field(
+        300000.0,
+        description="Annual size (USD) of the pooled budget that members are asked to contribute "
+        "each January. Assumed; 100000-1000000.",
+    )
+    contribution_rule: Literal["equal", "by_size", "by_centrality"] = Field(
+        "by_size",
+        description="How the pooled budget is split among members: equal shares, in proportion to "
+        "each agency's participation budget, or by how central migration is to it (core 3, "
+        "important 2, marginal 1). Assumed.",
+    )
+    pays_for: tuple[Literal["chair", "secretariat", "reports", "working_groups", "gfmd"], ...] = (
+        Field(
+            ("chair", "secretariat", "reports"),
+            description="What the pooled budget pays for, before the agencies concerned pay from "
+            "their own budgets: the chair's running costs, a secretariat, flagship reports, the "
+            "working groups' running costs, the GFMD support structure. Assumed.",
+        )
+    )
+    stop_engagement: Probability = Field(
+        0.4,
+        description="A member whose engagement is below this in January stops contributing to the "
+        "pooled budget that year (free riding by members for whom migration is marginal). "
+        "Assumed; 0.2-0.6.",
+    )
+    max_contribution_share: Probability = Field(
+        0.25,
+        description="A member stops contributing when its share would exceed this fraction of its "
+        "own participation budget for the year. Assumed; 0.1-0.5.",
+    )
     annual_variation: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         0.25,
         description="Year-to-year relative variation of each budget (uniform +/-), standing for "
@@ -409,12 +449,6 @@ class ProductsConfig(_Section):
     report_cost_per_month: NonNegative = Field(
         3000.0, description="Monthly cost (USD) to each lead agency of a report. Assumed."
     )
-    state_openness: Probability = Field(
-        0.35,
-        description="How open states are to international discussion of migration (000 article "
-        "'Future Perspectives': sovereignty keeps them reluctant). Scales outside attention. "
-        "Assumed; 0.1-0.7.",
-    )
     working_groups: bool = Field(True, description="Whether the data file's working groups run.")
     wg_fundraising_rate: Probability = Field(
         0.08,
@@ -423,6 +457,270 @@ class ProductsConfig(_Section):
     )
     wg_cost_per_month: NonNegative = Field(
         1000.0, description="Monthly cost (USD) of a working group to each co-chair. Assumed."
+    )
+
+
+class StatesConfig(_Section):
+    """The political environment: states' openness to international discussion of migration.
+
+    Source: 000 article, 'Future Perspectives' (migration stays tied to state
+    sovereignty; states keep international bodies at a distance). Openness in
+    [0, 1] follows a trajectory over the years; it scales the outside attention
+    joint products get, the chance that member states back a secretariat, and
+    the chance that a government offers to host the GFMD.
+    """
+
+    openness: Probability = Field(
+        0.35,
+        description="States' openness in the first simulated year (000 article 'Future "
+        "Perspectives': most states are reluctant). Assumed; 0.1-0.7.",
+    )
+    trend_per_year: Annotated[float, Field(ge=-0.2, le=0.2, allow_inf_nan=False)] = Field(
+        0.0,
+        description="Yearly change of openness (a drift toward or away from international "
+        "discussion of migration). Assumed; -0.05-0.05.",
+    )
+    shock_sd: Annotated[float, Field(ge=0.0, le=0.3, allow_inf_nan=False)] = Field(
+        0.03,
+        description="Standard deviation of yearly random shocks to openness (random walk around "
+        "the trend; openness stays in [0, 1]). Assumed; 0-0.1.",
+    )
+
+
+class SecretariatConfig(_Section):
+    """A permanent secretariat: proposals, the three obstacles, and its effects once it exists.
+
+    Source: 000 article, 'Challenges to Inter-Agency Cooperation': proposed almost
+    from the start, a small unit inside one agency to support successive chairs
+    and give continuity; it has not materialised because choosing a host among
+    competing agencies is delicate, it needs a budget the group does not have,
+    and some agencies want explicit member-state support first.
+    """
+
+    mode: Literal["none", "proposals", "established"] = Field(
+        "proposals",
+        description="'proposals' (status quo): members propose a secretariat from time to time and "
+        "the principals decide, facing the three obstacles; 'established': a secretariat exists "
+        "from the start of the run; 'none': nobody proposes one.",
+    )
+    host: str | None = Field(
+        None,
+        description="Host agency of an established secretariat: an agency id, 'joint' (run by "
+        "the group itself, no host agency), or none (the most engaged member at the start).",
+    )
+    proposal_prob: Probability = Field(
+        0.01,
+        description="Monthly probability that a member proposes a secretariat in an ordinary "
+        "month ('almost from the start': 000 article). Assumed; 0-0.05.",
+    )
+    vacancy_trigger: Probability = Field(
+        0.08,
+        description="Extra monthly probability of a proposal in a month without a chair. Assumed.",
+    )
+    handover_trigger: Probability = Field(
+        0.1,
+        description="Extra probability of a proposal in a month with a hand-over, per unit of "
+        "continuity lost. Assumed.",
+    )
+    deliberation_months: int = Field(
+        3,
+        ge=0,
+        le=24,
+        description="Months the members discuss a proposal before it stands or falls on the "
+        "three obstacles. Assumed; 1-6.",
+    )
+    cooldown_months: int = Field(
+        12, ge=0, le=120, description="Months after a failed proposal before the next. Assumed."
+    )
+    host_veto: NonNegative = Field(
+        1.5,
+        description="How readily a member vetoes a rival as host: each member vetoes with "
+        "probability host_veto * rivalry * (1 - trust) with the candidate (doubled when the "
+        "hosting is contested). Assumed; 0.5-3.",
+    )
+    annual_cost: NonNegative = Field(
+        250000.0,
+        description="Yearly cost (USD) of a small secretariat unit (staff of two to three). Assumed.",
+    )
+    pledge_share: Probability = Field(
+        0.05,
+        description="Share of its still-free yearly budget a member pledges to a secretariat, times "
+        "its engagement, when no pooled budget pays for it. Assumed; 0-0.2.",
+    )
+    needs_state_support: bool = Field(
+        True,
+        description="Whether some members insist on explicit member-state support before going "
+        "ahead (000 article 'Challenges').",
+    )
+    state_support_scale: NonNegative = Field(
+        1.0,
+        description="Probability that member states give explicit support = this times states' "
+        "openness (capped at 1). Assumed; 0.5-2.",
+    )
+    chair_cost_relief: Probability = Field(
+        0.6,
+        description="Share of the chair's running costs the secretariat takes over. Assumed; 0.3-0.8.",
+    )
+    decline_relief: Probability = Field(
+        0.5,
+        description="Share of strategic reluctance to chair removed when a secretariat carries the "
+        "day-to-day work (fewer declines). Assumed; 0.2-0.8.",
+    )
+    continuity_keep: Probability = Field(
+        0.7,
+        description="Share of the continuity otherwise lost at hand-overs and in vacant months that "
+        "the secretariat keeps (000 article: it would ensure continuity). Assumed; 0.4-0.9.",
+    )
+    convene_when_vacant: Probability = Field(
+        0.8,
+        description="Probability that the secretariat convenes the working-level meeting in a month "
+        "without a chair. Assumed.",
+    )
+    drafting_relief: Probability = Field(
+        0.3,
+        description="Relative drop in objections to drafts when the secretariat prepares and "
+        "circulates them (eases drafting). Assumed; 0-0.5.",
+    )
+
+
+class GFMDConfig(_Section):
+    """The Global Forum on Migration and Development next door (000 article, 'GMG-GFMD Relations').
+
+    Run by states, hosted by a different government every year; finding hosts is
+    hard, offers are withdrawn, hand-overs between governments are costly; states
+    ask single agencies, not the group, for papers and speakers, which feeds
+    rivalry; whether the GMG should be the forum's support structure is disputed.
+    """
+
+    enabled: bool = Field(True, description="Whether the forum exists in the run (from 2007).")
+    hosts: Literal["simulated", "history"] = Field(
+        "simulated",
+        description="'simulated': each year a government may offer to host, may withdraw, and may "
+        "be replaced; 'history': the hosts and withdrawals of 2007-2016 from the calendar data "
+        "(public record), simulated after 2016.",
+    )
+    first_year: int = Field(
+        2007, ge=2004, le=2030, description="Year of the first forum (2007, Brussels)."
+    )
+    host_offer_prob: Probability = Field(
+        0.95,
+        description="Probability that a government offers to host a year's forum at openness 0.35 "
+        "(scaled by (0.5 + openness) / 0.85, and falling as the novelty wears off). Calibrated "
+        "so that 2007-2015 has about three host failures, as in the public record (Spain 2011 "
+        "and Morocco 2012 withdrew; no forum in 2013). Assumed; 0.8-1.",
+    )
+    novelty_decay: Probability = Field(
+        0.02,
+        description="Yearly fall of the offer probability as the forum's novelty wears off (000 "
+        "article). Assumed; 0-0.1.",
+    )
+    withdraw_prob: Probability = Field(
+        0.2,
+        description="Probability that a host withdraws its offer, mainly for economic reasons (000 "
+        "article; Spain 2011, Morocco 2012). Assumed; 0.1-0.3.",
+    )
+    replace_prob: Probability = Field(
+        0.6,
+        description="Probability that another government steps in after a withdrawal. Assumed.",
+    )
+    transition_months: NonNegative = Field(
+        3.0,
+        description="Months of preparation lost at each hand-over from one host government to the "
+        "next (complicated and time-consuming: 000 article). Assumed; 1-6.",
+    )
+    requests_per_forum: NonNegative = Field(
+        6.0,
+        description="Mean number of requests (background papers, speakers) states send to agencies "
+        "for one forum, times 0.5 + openness. Assumed; 2-12.",
+    )
+    request_tension: Probability = Field(
+        0.08,
+        description="Rivalry added between an agency asked alone and each member whose mandate "
+        "overlaps with it, times the overlap (000 article: it favours rivalry). Assumed.",
+    )
+    access_weight: NonNegative = Field(
+        1.0,
+        description="How much an agency's past access to the forum raises the chance that states "
+        "ask it again (some members are much closer to the forum). Assumed; 0-2.",
+    )
+    support_structure: bool = Field(
+        False,
+        description="Whether the GMG acts as the forum's permanent support structure (pushed by the "
+        "UN Special Representative; no consensus among members: 000 article).",
+    )
+    support_share: Probability = Field(
+        0.7,
+        description="Under the support structure, share of states' requests addressed to the group "
+        "as such rather than to single agencies. Assumed.",
+    )
+    support_host_boost: Probability = Field(
+        0.5,
+        description="Under the support structure, relative rise of offers and replacements and "
+        "relative fall of preparation lost at hand-overs (assisting successive governments). "
+        "Assumed; 0.2-0.8.",
+    )
+    support_cost_per_month: NonNegative = Field(
+        4000.0,
+        description="Monthly cost (USD) of the support work, paid by the pooled budget if it pays for "
+        "'gfmd', else shared equally by the members. Assumed.",
+    )
+
+
+class DesignConfig(_Section):
+    """Alternative designs of migration governance (000 article, 'From a World Migration
+    Organization to the GMG' and 'Future Perspectives')."""
+
+    kind: Literal[
+        "gmg", "lead_agency", "global_migration_facility", "coordinator_of_coordinators"
+    ] = Field(
+        "gmg",
+        description="'gmg' (status quo: a coordination group of equals); 'lead_agency': one "
+        "organisation in charge, a World Migration Organization in embryo (Bhagwati; GCIM "
+        "long-term); 'global_migration_facility': the GCIM's 2005 immediate proposal, a "
+        "high-level inter-institutional group paving the way for an inter-agency facility; "
+        "'coordinator_of_coordinators': one more body to coordinate the GMG with other actors "
+        "(the 'Kafkaian' view).",
+    )
+    lead: str = Field(
+        "IOM",
+        description="The lead agency under 'lead_agency' (the only migration-centred body). Assumed.",
+    )
+    lead_disengagement: Probability = Field(
+        0.3,
+        description="Under 'lead_agency', relative fall of the other members' baseline engagement "
+        "(their migration work is absorbed by the lead). Assumed; 0.1-0.5.",
+    )
+    lead_tension: Probability = Field(
+        0.15,
+        description="Under 'lead_agency', lasting rivalry toward the lead from members whose mandate "
+        "overlaps with it, times the overlap. Assumed.",
+    )
+    high_level_meetings_per_year: int = Field(
+        2,
+        ge=1,
+        le=4,
+        description="Under 'global_migration_facility', meetings a year of the high-level "
+        "inter-institutional group (principals). Assumed.",
+    )
+    high_level_attendance_boost: Probability = Field(
+        0.3,
+        description="Under 'global_migration_facility', relative rise of heads' attendance (the "
+        "group defines the facility's functions). Assumed.",
+    )
+    layer_cost_per_month: NonNegative = Field(
+        600.0,
+        description="Under 'coordinator_of_coordinators', monthly cost (USD) to each member of "
+        "reporting to and meeting with the extra layer. Assumed.",
+    )
+    layer_approval_prob: Probability = Field(
+        0.75,
+        description="Under 'coordinator_of_coordinators', probability that a text agreed in the GMG "
+        "is cleared in time by the extra layer. Assumed; 0.5-0.95.",
+    )
+    layer_channel_share: Probability = Field(
+        0.5,
+        description="Under 'coordinator_of_coordinators', share of states' forum requests routed "
+        "through the extra layer instead of single agencies. Assumed.",
     )
 
 
@@ -456,6 +754,10 @@ _SECTIONS: dict[str, type[_Section]] = {
     "engagement": EngagementConfig,
     "drafting": DraftingConfig,
     "products": ProductsConfig,
+    "states": StatesConfig,
+    "secretariat": SecretariatConfig,
+    "gfmd": GFMDConfig,
+    "design": DesignConfig,
 }
 
 
@@ -481,6 +783,10 @@ class GMGConfig(BaseModel):
     engagement: EngagementConfig = Field(default_factory=EngagementConfig)
     drafting: DraftingConfig = Field(default_factory=DraftingConfig)
     products: ProductsConfig = Field(default_factory=ProductsConfig)
+    states: StatesConfig = Field(default_factory=StatesConfig)
+    secretariat: SecretariatConfig = Field(default_factory=SecretariatConfig)
+    gfmd: GFMDConfig = Field(default_factory=GFMDConfig)
+    design: DesignConfig = Field(default_factory=DesignConfig)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
@@ -501,6 +807,25 @@ class GMGConfig(BaseModel):
                 )
             if len(set(ids)) != len(ids):
                 raise ValueError(f"{key}: agency ids must not repeat, got {list(ids)}")
+        host = self.secretariat.host
+        if host is not None and host != "joint" and host not in known:
+            raise ValueError(
+                f"secretariat.host: unknown agency id {host!r}; allowed: 'joint', {', '.join(known)}"
+                f"{_suggest(host, known)}"
+            )
+        if self.design.lead not in known:
+            raise ValueError(
+                f"design.lead: unknown agency id {self.design.lead!r}; allowed: {', '.join(known)}"
+                f"{_suggest(self.design.lead, known)}"
+            )
+        chosen = self.membership.agencies
+        for key, agency in (("secretariat.host", host), ("design.lead", self.design.lead)):
+            if key == "design.lead" and self.design.kind != "lead_agency":
+                continue
+            if agency not in (None, "joint") and chosen is not None and agency not in chosen:
+                raise ValueError(
+                    f"{key}: {agency} is not among membership.agencies ({', '.join(chosen)})"
+                )
         if self.membership.agencies is not None and len(self.membership.agencies) < 2:
             raise ValueError("membership.agencies: a group needs at least 2 agencies")
         d = self.drafting

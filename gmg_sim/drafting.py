@@ -298,9 +298,10 @@ class DraftingMechanism:
         year = deadline // 12
         host = ""
         if occasion == "gfmd":
-            host = str(model.calendar.gfmd_hosts.get(year, {}).get("host", ""))
+            host = model.calendar.gfmd_hosts.get(year, "")
         label = table.theme_labels[theme]
         title = tpl["occasion"][occasion].format(year=year, host=host, theme_label=label)
+        title = " ".join(title.split())  # no double space when the host is unnamed
         if chair is None:
             model.log("statement_skipped", (), f"No chair to table a statement for {name}")
             return
@@ -415,7 +416,8 @@ class DraftingMechanism:
                 ids=table.ids,
             )
             st.requests += granted + len(unmet)
-            objecting = {a for a in sorted(unmet) if model.rng.random() < cfg.objection_prob}
+            p_object = cfg.objection_prob * model.secretariat.objection_factor()
+            objecting = {a for a in sorted(unmet) if model.rng.random() < p_object}
             st.objectors |= objecting
             st.objectors &= current
             if cfg.decision_rule == "chair_text":
@@ -440,6 +442,9 @@ class DraftingMechanism:
 
     def _adopt(self, model: GMGModel, st: Statement) -> None:
         table = model.agency_table
+        if not model.design.clears(model.rng):
+            self._fail(model, st, "not cleared in time by the coordination layer", ())
+            return
         st.status, st.decided = "adopted", model.month
         self.adopted_count += 1
         st.signatories = tuple(table.ids[a] for a in np.flatnonzero(model.member))

@@ -49,6 +49,9 @@ def model_reporters() -> dict[str, Any]:
         "agenda_theme": lambda m: (
             None if m.chair.theme is None else m.agency_table.themes[m.chair.theme]
         ),
+        "openness": lambda m: m.openness,
+        "secretariat_support": lambda m: m.secretariat.support,
+        "pool_left": lambda m: m.pool.left if m.pool is not None else float("nan"),
     }
 
 
@@ -68,6 +71,7 @@ class RunningStats:
         self.working: list[float] = []
         self.principals: list[float] = []
         self.continuity_sum = 0.0
+        self.openness_sum = 0.0
         self.months = 0
 
     def update(self, model: GMGModel) -> None:
@@ -77,6 +81,7 @@ class RunningStats:
         if not math.isnan(model.principals_attendance):
             self.principals.append(model.principals_attendance)
         self.continuity_sum += model.chair.continuity
+        self.openness_sum += model.openness
         self.months += 1
 
 
@@ -138,6 +143,24 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "reports_published",
     "report_attention_mean",
     "wg_projects",
+    "secretariat_proposals",
+    "secretariat_proposals_blocked_host",
+    "secretariat_proposals_blocked_budget",
+    "secretariat_proposals_blocked_states",
+    "host_contests",
+    "secretariat_established_month",
+    "secretariat_months",
+    "pooled_budget_raised",
+    "pooled_budget_spent",
+    "pool_contribution_stops",
+    "gfmd_forums_held",
+    "gfmd_host_failures",
+    "gfmd_transition_months",
+    "single_agency_requests",
+    "group_requests",
+    "gfmd_access_gini",
+    "openness_mean",
+    "layer_blocked_statements",
 )
 
 
@@ -178,6 +201,7 @@ def summary(model: GMGModel) -> dict[str, float]:
         "spend_core_to_marginal_ratio": _spend_ratio(model),
         "members_exited": float(len(model.membership.exited)),
         **_drafting_summary(model),
+        **_governance_summary(model),
     }
     assert tuple(out) == SUMMARY_KEYS
     return out
@@ -204,6 +228,44 @@ def _drafting_summary(model: GMGModel) -> dict[str, float]:
         "report_attention_mean": _mean([r.attention for r in published]),
         "wg_projects": float(products.projects),
     }
+
+
+def _governance_summary(model: GMGModel) -> dict[str, float]:
+    sec, pool, gfmd, stats = model.secretariat, model.pool, model.gfmd, model._stats
+    proposals = sec.proposals
+    forums = [fy for fy in gfmd.in_run(model) if fy.month is None or fy.month <= model.month]
+    ever = model.member_months > 0
+    return {
+        "secretariat_proposals": float(len(proposals)),
+        "secretariat_proposals_blocked_host": float(sum("host" in p.blocked_by for p in proposals)),
+        "secretariat_proposals_blocked_budget": float(
+            sum("budget" in p.blocked_by for p in proposals)
+        ),
+        "secretariat_proposals_blocked_states": float(
+            sum("member states" in p.blocked_by for p in proposals)
+        ),
+        "host_contests": float(sec.host_contests),
+        "secretariat_established_month": (
+            decimal_year(sec.established) if sec.established is not None else float("nan")
+        ),
+        "secretariat_months": float(sec.months_supported),
+        "pooled_budget_raised": pool.raised if pool is not None else 0.0,
+        "pooled_budget_spent": pool.spent if pool is not None else 0.0,
+        "pool_contribution_stops": float(pool.stops) if pool is not None else 0.0,
+        "gfmd_forums_held": float(sum(fy.held for fy in forums)),
+        "gfmd_host_failures": float(sum(fy.failures for fy in forums)),
+        "gfmd_transition_months": float(sum(fy.transition_months for fy in forums)),
+        "single_agency_requests": float(sum(fy.requests_single for fy in forums)),
+        "group_requests": float(sum(fy.requests_group for fy in forums)),
+        "gfmd_access_gini": gini(gfmd.access[ever]) if gfmd.access.sum() > 0 else float("nan"),
+        "openness_mean": stats.openness_sum / stats.months if stats.months else float("nan"),
+        "layer_blocked_statements": float(model.design.layer_blocks),
+    }
+
+
+def decimal_year(month: int) -> float:
+    """A month index as a decimal year: 2008-04 -> 2008.25."""
+    return month // 12 + (month % 12) / 12.0
 
 
 def statements_frame(model: GMGModel) -> pd.DataFrame:

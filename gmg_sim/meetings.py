@@ -163,8 +163,12 @@ class MeetingsMechanism:
         model.working_attendance = float("nan")
         if (model.month - model.start_month) % cfg.working_interval_months:
             return
-        if chair.current is None and rng.random() >= cfg.vacant_meeting_prob:
-            return  # nobody convenes
+        if chair.current is None:
+            # Nobody convenes unless a secretariat does (or someone steps in).
+            p_convene = cfg.vacant_meeting_prob
+            p_convene += (1.0 - p_convene) * model.secretariat.convene_prob()
+            if rng.random() >= p_convene:
+                return
         convening = (0.7 + 0.3 * chair.continuity) * (
             chair.convening if chair.current is not None else 0.8
         )
@@ -186,6 +190,9 @@ class MeetingsMechanism:
         p = principals_probability(
             model.agency_table.centrality_level, model.engagement, self.baseline, hld, cfg
         )
+        boost = model.design.attendance_boost()
+        if boost:
+            p = np.minimum(p * (1.0 + boost), 1.0)
         can_pay = model.budget_left >= cfg.principals_cost
         attended = members & can_pay & (rng.random(len(p)) < p)
         who = np.flatnonzero(attended)

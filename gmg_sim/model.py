@@ -10,11 +10,17 @@ One step is one calendar month. The order (docs/odd.md, "Process overview"):
    its month, where decisions that need heads are taken or stall;
 5. drafting — statements open for this month's occasions, open drafts go
    through their rounds, those due are adopted or fail; products — reports
-   advance or are published, working groups raise funds and launch projects
-   (later plug-ins — secretariat, GFMD, ... — are inserted here too);
-6. relations — rivalry and trust update from the month's events;
-7. engagement — each member's investment in the group adapts;
-8. data collection — one row per month (or only at the end).
+   advance or are published, working groups raise funds and launch projects;
+6. secretariat — proposals are made and decided (or, once it exists, it is
+   paid and supports the chair); GFMD — the year's host search, states'
+   requests in a forum's month, the support structure; design — the
+   alternative design's monthly rule (e.g. the extra layer's costs);
+7. relations — rivalry and trust update from the month's events;
+8. engagement — each member's investment in the group adapts;
+9. data collection — one row per month (or only at the end).
+
+States' openness (set each January, after the budget) conditions attention,
+secretariat support and forum hosting.
 """
 
 from __future__ import annotations
@@ -34,15 +40,19 @@ from gmg_sim.agencies import (
     MembershipMechanism,
     load_agencies,
 )
-from gmg_sim.budget import BudgetMechanism, pay
+from gmg_sim.budget import BudgetMechanism, Pool, pay
 from gmg_sim.calendar import Calendar
 from gmg_sim.chair import ChairMechanism
 from gmg_sim.config import ConfigError, GMGConfig, month_label
+from gmg_sim.designs import DesignMechanism
 from gmg_sim.drafting import DraftingMechanism
 from gmg_sim.events import Event, EventLog
+from gmg_sim.gfmd import GFMDMechanism
 from gmg_sim.meetings import DecisionQueue, MeetingsMechanism
 from gmg_sim.products import ProductsMechanism
 from gmg_sim.relations import RelationsMechanism
+from gmg_sim.secretariat import SecretariatMechanism
+from gmg_sim.states import StatesMechanism
 
 __all__ = ["GMGModel", "Mechanism"]
 
@@ -121,13 +131,21 @@ class GMGModel(mesa.Model):
         self.meetings_held = 0
         self.events = EventLog()
         self.decisions = DecisionQueue()
-        self.calendar = Calendar(cfg)
+        self.openness = cfg.states.openness
+        self.pool: Pool | None = Pool(n, cfg.budget.pays_for) if cfg.budget.pooled else None
         self.group_mandate = np.zeros(len(self.agency_table.themes))
         self._stats = indicators.RunningStats()
 
         # Mechanisms, in monthly order. Later capabilities insert theirs
         # before `relations` (see `add_mechanism`).
         self.relations = RelationsMechanism(self)
+        # States' openness and the forum's hosts are drawn first: the calendar
+        # (and so drafting's occasions) depends on them.
+        self.states = StatesMechanism(self)
+        self.gfmd = GFMDMechanism(self, self.states.at)
+        self.calendar = Calendar(cfg, self.gfmd.schedule())
+        self.design = DesignMechanism(self)
+        self.secretariat = SecretariatMechanism(self)
         self.membership = MembershipMechanism(self)
         self.budget = BudgetMechanism(self)
         self.chair = ChairMechanism(self)
@@ -138,10 +156,14 @@ class GMGModel(mesa.Model):
         self.mechanisms: list[Mechanism] = [
             self.membership,
             self.budget,
+            self.states,
             self.chair,
             self.meetings,
             self.drafting,
             self.products,
+            self.secretariat,
+            self.gfmd,
+            self.design,
             self.relations,
             self.engagement_mechanism,
         ]

@@ -18,7 +18,7 @@ Assumed forms (``products`` section):
   ``0.5 + 0.5 * substance``, where substance is the mean substance share of the
   statements the group adopted while the report was prepared (0.5 if none),
   and its outside attention, relative to a peer report (= 1), is
-  ``quality * state_openness``;
+  ``quality * openness`` (states' openness that year, ``gmg_sim.states``);
 - a working group raises, each month, ``wg_fundraising_rate * capacity`` of a
   project's worth, where capacity is the co-chairs' mean engagement times
   their mutual trust times their budget room; each full unit launches a project.
@@ -143,12 +143,18 @@ class ProductsMechanism:
                 continue
             leads = np.array([a for a in r.leads if model.member[a]])
             if leads.size:
-                model.pay(leads, np.full(leads.size, cfg.report_cost_per_month))
+                cost = cfg.report_cost_per_month
+                covered = (
+                    model.pool.cover("reports", cost * leads.size)
+                    if model.pool is not None
+                    else 0.0
+                )
+                model.pay(leads, np.full(leads.size, cost - covered / leads.size))
             if month >= r.due:
                 eng = float(model.engagement[leads].mean()) if leads.size else 0.0
                 r.substance = _recent_substance(model, r.launched)
                 r.quality = eng * model.chair.continuity * (0.5 + 0.5 * r.substance)
-                r.attention = report_attention(r.quality, cfg.state_openness)
+                r.attention = report_attention(r.quality, model.openness)
                 r.published = month
                 model.log(
                     "report_published",
@@ -169,10 +175,13 @@ class ProductsMechanism:
             for i in (a, b)
         ]
         cost = cfg.wg_cost_per_month
-        if model.budget_left[a] < cost or model.budget_left[b] < cost:
+        if model.pool is not None and model.pool.available("working_groups") >= 2 * cost:
+            model.pool.cover("working_groups", 2 * cost)
+        elif model.budget_left[a] < cost or model.budget_left[b] < cost:
             return  # a co-chair cannot pay: the group stalls this month
-        model.pay_one(a, cost)
-        model.pay_one(b, cost)
+        else:
+            model.pay_one(a, cost)
+            model.pay_one(b, cost)
         capacity = (
             0.5
             * (model.engagement[a] + model.engagement[b])

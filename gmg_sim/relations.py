@@ -24,7 +24,14 @@ from gmg_sim.config import RivalryConfig
 if TYPE_CHECKING:
     from gmg_sim.model import GMGModel
 
-__all__ = ["RelationsMechanism", "base_rivalry", "update_trust"]
+__all__ = ["RelationsMechanism", "base_rivalry", "mandate_overlap", "update_trust"]
+
+
+def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
+    """Pairwise mandate overlap: cosine similarity of mandate vectors, in [0, 1] (diagonal 1)."""
+    norms = np.linalg.norm(mandate, axis=1)
+    unit = mandate / np.where(norms > 0, norms, 1.0)[:, None]
+    return np.clip(unit @ unit.T, 0.0, 1.0)
 
 
 def base_rivalry(mandate: np.ndarray, voluntary: np.ndarray, cfg: RivalryConfig) -> np.ndarray:
@@ -33,9 +40,7 @@ def base_rivalry(mandate: np.ndarray, voluntary: np.ndarray, cfg: RivalryConfig)
     Diagonal is zero. Weights are normalised so that the result stays in [0, 1]
     whatever ``overlap_weight`` and ``donor_weight`` are.
     """
-    norms = np.linalg.norm(mandate, axis=1)
-    unit = mandate / np.where(norms > 0, norms, 1.0)[:, None]
-    overlap = np.clip(unit @ unit.T, 0.0, 1.0)
+    overlap = mandate_overlap(mandate)
     donors = np.outer(voluntary, voluntary)
     total = cfg.overlap_weight + cfg.donor_weight
     r = (
@@ -97,6 +102,8 @@ class RelationsMechanism:
         table = model.agency_table
         self._model = model
         self.base = base_rivalry(table.mandate, table.voluntary_funding, self.cfg)
+        self.overlap = mandate_overlap(table.mandate)
+        np.fill_diagonal(self.overlap, 0.0)
         n = len(table)
         self.tension = np.zeros((n, n))
         model.trust = np.full((n, n), self.cfg.trust_initial)
@@ -111,6 +118,22 @@ class RelationsMechanism:
         self.tension[np.ix_(idx, idx)] += amount
         np.fill_diagonal(self.tension, 0.0)
         self._tension_active = True
+        self._refresh_rivalry(self._model)
+
+    def add_tension_row(self, agency: int, amounts: np.ndarray) -> None:
+        """Raise rivalry between ``agency`` and every other agency by ``amounts`` (symmetric)."""
+        self.tension[agency] += amounts
+        self.tension[:, agency] += amounts
+        self.tension[agency, agency] = 0.0
+        self._tension_active = True
+        self._refresh_rivalry(self._model)
+
+    def add_base(self, agency: int, amounts: np.ndarray) -> None:
+        """Raise lasting (non-decaying) rivalry between ``agency`` and the others by ``amounts``."""
+        self.base[agency] += amounts
+        self.base[:, agency] += amounts
+        self.base[agency, agency] = 0.0
+        np.minimum(self.base, 1.0, out=self.base)
         self._refresh_rivalry(self._model)
 
     def on_join(self, model: GMGModel, agency: int) -> None:

@@ -68,6 +68,9 @@ _SPECIAL_VALUES: dict[str, Any] = {
     "chair__rule": "lottery",
     "chair__order": ("UNHCR", "IOM"),
     "meetings__principals_month": 3,
+    "states__trend_per_year": 0.02,
+    "secretariat__host": "UNHCR",
+    "design__lead": "UNHCR",
 }
 
 

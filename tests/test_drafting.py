@@ -221,7 +221,7 @@ def test_reports_and_working_groups():
         rng=0, collect="final", products__reports=False, products__working_groups=False
     ).run()
     assert none.summary()["reports_published"] == 0 and none.summary()["wg_projects"] == 0
-    open_states = GMGModel(rng=0, collect="final", products__state_openness=1.0).run()
+    open_states = GMGModel(rng=0, collect="final", states__openness=1.0).run()
     assert open_states.summary()["report_attention_mean"] > s["report_attention_mean"]
 
 
@@ -372,4 +372,4 @@ def test_report_quality_falls_with_crowded_statements():
     assert sub_c and sub_r and np.mean(sub_c) < np.mean(sub_r)
     for r in crowded.products.reports:
         if r.published is not None:
-            assert 0.0 <= r.attention <= crowded.config.products.state_openness
+            assert 0.0 <= r.attention <= crowded.states.at(r.published // 12) + 1e-12
