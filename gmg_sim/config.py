@@ -971,6 +971,9 @@ def _format_errors(exc: ValidationError, source: str | None) -> str:
             allowed = _allowed_range(_SECTIONS[loc[0]], loc[1])
             if allowed and err["type"] in _RANGE_ERRORS:
                 msg = f"{msg}; allowed range: {allowed}"
+        if not loc:  # a cross-check: its message names the keys itself
+            lines.append(msg)
+            continue
         lines.append(f"{where}{given} — {msg}" if given else f"{where}: {msg}")
     prefix = f"{source}: " if source else ""
     head = "invalid configuration" if len(lines) > 1 else ""

@@ -147,6 +147,51 @@ BAD_FILES = {
         GOOD_HEAD + "[drafting]\nmajority_threshold = 0.4\n",
         ["drafting.majority_threshold", "0.5 < value <= 1"],
     ),
+    "secretariat_mode": (
+        GOOD_HEAD + "[secretariat]\nmode = 'permanent'\n",
+        ["secretariat.mode", "'permanent'", "'established'"],
+    ),
+    "secretariat_host": (
+        GOOD_HEAD + "[secretariat]\nhost = 'IMO'\n",
+        ["secretariat.host", "'IMO'", "did you mean 'IOM'"],
+    ),
+    "secretariat_host_not_member": (
+        GOOD_HEAD + "[membership]\nagencies = ['ILO', 'IOM', 'UNHCR']\n"
+        "[secretariat]\nmode = 'established'\nhost = 'WHO'\n",
+        ["secretariat.host", "WHO", "not among membership.agencies"],
+    ),
+    "pays_for": (
+        GOOD_HEAD + "[budget]\npooled = true\npays_for = ['chair', 'coffee']\n",
+        ["budget.pays_for", "'coffee'", "'secretariat'"],
+    ),
+    "contribution_rule": (
+        GOOD_HEAD + "[budget]\ncontribution_rule = 'by_gdp'\n",
+        ["budget.contribution_rule", "'by_size'"],
+    ),
+    "openness_range": (
+        GOOD_HEAD + "[states]\nopenness = 1.2\n",
+        ["states.openness", "1.2", "0 <= value <= 1"],
+    ),
+    "trend_range": (
+        GOOD_HEAD + "[states]\ntrend_per_year = 0.5\n",
+        ["states.trend_per_year", "-0.2 <= value <= 0.2"],
+    ),
+    "gfmd_hosts": (
+        GOOD_HEAD + "[gfmd]\nhosts = 'random'\n",
+        ["gfmd.hosts", "'random'", "'history'"],
+    ),
+    "gfmd_typo": (
+        GOOD_HEAD + "[gfmd]\nsupport_structur = true\n",
+        ["gfmd.support_structur", "did you mean 'support_structure'"],
+    ),
+    "design_kind": (
+        GOOD_HEAD + "[design]\nkind = 'wmo'\n",
+        ["design.kind", "'wmo'", "'lead_agency'"],
+    ),
+    "design_lead": (
+        GOOD_HEAD + "[design]\nkind = 'lead_agency'\nlead = 'IOMM'\n",
+        ["design.lead", "'IOMM'", "did you mean 'IOM'"],
+    ),
 }
 
 
