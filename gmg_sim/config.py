@@ -505,8 +505,10 @@ class SecretariatConfig(_Section):
     )
     host: str | None = Field(
         None,
-        description="Host agency of an established secretariat: an agency id, 'joint' (run by "
-        "the group itself, no host agency), or none (the most engaged member at the start).",
+        description="Host of the secretariat: an agency id (under 'proposals' only that agency may "
+        "offer to host, so there is no host contest, but rivals may still veto it), 'joint' (run "
+        "by the group itself: no host obstacle), or none (under 'proposals' core and important "
+        "members offer; under 'established' the most engaged member at the start hosts).",
     )
     proposal_prob: Probability = Field(
         0.01,

@@ -233,7 +233,9 @@ def _drafting_summary(model: GMGModel) -> dict[str, float]:
 def _governance_summary(model: GMGModel) -> dict[str, float]:
     sec, pool, gfmd, stats = model.secretariat, model.pool, model.gfmd, model._stats
     proposals = sec.proposals
-    forums = [fy for fy in gfmd.in_run(model) if fy.month is None or fy.month <= model.month]
+    # A year's host search is known (and logged) in its January; its forum counts once held.
+    forums = [fy for fy in gfmd.in_run(model) if fy.year * 12 <= model.month]
+    held = [fy for fy in forums if fy.month is not None and fy.month <= model.month]
     ever = model.member_months > 0
     return {
         "secretariat_proposals": float(len(proposals)),
@@ -252,7 +254,7 @@ def _governance_summary(model: GMGModel) -> dict[str, float]:
         "pooled_budget_raised": pool.raised if pool is not None else 0.0,
         "pooled_budget_spent": pool.spent if pool is not None else 0.0,
         "pool_contribution_stops": float(pool.stops) if pool is not None else 0.0,
-        "gfmd_forums_held": float(sum(fy.held for fy in forums)),
+        "gfmd_forums_held": float(len(held)),
         "gfmd_host_failures": float(sum(fy.failures for fy in forums)),
         "gfmd_transition_months": float(sum(fy.transition_months for fy in forums)),
         "single_agency_requests": float(sum(fy.requests_single for fy in forums)),

@@ -168,6 +168,7 @@ class GMGModel(mesa.Model):
             self.engagement_mechanism,
         ]
         self.membership.admit(self, cfg.start_month, initial=True)
+        self.secretariat.start(self)
 
         self.datacollector = mesa.DataCollector(
             model_reporters=indicators.model_reporters(),
@@ -241,8 +242,11 @@ class GMGModel(mesa.Model):
         first = self.month + (self.start_month - self.month) % interval  # next meeting month
         meetings_left = 0 if first > year_end else (year_end - first) // interval + 1
         cost = self.meetings.meeting_cost * meetings_left
-        if self.month % 12 <= self.calendar.principals_month - 1:
-            cost = cost + cfg.principals_cost * (self.agency_table.centrality_level < 2)
+        heads_left = sum(m0 >= self.month % 12 for m0 in self.calendar.principals_months)
+        if heads_left:
+            cost = cost + heads_left * cfg.principals_cost * (
+                self.agency_table.centrality_level < 2
+            )
         return cost
 
     def membership_changed(self) -> None:

@@ -85,6 +85,7 @@ def host_obstacle(
     trust: np.ndarray,
     rivalry: np.ndarray,
     host_veto: float,
+    designated: int | None = None,
 ) -> tuple[int | None, tuple[int, ...], tuple[int, ...]]:
     """Try to agree on a host agency.
 
@@ -92,11 +93,18 @@ def host_obstacle(
     the members (None when nobody offered); ``candidates`` are the members that
     offered (two or more make a host contest); ``vetoes`` the members that
     vetoed ``chosen``. The host is agreed when ``chosen`` is set and nobody vetoed.
-    Draws a fixed number of uniforms (2n + 1) whatever the outcome.
+    ``designated``: if given, only that agency may offer (a proposal that names
+    its host), so there is no host contest. Draws a fixed number of uniforms
+    (2n + 1) whatever the outcome.
     """
     n = len(member)
     offer_draws, veto_draws, pick_draw = rng.random(n), rng.random(n), rng.random()
     offers = member & (centrality_level < 2) & (offer_draws < engagement)
+    if designated is not None:
+        offers = np.zeros(n, dtype=bool)
+        offers[designated] = bool(
+            member[designated] and offer_draws[designated] < engagement[designated]
+        )
     candidates = np.flatnonzero(offers)
     if candidates.size == 0:
         return None, (), ()
@@ -180,8 +188,6 @@ class SecretariatMechanism:
     def step(self, model: GMGModel) -> None:
         """Establish at the start if configured; propose and decide; run and pay."""
         cfg = self.cfg
-        if self.established is None and cfg.mode == "established":
-            self._establish(model, self._default_host(model), how="in place from the start")
         if self.established is not None:
             self._run(model)
             return
@@ -200,6 +206,12 @@ class SecretariatMechanism:
         u = model.rng.random()
         if self._pending is None and model.month >= self._cooldown_until and u < p:
             self._propose(model)
+
+    def start(self, model: GMGModel) -> None:
+        """At the start of a run: set up the secretariat if it is in place from the start."""
+        if self.cfg.mode == "established":
+            self._establish(model, self._default_host(model), how="in place from the start")
+            self.support = 1.0  # it works from the first month; paid in its step
 
     def _default_host(self, model: GMGModel) -> int | str:
         if self.cfg.host == JOINT:
@@ -235,6 +247,7 @@ class SecretariatMechanism:
             trust=model.trust,
             rivalry=model.rivalry,
             host_veto=cfg.host_veto,
+            designated=(table.index_of(cfg.host) if cfg.host not in (None, JOINT) else None),
         )
         joint = cfg.host == JOINT  # a jointly run unit needs no host agency
         if joint:
