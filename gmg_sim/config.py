@@ -733,7 +733,9 @@ class EngagementConfig(_Section):
     important: Probability = Field(
         0.7, description="Baseline engagement, migration important. Assumed."
     )
-    marginal: Probability = Field(0.45, description="Baseline engagement, migration marginal.")
+    marginal: Probability = Field(
+        0.45, description="Baseline engagement, migration marginal. Assumed; 0.2-0.6."
+    )
     adapt_rate: Probability = Field(
         0.1, description="Monthly rate at which engagement moves toward its target. Assumed."
     )
