@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -200,6 +200,14 @@ def evaluate(
     return np.asarray(out, dtype=float)
 
 
+def _columns(Y: np.ndarray, indicators: Sequence[str]) -> Iterator[tuple[str, np.ndarray]]:
+    """Each indicator's outputs, NaN (invalid or undefined points) replaced by the mean."""
+    for j, ind in enumerate(indicators):
+        y = Y[:, j]
+        fill = np.nanmean(y) if np.isfinite(y).any() else 0.0
+        yield ind, np.where(np.isnan(y), fill, y)
+
+
 def _problem(params: pd.DataFrame) -> dict[str, Any]:
     return {
         "num_vars": len(params),
@@ -243,9 +251,7 @@ def morris(
         progress=progress,
     )
     frames = []
-    for j, ind in enumerate(indicators):
-        y = Y[:, j]
-        y = np.where(np.isnan(y), np.nanmean(y) if np.isfinite(np.nanmean(y)) else 0.0, y)
+    for ind, y in _columns(Y, indicators):
         res = morris_analyze.analyze(
             problem, X, y, num_levels=levels, seed=seed, print_to_console=False
         )
@@ -314,9 +320,7 @@ def sobol(
         progress=progress,
     )
     frames = []
-    for j, ind in enumerate(indicators):
-        y = Y[:, j]
-        y = np.where(np.isnan(y), np.nanmean(y) if np.isfinite(np.nanmean(y)) else 0.0, y)
+    for ind, y in _columns(Y, indicators):
         res = sobol_analyze.analyze(
             problem, y, calc_second_order=False, seed=seed, print_to_console=False
         )
