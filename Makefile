@@ -18,7 +18,7 @@ PYTHON := $(shell \
       command -v $$c; break; fi; \
   done)
 
-.PHONY: demo test lint format bench clean venv
+.PHONY: demo test lint format bench bench-experiments clean venv app app-screenshot chromium
 
 venv: $(STAMP)
 
@@ -34,15 +34,35 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m gmg_sim.demo --out demo_output
+	rm -rf demo_output
+	$(VENV)/bin/gmg-sim compare --all --replications 5 --out demo_output
 
-test: $(STAMP)
+# Debian's chromium for the app's browser test (the test skips, saying why, without it).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the app's browser test"; \
+	    ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null) \
+	      || echo "note: chromium not installed; the app's browser test will be skipped"; \
+	  else echo "note: no apt-get; the app's browser test will be skipped"; fi; fi
+
+test: $(STAMP) chromium
 	$(PY) -m ruff check gmg_sim tests benchmarks
 	$(PY) -m ruff format --check gmg_sim tests benchmarks
 	$(PY) -m pytest
 
+app: $(STAMP)
+	$(VENV)/bin/gmg-sim app
+
+app-screenshot: $(STAMP) chromium
+	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/test_app.py -k end_to_end -q
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
+
+bench-experiments: $(STAMP)
+	$(PY) benchmarks/bench_experiments.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check gmg_sim tests benchmarks

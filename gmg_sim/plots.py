@@ -14,6 +14,7 @@ of one model (``model.terms_frame()``, ``model.trust``).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -29,8 +30,11 @@ __all__ = [
     "colors",
     "plot_attendance_trust",
     "plot_chair_timeline",
+    "plot_comparison",
+    "plot_differences",
     "plot_sensitivity",
     "plot_statement_crowding",
+    "plot_timeseries",
     "plot_trust_network",
 ]
 
@@ -275,4 +279,119 @@ def plot_sensitivity(indices: pd.DataFrame, top: int = 10, title: str | None = N
         ax.grid(axis="x", alpha=0.3)
         _style(ax)
     fig.suptitle(title or ("Sobol indices" if sobol else "Morris screening"))
+    return fig
+
+
+# -- scenario comparisons (the tables of gmg_sim.experiments; the CLI's figures) ------------
+def _grid(n: int) -> tuple[int, int]:
+    cols = min(3, n)
+    return (n + cols - 1) // cols, cols
+
+
+def _labels(table: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(table["scenario"]))
+
+
+def _panels(n: int, n_labels: int, longest: int) -> tuple[Figure, list]:
+    """A grid of panels sharing the scenario axis; fixed margins (faster than a layout engine)."""
+    rows, cols = _grid(n)
+    label_w = 0.09 * longest + 0.3  # inches for the scenario names
+    panel_h = 0.27 * n_labels + 0.9
+    gap = 0.75  # inches between rows: panel title and offset text
+    width, height = label_w + 3.4 * cols, rows * (panel_h + gap) + 0.6
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(
+        left=label_w / width,
+        right=1 - 0.2 / width,
+        top=1 - (0.6 + gap) / height,
+        bottom=0.35 / height,
+        wspace=0.12,
+        hspace=gap / panel_h,
+    )
+    axes = fig.subplots(rows, cols, squeeze=False, sharey=True).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+def _dots(ax, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, colors: list) -> None:  # type: ignore[no-untyped-def]
+    """Points with horizontal interval bars, one colour each (two artists per panel)."""
+    ax.hlines(y, x - lo, x + hi, colors=colors, lw=1.2)
+    ax.scatter(np.r_[x - lo, x + hi], np.r_[y, y], c=colors * 2, marker="|", s=40, lw=1.2)
+    ax.scatter(x, y, c=colors, s=22, zorder=3)
+
+
+def plot_comparison(
+    table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
+) -> Figure:
+    """One panel per indicator: each scenario's mean with its interval (``ci_low``..``ci_high``).
+
+    ``table`` is :func:`gmg_sim.experiments.comparison_table`'s output.
+    """
+    labels = _labels(table)
+    fig, axes = _panels(len(indicators), len(labels), max(map(len, labels)))
+    y = np.arange(len(labels))[::-1]
+    for ax, ind in zip(axes, indicators, strict=True):
+        rows = table[table["indicator"] == ind].set_index("scenario").reindex(labels)
+        mean = rows["mean"].to_numpy(dtype=float)
+        lo = np.nan_to_num(mean - rows["ci_low"].to_numpy(dtype=float))
+        hi = np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - mean)
+        _dots(ax, mean, y, lo, hi, colors(len(labels)))
+        ax.set_yticks(y, labels)
+        ax.set_ylim(-0.7, len(labels) - 0.3)
+        ax.set_title(ind, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    n = int(table["n"].max()) if len(table) else 0
+    fig.suptitle(title or f"Scenario means with 95 % intervals (Student t, up to {n} runs each)")
+    return fig
+
+
+def plot_differences(
+    table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
+) -> Figure:
+    """One panel per indicator: each scenario's difference to the first, with its interval."""
+    labels = _labels(table)
+    ref, others = labels[0], labels[1:]
+    fig, axes = _panels(len(indicators), max(1, len(others)), max(map(len, labels)))
+    y = np.arange(len(others))[::-1]
+    for ax, ind in zip(axes, indicators, strict=True):
+        rows = table[table["indicator"] == ind].set_index("scenario").reindex(others)
+        diff = rows["diff"].to_numpy(dtype=float)
+        lo = np.nan_to_num(diff - rows["diff_low"].to_numpy(dtype=float))
+        hi = np.nan_to_num(rows["diff_high"].to_numpy(dtype=float) - diff)
+        ax.axvline(0.0, color="0.4", lw=0.8)
+        _dots(ax, diff, y, lo, hi, colors(len(labels))[1:])
+        ax.set_yticks(y, others)
+        ax.set_ylim(-0.7, max(1, len(others)) - 0.3)
+        ax.set_title(ind, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    paired = bool(table["paired"].any()) if "paired" in table else False
+    how = "paired by replication" if paired else "Welch"
+    fig.suptitle(title or f"Difference to {ref} with 95 % intervals ({how})")
+    return fig
+
+
+def plot_timeseries(
+    timeseries: pd.DataFrame, columns: Sequence[str], title: str | None = None
+) -> Figure:
+    """Monthly mean of each column per scenario, with a band of ±1.96 standard errors."""
+    labels = list(dict.fromkeys(timeseries["scenario"]))
+    palette = colors(len(labels))
+    fig = Figure(figsize=(9, 2.8 * len(columns)), layout="constrained")
+    axes = fig.subplots(len(columns), 1, squeeze=False, sharex=True).ravel()
+    for ax, col in zip(axes, columns, strict=True):
+        for k, label in enumerate(labels):
+            sub = timeseries[timeseries["scenario"] == label]
+            grouped = sub.groupby("month")[col].agg(["mean", "std", "count"]).sort_index()
+            x = pd.PeriodIndex(grouped.index, freq="M").to_timestamp()
+            half = 1.96 * grouped["std"].fillna(0) / np.sqrt(grouped["count"].clip(lower=1))
+            color = palette[k]
+            ax.plot(x, grouped["mean"], color=color, lw=1.3, label=label)
+            ax.fill_between(
+                x, grouped["mean"] - half, grouped["mean"] + half, color=color, alpha=0.2
+            )
+        ax.set_ylabel(col)
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="best", fontsize=8)
+    fig.suptitle(title or "Monthly means by scenario (band: 95 % interval of the mean)")
     return fig

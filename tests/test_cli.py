@@ -1,0 +1,305 @@
+"""The gmg-sim command, end to end: every subcommand, user errors, kill and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+from typer.testing import CliRunner
+
+from gmg_sim import experiments
+from gmg_sim.cli import app
+from gmg_sim.scenarios import bundled_scenarios
+
+runner = CliRunner()
+SHORT = ["--set", "time.end=2007-12"]
+
+
+def cli(*args: str):
+    """Run the command in this process (typer's CliRunner); stdout and stderr apart."""
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def sub(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the command in a real process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "gmg_sim.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# -- scenarios ---------------------------------------------------------------------------
+
+
+def test_list_names_every_bundled_scenario_with_a_description():
+    res = cli("list")
+    assert res.exit_code == 0, res.stderr
+    for name in ("status_quo", "formal_chair_rules", "geneva_migration_group"):
+        assert name in res.stdout
+    assert "Formal chair rules: a fixed, binding order" in res.stdout
+
+
+def test_show_prints_every_key_and_marks_changes():
+    res = cli("show", "formal_chair_rules", "--set", "chair.term_months=12")
+    assert res.exit_code == 0, res.stderr
+    from gmg_sim import GMGConfig
+
+    for key in GMGConfig.flat_keys():
+        assert key.replace("__", ".", 1) in res.stdout, key
+    line = next(ln for ln in res.stdout.splitlines() if ln.startswith("chair.rule "))
+    assert "fixed_order" in line and "scenario (changed)" in line
+    line = next(ln for ln in res.stdout.splitlines() if ln.startswith("chair.term_months "))
+    assert "12" in line and "--set" in line
+    as_json = json.loads(cli("show", "status_quo", "--json").stdout)
+    assert as_json["chair.rule"] == "volunteer" and len(as_json) == len(GMGConfig.flat_keys())
+
+
+def test_validate_exit_codes_and_one_message_per_bad_file(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text('name = "good"\ndescription = "ok"\nextends = "x.toml"\n')
+    shutil.copy(experiments.read_scenario("status_quo").path, tmp_path / "x.toml")
+    typo = tmp_path / "typo.toml"
+    typo.write_text('name = "typo"\ndescription = "x"\n[chair]\nrule = "lotery"\n')
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = \n")
+    ok = cli("validate", str(good), "status_quo")
+    assert ok.exit_code == 0 and "ok: " in ok.stdout and ok.stderr == ""
+    res = cli("validate", str(good), str(typo), str(broken))
+    assert res.exit_code == 2
+    assert "chair.rule (flat key chair__rule): got 'lotery'" in res.stderr
+    assert "broken.toml: not valid TOML" in res.stderr
+    assert "2 of 3 files invalid" in res.stderr and "Traceback" not in res.stderr
+
+
+# -- run, compare, sweep -------------------------------------------------------------------------
+
+
+def test_run_writes_results_and_workers_do_not_change_them(tmp_path):
+    one = cli(
+        "run",
+        "status_quo",
+        "formal_chair_rules",
+        "-n",
+        "3",
+        *SHORT,
+        "-q",
+        "-o",
+        str(tmp_path / "a"),
+    )
+    assert one.exit_code == 0, one.stderr
+    assert "chair_vacant_months" in one.stdout and "6 runs in" in one.stdout
+    two = cli(
+        "run", "status_quo", "formal_chair_rules", "-n", "3", *SHORT, "-q", "-w", "2",
+        "-o", str(tmp_path / "b"),
+    )  # fmt: skip
+    assert two.exit_code == 0, two.stderr
+    for name in ("summary", "timeseries", "events"):
+        pdt.assert_frame_equal(
+            pd.read_parquet(tmp_path / "a" / f"{name}.parquet"),
+            pd.read_parquet(tmp_path / "b" / f"{name}.parquet"),
+        )
+    m = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert m["command"].startswith("gmg-sim run status_quo formal_chair_rules")
+    assert m["executor"] == "process" and m["workers"] == 2
+
+
+def test_run_on_a_local_dask_cluster_matches(tmp_path):
+    kw = ("-n", "2", *SHORT, "-q", "--no-timeseries")
+    a = cli("run", "status_quo", *kw, "-o", str(tmp_path / "a"))
+    d = cli("run", "status_quo", *kw, "--executor", "dask", "-w", "2", "-o", str(tmp_path / "d"))
+    assert a.exit_code == 0 and d.exit_code == 0, d.stderr
+    pdt.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a" / "summary.parquet"),
+        pd.read_parquet(tmp_path / "d" / "summary.parquet"),
+    )
+    assert not (tmp_path / "d" / "timeseries.parquet").exists()
+
+
+def test_compare_prints_the_table_and_writes_figures_in_a_real_process(tmp_path):
+    out = tmp_path / "cmp"
+    res = sub(
+        "compare",
+        "status_quo",
+        "formal_chair_rules",
+        "-n",
+        "4",
+        *SHORT,
+        "-w",
+        "2",
+        "-q",
+        "-o",
+        str(out),
+    )
+    assert res.returncode == 0, res.stderr
+    assert "Δ = difference to status_quo (paired by replication)" in res.stdout
+    line = next(ln for ln in res.stdout.splitlines() if "chair_vacant_months" in ln)
+    assert line.count("[") == 2  # a mean and its interval in both scenario columns
+    assert "Δ -" in res.stdout and "*" in res.stdout
+    for name in ("comparison.png", "differences.png", "timeseries.png"):
+        assert (out / "figures" / name).stat().st_size > 10_000
+    table = pd.read_csv(out / "comparison.csv")
+    row = table[
+        (table.scenario == "formal_chair_rules") & (table.indicator == "chair_vacant_months")
+    ]
+    assert row["mean"].item() == 0 and row["diff_high"].item() < 0
+    assert (out / "statements" / "formal_chair_rules.md").exists()
+
+
+def test_compare_all_and_selected_indicators():
+    res = cli(
+        "compare", "--all", "-n", "2", *SHORT, "-q", "-i", "trust_final", "-i", "adoption_rate"
+    )
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    first = next(i for i, ln in enumerate(lines) if "trust_final" in ln)
+    names = sorted(p.stem for p in bundled_scenarios() if p.stem != "status_quo")
+    block = [ln.split("│")[2].strip() for ln in lines[first : first + len(names) + 1]]
+    assert block == ["status_quo", *names]  # the reference first, every name in full
+    assert "Δ to status_quo" in res.stdout and "Δ" not in lines[first]
+    assert "chair_vacant_months" not in res.stdout and "more indicators" in res.stdout
+
+
+def test_sweep_grid_and_sample(tmp_path):
+    out = tmp_path / "grid"
+    res = cli(
+        "sweep", "status_quo", "--vary", "chair.term_months=3,12", "--vary",
+        "chair.rule=volunteer,lottery", "-n", "2", *SHORT, "-q", "-o", str(out),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    s = pd.read_parquet(out / "summary.parquet")
+    assert len(s) == 8 and {"chair__term_months", "chair__rule"} <= set(s.columns)
+    assert len(pd.read_csv(out / "points.csv")) == 4 and "8 runs in" in res.stdout
+    bounds = tmp_path / "ranges.csv"
+    bounds.write_text("key,low,high\nchair.volunteer_base,0.05,0.5\n")
+    res = cli(
+        "sweep",
+        "status_quo",
+        "--sample",
+        "4",
+        "--bounds",
+        str(bounds),
+        *SHORT,
+        "-q",
+        "--method",
+        "sobol",
+    )
+    assert res.exit_code == 0, res.stderr
+    assert "Sobol total-order index" in res.stdout and "chair.volunteer_base" in res.stdout
+
+
+# -- user errors: exit 2, one message, no traceback, nothing written -------------------------------
+
+
+def _user_error(res, *fragments: str) -> None:
+    assert res.exit_code == 2, (res.stdout, res.stderr)
+    assert res.stderr.startswith("error: ") and "Traceback" not in res.stderr
+    for f in fragments:
+        assert f in res.stderr, (f, res.stderr)
+
+
+def test_user_errors_exit_2_with_the_config_message(tmp_path):
+    _user_error(
+        cli("run", "status_quo", "--set", "chair.rul=lottery"),
+        "unknown parameter 'chair__rul'",
+        "did you mean 'chair__rule'?",
+    )
+    _user_error(
+        cli("run", "status_quo", "--set", "chair.rule=lotery"),
+        "chair.rule (flat key chair__rule): got 'lotery'",
+        "'lottery'",
+    )
+    _user_error(cli("run", "status_quo", "--set", "chair.rule"), "write it as section.key=value")
+    _user_error(
+        cli("compare", "status_qo"), "unknown scenario 'status_qo'", "did you mean 'status_quo'"
+    )
+    _user_error(cli("compare"), "give --all")
+    _user_error(cli("run", "status_quo", "--resume"), "--resume needs --out")
+    _user_error(cli("sweep", "status_quo"), "say what to vary")
+    _user_error(
+        cli("sweep", "status_quo", "--sample", "4", "--bounds", str(tmp_path / "none.toml")),
+        "does not exist",
+    )
+
+
+def test_bad_scenario_file_never_writes_into_the_out_dir(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\ndescription = "x"\nchiar = 1\n')
+    out = tmp_path / "out"
+    res = sub("run", "status_quo", str(bad), "-o", str(out))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert f"{bad}: unknown key 'chiar'; did you mean 'chair'?" in res.stderr
+    assert not out.exists()
+    out.mkdir()
+    assert cli("compare", "status_quo", str(bad), "-o", str(out)).exit_code == 2
+    assert list(out.iterdir()) == []
+
+
+def test_out_dir_with_another_experiment_is_a_user_error(tmp_path):
+    out = tmp_path / "exp"
+    assert cli("run", "status_quo", "-n", "2", *SHORT, "-q", "-o", str(out)).exit_code == 0
+    before = (out / "summary.parquet").read_bytes()
+    _user_error(
+        cli("run", "status_quo", "-n", "2", *SHORT, "-q", "-o", str(out)),
+        "already holds this experiment, complete; pass --resume",
+    )
+    _user_error(
+        cli("run", "status_quo", "-n", "2", "--seed", "5", *SHORT, "-q", "-o", str(out)),
+        "holds a different experiment (seed 0 -> 5)",
+        "choose another --out",
+    )
+    assert (out / "summary.parquet").read_bytes() == before
+    again = cli("run", "status_quo", "-n", "2", *SHORT, "-q", "-o", str(out), "--resume")
+    assert again.exit_code == 0 and "2 reused" in again.stdout
+
+
+def test_killed_run_resumes_to_the_uninterrupted_result(tmp_path):
+    out = tmp_path / "killed"
+    args = ["run", "status_quo", "formal_chair_rules", "-n", "100", *SHORT, "-q", "-o", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gmg_sim.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list((out / "parts").glob("*.summary.parquet")):
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "summary.parquet").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "running"
+    res = sub(*args, "--resume")
+    assert res.returncode == 0, res.stderr
+    assert "reused" in res.stdout
+    reference = experiments.run(
+        ["status_quo", "formal_chair_rules"],
+        replications=100,
+        overrides={"time.end": "2007-12"},
+        progress=False,
+        out=tmp_path / "whole",
+    )
+    assert reference.runs_executed == 200
+    for name in ("summary", "timeseries", "events"):
+        pdt.assert_frame_equal(
+            pd.read_parquet(out / f"{name}.parquet"),
+            pd.read_parquet(tmp_path / "whole" / f"{name}.parquet"),
+        )
+
+
+def test_the_installed_entry_point_runs():
+    exe = shutil.which("gmg-sim", path=str(Path(sys.executable).parent))
+    assert exe, "gmg-sim is not installed next to this Python: pip install -e ."
+    res = subprocess.run([exe, "list"], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and "status_quo" in res.stdout

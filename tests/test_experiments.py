@@ -1,0 +1,337 @@
+"""The experiments layer: seeds, executors, output folders, resume, comparison, sweeps."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+
+import numpy as np
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+from scipy import stats
+
+from gmg_sim import GMGModel, experiments, read_scenario
+from gmg_sim.config import ConfigError
+from gmg_sim.experiments import ExperimentError
+from gmg_sim.scenarios import ScenarioError
+
+SHORT = {"time.end": "2007-12"}  # two simulated years: fast runs
+TWO = ["status_quo", "formal_chair_rules"]
+
+
+def _run(**kw):
+    kw.setdefault("replications", 3)
+    kw.setdefault("overrides", SHORT)
+    kw.setdefault("progress", False)
+    return experiments.run(kw.pop("scenarios", TWO), **kw)
+
+
+@pytest.fixture(scope="module")
+def serial():
+    """The reference: two scenarios x 3 replications, in this process."""
+    return _run()
+
+
+# -- seeds -----------------------------------------------------------------------------
+
+
+def test_seeds_come_from_seed_sequence_and_are_common_across_scenarios():
+    s = experiments.run_seed(7, 0, 3)
+    assert s == experiments.run_seed(7, 5, 3)  # common random numbers: same replication
+    ss = np.random.SeedSequence(7, spawn_key=(3,))
+    assert s == int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+    assert s != experiments.run_seed(7, 0, 4) and s != experiments.run_seed(8, 0, 3)
+    ind = experiments.run_seed(7, 1, 3, common=False)
+    assert ind != experiments.run_seed(7, 2, 3, common=False) and ind != s
+    assert 0 <= s < 2**63
+
+
+def test_summary_row_repeats_with_gmgmodel_and_its_seed(serial):
+    s = serial.summary
+    assert list(s.columns[:4]) == ["scenario", "point", "replication", "seed"]
+    assert len(s) == 6 and s["scenario"].tolist() == ["status_quo"] * 3 + ["formal_chair_rules"] * 3
+    # the same seed per replication in both scenarios (paired comparison)
+    assert s[s.point == 0]["seed"].tolist() == s[s.point == 1]["seed"].tolist()
+    row = s.iloc[4]
+    cfg = read_scenario("formal_chair_rules").config.with_overrides(time__end="2007-12")
+    direct = GMGModel(cfg, rng=int(row["seed"])).run().summary()
+    for key, value in direct.items():
+        assert row[key] == pytest.approx(value, nan_ok=True), key
+    ts, ev = serial.timeseries, serial.events
+    assert len(ts) == 6 * 24 and {"scenario", "point", "replication", "trust_mean"} <= set(ts)
+    assert set(ev.columns) >= {"scenario", "replication", "month", "kind", "text"} and len(ev) > 6
+
+
+# -- executors ---------------------------------------------------------------------------
+
+
+def test_same_results_with_two_worker_processes(serial):
+    par = _run(workers=2)
+    pdt.assert_frame_equal(serial.summary, par.summary)
+    pdt.assert_frame_equal(serial.timeseries, par.timeseries)
+    pdt.assert_frame_equal(serial.events, par.events)
+
+
+def test_same_results_on_a_dask_local_cluster(serial):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        dask = _run(executor="dask", scheduler=cluster.scheduler_address)
+    pdt.assert_frame_equal(serial.summary, dask.summary)
+    pdt.assert_frame_equal(serial.events, dask.events)
+
+
+# -- output folder ---------------------------------------------------------------------------
+
+
+def test_output_folder_holds_tables_manifest_statements_and_figures(tmp_path, serial):
+    out = tmp_path / "cmp"
+    cmp = experiments.compare(
+        TWO, replications=3, overrides=SHORT, progress=False, out=out, command="test"
+    )
+    pdt.assert_frame_equal(cmp.result.summary, serial.summary)
+    pdt.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"), serial.timeseries)
+    pdt.assert_frame_equal(pd.read_parquet(out / "events.parquet"), serial.events)
+    csv = pd.read_csv(out / "summary.csv")
+    assert csv.shape == serial.summary.shape
+    assert csv["seed"].tolist() == serial.summary["seed"].tolist()
+    assert not (out / "parts").exists() and not list(out.rglob("*.tmp"))
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "complete" and m["kind"] == "compare" and m["command"] == "test"
+    assert m["versions"]["gmg_sim"] and "git_revision" in m and m["platform"]["cpus"]
+    assert m["runtime_s"] >= 0 and m["started"] <= m["finished"]
+    cfg = m["identity"]["configs"]["formal_chair_rules"]
+    assert cfg["chair__rule"] == "fixed_order" and cfg["time__end"] == "2007-12"
+    assert m["seeds"]["root"] == 0 and len(m["seeds"]["runs"]) == 6
+    assert [r[2] for r in m["seeds"]["runs"]] == serial.summary["seed"].tolist()
+    for name in TWO:
+        text = (out / "statements" / f"{name}.md").read_text()
+        assert text.startswith(f"# Joint statements — scenario {name}, replication 0")
+        assert "## Joint statement of the Global Migration Group" in text
+    for fig in ("comparison.png", "differences.png", "timeseries.png"):
+        assert (out / "figures" / fig).read_bytes()[:4] == b"\x89PNG"
+    table = pd.read_csv(out / "comparison.csv")
+    assert set(table["scenario"]) == set(TWO) and "diff_low" in table
+
+
+def test_output_folder_guards(tmp_path):
+    out = tmp_path / "exp"
+    first = _run(scenarios=["status_quo"], replications=2, out=out)
+    with pytest.raises(ExperimentError, match=r"already holds this experiment.*--resume"):
+        _run(scenarios=["status_quo"], replications=2, out=out)
+    with pytest.raises(ExperimentError, match=r"different experiment \(replications 2 -> 3\)"):
+        _run(scenarios=["status_quo"], replications=3, out=out)
+    with pytest.raises(ExperimentError, match=r"different experiment .*seed 0 -> 1"):
+        _run(scenarios=["status_quo"], replications=2, out=out, seed=1, resume=True)
+    with pytest.raises(ExperimentError, match=r"chair.rule 'volunteer' -> 'lottery'"):
+        _run(
+            scenarios=["status_quo"],
+            replications=2,
+            out=out,
+            overrides={**SHORT, "chair.rule": "lottery"},
+        )
+    again = _run(scenarios=["status_quo"], replications=2, out=out, resume=True)
+    assert again.runs_executed == 0
+    pdt.assert_frame_equal(again.summary, first.summary)
+    redo = _run(scenarios=["status_quo"], replications=3, out=out, overwrite=True)
+    assert redo.runs_executed == 3 and len(redo.summary) == 3
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(ExperimentError, match="not empty and holds no gmg-sim experiment"):
+        _run(scenarios=["status_quo"], out=other)
+    assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]
+
+
+def test_bad_scenario_or_parameter_never_writes(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\ndescription = "x"\n[chair]\nrule = "lotery"\n')
+    out = tmp_path / "out"
+    with pytest.raises(ScenarioError, match=r"chair.rule"):
+        _run(scenarios=["status_quo", bad], out=out)
+    with pytest.raises(ConfigError, match="did you mean 'chair__rule'"):
+        _run(scenarios=["status_quo"], out=out, overrides={"chair.rul": "lottery"})
+    with pytest.raises(ScenarioError, match="unknown scenario 'status_qo'"):
+        _run(scenarios=["status_qo"], out=out)
+    with pytest.raises(ExperimentError, match="given twice"):
+        _run(scenarios=["status_quo", "status_quo"], out=out)
+    assert not out.exists()
+
+
+def test_resume_after_an_interruption_gives_the_uninterrupted_files(tmp_path, monkeypatch):
+    full = _run(out=tmp_path / "full", replications=4)
+    out = tmp_path / "cut"
+    real = experiments._run_task
+    calls = {"n": 0}
+
+    def dies_after_five(task):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(experiments, "_run_task", dies_after_five)
+    orig_init = experiments._Store.__init__
+
+    def small_batches(self, *a, **k):
+        orig_init(self, *a, **k)
+        self.flush_runs = 2
+
+    monkeypatch.setattr(experiments._Store, "__init__", small_batches)
+    with pytest.raises(KeyboardInterrupt):
+        _run(out=out, replications=4)
+    monkeypatch.undo()
+    parts = sorted(p.name for p in (out / "parts").iterdir())
+    assert parts and json.loads((out / "manifest.json").read_text())["status"] == "running"
+    assert not (out / "summary.parquet").exists()
+    # a batch cut off mid-write (no summary part) and a temporary file are cleaned up
+    (out / "parts" / "part-000099.events.parquet").write_bytes(b"partial")
+    (out / "parts" / ".part-000100.summary.parquet.tmp").write_bytes(b"partial")
+    with pytest.raises(ExperimentError, match=r"unfinished run .*\(5 of 8 runs done\).*--resume"):
+        _run(out=out, replications=4)
+    resumed = _run(out=out, replications=4, resume=True, workers=2)
+    assert resumed.runs_executed == 3
+    for name in ("summary", "timeseries", "events"):
+        pdt.assert_frame_equal(
+            pd.read_parquet(out / f"{name}.parquet"),
+            pd.read_parquet(tmp_path / "full" / f"{name}.parquet"),
+        )
+    pdt.assert_frame_equal(resumed.summary, full.summary)
+    assert json.loads((out / "manifest.json").read_text())["resumed"] is True
+
+
+# -- comparison --------------------------------------------------------------------------------
+
+
+def _frame(values_a, values_b, seeds_b=None):
+    n = len(values_a)
+    seeds = list(range(100, 100 + n))
+    return pd.DataFrame(
+        {
+            "scenario": ["a"] * n + ["b"] * n,
+            "point": [0] * n + [1] * n,
+            "replication": list(range(n)) * 2,
+            "seed": seeds + (seeds_b or seeds),
+            "x": values_a + values_b,
+        }
+    )
+
+
+def test_comparison_table_t_intervals_and_paired_differences():
+    a, b = [1.0, 2.0, 4.0, 5.0], [2.0, 2.5, 6.0, 8.0]
+    t = experiments.comparison_table(_frame(a, b)).set_index("scenario")
+    half = stats.t.ppf(0.975, 3) * np.std(a, ddof=1) / 2
+    assert t.loc["a", "mean"] == 3.0 and t.loc["a", "n"] == 4
+    assert t.loc["a", "ci_low"] == pytest.approx(3 - half) and t.loc[
+        "a", "ci_high"
+    ] == pytest.approx(3 + half)
+    assert math.isnan(t.loc["a", "diff"])
+    d = np.subtract(b, a)
+    dhalf = stats.t.ppf(0.975, 3) * d.std(ddof=1) / 2
+    assert bool(t.loc["b", "paired"])
+    assert t.loc["b", "diff"] == pytest.approx(d.mean())
+    assert t.loc["b", "diff_low"] == pytest.approx(d.mean() - dhalf)
+
+
+def test_comparison_table_welch_when_seeds_differ_and_nan_left_out():
+    a, b = [1.0, 2.0, 4.0, float("nan")], [2.0, 2.5, 6.0, 8.0]
+    t = experiments.comparison_table(_frame(a, b, seeds_b=[1, 2, 3, 4])).set_index("scenario")
+    assert t.loc["a", "n"] == 3 and t.loc["a", "mean"] == pytest.approx(7 / 3)
+    assert not bool(t.loc["b", "paired"])
+    res = stats.ttest_ind(b, a[:3], equal_var=False)
+    ci = res.confidence_interval(0.95)
+    assert t.loc["b", "diff"] == pytest.approx(np.mean(b) - 7 / 3)
+    assert (t.loc["b", "diff_low"], t.loc["b", "diff_high"]) == pytest.approx((ci.low, ci.high))
+
+
+def test_compare_rejects_unknown_indicator():
+    with pytest.raises(
+        ExperimentError, match=r"unknown indicator 'trust_finale'; did you mean 'trust_final'\?"
+    ):
+        experiments.compare(TWO, indicators=["trust_finale"], progress=False)
+
+
+# -- sweeps -----------------------------------------------------------------------------------
+
+
+def test_grid_sweep_runs_every_combination_with_typed_parameter_columns():
+    res = experiments.sweep(
+        "status_quo",
+        vary={"chair.term_months": [3, 12], "chair__rule": ["volunteer", "lottery"]},
+        replications=2,
+        overrides=SHORT,
+        progress=False,
+        timeseries=False,
+    )
+    s = res.summary
+    assert len(s) == 8 and len(res.points) == 4
+    assert res.points[["chair__term_months", "chair__rule"]].values.tolist() == [
+        [3, "volunteer"],
+        [3, "lottery"],
+        [12, "volunteer"],
+        [12, "lottery"],
+    ]
+    assert s["chair__term_months"].dtype == np.int64
+    assert (s[s.chair__rule == "lottery"]["chair_vacant_months"] == 0).all()
+    assert s.groupby("replication")["seed"].nunique().eq(1).all()  # common random numbers
+    with pytest.raises(ExperimentError, match="timeseries"):
+        _ = res.timeseries
+
+
+def test_sampled_sweeps_from_toml_and_csv_bounds(tmp_path):
+    toml = tmp_path / "b.toml"
+    toml.write_text("[chair]\nvolunteer_base = [0.05, 0.5]\nterm_months = {low = 3, high = 12}\n")
+    csv = tmp_path / "b.csv"
+    csv.write_text("key,low,high\nchair.volunteer_base,0.05,0.5\nchair__term_months,3,12\n")
+    assert experiments.read_bounds(toml) == experiments.read_bounds(csv)
+    kw = dict(overrides=SHORT, progress=False, timeseries=False)
+    lhs = experiments.sweep("status_quo", sample=6, bounds=toml, seed=3, **kw)
+    p = lhs.points
+    assert len(p) == 6 and p["chair__volunteer_base"].between(0.05, 0.5).all()
+    assert (
+        p["chair__term_months"].between(3, 12).all() and p["chair__term_months"].dtype == np.int64
+    )
+    again = experiments.sweep("status_quo", sample=6, bounds=csv, seed=3, **kw)
+    pdt.assert_frame_equal(lhs.summary, again.summary)
+    sob = experiments.sweep("status_quo", sample=4, bounds=toml, method="sobol", **kw)
+    assert len(sob.points) == 4 * (2 + 2)
+    sens = sob.sensitivity
+    assert {"indicator", "parameter", "S1", "ST"} <= set(sens) and len(sens) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("[chair]\nrul = [0, 1]\n", "did you mean 'chair__rule'"),
+        ("[chair]\nrule = [0, 1]\n", "chair.rule is not numeric"),
+        ("[chair]\nvolunteer_base = [0.5, 0.1]\n", r"low \(0.5\) must be below high \(0.1\)"),
+        ("[chair]\nvolunteer_base = [0.5]\n", r"give a range \[low, high\]"),
+        ("[chair\n", "not valid TOML"),
+    ],
+)
+def test_bad_bounds_are_user_errors(tmp_path, text, error):
+    f = tmp_path / "b.toml"
+    f.write_text(text)
+    with pytest.raises(ValueError, match=error):
+        experiments.read_bounds(f)
+
+
+def test_parse_value_reads_toml_scalars_and_keeps_words():
+    pv = experiments.parse_value
+    assert pv("12") == 12 and pv("0.5") == 0.5 and pv("true") is True
+    assert pv('["ILO", "IOM"]') == ["ILO", "IOM"] and pv("lottery") == "lottery"
+    assert pv("2007-12") == "2007-12" and pv('"6"') == "6"
+    assert experiments.parse_assignment("chair.term_months=3,6, 12", many=True) == (
+        "chair__term_months",
+        [3, 6, 12],
+    )
+    with pytest.raises(ConfigError, match=r"section.key=value"):
+        experiments.parse_assignment("chair.term_months")
