@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -174,3 +176,31 @@ def test_undefined_measures_fail():
 def test_too_few_replications_rejected():
     with pytest.raises(ValueError, match="replications"):
         check_patterns("status_quo", replications=1)
+
+
+# -- the command ------------------------------------------------------------------------------
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gmg_sim.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_patterns_command_passes_on_the_status_quo():
+    proc = _cli("patterns", "status_quo", "--replications", "12")
+    assert proc.returncode == 0, proc.stderr
+    assert "7 of 7" in proc.stdout and "[FAIL]" not in proc.stdout
+
+
+def test_patterns_command_fails_on_a_broken_scenario_and_names_the_fact():
+    proc = _cli("patterns", str(BROKEN), "--replications", "12")
+    assert proc.returncode == 1
+    assert "[FAIL] working_level_attended" in proc.stdout
+    assert "working_level_attended" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_patterns_command_bad_input_exits_2():
+    proc = _cli("patterns", "no_such_scenario")
+    assert proc.returncode == 2 and "no_such_scenario" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = _cli("patterns", "--replications", "1")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
