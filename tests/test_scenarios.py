@@ -239,3 +239,12 @@ def test_child_overrides_parent_key_by_key(tmp_path):
 def test_unknown_bundled_name_suggests():
     with pytest.raises(ScenarioError, match="did you mean 'status_quo'"):
         load_scenario("status_qou")
+
+
+def test_every_indicator_is_documented():
+    text = (ROOT / "docs" / "indicators.md").read_text()
+    from gmg_sim.indicators import SUMMARY_KEYS, model_reporters
+
+    missing = [k for k in (*SUMMARY_KEYS, *model_reporters()) if f"`{k}`" not in text]
+    missing = [k for k in missing if k != "month"]
+    assert not missing, f"add to docs/indicators.md: {missing}"
