@@ -8,7 +8,8 @@ those who take part. Budget sizes and their yearly variation are assumptions
 The *pooled budget* is a design the sources discuss (a secretariat "would also
 imply a GMG budget that currently does not exist": 000 article, 'Challenges').
 When ``budget.pooled`` is on, members are asked each January for a share of
-``pooled_size`` by the contribution rule; a member stops contributing that year
+what tops the pool up to ``pooled_size`` (unspent money carries over) by the
+contribution rule; a member stops contributing that year
 when migration matters too little to it (engagement below ``stop_engagement``)
 or when its share would be too large a part of its own budget. The pool pays
 first for the items in ``pays_for``; the agency concerned pays what it cannot.
@@ -75,7 +76,8 @@ class Pool:
     """The group's pooled budget (exists only when ``budget.pooled`` is on).
 
     Attributes:
-        left: money left this year (USD); unspent money does not carry over.
+        left: money left (USD); unspent money carries over to the next year, whose
+            contributions only top the pool up to ``pooled_size``.
         spent: total spent by the pool over the run, and ``spent_on`` by item.
         contributors: mask of the agencies that paid in this year.
         stops: number of (agency, year) cases where a member did not contribute.
@@ -130,7 +132,9 @@ class BudgetMechanism:
         shares = contribution_shares(
             cfg.contribution_rule, model.member, model.budget_annual, table.centrality_level
         )
-        asked = shares * cfg.pooled_size * months_left / 12.0
+        # Money left from last year carries over: members top the pool up to its size.
+        top_up = max(cfg.pooled_size * months_left / 12.0 - pool.left, 0.0)
+        asked = shares * top_up
         too_costly = asked > cfg.max_contribution_share * model.budget_annual
         disengaged = model.engagement < cfg.stop_engagement
         pays = model.member & ~too_costly & ~disengaged & (asked > 0)
@@ -149,5 +153,5 @@ class BudgetMechanism:
         paid = np.where(pays, asked, 0.0)
         model.pay_each(paid)
         pool.contributors = pays
-        pool.left = float(paid.sum())
-        pool.raised += pool.left
+        pool.left += float(paid.sum())
+        pool.raised += float(paid.sum())

@@ -96,6 +96,11 @@ def _user_errors(out: Path | None = None) -> Iterator[None]:
         yield
     except (ConfigError, ExperimentError) as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:  # an output folder that cannot be created or written
+        where = exc.filename or out or "the output folder"
+        raise _fail(
+            f"cannot write to {where}: {exc.strerror or exc}; choose another --out"
+        ) from None
     except KeyboardInterrupt:
         hint = (
             f"; the finished runs are saved in {out}: run the same command with --resume to finish"
@@ -580,7 +585,15 @@ def sweep(
             raise ConfigError("--sample needs --bounds FILE (TOML or CSV of key, low, high)")
         grid = None
         if vary:
-            grid = dict(experiments.parse_assignment(v, many=True) for v in vary)
+            pairs = [experiments.parse_assignment(v, many=True) for v in vary]
+            grid = dict(pairs)
+            if len(grid) < len(pairs):
+                keys = [k for k, _ in pairs]
+                twice = sorted({k for k in keys if keys.count(k) > 1})
+                raise ConfigError(
+                    f"--vary {', '.join(twice)} given more than once; list all its values in "
+                    "one --vary (e.g. --vary chair.term_months=3,6,12)"
+                )
         result = experiments.sweep(
             scenario,
             vary=grid,

@@ -546,8 +546,9 @@ class SecretariatConfig(_Section):
     )
     pledge_share: Probability = Field(
         0.05,
-        description="Share of its still-free yearly budget a member pledges to a secretariat, times "
-        "its engagement, when no pooled budget pays for it. Assumed; 0-0.2.",
+        description="Share of its yearly participation budget a member pledges to a secretariat, "
+        "times its engagement (counted with the pool against a year's cost; pledgers then pay "
+        "their pledges). Assumed; 0-0.2.",
     )
     needs_state_support: bool = Field(
         True,

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.calendar import load_calendar_data
-from gmg_sim.config import GFMDConfig, month_index
+from gmg_sim.config import LAST_MONTH, GFMDConfig, month_index
 
 if TYPE_CHECKING:
     from gmg_sim.model import GMGModel
@@ -146,7 +146,8 @@ class GFMDMechanism:
             if cfg.hosts == "history"
             else {}
         )
-        last = model.end_month // 12 + 1
+        # To the last modelled year whatever the run's end (a shorter run is a prefix).
+        last = month_index(LAST_MONTH) // 12 + 1
         for k, year in enumerate(range(cfg.first_year, last + 1)):
             if year in history:
                 fy = _from_record(history[year], cfg)

@@ -20,9 +20,10 @@ Rules (``[secretariat]`` section; forms and numbers are assumptions):
      contest* (tension among them); the host is drawn by engagement; every
      other member vetoes with probability ``host_veto * rivalry * (1 - trust)``
      toward it (doubled when contested). No offer or any veto blocks.
-  2. budget — the pooled budget (if it pays for the secretariat) plus pledges
-     (``pledge_share`` of each member's free budget times its engagement) must
-     cover the cost for the rest of the year.
+  2. budget — the pooled budget's yearly size (if it pays for the secretariat)
+     plus pledges (``pledge_share`` of each member's yearly budget times its
+     engagement) must cover a year's cost; once it exists, the pool pays
+     first, then the pledgers (in proportion to their pledges), then the host.
   3. member states — if ``needs_state_support``, states back it with
      probability ``state_support_scale * openness``.
 - *Once established* it costs ``annual_cost`` a year (pool first, then the host;
@@ -52,6 +53,7 @@ __all__ = [
     "SecretariatMechanism",
     "budget_obstacle",
     "host_obstacle",
+    "pledge_amounts",
     "state_obstacle",
 ]
 
@@ -128,9 +130,19 @@ def budget_obstacle(
     member: np.ndarray,
     pledge_share: float,
 ) -> bool:
-    """True when the pool and the members' pledges cover ``cost`` (no draw)."""
-    pledges = float(np.sum(np.maximum(free_budget, 0.0) * engagement * member) * pledge_share)
-    return pool_available + pledges >= cost
+    """True when the pool and the members' pledges cover ``cost`` (no draw).
+
+    Pledges: :func:`pledge_amounts`. All amounts are for the same period (a year).
+    """
+    pledges = pledge_amounts(free_budget, engagement, member, pledge_share)
+    return pool_available + float(pledges.sum()) >= cost
+
+
+def pledge_amounts(
+    free_budget: np.ndarray, engagement: np.ndarray, member: np.ndarray, pledge_share: float
+) -> np.ndarray:
+    """What each member pledges: ``pledge_share * engagement * max(free_budget, 0)`` (0 if not a member)."""
+    return np.maximum(free_budget, 0.0) * engagement * member * pledge_share
 
 
 def state_obstacle(rng: np.random.Generator, openness: float, scale: float, needed: bool) -> bool:
@@ -159,6 +171,7 @@ class SecretariatMechanism:
         self.proposals: list[Proposal] = []
         self.host_contests = 0
         self.months_supported = 0
+        self.pledges: np.ndarray | None = None
         self._pending: Proposal | None = None
         self._cooldown_until = -(10**9)
         self._losses_seen = 0.0
@@ -262,13 +275,19 @@ class SecretariatMechanism:
                 tuple(ids[a] for a in candidates),
                 f"{join_names([ids[a] for a in candidates])} each want to host the secretariat",
             )
-        months_left = 12 - model.month % 12
-        free = model.budget_left - model.committed_meeting_costs()
-        pool = model.pool.available("secretariat") if model.pool is not None else 0.0
+        # A year's running cost against a year's money: the pool's yearly size
+        # (if it pays for a secretariat) and members' pledges from their yearly budgets.
+        pool = 0.0
+        if model.pool is not None and "secretariat" in model.pool.pays_for:
+            pool = model.config.budget.pooled_size
+        first_year = model.month // 12 == model.start_month // 12  # budgets prorated then
+        budget_months = 12 - model.start_month % 12 if first_year else 12
+        yearly = model.budget_annual * 12.0 / budget_months
+        pledges = pledge_amounts(yearly, model.engagement, model.member, cfg.pledge_share)
         funded = budget_obstacle(
-            cost=cfg.annual_cost * months_left / 12.0,
+            cost=cfg.annual_cost,
             pool_available=pool,
-            free_budget=free,
+            free_budget=yearly,
             engagement=model.engagement,
             member=model.member,
             pledge_share=cfg.pledge_share,
@@ -299,6 +318,7 @@ class SecretariatMechanism:
             )
             return
         proposal.outcome, proposal.host = "established", chosen
+        self.pledges = pledges  # those who pledged pay their share of the running costs
         self._establish(model, JOINT if joint else chosen, how="after a proposal")
 
     def _establish(self, model: GMGModel, host: int | str | None, how: str) -> None:
@@ -323,7 +343,14 @@ class SecretariatMechanism:
         else:
             paid = model.pool.cover("secretariat", cost) if model.pool is not None else 0.0
             rest = cost - paid
-            if rest > 0:
+            if rest > 0 and self.pledges is not None and self.pledges.sum() > 0:
+                # Pledgers pay in proportion to their pledges, up to a twelfth of each a month.
+                share = np.minimum(rest * self.pledges / self.pledges.sum(), self.pledges / 12.0)
+                before = model.spend_month.sum()
+                model.pay_each(share * model.member)
+                got = float(model.spend_month.sum() - before)
+                paid, rest = paid + got, rest - got
+            if rest > 1e-9:
                 if self.host == JOINT:
                     share = np.where(model.member, rest / max(model.n_members, 1), 0.0)
                     before = model.spend_month.sum()

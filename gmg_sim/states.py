@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gmg_sim.config import StatesConfig
+from gmg_sim.config import LAST_MONTH, StatesConfig, month_index
 
 if TYPE_CHECKING:
     from gmg_sim.model import GMGModel
@@ -60,7 +60,10 @@ class StatesMechanism:
     def __init__(self, model: GMGModel) -> None:
         self.cfg = model.config.states
         self.first_year = model.start_month // 12
-        n_years = model.end_month // 12 - self.first_year + 1 + self.LOOKAHEAD_YEARS
+        # Drawn to the last modelled year whatever the run's end, so that a shorter
+        # run is a prefix of a longer one with the same seed.
+        last_year = month_index(LAST_MONTH) // 12
+        n_years = last_year - self.first_year + 1 + self.LOOKAHEAD_YEARS
         self.by_year = openness_trajectory(model.rng, n_years, self.cfg)
         model.openness = float(self.by_year[0])
 

@@ -229,6 +229,25 @@ def test_user_errors_exit_2_with_the_config_message(tmp_path):
         cli("sweep", "status_quo", "--sample", "4", "--bounds", str(tmp_path / "none.toml")),
         "does not exist",
     )
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    _user_error(
+        cli("run", "status_quo", "-n", "1", "-q", "--out", str(blocker / "sub")),
+        "cannot write to",
+        "choose another --out",
+    )
+    _user_error(
+        cli(
+            "sweep",
+            "status_quo",
+            "--vary",
+            "chair.term_months=3,6",
+            "--vary",
+            "chair.term_months=4",
+        ),
+        "chair.term_months",
+        "more than once",
+    )
 
 
 def test_bad_scenario_file_never_writes_into_the_out_dir(tmp_path):

@@ -116,7 +116,10 @@ def test_member_that_never_gets_keywords_blocks_consensus():
         drafting__rounds_per_month=1,
     )
     assert st.status == "open" and st.rounds == 1
-    target = m.agency_table.ids.index("UNHCR")
+    # The member (not the drafter) to which the theme matters most: it always asks.
+    rel = np.where(m.member, m.drafting.relevance[:, st.theme], -1.0)
+    rel[st.drafter] = -1.0
+    target = int(np.argmax(rel))
     # Fill the text to the limit with everyone else's mentions: no room is left.
     st.substance.clear()
     st.mentions.clear()

@@ -199,3 +199,13 @@ def test_fast_pair_means_match_reference(run):
     small.step()  # WHO joins only in 2009: three members now
     assert small.n_members == 3
     assert small.trust_mean() == pytest.approx(pair_mean(small.trust, small.member))
+
+
+def test_a_shorter_run_is_a_prefix_of_a_longer_one():
+    """The run's end does not change what happens before it (same seed)."""
+    short = GMGModel(rng=1, time__end="2009-12").run()
+    long = GMGModel(rng=1, time__end="2015-12").run()
+    a = short.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    b = long.datacollector.get_model_vars_dataframe().iloc[: len(a)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    assert [e.text for e in short.events] == [e.text for e in long.events][: len(short.events)]
