@@ -48,8 +48,8 @@ chromium:
 	  else echo "note: no apt-get; the app's browser test will be skipped"; fi; fi
 
 test: $(STAMP) chromium
-	$(PY) -m ruff check gmg_sim tests benchmarks
-	$(PY) -m ruff format --check gmg_sim tests benchmarks
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 app: $(STAMP)
@@ -65,11 +65,11 @@ bench-experiments: $(STAMP)
 	$(PY) benchmarks/bench_experiments.py
 
 lint: $(STAMP)
-	$(PY) -m ruff check gmg_sim tests benchmarks
+	$(PY) -m ruff check .
 
 format: $(STAMP)
-	$(PY) -m ruff format gmg_sim tests benchmarks
-	$(PY) -m ruff check --fix gmg_sim tests benchmarks
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
 
 clean:
 	rm -rf $(VENV) demo_output .pytest_cache .hypothesis build *.egg-info
