@@ -221,6 +221,38 @@ def _parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
     return overrides
 
 
+def _run_options(
+    ctx: typer.Context,
+    *,
+    replications: int,
+    seed: int,
+    workers: int,
+    out: Path | None,
+    set_: Sequence[str] | None,
+    resume: bool,
+    overwrite: bool,
+    executor: Any,
+    scheduler: str | None,
+    quiet: bool,
+    timeseries: bool,
+) -> dict[str, Any]:
+    """The keyword arguments every experiment command passes to gmg_sim.experiments."""
+    return {
+        "replications": replications,
+        "seed": seed,
+        "workers": workers,
+        "out": out,
+        "overrides": _parse_sets(set_),
+        "executor": executor.value if executor else None,
+        "scheduler": scheduler,
+        "resume": resume,
+        "overwrite": overwrite,
+        "progress": not quiet,
+        "timeseries": timeseries,
+        "command": _command_line(ctx),
+    }
+
+
 def _check_out(out: Path | None, resume: bool, overwrite: bool) -> None:
     if resume and out is None:
         raise ConfigError("--resume needs --out DIR: the folder of the experiment to finish")
@@ -417,20 +449,22 @@ def run(
         _check_out(out, resume, overwrite)
         result = experiments.run(
             scenarios,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            out=out,
-            overrides=_parse_sets(set_),
-            executor=executor.value if executor else None,
-            scheduler=scheduler,
-            resume=resume,
-            overwrite=overwrite,
-            progress=not quiet,
-            timeseries=timeseries,
+            **_run_options(
+                ctx,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                out=out,
+                set_=set_,
+                resume=resume,
+                overwrite=overwrite,
+                executor=executor,
+                scheduler=scheduler,
+                quiet=quiet,
+                timeseries=timeseries,
+            ),
             collect=collect.value,
             common_random_numbers=not independent_seeds,
-            command=_command_line(ctx),
         )
     keys = [k for k in experiments.KEY_INDICATORS if k in result.summary.columns]
     table = experiments.comparison_table(result.summary, keys)
@@ -489,19 +523,21 @@ def compare(
         experiments.check_indicators(shown)
         cmp = experiments.compare(
             chosen,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            out=out,
-            overrides=_parse_sets(set_),
-            executor=executor.value if executor else None,
-            scheduler=scheduler,
-            resume=resume,
-            overwrite=overwrite,
-            progress=not quiet,
-            timeseries=timeseries,
+            **_run_options(
+                ctx,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                out=out,
+                set_=set_,
+                resume=resume,
+                overwrite=overwrite,
+                executor=executor,
+                scheduler=scheduler,
+                quiet=quiet,
+                timeseries=timeseries,
+            ),
             common_random_numbers=not independent_seeds,
-            command=_command_line(ctx),
         )
     n = cmp.table["scenario"].nunique()
     table = cmp.table
@@ -600,20 +636,22 @@ def sweep(
             sample=sample,
             bounds=bounds,
             method=method.value,
-            replications=replications,
-            seed=seed,
-            overrides=_parse_sets(set_),
-            workers=workers,
-            out=out,
-            executor=executor.value if executor else None,
-            scheduler=scheduler,
-            resume=resume,
-            overwrite=overwrite,
-            progress=not quiet,
-            timeseries=timeseries,
+            **_run_options(
+                ctx,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                out=out,
+                set_=set_,
+                resume=resume,
+                overwrite=overwrite,
+                executor=executor,
+                scheduler=scheduler,
+                quiet=quiet,
+                timeseries=timeseries,
+            ),
             collect=collect.value,
             events=events,
-            command=_command_line(ctx),
         )
     summary = result.summary
     params = [c for c in result.points.columns if c not in ("point", "scenario")]

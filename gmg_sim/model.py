@@ -216,15 +216,16 @@ class GMGModel(mesa.Model):
         self.spend_cum[who] += paid
         return paid
 
-    def pay_each(self, amounts: np.ndarray) -> None:
+    def pay_each(self, amounts: np.ndarray) -> np.ndarray:
         """Charge every agency its entry of ``amounts`` (zeros for those not paying).
 
-        The caller has checked that each can pay; budgets are still floored at zero.
+        Budgets are floored at zero; returns what each agency actually paid.
         """
         paid = np.minimum(amounts, self.budget_left)
         self.budget_left -= paid
         self.spend_month += paid
         self.spend_cum += paid
+        return paid
 
     def pay_one(self, agency: int, amount: float) -> float:
         """Charge one agency; never below zero. Returns what was paid."""

@@ -346,16 +346,12 @@ class SecretariatMechanism:
             if rest > 0 and self.pledges is not None and self.pledges.sum() > 0:
                 # Pledgers pay in proportion to their pledges, up to a twelfth of each a month.
                 share = np.minimum(rest * self.pledges / self.pledges.sum(), self.pledges / 12.0)
-                before = model.spend_month.sum()
-                model.pay_each(share * model.member)
-                got = float(model.spend_month.sum() - before)
+                got = float(model.pay_each(share * model.member).sum())
                 paid, rest = paid + got, rest - got
             if rest > 1e-9:
                 if self.host == JOINT:
                     share = np.where(model.member, rest / max(model.n_members, 1), 0.0)
-                    before = model.spend_month.sum()
-                    model.pay_each(share)
-                    paid += float(model.spend_month.sum() - before)
+                    paid += float(model.pay_each(share).sum())
                 elif isinstance(self.host, int) and model.member[self.host]:
                     paid += model.pay_one(self.host, rest)
             self.support = min(paid / cost, 1.0)

@@ -39,6 +39,7 @@ def test_evaluate_is_deterministic_and_uses_common_seeds():
     X = np.array([[0.12], [0.12], [0.5]])
     Y = evaluate(cfg, params, X, ["chair_vacant_months"], replications=2, seed=3)
     assert Y[0, 0] == Y[1, 0]  # same point, same seeds, same result
+    assert Y[2, 0] != Y[0, 0]  # the parameter's value, not the seeds, moves the result
     again = evaluate(cfg, params, X, ["chair_vacant_months"], replications=2, seed=3)
     np.testing.assert_array_equal(Y, again)
 
