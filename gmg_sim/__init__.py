@@ -4,9 +4,10 @@ The main entry point is :class:`GMGModel`; configuration lives in
 :class:`GMGConfig` (defaults = the status quo of the sources).
 """
 
-from gmg_sim.config import ConfigError, GMGConfig
-from gmg_sim.model import GMGModel
-from gmg_sim.scenarios import ScenarioError, load_scenario, read_scenario
+from gmg_sim.config.months import ConfigError
+from gmg_sim.config.scenarios import ScenarioError, load_scenario, read_scenario
+from gmg_sim.config.schema import GMGConfig
+from gmg_sim.model.core import GMGModel
 
 __all__ = [
     "ConfigError",

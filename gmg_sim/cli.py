@@ -15,7 +15,7 @@ Scenarios are bundled names (``status_quo``) or paths of scenario files. Bad
 input — an invalid scenario file, an unknown ``--set`` key or a bad value, an
 output folder that holds another experiment — is reported in one paragraph on
 stderr, with exit code 2 and nothing written. The Python API behind every
-command is :mod:`gmg_sim.experiments`.
+command is :mod:`gmg_sim.experiments.core`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from gmg_sim.config import ConfigError, GMGConfig
+from gmg_sim.config.schema import ConfigError, GMGConfig
 
 app = typer.Typer(
     name="gmg-sim",
@@ -90,7 +90,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 @contextlib.contextmanager
 def _user_errors(out: Path | None = None) -> Iterator[None]:
     """Turn user errors into one paragraph on stderr and exit code 2 (no traceback)."""
-    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.core import ExperimentError
 
     try:
         yield
@@ -212,7 +212,7 @@ def comparison_text_table(
 
 
 def _parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
-    from gmg_sim.experiments import parse_assignment
+    from gmg_sim.experiments.core import parse_assignment
 
     overrides: dict[str, Any] = {}
     for item in items or []:
@@ -236,7 +236,7 @@ def _run_options(
     quiet: bool,
     timeseries: bool,
 ) -> dict[str, Any]:
-    """The keyword arguments every experiment command passes to gmg_sim.experiments."""
+    """The keyword arguments every experiment command passes to gmg_sim.experiments.core."""
     return {
         "replications": replications,
         "seed": seed,
@@ -337,7 +337,7 @@ IndependentSeeds = Annotated[
 @app.command("list")
 def list_scenarios() -> None:
     """List the bundled scenarios with a one-line description."""
-    from gmg_sim.scenarios import bundled_scenarios, read_scenario
+    from gmg_sim.config.scenarios import bundled_scenarios, read_scenario
 
     paths = bundled_scenarios()
     table = Table(show_header=True, box=None, pad_edge=False)
@@ -360,7 +360,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the config as JSON.")] = False,
 ) -> None:
     """Show a scenario's resolved configuration: every key, its value and where it comes from."""
-    from gmg_sim.scenarios import read_scenario
+    from gmg_sim.config.scenarios import read_scenario
 
     with _user_errors():
         s = read_scenario(scenario)
@@ -407,7 +407,7 @@ def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario files (or bundled names).")],
 ) -> None:
     """Check scenario files; exit 0 if all are valid, 2 otherwise (one message per bad file)."""
-    from gmg_sim.scenarios import ScenarioError, read_scenario
+    from gmg_sim.config.scenarios import ScenarioError, read_scenario
 
     bad = 0
     for f in files:
@@ -442,7 +442,7 @@ def run(
     independent_seeds: IndependentSeeds = False,
 ) -> None:
     """Run scenarios, each --replications times; print the key indicators; write --out."""
-    from gmg_sim import experiments
+    from gmg_sim.experiments import core as experiments
 
     t0 = time.perf_counter()
     with _user_errors(out):
@@ -504,8 +504,8 @@ def compare(
     independent_seeds: IndependentSeeds = False,
 ) -> None:
     """Compare scenarios: each indicator's mean [95 % interval], and the difference to the first."""
-    from gmg_sim import experiments
-    from gmg_sim.scenarios import bundled_scenarios
+    from gmg_sim.config.scenarios import bundled_scenarios
+    from gmg_sim.experiments import core as experiments
 
     t0 = time.perf_counter()
     with _user_errors(out):
@@ -605,7 +605,7 @@ def sweep(
     ] = False,
 ) -> None:
     """Run one scenario over a grid (--vary) or a sample of parameter ranges (--sample, --bounds)."""
-    from gmg_sim import experiments
+    from gmg_sim.experiments import core as experiments
 
     t0 = time.perf_counter()
     with _user_errors(out):
@@ -698,7 +698,7 @@ def patterns(
     seed: Seed = 0,
 ) -> None:
     """Check the stylized facts of the sources on a scenario: exit 0 if all hold, 1 if not."""
-    from gmg_sim.patterns import check_patterns
+    from gmg_sim.analysis.patterns import check_patterns
 
     with _user_errors():
         try:
@@ -724,7 +724,7 @@ def app_command(
     open_browser: Annotated[bool, typer.Option("--open", help="Open a browser tab.")] = False,
 ) -> None:
     """Serve the teaching app at http://HOST:PORT (Ctrl-C to stop)."""
-    from gmg_sim.app import main as serve
+    from gmg_sim.app.page import main as serve
 
     raise typer.Exit(serve(port=port, open_browser=open_browser, host=host))
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim import GMGModel
-from gmg_sim.plots import plot_attendance_trust
+from gmg_sim.analysis.plots import plot_attendance_trust
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -25,8 +25,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from gmg_sim import GMGModel, load_scenario
-from gmg_sim.agencies import load_agencies
-from gmg_sim.app_data import (
+from gmg_sim.app.data import (
     DEFAULT_SEED,
     EVENT_TOPICS,
     LEVERS,
@@ -49,16 +48,17 @@ from gmg_sim.app_data import (
     teaching_page,
     view_signatures,
 )
-from gmg_sim.app_figures import (
+from gmg_sim.app.figures import (
     EXPERIMENTS,
     check_docs,
     find_markers,
     teaching_figures,
     update_docs,
 )
-from gmg_sim.app_views import agency_figure, indicators_figure, timeline_figure
-from gmg_sim.config import ConfigError
-from gmg_sim.drafting import Statement
+from gmg_sim.app.views import agency_figure, indicators_figure, timeline_figure
+from gmg_sim.config.schema import ConfigError
+from gmg_sim.data.agencies import load_agencies
+from gmg_sim.mechanisms.drafting import Statement
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -319,7 +319,7 @@ def test_figures_draw_without_a_browser(partial_run: GMGModel) -> None:
 def app():
     """The app module (skips when Solara is not installed)."""
     pytest.importorskip("solara")
-    import gmg_sim.app as app_module
+    import gmg_sim.app.page as app_module
 
     return app_module
 
@@ -418,7 +418,7 @@ def test_info_tab_shows_the_scenario_page(app) -> None:
 
 def test_main_serves_the_module_with_solara(app, monkeypatch: pytest.MonkeyPatch) -> None:
     cmd = app.server_command(9123, host="127.0.0.1")
-    assert cmd[1:5] == ["-m", "solara", "run", "gmg_sim.app"]
+    assert cmd[1:5] == ["-m", "solara", "run", "gmg_sim.app.page"]
     assert cmd[cmd.index("--port") + 1] == "9123" and "--no-open" in cmd
     assert "--open" in app.server_command(open_browser=True)
     seen = {}
@@ -505,7 +505,7 @@ def test_quoted_figures_are_what_the_model_gives(figures: dict[str, str]) -> Non
     """Every figure in docs/teaching is recomputed from model runs (fixed seeds)."""
     problems = check_docs(figures)
     assert not problems, (
-        "stale figures in docs/teaching (run `python -m gmg_sim.app_figures --update` and "
+        "stale figures in docs/teaching (run `python -m gmg_sim.app.figures --update` and "
         "re-read the prose):\n" + "\n".join(problems)
     )
     quoted = {k for p in TEACHING_DIR.glob("*.md") for k, _ in find_markers(p.read_text())}
@@ -560,7 +560,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make test does)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     pytest.importorskip("solara")
-    from gmg_sim.app import server_command, server_env
+    from gmg_sim.app.page import server_command, server_env
 
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"

@@ -1,4 +1,4 @@
-"""Unit tests of the chair rules (gmg_sim.chair) and of the chair in whole runs."""
+"""Unit tests of the chair rules (gmg_sim.mechanisms.chair) and of the chair in whole runs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gmg_sim import GMGConfig, GMGModel
-from gmg_sim.chair import (
+from gmg_sim.mechanisms.chair import (
     acceptance_probability,
     affordability,
     choose_agenda,

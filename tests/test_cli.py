@@ -15,9 +15,9 @@ import pandas as pd
 import pandas.testing as pdt
 from typer.testing import CliRunner
 
-from gmg_sim import experiments
 from gmg_sim.cli import app
-from gmg_sim.scenarios import bundled_scenarios
+from gmg_sim.config.scenarios import bundled_scenarios, read_scenario
+from gmg_sim.experiments import core as experiments
 
 runner = CliRunner()
 SHORT = ["--set", "time.end=2007-12"]
@@ -67,7 +67,7 @@ def test_show_prints_every_key_and_marks_changes():
 def test_validate_exit_codes_and_one_message_per_bad_file(tmp_path):
     good = tmp_path / "good.toml"
     good.write_text('name = "good"\ndescription = "ok"\nextends = "x.toml"\n')
-    shutil.copy(experiments.read_scenario("status_quo").path, tmp_path / "x.toml")
+    shutil.copy(read_scenario("status_quo").path, tmp_path / "x.toml")
     typo = tmp_path / "typo.toml"
     typo.write_text('name = "typo"\ndescription = "x"\n[chair]\nrule = "lotery"\n')
     broken = tmp_path / "broken.toml"

@@ -1,4 +1,4 @@
-"""Unit tests of the configuration (gmg_sim.config) and of how GMGModel takes it."""
+"""Unit tests of the configuration (gmg_sim.config.schema) and of how GMGModel takes it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from gmg_sim import ConfigError, GMGConfig, GMGModel
-from gmg_sim.agencies import agency_ids
-from gmg_sim.config import month_index, month_label
+from gmg_sim.config.schema import month_index, month_label
+from gmg_sim.data.agencies import agency_ids
 
 RULES = ("volunteer", "fixed_order", "lottery", "elected")
 

@@ -9,7 +9,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st_
 
 from gmg_sim import ConfigError, GMGConfig, GMGModel
-from gmg_sim.drafting import Statement, gini, load_templates, negotiation_round, render, word_count
+from gmg_sim.mechanisms.drafting import (
+    Statement,
+    gini,
+    load_templates,
+    negotiation_round,
+    render,
+    word_count,
+)
 
 
 def _statement(max_words: int = 400) -> Statement:

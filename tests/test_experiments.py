@@ -12,10 +12,11 @@ import pandas.testing as pdt
 import pytest
 from scipy import stats
 
-from gmg_sim import GMGModel, experiments, read_scenario
-from gmg_sim.config import ConfigError
-from gmg_sim.experiments import ExperimentError
-from gmg_sim.scenarios import ScenarioError
+from gmg_sim import GMGModel, read_scenario
+from gmg_sim.experiments import core as experiments
+from gmg_sim.config.scenarios import ScenarioError
+from gmg_sim.config.schema import ConfigError
+from gmg_sim.experiments.core import ExperimentError
 
 SHORT = {"time.end": "2007-12"}  # two simulated years: fast runs
 TWO = ["status_quo", "formal_chair_rules"]

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from gmg_sim import GMGConfig, GMGModel
-from gmg_sim.budget import Pool, contribution_shares
-from gmg_sim.calendar import Calendar, load_calendar_data
-from gmg_sim.chair import acceptance_probability, select_chair
-from gmg_sim.config import ConfigError, GFMDConfig, StatesConfig, month_index
-from gmg_sim.gfmd import ForumYear, forum_relevance, simulate_forum_year
-from gmg_sim.indicators import SUMMARY_KEYS, decimal_year
-from gmg_sim.secretariat import budget_obstacle, host_obstacle, state_obstacle
-from gmg_sim.states import openness_trajectory
+from gmg_sim.analysis.indicators import SUMMARY_KEYS, decimal_year
+from gmg_sim.config.schema import ConfigError, GFMDConfig, StatesConfig, month_index
+from gmg_sim.mechanisms.budget import Pool, contribution_shares
+from gmg_sim.mechanisms.chair import acceptance_probability, select_chair
+from gmg_sim.mechanisms.gfmd import ForumYear, forum_relevance, simulate_forum_year
+from gmg_sim.mechanisms.secretariat import budget_obstacle, host_obstacle, state_obstacle
+from gmg_sim.mechanisms.states import openness_trajectory
+from gmg_sim.model.calendar import Calendar, load_calendar_data
 
 CFG = GMGConfig()
 SEEDS20 = range(20)

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from gmg_sim import GMGConfig, GMGModel
-from gmg_sim.agencies import engagement_target, load_agencies
-from gmg_sim.budget import annual_budgets, pay
-from gmg_sim.config import month_index
-from gmg_sim.meetings import DecisionQueue, principals_probability, working_probability
-from gmg_sim.relations import base_rivalry, update_trust
+from gmg_sim.config.schema import month_index
+from gmg_sim.data.agencies import load_agencies
+from gmg_sim.mechanisms.budget import annual_budgets, pay
+from gmg_sim.mechanisms.engagement import engagement_target
+from gmg_sim.mechanisms.meetings import DecisionQueue, principals_probability, working_probability
+from gmg_sim.mechanisms.relations import base_rivalry, update_trust
 
 CFG = GMGConfig()
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from gmg_sim import GMGConfig, GMGModel
-from gmg_sim.indicators import SUMMARY_KEYS
+from gmg_sim.analysis.indicators import SUMMARY_KEYS
 
 REQUIRED_MODEL_COLUMNS = {
     "n_members",
@@ -191,7 +191,7 @@ def test_no_global_randomness_used():
 
 
 def test_fast_pair_means_match_reference(run):
-    from gmg_sim.indicators import pair_mean
+    from gmg_sim.analysis.indicators import pair_mean
 
     assert run.trust_mean() == pytest.approx(pair_mean(run.trust, run.member))
     assert run.rivalry_mean() == pytest.approx(pair_mean(run.rivalry, run.member))

@@ -1,4 +1,4 @@
-"""Pattern-oriented validation (gmg_sim.patterns): every stylized fact of DOMAIN §5 at once.
+"""Pattern-oriented validation (gmg_sim.analysis.patterns): every stylized fact of DOMAIN §5 at once.
 
 The status quo must reproduce all seven facts with one parameter set; a scenario
 file built to break one fact (tests/data/broken_facts.toml) must fail that fact
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from gmg_sim import load_scenario
-from gmg_sim.patterns import (
+from gmg_sim.analysis.patterns import (
     FACTS,
     MEASURES,
     Criterion,

@@ -10,8 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gmg_sim import GMGModel
-from gmg_sim.config import month_index, month_label
-from gmg_sim.indicators import SUMMARY_KEYS
+from gmg_sim.analysis.indicators import SUMMARY_KEYS
+from gmg_sim.config.schema import month_index, month_label
 
 RULES = ("volunteer", "fixed_order", "lottery", "elected")
 TOL = 1e-9

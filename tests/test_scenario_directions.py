@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from gmg_sim import GMGModel, load_scenario
-from gmg_sim.scenarios import bundled_scenarios
+from gmg_sim.config.scenarios import bundled_scenarios
 
 SEEDS = range(30)
 BUNDLED = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gmg_sim import GMGConfig, GMGModel, ScenarioError, load_scenario, read_scenario
-from gmg_sim.scenarios import BUNDLED_DIR, bundled_scenarios, scenario_reference
+from gmg_sim.config.scenarios import BUNDLED_DIR, bundled_scenarios, scenario_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -243,7 +243,7 @@ def test_unknown_bundled_name_suggests():
 
 def test_every_indicator_is_documented():
     text = (ROOT / "docs" / "indicators.md").read_text()
-    from gmg_sim.indicators import SUMMARY_KEYS, model_reporters
+    from gmg_sim.analysis.indicators import SUMMARY_KEYS, model_reporters
 
     missing = [k for k in (*SUMMARY_KEYS, *model_reporters()) if f"`{k}`" not in text]
     missing = [k for k in missing if k != "month"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gmg_sim import load_scenario
-from gmg_sim.sensitivity import assumed_parameters, evaluate, morris, sobol, top_parameters
+from gmg_sim.analysis.sensitivity import assumed_parameters, evaluate, morris, sobol, top_parameters
 
 
 def test_assumed_parameters_take_ranges_from_the_descriptions():

@@ -28,7 +28,7 @@ def golden_frame(scenarios: list[str]) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    from gmg_sim.scenarios import bundled_scenarios
+    from gmg_sim.config.scenarios import bundled_scenarios
 
     names = [p.stem for p in bundled_scenarios()]
     golden_frame(names).to_csv(GOLDEN, index=False, float_format="%.17g")

@@ -1,0 +1,397 @@
+"""Matplotlib figures from the model's and the experiments' data frames.
+
+Every function returns a :class:`matplotlib.figure.Figure` built with the object
+interface (no global state, no display needed); ``fig.savefig(path)`` writes
+it. Figures are styled for papers: axis labels with units, readable fonts, and
+colour-blind-safe colours (Okabe-Ito for up to eight series, Paul Tol's
+"muted" scheme beyond).
+
+Inputs are the tidy tables of :mod:`gmg_sim.experiments.core` (``summary``: one row
+per run; ``timeseries``: one row per run and month; the comparison table) or
+of one model (``model.terms_frame()``, ``model.trust``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from gmg_sim.model.core import GMGModel
+
+__all__ = [
+    "PALETTE",
+    "colors",
+    "plot_attendance_trust",
+    "plot_chair_timeline",
+    "plot_comparison",
+    "plot_differences",
+    "plot_sensitivity",
+    "plot_statement_crowding",
+    "plot_timeseries",
+    "plot_trust_network",
+]
+
+#: Okabe-Ito colour-blind-safe palette.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+#: Paul Tol's "muted" colour-blind-safe scheme (for more than eight series).
+MUTED = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499",
+)  # fmt: skip
+
+
+def colors(n: int) -> list[str]:
+    """``n`` colour-blind-safe colours (Okabe-Ito up to 8, else Tol muted, cycled past 9)."""
+    base = PALETTE if n <= len(PALETTE) else MUTED
+    return [base[i % len(base)] for i in range(n)]
+
+
+def _style(ax) -> None:  # type: ignore[no-untyped-def]
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=9)
+
+
+def _band(ax, frame: pd.DataFrame, column: str, color: str, label: str) -> None:
+    grouped = frame.groupby("month")[column]
+    mean = grouped.mean()
+    lo, hi = grouped.quantile(0.025), grouped.quantile(0.975)
+    x = pd.to_datetime(mean.index)
+    ax.plot(x, mean.to_numpy(), color=color, lw=1.8, label=label)
+    ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color=color, alpha=0.2, lw=0)
+
+
+def plot_attendance_trust(timeseries: pd.DataFrame, title: str | None = None) -> Figure:
+    """Attendance at both levels and working-level trust over time, mean and 95 % band.
+
+    Args:
+        timeseries: one row per run and month with columns ``month`` (YYYY-MM),
+            ``working_attendance``, ``principals_attendance`` and ``trust_mean``
+            (the DataCollector's model table, several runs stacked).
+        title: optional figure title.
+    """
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 6), sharex=True, constrained_layout=True)
+    _band(ax1, timeseries, "working_attendance", PALETTE[0], "Working level (monthly)")
+    yearly = timeseries.dropna(subset=["principals_attendance"])
+    grouped = yearly.groupby("month")["principals_attendance"]
+    x = pd.to_datetime(grouped.mean().index)
+    ax1.errorbar(
+        x,
+        grouped.mean().to_numpy(),
+        yerr=[
+            (grouped.mean() - grouped.quantile(0.025)).to_numpy(),
+            (grouped.quantile(0.975) - grouped.mean()).to_numpy(),
+        ],
+        fmt="o",
+        color=PALETTE[1],
+        capsize=3,
+        label="Principals (yearly)",
+    )
+    ax1.set_ylabel("Share of members attending")
+    ax1.set_ylim(0, 1)
+    ax1.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
+    _band(ax2, timeseries, "trust_mean", PALETTE[2], "Mean trust between members")
+    ax2.set_ylabel("Working-level trust (0-1)")
+    ax2.set_ylim(0, 1)
+    ax2.set_xlabel("Month")
+    ax2.legend(loc="lower right", frameon=False)
+    for ax in (ax1, ax2):
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# -- chair timeline ------------------------------------------------------------------------
+def plot_chair_timeline(terms: pd.DataFrame, title: str | None = None) -> Figure:
+    """Who chaired each term, with vacant months, contests and decision delays.
+
+    Args:
+        terms: ``model.terms_frame()`` of one run (columns ``term``, ``start``,
+            ``chair``, ``vacant_months``, ``contested``, ``decision_delay``).
+        title: optional figure title.
+    """
+    starts = pd.PeriodIndex(terms["start"], freq="M")
+    agencies = sorted({c for c in terms["chair"] if isinstance(c, str) and c})
+    row = {a: i for i, a in enumerate(agencies)}
+    cols = dict(zip(agencies, colors(len(agencies)), strict=True))
+    fig = Figure(figsize=(10, 0.32 * max(len(agencies), 4) + 1.6), layout="constrained")
+    ax = fig.subplots()
+    for k, t in enumerate(terms.itertuples(index=False)):
+        start = starts[k].ordinal
+        end = starts[k + 1].ordinal if k + 1 < len(terms) else start + 6
+        delay = int(t.decision_delay)
+        if isinstance(t.chair, str) and t.chair:
+            ax.barh(row[t.chair], end - start - delay, left=start + delay, height=0.6,
+                    color=cols[t.chair], edgecolor="white", lw=0.5)  # fmt: skip
+        if t.vacant_months:
+            ax.axvspan(start, start + t.vacant_months, color="0.85", lw=0, zorder=0)
+        if t.contested:
+            ax.plot([start], [len(agencies) - 0.2], marker="v", color=PALETTE[5], ms=7)
+    ax.set_yticks(range(len(agencies)), agencies)
+    ax.set_ylim(-0.7, len(agencies) + 0.1)
+    years = sorted({p.year for p in starts})
+    ax.set_xticks([pd.Period(f"{y}-01", freq="M").ordinal for y in years], [str(y) for y in years])
+    ax.set_xlabel("Term start (grey: months without a chair; triangle: contested term)")
+    ax.set_ylabel("Chairing agency")
+    _style(ax)
+    fig.suptitle(title or "Chair timeline")
+    return fig
+
+
+# -- trust network --------------------------------------------------------------------------
+def plot_trust_network(model: GMGModel, threshold: float = 0.5, title: str | None = None) -> Figure:
+    """The members' working-level trust network at the model's current month.
+
+    Members on a circle (size: engagement; ring: the chair), an edge where trust
+    is at least ``threshold`` (width and darkness: trust). Call it on a model
+    stepped to the date of interest.
+    """
+    member = np.flatnonzero(model.member)
+    ids = [model.agency_table.ids[i] for i in member]
+    n = len(member)
+    angle = 2 * math.pi * np.arange(n) / max(n, 1)
+    x, y = np.cos(angle), np.sin(angle)
+    fig = Figure(figsize=(6.4, 6.4), layout="constrained")
+    ax = fig.subplots()
+    for a in range(n):
+        for b in range(a + 1, n):
+            w = float(model.trust[member[a], member[b]])
+            if w >= threshold:
+                ax.plot(
+                    [x[a], x[b]],
+                    [y[a], y[b]],
+                    color=str(1 - w * 0.9),
+                    lw=0.5 + 3 * (w - threshold),
+                    zorder=1,
+                )
+    level = model.agency_table.centrality_level[member]
+    node_cols = [PALETTE[int(c)] for c in level]
+    sizes = 150 + 700 * model.engagement[member]
+    ax.scatter(x, y, s=sizes, c=node_cols, zorder=2, edgecolors="white")
+    chair = model.chair.current
+    if chair is not None and model.member[chair]:
+        k = int(np.flatnonzero(member == chair)[0])
+        ax.scatter(
+            [x[k]],
+            [y[k]],
+            s=sizes[k] + 500,
+            facecolors="none",
+            edgecolors="black",
+            lw=1.5,
+            zorder=3,
+        )
+    for k, name in enumerate(ids):
+        ax.annotate(name, (1.16 * x[k], 1.16 * y[k]), ha="center", va="center", fontsize=9)
+    ax.set_xlim(-1.4, 1.4)
+    ax.set_ylim(-1.4, 1.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    handles = [
+        plt.Line2D([], [], marker="o", ls="", color=PALETTE[i], label=lab)
+        for i, lab in enumerate(("migration core", "important", "marginal"))
+    ]
+    ax.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize=9,
+              bbox_to_anchor=(0.5, -0.05))  # fmt: skip
+    from gmg_sim.config.schema import month_label
+
+    fig.suptitle(title or f"Working-level trust ≥ {threshold:g}, {month_label(model.month)}")
+    return fig
+
+
+# -- statement crowding ---------------------------------------------------------------------
+def plot_statement_crowding(summary: pd.DataFrame, title: str | None = None) -> Figure:
+    """Mentions per statement and substance share against the number of members.
+
+    Args:
+        summary: one row per run with ``n_members_final`` (or ``n_members``),
+            ``mentions_per_statement`` and ``substance_share`` — e.g. a sweep
+            over ``membership.agencies``.
+    """
+    size = "n_members_final" if "n_members_final" in summary else "n_members"
+    g = summary.groupby(size)[["mentions_per_statement", "substance_share"]]
+    mean, sem = g.mean(), g.sem().fillna(0.0)
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    for ax, col, lab, c in (
+        (ax1, "mentions_per_statement", "Agency keywords per adopted statement", PALETTE[0]),
+        (ax2, "substance_share", "Share of words that is substance", PALETTE[5]),
+    ):
+        ax.errorbar(mean.index, mean[col], yerr=1.96 * sem[col], color=c, marker="o", capsize=3)
+        ax.set_xlabel("Members of the group")
+        ax.set_ylabel(lab)
+        ax.grid(alpha=0.3)
+        _style(ax)
+    ax2.set_ylim(0, None)
+    fig.suptitle(title or "Statements crowd as the group grows (mean, 95 % interval)")
+    return fig
+
+
+# -- sensitivity ----------------------------------------------------------------------------
+def plot_sensitivity(indices: pd.DataFrame, top: int = 10, title: str | None = None) -> Figure:
+    """Sensitivity indices per indicator: Morris ``mu_star`` or Sobol ``S1``/``ST`` bars.
+
+    Args:
+        indices: the output of :func:`gmg_sim.analysis.sensitivity.morris` or
+            :func:`gmg_sim.analysis.sensitivity.sobol`.
+        top: parameters shown per indicator (largest first).
+    """
+    indicators = list(dict.fromkeys(indices["indicator"]))
+    sobol = "ST" in indices
+    fig = Figure(figsize=(5.2 * len(indicators), 0.34 * top + 1.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(indicators)))
+    for ax, ind in zip(axes, indicators, strict=True):
+        df = indices[indices["indicator"] == ind]
+        df = df.sort_values("ST" if sobol else "mu_star", ascending=False).head(top)[::-1]
+        yy = np.arange(len(df))
+        if sobol:
+            ax.barh(
+                yy + 0.2,
+                df["ST"],
+                height=0.4,
+                xerr=df["ST_conf"],
+                color=PALETTE[0],
+                label="total (ST)",
+            )
+            ax.barh(
+                yy - 0.2,
+                df["S1"],
+                height=0.4,
+                xerr=df["S1_conf"],
+                color=PALETTE[1],
+                label="first order (S1)",
+            )
+            ax.legend(frameon=False, fontsize=8, loc="lower right")
+            ax.set_xlabel("Sobol index (share of variance)")
+        else:
+            ax.barh(yy, df["mu_star"], xerr=df["mu_star_conf"], color=PALETTE[0])
+            ax.set_xlabel("Morris μ* (indicator units)")
+        ax.set_yticks(yy, [p.replace("__", ".") for p in df["parameter"]], fontsize=8)
+        ax.set_title(ind, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+        _style(ax)
+    fig.suptitle(title or ("Sobol indices" if sobol else "Morris screening"))
+    return fig
+
+
+# -- scenario comparisons (the tables of gmg_sim.experiments; the CLI's figures) ------------
+def _grid(n: int) -> tuple[int, int]:
+    cols = min(3, n)
+    return (n + cols - 1) // cols, cols
+
+
+def _labels(table: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(table["scenario"]))
+
+
+def _panels(n: int, n_labels: int, longest: int) -> tuple[Figure, list]:
+    """A grid of panels sharing the scenario axis; fixed margins (faster than a layout engine)."""
+    rows, cols = _grid(n)
+    label_w = 0.09 * longest + 0.3  # inches for the scenario names
+    panel_h = 0.27 * n_labels + 0.9
+    gap = 0.75  # inches between rows: panel title and offset text
+    width, height = label_w + 3.4 * cols, rows * (panel_h + gap) + 0.6
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(
+        left=label_w / width,
+        right=1 - 0.2 / width,
+        top=1 - (0.6 + gap) / height,
+        bottom=0.35 / height,
+        wspace=0.12,
+        hspace=gap / panel_h,
+    )
+    axes = fig.subplots(rows, cols, squeeze=False, sharey=True).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+def _dots(ax, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, colors: list) -> None:  # type: ignore[no-untyped-def]
+    """Points with horizontal interval bars, one colour each (two artists per panel)."""
+    ax.hlines(y, x - lo, x + hi, colors=colors, lw=1.2)
+    ax.scatter(np.r_[x - lo, x + hi], np.r_[y, y], c=colors * 2, marker="|", s=40, lw=1.2)
+    ax.scatter(x, y, c=colors, s=22, zorder=3)
+
+
+def plot_comparison(
+    table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
+) -> Figure:
+    """One panel per indicator: each scenario's mean with its interval (``ci_low``..``ci_high``).
+
+    ``table`` is :func:`gmg_sim.experiments.core.comparison_table`'s output.
+    """
+    labels = _labels(table)
+    fig, axes = _panels(len(indicators), len(labels), max(map(len, labels)))
+    y = np.arange(len(labels))[::-1]
+    for ax, ind in zip(axes, indicators, strict=True):
+        rows = table[table["indicator"] == ind].set_index("scenario").reindex(labels)
+        mean = rows["mean"].to_numpy(dtype=float)
+        lo = np.nan_to_num(mean - rows["ci_low"].to_numpy(dtype=float))
+        hi = np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - mean)
+        _dots(ax, mean, y, lo, hi, colors(len(labels)))
+        ax.set_yticks(y, labels)
+        ax.set_ylim(-0.7, len(labels) - 0.3)
+        ax.set_title(ind, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    n = int(table["n"].max()) if len(table) else 0
+    fig.suptitle(title or f"Scenario means with 95 % intervals (Student t, up to {n} runs each)")
+    return fig
+
+
+def plot_differences(
+    table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
+) -> Figure:
+    """One panel per indicator: each scenario's difference to the first, with its interval."""
+    labels = _labels(table)
+    ref, others = labels[0], labels[1:]
+    fig, axes = _panels(len(indicators), max(1, len(others)), max(map(len, labels)))
+    y = np.arange(len(others))[::-1]
+    for ax, ind in zip(axes, indicators, strict=True):
+        rows = table[table["indicator"] == ind].set_index("scenario").reindex(others)
+        diff = rows["diff"].to_numpy(dtype=float)
+        lo = np.nan_to_num(diff - rows["diff_low"].to_numpy(dtype=float))
+        hi = np.nan_to_num(rows["diff_high"].to_numpy(dtype=float) - diff)
+        ax.axvline(0.0, color="0.4", lw=0.8)
+        _dots(ax, diff, y, lo, hi, colors(len(labels))[1:])
+        ax.set_yticks(y, others)
+        ax.set_ylim(-0.7, max(1, len(others)) - 0.3)
+        ax.set_title(ind, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    paired = bool(table["paired"].any()) if "paired" in table else False
+    how = "paired by replication" if paired else "Welch"
+    fig.suptitle(title or f"Difference to {ref} with 95 % intervals ({how})")
+    return fig
+
+
+def plot_timeseries(
+    timeseries: pd.DataFrame, columns: Sequence[str], title: str | None = None
+) -> Figure:
+    """Monthly mean of each column per scenario, with a band of ±1.96 standard errors."""
+    labels = list(dict.fromkeys(timeseries["scenario"]))
+    palette = colors(len(labels))
+    fig = Figure(figsize=(9, 2.8 * len(columns)), layout="constrained")
+    axes = fig.subplots(len(columns), 1, squeeze=False, sharex=True).ravel()
+    for ax, col in zip(axes, columns, strict=True):
+        for k, label in enumerate(labels):
+            sub = timeseries[timeseries["scenario"] == label]
+            grouped = sub.groupby("month")[col].agg(["mean", "std", "count"]).sort_index()
+            x = pd.PeriodIndex(grouped.index, freq="M").to_timestamp()
+            half = 1.96 * grouped["std"].fillna(0) / np.sqrt(grouped["count"].clip(lower=1))
+            color = palette[k]
+            ax.plot(x, grouped["mean"], color=color, lw=1.3, label=label)
+            ax.fill_between(
+                x, grouped["mean"] - half, grouped["mean"] + half, color=color, alpha=0.2
+            )
+        ax.set_ylabel(col)
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="best", fontsize=8)
+    fig.suptitle(title or "Monthly means by scenario (band: 95 % interval of the mean)")
+    return fig

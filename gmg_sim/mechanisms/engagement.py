@@ -1,0 +1,66 @@
+"""Engagement: how much each member invests in the group, adapting to trust and agenda."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from gmg_sim.model.core import GMGModel
+
+__all__ = ["EngagementMechanism", "engagement_target"]
+
+
+def engagement_target(
+    baseline: np.ndarray,
+    mean_trust: np.ndarray,
+    theme_relevance: np.ndarray | None,
+    trust_weight: float,
+    agenda_weight: float,
+) -> np.ndarray:
+    """Where each agency's engagement is heading, in [0, 1] (assumed form).
+
+    ``baseline + trust_weight * (mean_trust - 0.5) + agenda_weight *
+    (relevance - 0.5)``, where relevance is how much the term's theme belongs
+    to the agency's mandate (0 when no theme is set, counted as neutral).
+    """
+    if math.isnan(mean_trust[0]):
+        mean_trust = np.full_like(baseline, 0.5)
+    target = baseline + trust_weight * (mean_trust - 0.5)
+    if theme_relevance is not None:
+        target += agenda_weight * (theme_relevance - 0.5)
+    return np.minimum(np.maximum(target, 0.0, out=target), 1.0, out=target)
+
+
+class EngagementMechanism:
+    """Moves each member's engagement toward its target each month.
+
+    Baselines by migration centrality (000 article 'Challenges': central for IOM
+    and UNHCR, marginal for most others); trust and an agenda close to the
+    agency's mandate raise it. Values assumed.
+    """
+
+    def __init__(self, model: GMGModel) -> None:
+        self.cfg = model.config.engagement
+        mandate = model.agency_table.mandate
+        relevance = mandate / np.maximum(mandate.max(axis=1, keepdims=True), 1e-12)
+        self.relevance_by_theme = np.ascontiguousarray(relevance.T)  # (themes, agencies)
+
+    def step(self, model: GMGModel) -> None:
+        """Update engagement of members."""
+        theme = model.chair.theme
+        rel = self.relevance_by_theme[theme] if theme is not None else None
+        target = engagement_target(
+            model.baseline_engagement,
+            model.mean_trust(),
+            rel,
+            self.cfg.trust_weight,
+            self.cfg.agenda_weight,
+        )
+        e = model.engagement
+        target -= e
+        target *= model.member_f
+        target *= self.cfg.adapt_rate
+        e += target

@@ -1,0 +1,211 @@
+"""Working-level videoconferences, the yearly principals' meeting, and decisions that need heads.
+
+Sources (000 article, 'Origins and Functioning of the GMG'): two to four staff
+per agency meet by regular videoconference, with generally high attendance,
+headquarters only; principals (executive heads) meet once a year for strategic
+decisions, and their attendance has regularly been low because migration
+rarely rises high in the agencies' hierarchies.
+
+Attendance probabilities (assumed forms, parameters in ``meetings``):
+
+- working level: ``base * convening * (0.7 + 0.3 * engagement) * (0.8 + 0.4 * mean_trust)``,
+  where ``convening`` falls with lost continuity, an unpaid chair and a pending
+  chair contest; an agency attends only if it can pay its staff's time;
+- principals: by migration centrality (core / important / marginal), raised in
+  a High-Level Dialogue year, scaled by engagement relative to its baseline;
+  a head attends only if the agency can pay the trip.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gmg_sim.config.schema import MeetingsConfig, month_label
+
+if TYPE_CHECKING:
+    from gmg_sim.model.core import GMGModel
+
+__all__ = [
+    "Decision",
+    "DecisionQueue",
+    "MeetingsMechanism",
+    "principals_probability",
+    "working_probability",
+]
+
+
+def working_probability(
+    engagement: np.ndarray,
+    mean_trust: np.ndarray,
+    convening: float,
+    cfg: MeetingsConfig,
+) -> np.ndarray:
+    """Probability that each agency's staff join a working-level meeting, in [0, 1]."""
+    if math.isnan(mean_trust[0]):
+        mean_trust = np.full_like(engagement, 0.5)
+    p = (0.7 + 0.3 * engagement) * (0.8 + 0.4 * mean_trust)
+    p *= cfg.working_attendance_base * convening
+    return np.minimum(p, 1.0, out=p)
+
+
+def principals_probability(
+    centrality_level: np.ndarray,
+    engagement: np.ndarray,
+    baseline_engagement: np.ndarray,
+    hld_year: bool,
+    cfg: MeetingsConfig,
+) -> np.ndarray:
+    """Probability that each agency's executive head attends the principals' meeting."""
+    levels = np.array(
+        [
+            cfg.principals_attend_core,
+            cfg.principals_attend_important,
+            cfg.principals_attend_marginal,
+        ]
+    )
+    p = levels[centrality_level] * (1.0 + (cfg.principals_salience_boost if hld_year else 0.0))
+    p = p * engagement / np.maximum(baseline_engagement, 1e-9)
+    return np.clip(p, 0.0, 1.0)
+
+
+@dataclass(slots=True)
+class Decision:
+    """A decision that only the principals can take."""
+
+    kind: str
+    text: str
+    agencies: tuple[str, ...]
+    submitted: int
+    expires: int
+    stalled: int = 0
+
+
+class DecisionQueue:
+    """Decisions waiting for a quorate principals' meeting.
+
+    Mechanisms submit decisions (the chair's strategic priority; later:
+    secretariat proposals, statements that need heads' signatures). At a
+    principals' meeting with a quorum, all pending decisions are taken; without
+    one they stall to the next meeting, and lapse at their expiry month.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[Decision] = []
+        self.taken: list[tuple[Decision, int]] = []
+        self.lapsed: list[Decision] = []
+        self.stalls = 0
+
+    def submit(
+        self, model: GMGModel, *, kind: str, text: str, agencies: tuple[str, ...], expires: int
+    ) -> Decision:
+        """Queue a decision for the principals."""
+        d = Decision(kind, text, agencies, model.month, expires)
+        self.pending.append(d)
+        return d
+
+    def meet(self, model: GMGModel, quorate: bool) -> tuple[int, int]:
+        """Take (quorate) or stall every pending decision; returns (taken, stalled)."""
+        if not self.pending:
+            return 0, 0
+        if quorate:
+            n = len(self.pending)
+            self.taken.extend((d, model.month) for d in self.pending)
+            self.pending = []
+            return n, 0
+        for d in self.pending:
+            d.stalled += 1
+        self.stalls += len(self.pending)
+        return 0, len(self.pending)
+
+    def expire(self, model: GMGModel) -> None:
+        """Drop decisions whose expiry month has passed."""
+        keep = []
+        for d in self.pending:
+            if d.expires < model.month:
+                self.lapsed.append(d)
+                model.log(
+                    "decision_lapsed",
+                    d.agencies,
+                    f"Without principals, the decision to {d.text} lapses "
+                    f"(waiting since {month_label(d.submitted)})",
+                )
+            else:
+                keep.append(d)
+        self.pending = keep
+
+
+class MeetingsMechanism:
+    """Holds the month's working-level meeting and, in its month, the principals' meeting."""
+
+    def __init__(self, model: GMGModel) -> None:
+        self.cfg: MeetingsConfig = model.config.meetings
+        eng = model.config.engagement
+        levels = np.array([eng.core, eng.important, eng.marginal])
+        self.baseline = levels[model.agency_table.centrality_level]
+        self.meeting_cost = model.agency_table.staff * self.cfg.working_cost_per_staff
+
+    def step(self, model: GMGModel) -> None:
+        """Run this month's meetings and record attendance."""
+        self._working(model)
+        model.principals_attendance = float("nan")
+        if model.calendar.is_principals_month(model.month) and model.n_members >= 2:
+            self._principals(model)
+        if model.decisions.pending:
+            model.decisions.expire(model)
+
+    def _working(self, model: GMGModel) -> None:
+        cfg, rng, chair = self.cfg, model.rng, model.chair
+        model.attended_working.fill(False)
+        model.working_attendance = float("nan")
+        if (model.month - model.start_month) % cfg.working_interval_months:
+            return
+        if chair.current is None:
+            # Nobody convenes unless a secretariat does (or someone steps in).
+            p_convene = cfg.vacant_meeting_prob
+            p_convene += (1.0 - p_convene) * model.secretariat.convene_prob()
+            if rng.random() >= p_convene:
+                return
+        convening = (0.7 + 0.3 * chair.continuity) * (
+            chair.convening if chair.current is not None else 0.8
+        )
+        if chair.contest:
+            convening *= 1.0 - model.config.chair.contest_attendance_penalty
+        p = working_probability(model.engagement, model.mean_trust(), convening, cfg)
+        attended = rng.random(len(p)) < p
+        attended &= model.member
+        attended &= model.budget_left >= self.meeting_cost
+        model.pay_each(self.meeting_cost * attended)
+        model.attended_working = attended
+        model.working_attendance = int(attended.sum()) / max(model.n_members, 1)
+        model.meetings_held += 1
+
+    def _principals(self, model: GMGModel) -> None:
+        cfg, rng = self.cfg, model.rng
+        members = model.member
+        hld = (model.month // 12) in model.calendar.hld_years
+        p = principals_probability(
+            model.agency_table.centrality_level, model.engagement, self.baseline, hld, cfg
+        )
+        boost = model.design.attendance_boost()
+        if boost:
+            p = np.minimum(p * (1.0 + boost), 1.0)
+        can_pay = model.budget_left >= cfg.principals_cost
+        attended = members & can_pay & (rng.random(len(p)) < p)
+        who = np.flatnonzero(attended)
+        model.pay(who, np.full(who.size, cfg.principals_cost))
+        n_members = int(members.sum())
+        share = attended.sum() / n_members
+        model.principals_attendance = float(share)
+        quorate = share >= cfg.principals_quorum
+        taken, stalled = model.decisions.meet(model, quorate)
+        ids = model.agency_table.ids
+        text = f"Principals' meeting: {who.size} of {n_members} heads attend"
+        if taken:
+            text += f"; {taken} decision{'s' if taken > 1 else ''} taken"
+        if stalled:
+            text += f"; no quorum, {stalled} decision{'s stall' if stalled > 1 else ' stalls'}"
+        model.log("principals_meeting", tuple(ids[a] for a in who), text)

@@ -1,0 +1,191 @@
+"""Rivalry and the working-level trust network.
+
+Sources (000 article, 'Challenges to Inter-Agency Cooperation' and 'Origins'):
+mandates overlap and agencies compete for the same government funding — the
+roots of rivalry; the relationships among working-level staff are the group's
+main concrete gain; the 2013 contest hurt working-level cooperation.
+
+Base rivalry between i and j is ``overlap_weight * cos(mandate_i, mandate_j) +
+donor_weight * voluntary_i * voluntary_j`` (competition for the same voluntary
+government money), plus a *tension* added by events (contests; later: visibility
+grabs at the GFMD) that decays each month. Trust grows with shared meetings
+and erodes with rivalry, contests and a chair's visibility grab (assumed forms,
+documented in docs/odd.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gmg_sim.config.schema import RivalryConfig
+
+if TYPE_CHECKING:
+    from gmg_sim.model.core import GMGModel
+
+__all__ = ["RelationsMechanism", "base_rivalry", "mandate_overlap", "update_trust"]
+
+
+def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
+    """Pairwise mandate overlap: cosine similarity of mandate vectors, in [0, 1] (diagonal 1)."""
+    norms = np.linalg.norm(mandate, axis=1)
+    unit = mandate / np.where(norms > 0, norms, 1.0)[:, None]
+    return np.clip(unit @ unit.T, 0.0, 1.0)
+
+
+def base_rivalry(mandate: np.ndarray, voluntary: np.ndarray, cfg: RivalryConfig) -> np.ndarray:
+    """Pairwise base rivalry in [0, 1] from mandate overlap and donor competition.
+
+    Diagonal is zero. Weights are normalised so that the result stays in [0, 1]
+    whatever ``overlap_weight`` and ``donor_weight`` are.
+    """
+    overlap = mandate_overlap(mandate)
+    donors = np.outer(voluntary, voluntary)
+    total = cfg.overlap_weight + cfg.donor_weight
+    r = (
+        (cfg.overlap_weight * overlap + cfg.donor_weight * donors) / total
+        if total > 0
+        else overlap * 0
+    )
+    np.fill_diagonal(r, 0.0)
+    return np.clip(r, 0.0, 1.0)
+
+
+def update_trust(
+    trust: np.ndarray,
+    rivalry: np.ndarray,
+    met: np.ndarray,
+    cfg: RivalryConfig,
+    *,
+    contest: bool = False,
+    contestants: list[int] | None = None,
+    chair: int | None = None,
+    grab: float = 0.0,
+) -> np.ndarray:
+    """One month of trust dynamics; returns the new matrix (symmetric, in [0, 1]).
+
+    - pairs that met: ``+ trust_gain * (1 - T) * (1 - R)``
+    - every pair: ``- trust_erosion * R * T``
+    - a pending chair contest: ``- contest_erosion * T`` (double between contestants)
+    - the chair's visibility grab (how much more the agenda theme is the chair's
+      than the group's): ``- visibility_erosion * grab * R * T`` on ties to the chair
+
+    The diagonal stays 1. This is the readable reference; the model uses the
+    equivalent, allocation-free :meth:`RelationsMechanism.step`.
+    """
+    t = trust
+    met_f = np.asarray(met, dtype=float)
+    gain = cfg.trust_gain * np.multiply.outer(met_f, met_f) * (1.0 - t) * (1.0 - rivalry)
+    loss = cfg.trust_erosion * rivalry * t
+    if contest:
+        loss = loss + cfg.contest_erosion * t
+        if contestants:
+            c = np.zeros(len(t))
+            c[contestants] = 1.0
+            loss = loss + cfg.contest_erosion * np.multiply.outer(c, c) * t
+    if chair is not None and grab > 0:
+        row = cfg.visibility_erosion * grab * rivalry[chair] * t[chair]
+        loss = loss.copy()
+        loss[chair] += row
+        loss[:, chair] += row
+    new = np.clip(t + gain - loss, 0.0, 1.0)
+    np.fill_diagonal(new, 1.0)
+    return new
+
+
+class RelationsMechanism:
+    """Keeps base rivalry, event tension and the trust matrix of the model."""
+
+    def __init__(self, model: GMGModel) -> None:
+        self.cfg: RivalryConfig = model.config.rivalry
+        table = model.agency_table
+        self._model = model
+        self.base = base_rivalry(table.mandate, table.voluntary_funding, self.cfg)
+        self.overlap = mandate_overlap(table.mandate)
+        np.fill_diagonal(self.overlap, 0.0)
+        n = len(table)
+        self.tension = np.zeros((n, n))
+        model.trust = np.full((n, n), self.cfg.trust_initial)
+        np.fill_diagonal(model.trust, 1.0)
+        self._offdiag = 1.0 - np.eye(n)
+        self._tension_active = False
+        self._refresh_rivalry(model)
+
+    def add_tension(self, agencies: list[int], amount: float) -> None:
+        """Raise rivalry among ``agencies`` (pairwise) by ``amount``; it decays monthly."""
+        idx = np.asarray(agencies)
+        self.tension[np.ix_(idx, idx)] += amount
+        np.fill_diagonal(self.tension, 0.0)
+        self._tension_active = True
+        self._refresh_rivalry(self._model)
+
+    def add_tension_row(self, agency: int, amounts: np.ndarray) -> None:
+        """Raise rivalry between ``agency`` and every other agency by ``amounts`` (symmetric)."""
+        self.tension[agency] += amounts
+        self.tension[:, agency] += amounts
+        self.tension[agency, agency] = 0.0
+        self._tension_active = True
+        self._refresh_rivalry(self._model)
+
+    def add_base(self, agency: int, amounts: np.ndarray) -> None:
+        """Raise lasting (non-decaying) rivalry between ``agency`` and the others by ``amounts``."""
+        self.base[agency] += amounts
+        self.base[:, agency] += amounts
+        self.base[agency, agency] = 0.0
+        np.minimum(self.base, 1.0, out=self.base)
+        self._refresh_rivalry(self._model)
+
+    def on_join(self, model: GMGModel, agency: int) -> None:
+        """A new member starts with initial trust toward everyone."""
+        model.trust[agency, :] = self.cfg.trust_initial
+        model.trust[:, agency] = self.cfg.trust_initial
+        model.trust[agency, agency] = 1.0
+
+    def _refresh_rivalry(self, model: GMGModel) -> None:
+        model.rivalry = np.minimum(self.base + self.tension, 1.0)
+        self._gain = self.cfg.trust_gain * (1.0 - model.rivalry)
+        self._erosion = self.cfg.trust_erosion * model.rivalry
+
+    def step(self, model: GMGModel) -> None:
+        """Decay tension, refresh rivalry, update trust from this month's events.
+
+        Same arithmetic as :func:`update_trust`, without temporaries.
+        """
+        cfg = self.cfg
+        if self._tension_active:
+            self.tension *= 1.0 - cfg.tension_decay
+            if self.tension.max() < 1e-6:
+                self.tension.fill(0.0)
+                self._tension_active = False
+            self._refresh_rivalry(model)
+        t = model.trust
+        met = model.attended_working.astype(float)
+        gain = np.multiply.outer(met, met)
+        gain *= self._gain
+        gain *= 1.0 - t
+        loss = self._erosion * t
+        chair = model.chair
+        clip = False
+        if chair.contest:
+            clip = True
+            c = np.zeros(len(t))
+            c[chair.contest] = 1.0
+            extra = np.multiply.outer(c, c)
+            extra += 1.0
+            extra *= self._offdiag
+            extra *= cfg.contest_erosion
+            extra *= t
+            loss += extra
+        if chair.current is not None and chair.grab > 0 and cfg.visibility_erosion > 0:
+            clip = True
+            i = chair.current
+            row = model.rivalry[i] * t[i]
+            row *= cfg.visibility_erosion * chair.grab
+            loss[i] += row
+            loss[:, i] += row
+            loss[i, i] = 0.0
+        t += gain
+        t -= loss
+        if clip:  # gain never lifts trust above 1; large combined losses could go below 0
+            np.maximum(t, 0.0, out=t)

@@ -1,0 +1,342 @@
+"""GMGModel: the Mesa model that holds the state and calls the mechanisms in monthly order.
+
+One step is one calendar month. The order (docs/odd.md, "Process overview"):
+
+1. membership — agencies whose join date has come enter (calendar data);
+2. budget — renewed in January;
+3. chair — a term starts (selection by the configured rule), a contest
+   advances, or a vacant chair is asked again;
+4. meetings — the working-level videoconference; the principals' meeting in
+   its month, where decisions that need heads are taken or stall;
+5. drafting — statements open for this month's occasions, open drafts go
+   through their rounds, those due are adopted or fail; products — reports
+   advance or are published, working groups raise funds and launch projects;
+6. secretariat — proposals are made and decided (or, once it exists, it is
+   paid and supports the chair); GFMD — the year's host search, states'
+   requests in a forum's month, the support structure; design — the
+   alternative design's monthly rule (e.g. the extra layer's costs);
+7. relations — rivalry and trust update from the month's events;
+8. engagement — each member's investment in the group adapts;
+9. data collection — one row per month (or only at the end).
+
+States' openness (set each January, after the budget) conditions attention,
+secretariat support and forum hosting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from gmg_sim.analysis import indicators
+from gmg_sim.config.schema import ConfigError, GMGConfig, month_label
+from gmg_sim.data.agencies import AgencyTable, load_agencies
+from gmg_sim.mechanisms.budget import BudgetMechanism, Pool, pay
+from gmg_sim.mechanisms.chair import ChairMechanism
+from gmg_sim.mechanisms.designs import DesignMechanism
+from gmg_sim.mechanisms.drafting import DraftingMechanism
+from gmg_sim.mechanisms.engagement import EngagementMechanism
+from gmg_sim.mechanisms.gfmd import GFMDMechanism
+from gmg_sim.mechanisms.meetings import DecisionQueue, MeetingsMechanism
+from gmg_sim.mechanisms.membership import MembershipMechanism
+from gmg_sim.mechanisms.products import ProductsMechanism
+from gmg_sim.mechanisms.relations import RelationsMechanism
+from gmg_sim.mechanisms.secretariat import SecretariatMechanism
+from gmg_sim.mechanisms.states import StatesMechanism
+from gmg_sim.model.agency import Agency
+from gmg_sim.model.calendar import Calendar
+from gmg_sim.model.events import Event, EventLog
+
+__all__ = ["GMGModel", "Mechanism"]
+
+
+class Mechanism(Protocol):
+    """A monthly rule: built from the model, applied once per step."""
+
+    def step(self, model: GMGModel) -> None: ...
+
+
+class GMGModel(mesa.Model):
+    """Agent-based model of coordination in the UN Global Migration Group.
+
+    Args:
+        config: a :class:`~gmg_sim.config.schema.GMGConfig`, a nested mapping
+            ``{"chair": {"rule": ...}, ...}``, or None for the status quo.
+        rng: seed or numpy ``Generator`` (Mesa's ``rng``); the only source of
+            randomness. Same config and seed give the same run.
+        collect: ``"monthly"`` (a DataCollector row every month, the default)
+            or ``"final"`` (one row at the end: faster sweeps). Does not change
+            the dynamics.
+        **overrides: flat ``section__key`` parameters applied on top of
+            ``config``, e.g. ``chair__rule="lottery"``.
+
+    Raises:
+        ConfigError: (a ``ValueError``) for unknown or invalid parameters.
+
+    Example:
+        >>> m = GMGModel(rng=1, chair__term_months=12)
+        >>> m.run()
+        >>> m.summary()["chair_vacant_months"]  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        config: GMGConfig | Mapping[str, Any] | None = None,
+        *,
+        rng: int | np.random.Generator | None = None,
+        collect: Literal["monthly", "final"] = "monthly",
+        **overrides: Any,
+    ) -> None:
+        self.config = _resolve_config(config, overrides)
+        if collect not in ("monthly", "final"):
+            raise ConfigError(f"collect: got {collect!r}; allowed: 'monthly', 'final'")
+        super().__init__(rng=rng)
+        cfg = self.config
+        self.collect_mode = collect
+        self.agency_table: AgencyTable = load_agencies().subset(cfg.membership.agencies)
+        n = len(self.agency_table)
+
+        # Per-agency state (index = row of agency_table); agents are views on it.
+        self.member = np.zeros(n, dtype=bool)
+        self.member_f = np.zeros(n)  # float copy of `member`, for fast products
+        self.n_members = 0
+        self._trust_denom = np.ones(n)
+        self.ever_member = np.zeros(n, dtype=bool)
+        eng = cfg.engagement
+        levels = np.array([eng.core, eng.important, eng.marginal])
+        self.baseline_engagement = levels[self.agency_table.centrality_level]
+        self.engagement = self.baseline_engagement.copy()
+        self.budget_annual = np.zeros(n)
+        self.budget_left = np.zeros(n)
+        self.spend_month = np.zeros(n)
+        self.spend_cum = np.zeros(n)
+        self.member_months = np.zeros(n, dtype=np.int64)
+        self.attended_working = np.zeros(n, dtype=bool)
+        self.trust = np.zeros((n, n))
+        self.rivalry = np.zeros((n, n))
+
+        # Month-level state.
+        self.month = cfg.start_month
+        self.start_month = cfg.start_month
+        self.end_month = cfg.end_month
+        self.working_attendance = float("nan")
+        self.principals_attendance = float("nan")
+        self.meetings_held = 0
+        self.events = EventLog()
+        self.decisions = DecisionQueue()
+        self.openness = cfg.states.openness
+        self.pool: Pool | None = Pool(n, cfg.budget.pays_for) if cfg.budget.pooled else None
+        self.group_mandate = np.zeros(len(self.agency_table.themes))
+        self._stats = indicators.RunningStats()
+
+        # Mechanisms, in monthly order. Later capabilities insert theirs
+        # before `relations` (see `add_mechanism`).
+        self.relations = RelationsMechanism(self)
+        # States' openness and the forum's hosts are drawn first: the calendar
+        # (and so drafting's occasions) depends on them.
+        self.states = StatesMechanism(self)
+        self.gfmd = GFMDMechanism(self, self.states.at)
+        self.calendar = Calendar(cfg, self.gfmd.schedule())
+        self.design = DesignMechanism(self)
+        self.secretariat = SecretariatMechanism(self)
+        self.membership = MembershipMechanism(self)
+        self.budget = BudgetMechanism(self)
+        self.chair = ChairMechanism(self)
+        self.meetings = MeetingsMechanism(self)
+        self.drafting = DraftingMechanism(self)
+        self.products = ProductsMechanism(self)
+        self.engagement_mechanism = EngagementMechanism(self)
+        self.mechanisms: list[Mechanism] = [
+            self.membership,
+            self.budget,
+            self.states,
+            self.chair,
+            self.meetings,
+            self.drafting,
+            self.products,
+            self.secretariat,
+            self.gfmd,
+            self.design,
+            self.relations,
+            self.engagement_mechanism,
+        ]
+        self.membership.admit(self, cfg.start_month, initial=True)
+        self.secretariat.start(self)
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters=indicators.model_reporters(),
+            agent_reporters=indicators.AGENT_REPORTERS,
+        )
+
+    # -- running -------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one calendar month."""
+        if not self.running:
+            return
+        if self.steps > 1:
+            self.month += 1
+        self.spend_month.fill(0.0)
+        for mechanism in self.mechanisms:
+            mechanism.step(self)
+        self.member_months += self.member
+        self._stats.update(self)
+        done = self.month >= self.end_month
+        if self.collect_mode == "monthly" or done:
+            self.datacollector.collect(self)
+        if done:
+            self.running = False
+
+    def run(self) -> GMGModel:
+        """Run to the configured horizon (``time.end``); returns the model."""
+        while self.running:
+            self.step()
+        return self
+
+    def add_mechanism(self, mechanism: Mechanism, *, before: Mechanism | None = None) -> None:
+        """Insert a mechanism into the monthly order (default: before relations)."""
+        anchor = before if before is not None else self.relations
+        self.mechanisms.insert(self.mechanisms.index(anchor), mechanism)
+
+    # -- services for mechanisms -----------------------------------------------
+    def log(self, kind: str, agencies: tuple[str, ...], text: str) -> None:
+        """Append an event to the structured log."""
+        self.events.append(Event(month_label(self.month), self.steps, kind, agencies, text))
+
+    def pay(self, who: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        """Charge agencies ``who`` (distinct indices); never below zero. Returns what was paid."""
+        paid = pay(self.budget_left, who, amounts)
+        self.spend_month[who] += paid
+        self.spend_cum[who] += paid
+        return paid
+
+    def pay_each(self, amounts: np.ndarray) -> np.ndarray:
+        """Charge every agency its entry of ``amounts`` (zeros for those not paying).
+
+        Budgets are floored at zero; returns what each agency actually paid.
+        """
+        paid = np.minimum(amounts, self.budget_left)
+        self.budget_left -= paid
+        self.spend_month += paid
+        self.spend_cum += paid
+        return paid
+
+    def pay_one(self, agency: int, amount: float) -> float:
+        """Charge one agency; never below zero. Returns what was paid."""
+        paid = min(amount, float(self.budget_left[agency]))
+        self.budget_left[agency] -= paid
+        self.spend_month[agency] += paid
+        self.spend_cum[agency] += paid
+        return paid
+
+    def committed_meeting_costs(self) -> np.ndarray:
+        """Money each agency keeps for meetings until the end of this budget year."""
+        cfg = self.config.meetings
+        year_end = (self.month // 12) * 12 + 11
+        interval = cfg.working_interval_months
+        first = self.month + (self.start_month - self.month) % interval  # next meeting month
+        meetings_left = 0 if first > year_end else (year_end - first) // interval + 1
+        cost = self.meetings.meeting_cost * meetings_left
+        heads_left = sum(m0 >= self.month % 12 for m0 in self.calendar.principals_months)
+        if heads_left:
+            cost = cost + heads_left * cfg.principals_cost * (
+                self.agency_table.centrality_level < 2
+            )
+        return cost
+
+    def membership_changed(self) -> None:
+        """Refresh cached group-level quantities after a join or exit."""
+        self.member_f = self.member.astype(float)
+        self.n_members = int(self.member.sum())
+        k = self.n_members
+        self._trust_denom = np.maximum(k - self.member_f, 1.0)
+        if self.member.any():
+            self.group_mandate = self.agency_table.mandate[self.member].mean(axis=0)
+        if getattr(self, "chair", None) is not None and self.chair.theme is not None:
+            self.chair.grab = self.chair_theme_advantage()
+
+    def mean_trust(self) -> np.ndarray:
+        """Each agency's mean trust toward the other current members (NaN if alone)."""
+        if self.n_members < 2:
+            return np.full(len(self.member), np.nan)
+        mf = self.member_f
+        return (self.trust @ mf - mf) / self._trust_denom
+
+    def chair_theme_advantage(self) -> float:
+        """How much more the chair's theme belongs to the chair than to the group (≥ -1)."""
+        chair, theme = self.chair.current, self.chair.theme
+        if chair is None or theme is None:
+            return 0.0
+        cm = self.agency_table.mandate[chair]
+        gm = self.group_mandate
+        return float(cm[theme] / max(cm.max(), 1e-12) - gm[theme] / max(gm.max(), 1e-12))
+
+    # -- read-outs ---------------------------------------------------------------
+    @property
+    def members(self) -> mesa.agent.AgentSet:
+        """The current member agencies as a Mesa ``AgentSet``."""
+        return (
+            self.agents_by_type[Agency]
+            if Agency in self.agents_by_type
+            else mesa.agent.AgentSet([])
+        )
+
+    @property
+    def chair_id(self) -> str | None:
+        """Id of the chairing agency, or None when the chair is vacant."""
+        c = self.chair.current
+        return None if c is None else self.agency_table.ids[c]
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agent of a member agency by id (``KeyError`` if not a member)."""
+        i = self.agency_table.index_of(agency_id)
+        if i not in self.membership.agents:
+            raise KeyError(f"{agency_id} is not a member in {month_label(self.month)}")
+        return self.membership.agents[i]
+
+    def trust_mean(self) -> float:
+        """Mean working-level trust over pairs of current members."""
+        k = self.n_members
+        if k < 2:
+            return float("nan")
+        mf = self.member_f
+        return float((mf @ self.trust @ mf - k) / (k * (k - 1)))
+
+    def rivalry_mean(self) -> float:
+        """Mean rivalry over pairs of current members."""
+        k = self.n_members
+        if k < 2:
+            return float("nan")
+        mf = self.member_f
+        return float(mf @ self.rivalry @ mf / (k * (k - 1)))
+
+    def summary(self) -> dict[str, float]:
+        """The run's indicators (see docs/indicators in the README)."""
+        return indicators.summary(self)
+
+    def statements_frame(self) -> pd.DataFrame:
+        """One row per statement attempt (occasion, theme, rounds, outcome, words, mentions)."""
+        return indicators.statements_frame(self)
+
+    def terms_frame(self) -> pd.DataFrame:
+        """The chair timeline: one row per term (label, chair, vacancy, contest, delay, theme)."""
+        return indicators.terms_frame(self)
+
+
+def _resolve_config(
+    config: GMGConfig | Mapping[str, Any] | None, overrides: dict[str, Any]
+) -> GMGConfig:
+    if config is None:
+        base = GMGConfig()
+    elif isinstance(config, GMGConfig):
+        base = config
+    elif isinstance(config, Mapping):
+        base = GMGConfig.validated(dict(config))
+    else:
+        raise ConfigError(
+            f"config: got {type(config).__name__}; allowed: a GMGConfig, a mapping of sections, or None"
+        )
+    return base.with_overrides(**overrides) if overrides else base
