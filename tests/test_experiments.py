@@ -13,9 +13,9 @@ import pytest
 from scipy import stats
 
 from gmg_sim import GMGModel, read_scenario
-from gmg_sim.experiments import core as experiments
 from gmg_sim.config.scenarios import ScenarioError
 from gmg_sim.config.schema import ConfigError
+from gmg_sim.experiments import core as experiments
 from gmg_sim.experiments.core import ExperimentError
 
 SHORT = {"time.end": "2007-12"}  # two simulated years: fast runs
