@@ -14,6 +14,13 @@ when migration matters too little to it (engagement below ``stop_engagement``)
 or when its share would be too large a part of its own budget. The pool pays
 first for the items in ``pays_for``; the agency concerned pays what it cannot.
 Rules and numbers are assumptions.
+
+All money moves through one :class:`Ledger` (``model.ledger``): it owns the
+budgets (``budget_annual``, ``budget_left``), what was spent (``spend_month``,
+``spend_cum``) and the pool, and applies the *pool-first rule* once
+(:meth:`Ledger.charge`): for an item the pool pays for, the pool pays first and
+the agencies concerned share what it cannot. Mechanisms never write these
+arrays themselves.
 """
 
 from __future__ import annotations
@@ -27,7 +34,14 @@ from gmg_sim.config.schema import BudgetConfig
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
-__all__ = ["BudgetMechanism", "Pool", "annual_budgets", "contribution_shares", "pay"]
+__all__ = [
+    "BudgetMechanism",
+    "Ledger",
+    "Pool",
+    "annual_budgets",
+    "contribution_shares",
+    "pay",
+]
 
 
 def annual_budgets(
@@ -107,6 +121,118 @@ class Pool:
         return self.left if item in self.pays_for else 0.0
 
 
+class Ledger:
+    """The one account book: budgets, spending and the pool; every charge goes through it.
+
+    Budgets are never taken below zero (an agency pays what it has left); every
+    payment by an agency is added to ``spend_month`` and ``spend_cum``.
+    Source: 000 article, 'Activities and Funding' (each agency pays its own way);
+    the pool-first rule is an assumption (module docstring).
+
+    Attributes:
+        budget_annual: this budget year's participation budget per agency (USD).
+        budget_left: what is left of it.
+        spend_month: what each agency paid this month (reset by :meth:`new_month`).
+        spend_cum: what each agency paid since the run began.
+        pool: the :class:`Pool`, or None without a pooled budget.
+    """
+
+    def __init__(self, n: int, pool: Pool | None = None) -> None:
+        self.budget_annual = np.zeros(n)
+        self.budget_left = np.zeros(n)
+        self.spend_month = np.zeros(n)
+        self.spend_cum = np.zeros(n)
+        self.pool = pool
+
+    # -- bookkeeping ------------------------------------------------------------------
+    def renew(self, annual: np.ndarray) -> None:
+        """Start a budget year with ``annual`` (what is left of the old year lapses)."""
+        self.budget_annual = annual
+        self.budget_left = annual.copy()
+
+    def new_month(self) -> None:
+        """Start a month: nothing spent yet."""
+        self.spend_month.fill(0.0)
+
+    # -- agencies pay ----------------------------------------------------------------
+    def debit(self, amounts: np.ndarray) -> np.ndarray:
+        """Charge every agency its entry of ``amounts`` (zeros for those not paying).
+
+        Budgets are floored at zero; returns what each agency actually paid.
+        """
+        paid = np.minimum(amounts, self.budget_left)
+        self.budget_left -= paid
+        self.spend_month += paid
+        self.spend_cum += paid
+        return paid
+
+    def debit_some(self, who: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        """Charge agencies ``who`` (distinct indices) ``amounts``; returns what was paid."""
+        paid = pay(self.budget_left, who, amounts)
+        self.spend_month[who] += paid
+        self.spend_cum[who] += paid
+        return paid
+
+    def debit_one(self, agency: int, amount: float) -> float:
+        """Charge one agency; never below zero. Returns what was paid."""
+        paid = min(amount, float(self.budget_left[agency]))
+        self.budget_left[agency] -= paid
+        self.spend_month[agency] += paid
+        self.spend_cum[agency] += paid
+        return paid
+
+    # -- the pool-first rule ------------------------------------------------------------
+    def from_pool(self, item: str, amount: float) -> float:
+        """What the pool pays toward ``amount`` for ``item`` (0 without a pool)."""
+        return self.pool.cover(item, amount) if self.pool is not None else 0.0
+
+    def pool_available(self, item: str) -> float:
+        """What the pool could pay for ``item`` now (0 without a pool or if it does not)."""
+        return self.pool.available(item) if self.pool is not None else 0.0
+
+    def pool_pays_for(self, item: str) -> bool:
+        """Whether a pool exists and pays for ``item``."""
+        return self.pool is not None and item in self.pool.pays_for
+
+    def charge(self, item: str, total: float, payers: int | np.ndarray) -> float:
+        """Pay ``total`` for ``item``: the pool first, the ``payers`` share the rest equally.
+
+        ``payers`` is one agency index or an array of distinct indices (each pays
+        ``rest / len(payers)``, never below zero). Returns what was paid in all
+        (pool plus agencies); less than ``total`` when money runs short.
+        """
+        paid = self.from_pool(item, total)
+        rest = total - paid
+        if rest <= 0:
+            return paid
+        if isinstance(payers, (int, np.integer)):
+            return paid + self.debit_one(int(payers), rest)
+        k = len(payers)
+        if k == 0:
+            return paid
+        got = self.debit_some(payers, np.full(k, rest / k))
+        return paid + float(got.sum())
+
+    def cover_in_full(self, item: str, total: float) -> bool:
+        """If the pool can pay all of ``total`` for ``item``, it does; True when it did."""
+        if self.pool is not None and self.pool.available(item) >= total:
+            self.pool.cover(item, total)
+            return True
+        return False
+
+    def can_pay(self, agency: int, amount: float) -> bool:
+        """Whether ``agency`` has ``amount`` left this budget year."""
+        return bool(self.budget_left[agency] >= amount)
+
+    def collect(self, amounts: np.ndarray, contributors: np.ndarray) -> None:
+        """Members pay ``amounts`` into the pool (the January collection)."""
+        assert self.pool is not None
+        self.debit(amounts)
+        self.pool.contributors = contributors
+        self.pool.left += float(amounts.sum())
+        self.pool.raised += float(amounts.sum())
+
+
 class BudgetMechanism:
     """Renews budgets in January (and at the start of a run); collects the pool if any."""
 
@@ -119,23 +245,24 @@ class BudgetMechanism:
         first = model.steps == 1
         if first or month % 12 == 0:
             months_left = 12 - month % 12
-            model.budget_annual = annual_budgets(
-                model.rng, model.agency_table.budget, self.cfg, months_left
+            model.ledger.renew(
+                annual_budgets(model.rng, model.agency_table.budget, self.cfg, months_left)
             )
-            model.budget_left = model.budget_annual.copy()
-            if model.pool is not None:
+            if model.ledger.pool is not None:
                 self.collect(model, months_left)
 
     def collect(self, model: GMGModel, months_left: int = 12) -> None:
         """Ask members for their share of the pooled budget; some stop contributing."""
-        cfg, pool, table = self.cfg, model.pool, model.agency_table
+        cfg, ledger, table = self.cfg, model.ledger, model.agency_table
+        pool = ledger.pool
+        assert pool is not None
         shares = contribution_shares(
-            cfg.contribution_rule, model.member, model.budget_annual, table.centrality_level
+            cfg.contribution_rule, model.member, ledger.budget_annual, table.centrality_level
         )
         # Money left from last year carries over: members top the pool up to its size.
         top_up = max(cfg.pooled_size * months_left / 12.0 - pool.left, 0.0)
         asked = shares * top_up
-        too_costly = asked > cfg.max_contribution_share * model.budget_annual
+        too_costly = asked > cfg.max_contribution_share * ledger.budget_annual
         disengaged = model.engagement < cfg.stop_engagement
         pays = model.member & ~too_costly & ~disengaged & (asked > 0)
         was = pool.contributors
@@ -150,8 +277,4 @@ class BudgetMechanism:
             model.log(
                 "pool_stop", (table.ids[a],), f"{table.ids[a]} {verb} to the pooled budget ({why})"
             )
-        paid = np.where(pays, asked, 0.0)
-        model.pay_each(paid)
-        pool.contributors = pays
-        pool.left += float(paid.sum())
-        pool.raised += float(paid.sum())
+        ledger.collect(np.where(pays, asked, 0.0), pays)

@@ -351,8 +351,8 @@ class ChairMechanism:
         needed = self.running_cost(model) * (
             min(self._term_end, (month // 12) * 12 + 11) - month + 1
         )
-        if model.pool is not None:
-            needed = max(needed - model.pool.available("chair"), 0.0)
+        if model.ledger.pool is not None:
+            needed = max(needed - model.ledger.pool_available("chair"), 0.0)
         afford = affordability(model.budget_left, model.committed_meeting_costs(), needed)
         affinity = model.trust - model.rivalry if self.cfg.rule == "elected" else None
         outcome, self.order_pointer = select_chair(
@@ -467,8 +467,7 @@ class ChairMechanism:
             self.continuity *= 1.0 - 0.5 * self.cfg.continuity_recovery * keep
         else:
             cost = self.running_cost(model)
-            paid = model.pool.cover("chair", cost) if model.pool is not None else 0.0
-            paid += model.pay_one(self.current, cost - paid) if cost > paid else 0.0
+            paid = model.ledger.charge("chair", cost, self.current)
             self.convening = 1.0 if cost <= 0 else 0.5 + 0.5 * paid / cost
             self.continuity += self.cfg.continuity_recovery * (1.0 - self.continuity)
 

@@ -93,4 +93,4 @@ class DesignMechanism:
         """Monthly costs of the design (the extra layer's reporting)."""
         if self.kind == "coordinator_of_coordinators" and self.cfg.layer_cost_per_month > 0:
             can = model.member & (model.budget_left >= self.cfg.layer_cost_per_month)
-            model.pay_each(self.cfg.layer_cost_per_month * can)
+            model.ledger.debit(self.cfg.layer_cost_per_month * can)

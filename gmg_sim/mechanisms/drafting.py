@@ -383,7 +383,7 @@ class DraftingMechanism:
         rounds_before = st.rounds
         self._rounds(model, st, members, keywords, relevance, current)
         # Every member's staff read and answer each round held this month.
-        model.pay_each(staff_cost * members * (st.rounds - rounds_before))
+        model.ledger.debit(staff_cost * members * (st.rounds - rounds_before))
         if st.status == "open" and month >= st.deadline:
             if cfg.decision_rule == "qualified_majority" and self._majority(model, st):
                 self._adopt(model, st)

@@ -179,9 +179,8 @@ class GFMDMechanism:
             return
         if cfg.support_structure and model.month // 12 >= cfg.first_year:
             cost = cfg.support_cost_per_month
-            paid = model.pool.cover("gfmd", cost) if model.pool is not None else 0.0
-            if cost - paid > 0 and model.n_members:  # shared equally by the members
-                model.pay_each(model.member_f * ((cost - paid) / model.n_members))
+            # The pool first, then shared equally by the members.
+            model.ledger.charge("gfmd", cost, np.flatnonzero(model.member))
         if model.month % 12 == 0 or model.steps == 1:
             self._log_year(model)
         fy = self.by_month.get(model.month)

@@ -178,7 +178,7 @@ class MeetingsMechanism:
         attended = rng.random(len(p)) < p
         attended &= model.member
         attended &= model.budget_left >= self.meeting_cost
-        model.pay_each(self.meeting_cost * attended)
+        model.ledger.debit(self.meeting_cost * attended)
         model.attended_working = attended
         model.working_attendance = int(attended.sum()) / max(model.n_members, 1)
         model.meetings_held += 1
@@ -196,7 +196,7 @@ class MeetingsMechanism:
         can_pay = model.budget_left >= cfg.principals_cost
         attended = members & can_pay & (rng.random(len(p)) < p)
         who = np.flatnonzero(attended)
-        model.pay(who, np.full(who.size, cfg.principals_cost))
+        model.ledger.debit_some(who, np.full(who.size, cfg.principals_cost))
         n_members = int(members.sum())
         share = attended.sum() / n_members
         model.principals_attendance = float(share)

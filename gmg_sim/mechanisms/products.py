@@ -143,13 +143,8 @@ class ProductsMechanism:
                 continue
             leads = np.array([a for a in r.leads if model.member[a]])
             if leads.size:
-                cost = cfg.report_cost_per_month
-                covered = (
-                    model.pool.cover("reports", cost * leads.size)
-                    if model.pool is not None
-                    else 0.0
-                )
-                model.pay(leads, np.full(leads.size, cost - covered / leads.size))
+                # The pool first, then the leads share the rest equally.
+                model.ledger.charge("reports", cfg.report_cost_per_month * leads.size, leads)
             if month >= r.due:
                 eng = float(model.engagement[leads].mean()) if leads.size else 0.0
                 r.substance = _recent_substance(model, r.launched)
@@ -175,13 +170,14 @@ class ProductsMechanism:
             for i in (a, b)
         ]
         cost = cfg.wg_cost_per_month
-        if model.pool is not None and model.pool.available("working_groups") >= 2 * cost:
-            model.pool.cover("working_groups", 2 * cost)
-        elif model.budget_left[a] < cost or model.budget_left[b] < cost:
+        ledger = model.ledger
+        if ledger.cover_in_full("working_groups", 2 * cost):
+            pass  # the pool pays a month of the group in full, or not at all
+        elif not (ledger.can_pay(a, cost) and ledger.can_pay(b, cost)):
             return  # a co-chair cannot pay: the group stalls this month
         else:
-            model.pay_one(a, cost)
-            model.pay_one(b, cost)
+            ledger.debit_one(a, cost)
+            ledger.debit_one(b, cost)
         capacity = (
             0.5
             * (model.engagement[a] + model.engagement[b])

@@ -278,7 +278,7 @@ class SecretariatMechanism:
         # A year's running cost against a year's money: the pool's yearly size
         # (if it pays for a secretariat) and members' pledges from their yearly budgets.
         pool = 0.0
-        if model.pool is not None and "secretariat" in model.pool.pays_for:
+        if model.ledger.pool_pays_for("secretariat"):
             pool = model.config.budget.pooled_size
         first_year = model.month // 12 == model.start_month // 12  # budgets prorated then
         budget_months = 12 - model.start_month % 12 if first_year else 12
@@ -341,18 +341,19 @@ class SecretariatMechanism:
         if cost <= 0:
             self.support = 1.0
         else:
-            paid = model.pool.cover("secretariat", cost) if model.pool is not None else 0.0
+            ledger = model.ledger
+            paid = ledger.from_pool("secretariat", cost)  # the pool first
             rest = cost - paid
             if rest > 0 and self.pledges is not None and self.pledges.sum() > 0:
                 # Pledgers pay in proportion to their pledges, up to a twelfth of each a month.
                 share = np.minimum(rest * self.pledges / self.pledges.sum(), self.pledges / 12.0)
-                got = float(model.pay_each(share * model.member).sum())
+                got = float(ledger.debit(share * model.member).sum())
                 paid, rest = paid + got, rest - got
             if rest > 1e-9:
                 if self.host == JOINT:
                     share = np.where(model.member, rest / max(model.n_members, 1), 0.0)
-                    paid += float(model.pay_each(share).sum())
+                    paid += float(ledger.debit(share).sum())
                 elif isinstance(self.host, int) and model.member[self.host]:
-                    paid += model.pay_one(self.host, rest)
+                    paid += ledger.debit_one(self.host, rest)
             self.support = min(paid / cost, 1.0)
         self.months_supported += self.support > 0.5

@@ -35,7 +35,7 @@ import pandas as pd
 from gmg_sim.analysis import indicators
 from gmg_sim.config.schema import ConfigError, GMGConfig, month_label
 from gmg_sim.data.agencies import AgencyTable, load_agencies
-from gmg_sim.mechanisms.budget import BudgetMechanism, Pool, pay
+from gmg_sim.mechanisms.budget import BudgetMechanism, Ledger, Pool
 from gmg_sim.mechanisms.chair import ChairMechanism
 from gmg_sim.mechanisms.designs import DesignMechanism
 from gmg_sim.mechanisms.drafting import DraftingMechanism
@@ -110,10 +110,8 @@ class GMGModel(mesa.Model):
         levels = np.array([eng.core, eng.important, eng.marginal])
         self.baseline_engagement = levels[self.agency_table.centrality_level]
         self.engagement = self.baseline_engagement.copy()
-        self.budget_annual = np.zeros(n)
-        self.budget_left = np.zeros(n)
-        self.spend_month = np.zeros(n)
-        self.spend_cum = np.zeros(n)
+        # Money: budgets, spending and the pooled budget, in one ledger.
+        self.ledger = Ledger(n, Pool(n, cfg.budget.pays_for) if cfg.budget.pooled else None)
         self.member_months = np.zeros(n, dtype=np.int64)
         self.attended_working = np.zeros(n, dtype=bool)
         self.trust = np.zeros((n, n))
@@ -129,7 +127,6 @@ class GMGModel(mesa.Model):
         self.events = EventLog()
         self.decisions = DecisionQueue()
         self.openness = cfg.states.openness
-        self.pool: Pool | None = Pool(n, cfg.budget.pays_for) if cfg.budget.pooled else None
         self.group_mandate = np.zeros(len(self.agency_table.themes))
         self._stats = indicators.RunningStats()
 
@@ -179,7 +176,7 @@ class GMGModel(mesa.Model):
             return
         if self.steps > 1:
             self.month += 1
-        self.spend_month.fill(0.0)
+        self.ledger.new_month()
         for mechanism in self.mechanisms:
             mechanism.step(self)
         self.member_months += self.member
@@ -205,32 +202,6 @@ class GMGModel(mesa.Model):
     def log(self, kind: str, agencies: tuple[str, ...], text: str) -> None:
         """Append an event to the structured log."""
         self.events.append(Event(month_label(self.month), self.steps, kind, agencies, text))
-
-    def pay(self, who: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-        """Charge agencies ``who`` (distinct indices); never below zero. Returns what was paid."""
-        paid = pay(self.budget_left, who, amounts)
-        self.spend_month[who] += paid
-        self.spend_cum[who] += paid
-        return paid
-
-    def pay_each(self, amounts: np.ndarray) -> np.ndarray:
-        """Charge every agency its entry of ``amounts`` (zeros for those not paying).
-
-        Budgets are floored at zero; returns what each agency actually paid.
-        """
-        paid = np.minimum(amounts, self.budget_left)
-        self.budget_left -= paid
-        self.spend_month += paid
-        self.spend_cum += paid
-        return paid
-
-    def pay_one(self, agency: int, amount: float) -> float:
-        """Charge one agency; never below zero. Returns what was paid."""
-        paid = min(amount, float(self.budget_left[agency]))
-        self.budget_left[agency] -= paid
-        self.spend_month[agency] += paid
-        self.spend_cum[agency] += paid
-        return paid
 
     def committed_meeting_costs(self) -> np.ndarray:
         """Money each agency keeps for meetings until the end of this budget year."""
@@ -275,6 +246,31 @@ class GMGModel(mesa.Model):
         return float(cm[theme] / max(cm.max(), 1e-12) - gm[theme] / max(gm.max(), 1e-12))
 
     # -- read-outs ---------------------------------------------------------------
+    @property
+    def pool(self) -> Pool | None:
+        """The pooled budget (None without one); owned by :attr:`ledger`."""
+        return self.ledger.pool
+
+    @property
+    def budget_annual(self) -> np.ndarray:
+        """This budget year's participation budget per agency (USD); see :attr:`ledger`."""
+        return self.ledger.budget_annual
+
+    @property
+    def budget_left(self) -> np.ndarray:
+        """What is left of each agency's budget this year (USD); see :attr:`ledger`."""
+        return self.ledger.budget_left
+
+    @property
+    def spend_month(self) -> np.ndarray:
+        """What each agency paid this month (USD); see :attr:`ledger`."""
+        return self.ledger.spend_month
+
+    @property
+    def spend_cum(self) -> np.ndarray:
+        """What each agency paid since the run began (USD); see :attr:`ledger`."""
+        return self.ledger.spend_cum
+
     @property
     def members(self) -> mesa.agent.AgentSet:
         """The current member agencies as a Mesa ``AgentSet``."""
