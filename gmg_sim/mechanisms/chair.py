@@ -334,6 +334,29 @@ class ChairMechanism:
         """The current term's record."""
         return self.terms[-1] if self.terms else None
 
+    def theme_advantage(self, model: GMGModel) -> float:
+        """How much more the chair's theme belongs to the chair than to the group (≥ -1).
+
+        The chair's *visibility grab* (000 article, 'Challenges': chairs pick
+        themes close to their own mandate); 0 with no chair or no theme.
+        """
+        chair, theme = self.current, self.theme
+        if chair is None or theme is None:
+            return 0.0
+        cm = model.agency_table.mandate[chair]
+        gm = model.group_mandate
+        return float(cm[theme] / max(cm.max(), 1e-12) - gm[theme] / max(gm.max(), 1e-12))
+
+    def on_member_left(self, agency: int) -> None:
+        """A member left the group: if it held the chair, the chair falls vacant."""
+        if self.current == agency:
+            self.current = None
+
+    def on_membership_changed(self, model: GMGModel) -> None:
+        """The group's mandate changed: refresh the grab of a theme already set."""
+        if self.theme is not None:
+            self.grab = self.theme_advantage(model)
+
     def running_cost(self, model: GMGModel) -> float:
         """What a month of chairing costs the chairing agency itself (after a secretariat's relief)."""
         return self.cfg.cost_per_month * model.secretariat.chair_cost_factor()
@@ -425,7 +448,7 @@ class ChairMechanism:
             self.cfg.agenda_bias,
             self.cfg.agenda_focus,
         )
-        self.grab = model.chair_theme_advantage()
+        self.grab = self.theme_advantage(model)
         term.theme = self.theme
         term.own_theme = self.theme in self.own_mandate_top[agency]
         suffix = (

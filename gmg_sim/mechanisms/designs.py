@@ -29,6 +29,10 @@ group is a membership setting (``membership.origin = "geneva_2003"``).
   actors: every member pays ``layer_cost_per_month`` to report to it, a text the
   GMG agrees is cleared by the layer in time only with ``layer_approval_prob``,
   and a share ``layer_channel_share`` of states' forum requests goes through it.
+
+Each design is a small strategy object (:class:`StatusQuo` and its subclasses),
+chosen once when the model is built (:data:`DESIGNS`); :class:`DesignMechanism`
+holds it and answers the other mechanisms' questions through it.
 """
 
 from __future__ import annotations
@@ -42,55 +46,155 @@ from gmg_sim.config.schema import DesignConfig
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
-__all__ = ["DesignMechanism"]
+__all__ = [
+    "DESIGNS",
+    "CoordinatorOfCoordinators",
+    "DesignMechanism",
+    "GlobalMigrationFacility",
+    "LeadAgency",
+    "StatusQuo",
+]
 
 
-class DesignMechanism:
-    """Applies the chosen design: set-up changes at the start, monthly rules after.
+class StatusQuo:
+    """``gmg``: a coordination group of equals; changes nothing (000 article, 'Origins')."""
 
-    Other mechanisms ask it: :attr:`fixed_chair` (chair), :meth:`attendance_boost`
-    (principals), :meth:`clears` (drafting), :meth:`layer_channel_share` (GFMD).
-    """
+    kind = "gmg"
 
-    def __init__(self, model: GMGModel) -> None:
-        self.cfg: DesignConfig = model.config.design
-        self.kind = self.cfg.kind
+    def __init__(self, cfg: DesignConfig, model: GMGModel) -> None:
+        self.cfg = cfg
         self.fixed_chair: int | None = None
         self.layer_blocks = 0
-        if self.kind == "lead_agency":
-            table = model.agency_table
-            lead = table.index_of(self.cfg.lead)
-            self.fixed_chair = lead
-            others = np.arange(len(table)) != lead
-            model.baseline_engagement = np.where(
-                others,
-                model.baseline_engagement * (1.0 - self.cfg.lead_disengagement),
-                model.baseline_engagement,
-            )
-            model.engagement = model.baseline_engagement.copy()
-            overlap = model.relations.overlap[lead]
-            model.relations.add_base(lead, self.cfg.lead_tension * overlap * others)
+
+    def baseline_engagement(self, baseline: np.ndarray) -> np.ndarray:
+        """Members' baseline engagement under this design (unchanged here)."""
+        return baseline
 
     def attendance_boost(self) -> float:
         """Relative rise of heads' attendance at principals' meetings."""
-        if self.kind == "global_migration_facility":
-            return self.cfg.high_level_attendance_boost
         return 0.0
 
     def layer_channel_share(self) -> float:
-        """Share of states' forum requests that go through the extra layer."""
-        return self.cfg.layer_channel_share if self.kind == "coordinator_of_coordinators" else 0.0
+        """Share of states' forum requests that go through an extra layer."""
+        return 0.0
 
     def clears(self, rng: np.random.Generator) -> bool:
-        """Whether an agreed text is cleared in time (always, without the extra layer)."""
-        if self.kind != "coordinator_of_coordinators":
-            return True
+        """Whether an agreed text is cleared in time (always; no draw)."""
+        return True
+
+    def step(self, model: GMGModel) -> None:
+        """Monthly rule of the design (none here)."""
+
+
+class LeadAgency(StatusQuo):
+    """``lead_agency``: one organisation in charge, a World Migration Organization in miniature.
+
+    Source: 000 article, 'From a World Migration Organization to the GMG'
+    (Bhagwati's WMO). The lead holds the chair for good; the others' baseline
+    engagement falls by ``lead_disengagement``; overlapping mandates keep a
+    lasting rivalry toward the lead (``lead_tension`` times the overlap).
+    Forms and numbers: assumption.
+    """
+
+    kind = "lead_agency"
+
+    def __init__(self, cfg: DesignConfig, model: GMGModel) -> None:
+        super().__init__(cfg, model)
+        table = model.agency_table
+        self.lead = table.index_of(cfg.lead)
+        self.fixed_chair = self.lead
+        self._others = np.arange(len(table)) != self.lead
+        overlap = model.relations.overlap[self.lead]
+        model.relations.add_base(self.lead, cfg.lead_tension * overlap * self._others)
+
+    def baseline_engagement(self, baseline: np.ndarray) -> np.ndarray:
+        """The other members' baseline falls by ``lead_disengagement`` (work absorbed by the lead)."""
+        return np.where(self._others, baseline * (1.0 - self.cfg.lead_disengagement), baseline)
+
+
+class GlobalMigrationFacility(StatusQuo):
+    """``global_migration_facility``: the GCIM's immediate proposal (000 article, same section).
+
+    The high-level group of principals meets more often (the calendar adds the
+    meetings) with heads' attendance raised by ``high_level_attendance_boost``.
+    Numbers: assumption.
+    """
+
+    kind = "global_migration_facility"
+
+    def attendance_boost(self) -> float:
+        """Relative rise of heads' attendance at principals' meetings."""
+        return self.cfg.high_level_attendance_boost
+
+
+class CoordinatorOfCoordinators(StatusQuo):
+    """``coordinator_of_coordinators``: one more layer (000 article, 'Future Perspectives').
+
+    Members pay ``layer_cost_per_month`` to report to it; an agreed text is
+    cleared in time with ``layer_approval_prob``; ``layer_channel_share`` of
+    states' forum requests goes through it. Forms and numbers: assumption.
+    """
+
+    kind = "coordinator_of_coordinators"
+
+    def layer_channel_share(self) -> float:
+        """Share of states' forum requests that go through the extra layer."""
+        return self.cfg.layer_channel_share
+
+    def clears(self, rng: np.random.Generator) -> bool:
+        """One draw: cleared in time with ``layer_approval_prob``."""
         ok = rng.random() < self.cfg.layer_approval_prob
         self.layer_blocks += not ok
         return ok
 
     def step(self, model: GMGModel) -> None:
-        """Monthly costs of the design (the extra layer's reporting)."""
-        if self.kind == "coordinator_of_coordinators" and self.cfg.layer_cost_per_month > 0:
+        """Every member that can pays the month's reporting cost."""
+        if self.cfg.layer_cost_per_month > 0:
             can = model.member & (model.budget_left >= self.cfg.layer_cost_per_month)
             model.ledger.debit(self.cfg.layer_cost_per_month * can)
+
+
+#: The design strategies by ``design.kind``.
+DESIGNS: dict[str, type[StatusQuo]] = {
+    d.kind: d for d in (StatusQuo, LeadAgency, GlobalMigrationFacility, CoordinatorOfCoordinators)
+}
+
+
+class DesignMechanism:
+    """Holds the chosen design's strategy and answers the other mechanisms through it.
+
+    Other mechanisms ask it: :attr:`fixed_chair` (chair), :meth:`baseline_engagement`
+    (engagement), :meth:`attendance_boost` (principals), :meth:`clears`
+    (drafting), :meth:`layer_channel_share` (GFMD).
+    """
+
+    def __init__(self, model: GMGModel) -> None:
+        self.cfg: DesignConfig = model.config.design
+        self.kind = self.cfg.kind
+        self.strategy: StatusQuo = DESIGNS[self.kind](self.cfg, model)
+        self.fixed_chair: int | None = self.strategy.fixed_chair
+
+    @property
+    def layer_blocks(self) -> int:
+        """Agreed texts the extra layer did not clear in time."""
+        return self.strategy.layer_blocks
+
+    def baseline_engagement(self, baseline: np.ndarray) -> np.ndarray:
+        """Members' baseline engagement under the design."""
+        return self.strategy.baseline_engagement(baseline)
+
+    def attendance_boost(self) -> float:
+        """Relative rise of heads' attendance at principals' meetings."""
+        return self.strategy.attendance_boost()
+
+    def layer_channel_share(self) -> float:
+        """Share of states' forum requests that go through the extra layer."""
+        return self.strategy.layer_channel_share()
+
+    def clears(self, rng: np.random.Generator) -> bool:
+        """Whether an agreed text is cleared in time (always, without the extra layer)."""
+        return self.strategy.clears(rng)
+
+    def step(self, model: GMGModel) -> None:
+        """The design's monthly rule (the extra layer's reporting costs)."""
+        self.strategy.step(model)

@@ -44,22 +44,34 @@ class EngagementMechanism:
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg = model.config.engagement
+        eng = self.cfg
+        levels = np.array([eng.core, eng.important, eng.marginal])
+        #: Where engagement starts and what it is pulled back to (the design may lower it).
+        self.baseline = model.design.baseline_engagement(
+            levels[model.agency_table.centrality_level]
+        )
+        #: Each agency's current engagement in [0, 1] (``model.engagement`` reads it).
+        self.engagement = self.baseline.copy()
         mandate = model.agency_table.mandate
         relevance = mandate / np.maximum(mandate.max(axis=1, keepdims=True), 1e-12)
         self.relevance_by_theme = np.ascontiguousarray(relevance.T)  # (themes, agencies)
+
+    def on_join(self, agency: int) -> None:
+        """A new member starts at its baseline engagement."""
+        self.engagement[agency] = self.baseline[agency]
 
     def step(self, model: GMGModel) -> None:
         """Update engagement of members."""
         theme = model.chair.theme
         rel = self.relevance_by_theme[theme] if theme is not None else None
         target = engagement_target(
-            model.baseline_engagement,
+            self.baseline,
             model.mean_trust(),
             rel,
             self.cfg.trust_weight,
             self.cfg.agenda_weight,
         )
-        e = model.engagement
+        e = self.engagement
         target -= e
         target *= model.member_f
         target *= self.cfg.adapt_rate

@@ -139,7 +139,14 @@ class DecisionQueue:
 
 
 class MeetingsMechanism:
-    """Holds the month's working-level meeting and, in its month, the principals' meeting."""
+    """Holds the month's working-level meeting and, in its month, the principals' meeting.
+
+    Attributes (the model's read-outs of the same names read them):
+        attended_working: who attended this month's working-level meeting.
+        working_attendance, principals_attendance: shares of members (NaN
+            when no meeting of that kind was held this month).
+        meetings_held: working-level meetings held so far.
+    """
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: MeetingsConfig = model.config.meetings
@@ -147,11 +154,15 @@ class MeetingsMechanism:
         levels = np.array([eng.core, eng.important, eng.marginal])
         self.baseline = levels[model.agency_table.centrality_level]
         self.meeting_cost = model.agency_table.staff * self.cfg.working_cost_per_staff
+        self.attended_working = np.zeros(len(model.agency_table), dtype=bool)
+        self.working_attendance = float("nan")
+        self.principals_attendance = float("nan")
+        self.meetings_held = 0
 
     def step(self, model: GMGModel) -> None:
         """Run this month's meetings and record attendance."""
         self._working(model)
-        model.principals_attendance = float("nan")
+        self.principals_attendance = float("nan")
         if model.calendar.is_principals_month(model.month) and model.n_members >= 2:
             self._principals(model)
         if model.decisions.pending:
@@ -159,8 +170,8 @@ class MeetingsMechanism:
 
     def _working(self, model: GMGModel) -> None:
         cfg, rng, chair = self.cfg, model.rng, model.chair
-        model.attended_working.fill(False)
-        model.working_attendance = float("nan")
+        self.attended_working.fill(False)
+        self.working_attendance = float("nan")
         if (model.month - model.start_month) % cfg.working_interval_months:
             return
         if chair.current is None:
@@ -179,9 +190,9 @@ class MeetingsMechanism:
         attended &= model.member
         attended &= model.budget_left >= self.meeting_cost
         model.ledger.debit(self.meeting_cost * attended)
-        model.attended_working = attended
-        model.working_attendance = int(attended.sum()) / max(model.n_members, 1)
-        model.meetings_held += 1
+        self.attended_working = attended
+        self.working_attendance = int(attended.sum()) / max(model.n_members, 1)
+        self.meetings_held += 1
 
     def _principals(self, model: GMGModel) -> None:
         cfg, rng = self.cfg, model.rng
@@ -199,7 +210,7 @@ class MeetingsMechanism:
         model.ledger.debit_some(who, np.full(who.size, cfg.principals_cost))
         n_members = int(members.sum())
         share = attended.sum() / n_members
-        model.principals_attendance = float(share)
+        self.principals_attendance = float(share)
         quorate = share >= cfg.principals_quorum
         taken, stalled = model.decisions.meet(model, quorate)
         ids = model.agency_table.ids

@@ -41,7 +41,7 @@ class MembershipMechanism:
             model.member[i] = True
             model.ever_member[i] = True
             model.relations.on_join(model, i)
-            model.engagement[i] = model.baseline_engagement[i]
+            model.engagement_mechanism.on_join(i)
         self._next_join = self.next_join(model)
         if new:
             model.membership_changed()
@@ -75,8 +75,7 @@ class MembershipMechanism:
             self.agents.pop(i).remove()
             model.member[i] = False
             self.exited.append(i)
-            if model.chair.current == i:
-                model.chair.current = None
+            model.chair.on_member_left(i)
             model.log(
                 "left",
                 (model.agency_table.ids[i],),

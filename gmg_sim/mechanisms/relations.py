@@ -24,7 +24,52 @@ from gmg_sim.config.schema import RivalryConfig
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
-__all__ = ["RelationsMechanism", "base_rivalry", "mandate_overlap", "update_trust"]
+__all__ = [
+    "RelationsMechanism",
+    "base_rivalry",
+    "mandate_overlap",
+    "mean_trust",
+    "pair_mean",
+    "rivalry_mean",
+    "trust_mean",
+    "update_trust",
+]
+
+
+# --------------------------------------------------------------------------
+# Read-outs of the trust network (the one place they are written)
+# --------------------------------------------------------------------------
+def pair_mean(matrix: np.ndarray, mask: np.ndarray) -> float:
+    """Mean of ``matrix`` over ordered pairs of distinct agencies in ``mask`` (reference form)."""
+    k = int(mask.sum())
+    if k < 2:
+        return float("nan")
+    sub = matrix[np.ix_(mask, mask)]
+    return float((sub.sum() - np.trace(sub)) / (k * (k - 1)))
+
+
+def mean_trust(trust: np.ndarray, member_f: np.ndarray, k: int, denom: np.ndarray) -> np.ndarray:
+    """Each agency's mean trust toward the other ``k`` current members (NaN if fewer than 2).
+
+    ``member_f``: float membership mask; ``denom``: ``max(k - member_f, 1)``.
+    """
+    if k < 2:
+        return np.full(len(member_f), np.nan)
+    return (trust @ member_f - member_f) / denom
+
+
+def trust_mean(trust: np.ndarray, member_f: np.ndarray, k: int) -> float:
+    """Mean trust over pairs of the ``k`` current members (diagonal of 1 left out)."""
+    if k < 2:
+        return float("nan")
+    return float((member_f @ trust @ member_f - k) / (k * (k - 1)))
+
+
+def rivalry_mean(rivalry: np.ndarray, member_f: np.ndarray, k: int) -> float:
+    """Mean rivalry over pairs of the ``k`` current members (diagonal is 0)."""
+    if k < 2:
+        return float("nan")
+    return float(member_f @ rivalry @ member_f / (k * (k - 1)))
 
 
 def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
@@ -95,7 +140,12 @@ def update_trust(
 
 
 class RelationsMechanism:
-    """Keeps base rivalry, event tension and the trust matrix of the model."""
+    """Keeps base rivalry, event tension, rivalry and the trust matrix (``model.trust`` reads it).
+
+    Attributes:
+        trust: (n, n) working-level trust in [0, 1], diagonal 1.
+        rivalry: (n, n) ``min(base + tension, 1)``, diagonal 0.
+    """
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: RivalryConfig = model.config.rivalry
@@ -106,8 +156,8 @@ class RelationsMechanism:
         np.fill_diagonal(self.overlap, 0.0)
         n = len(table)
         self.tension = np.zeros((n, n))
-        model.trust = np.full((n, n), self.cfg.trust_initial)
-        np.fill_diagonal(model.trust, 1.0)
+        self.trust = np.full((n, n), self.cfg.trust_initial)
+        np.fill_diagonal(self.trust, 1.0)
         self._offdiag = 1.0 - np.eye(n)
         self._tension_active = False
         self._refresh_rivalry(model)
@@ -138,14 +188,14 @@ class RelationsMechanism:
 
     def on_join(self, model: GMGModel, agency: int) -> None:
         """A new member starts with initial trust toward everyone."""
-        model.trust[agency, :] = self.cfg.trust_initial
-        model.trust[:, agency] = self.cfg.trust_initial
-        model.trust[agency, agency] = 1.0
+        self.trust[agency, :] = self.cfg.trust_initial
+        self.trust[:, agency] = self.cfg.trust_initial
+        self.trust[agency, agency] = 1.0
 
     def _refresh_rivalry(self, model: GMGModel) -> None:
-        model.rivalry = np.minimum(self.base + self.tension, 1.0)
-        self._gain = self.cfg.trust_gain * (1.0 - model.rivalry)
-        self._erosion = self.cfg.trust_erosion * model.rivalry
+        self.rivalry = np.minimum(self.base + self.tension, 1.0)
+        self._gain = self.cfg.trust_gain * (1.0 - self.rivalry)
+        self._erosion = self.cfg.trust_erosion * self.rivalry
 
     def step(self, model: GMGModel) -> None:
         """Decay tension, refresh rivalry, update trust from this month's events.
@@ -159,7 +209,7 @@ class RelationsMechanism:
                 self.tension.fill(0.0)
                 self._tension_active = False
             self._refresh_rivalry(model)
-        t = model.trust
+        t = self.trust
         met = model.attended_working.astype(float)
         gain = np.multiply.outer(met, met)
         gain *= self._gain
@@ -180,7 +230,7 @@ class RelationsMechanism:
         if chair.current is not None and chair.grab > 0 and cfg.visibility_erosion > 0:
             clip = True
             i = chair.current
-            row = model.rivalry[i] * t[i]
+            row = self.rivalry[i] * t[i]
             row *= cfg.visibility_erosion * chair.grab
             loss[i] += row
             loss[:, i] += row

@@ -49,6 +49,7 @@ class StatesMechanism:
     """Holds the openness trajectory and sets ``model.openness`` each January.
 
     Attributes:
+        openness: this year's value.
         first_year: calendar year of ``by_year[0]``.
         by_year: openness per year of the run (and a few years of look-ahead,
             which the GFMD schedule uses).
@@ -65,7 +66,7 @@ class StatesMechanism:
         last_year = month_index(LAST_MONTH) // 12
         n_years = last_year - self.first_year + 1 + self.LOOKAHEAD_YEARS
         self.by_year = openness_trajectory(model.rng, n_years, self.cfg)
-        model.openness = float(self.by_year[0])
+        self.openness = float(self.by_year[0])
 
     def at(self, year: int) -> float:
         """Openness in a calendar year (the first or last known value outside the run)."""
@@ -73,5 +74,5 @@ class StatesMechanism:
         return float(self.by_year[i])
 
     def step(self, model: GMGModel) -> None:
-        """Set this year's openness."""
-        model.openness = self.at(model.month // 12)
+        """Set this year's openness (``model.openness`` reads it)."""
+        self.openness = self.at(model.month // 12)

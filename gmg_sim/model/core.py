@@ -35,6 +35,7 @@ import pandas as pd
 from gmg_sim.analysis import indicators
 from gmg_sim.config.schema import ConfigError, GMGConfig, month_label
 from gmg_sim.data.agencies import AgencyTable, load_agencies
+from gmg_sim.mechanisms import relations
 from gmg_sim.mechanisms.budget import BudgetMechanism, Ledger, Pool
 from gmg_sim.mechanisms.chair import ChairMechanism
 from gmg_sim.mechanisms.designs import DesignMechanism
@@ -106,27 +107,16 @@ class GMGModel(mesa.Model):
         self.n_members = 0
         self._trust_denom = np.ones(n)
         self.ever_member = np.zeros(n, dtype=bool)
-        eng = cfg.engagement
-        levels = np.array([eng.core, eng.important, eng.marginal])
-        self.baseline_engagement = levels[self.agency_table.centrality_level]
-        self.engagement = self.baseline_engagement.copy()
         # Money: budgets, spending and the pooled budget, in one ledger.
         self.ledger = Ledger(n, Pool(n, cfg.budget.pays_for) if cfg.budget.pooled else None)
         self.member_months = np.zeros(n, dtype=np.int64)
-        self.attended_working = np.zeros(n, dtype=bool)
-        self.trust = np.zeros((n, n))
-        self.rivalry = np.zeros((n, n))
 
         # Month-level state.
         self.month = cfg.start_month
         self.start_month = cfg.start_month
         self.end_month = cfg.end_month
-        self.working_attendance = float("nan")
-        self.principals_attendance = float("nan")
-        self.meetings_held = 0
         self.events = EventLog()
         self.decisions = DecisionQueue()
-        self.openness = cfg.states.openness
         self.group_mandate = np.zeros(len(self.agency_table.themes))
         self._stats = indicators.RunningStats()
 
@@ -226,26 +216,62 @@ class GMGModel(mesa.Model):
         self._trust_denom = np.maximum(k - self.member_f, 1.0)
         if self.member.any():
             self.group_mandate = self.agency_table.mandate[self.member].mean(axis=0)
-        if getattr(self, "chair", None) is not None and self.chair.theme is not None:
-            self.chair.grab = self.chair_theme_advantage()
+        self.chair.on_membership_changed(self)
 
     def mean_trust(self) -> np.ndarray:
         """Each agency's mean trust toward the other current members (NaN if alone)."""
-        if self.n_members < 2:
-            return np.full(len(self.member), np.nan)
-        mf = self.member_f
-        return (self.trust @ mf - mf) / self._trust_denom
+        return relations.mean_trust(self.trust, self.member_f, self.n_members, self._trust_denom)
 
     def chair_theme_advantage(self) -> float:
         """How much more the chair's theme belongs to the chair than to the group (≥ -1)."""
-        chair, theme = self.chair.current, self.chair.theme
-        if chair is None or theme is None:
-            return 0.0
-        cm = self.agency_table.mandate[chair]
-        gm = self.group_mandate
-        return float(cm[theme] / max(cm.max(), 1e-12) - gm[theme] / max(gm.max(), 1e-12))
+        return self.chair.theme_advantage(self)
 
-    # -- read-outs ---------------------------------------------------------------
+    # -- read-outs of state the mechanisms own ------------------------------------
+    @property
+    def engagement(self) -> np.ndarray:
+        """Each agency's investment in the group, in [0, 1] (owned by ``engagement_mechanism``)."""
+        return self.engagement_mechanism.engagement
+
+    @property
+    def baseline_engagement(self) -> np.ndarray:
+        """Engagement each agency returns to (by centrality, adjusted by the design)."""
+        return self.engagement_mechanism.baseline
+
+    @property
+    def trust(self) -> np.ndarray:
+        """Working-level trust matrix (owned by ``relations``)."""
+        return self.relations.trust
+
+    @property
+    def rivalry(self) -> np.ndarray:
+        """Rivalry matrix, base plus decaying tension (owned by ``relations``)."""
+        return self.relations.rivalry
+
+    @property
+    def openness(self) -> float:
+        """States' openness this year (owned by ``states``)."""
+        return self.states.openness
+
+    @property
+    def attended_working(self) -> np.ndarray:
+        """Who attended this month's working-level meeting (owned by ``meetings``)."""
+        return self.meetings.attended_working
+
+    @property
+    def working_attendance(self) -> float:
+        """Share of members at this month's working-level meeting (NaN if none held)."""
+        return self.meetings.working_attendance
+
+    @property
+    def principals_attendance(self) -> float:
+        """Share of heads at this month's principals' meeting (NaN if none held)."""
+        return self.meetings.principals_attendance
+
+    @property
+    def meetings_held(self) -> int:
+        """Working-level meetings held so far."""
+        return self.meetings.meetings_held
+
     @property
     def pool(self) -> Pool | None:
         """The pooled budget (None without one); owned by :attr:`ledger`."""
@@ -295,19 +321,11 @@ class GMGModel(mesa.Model):
 
     def trust_mean(self) -> float:
         """Mean working-level trust over pairs of current members."""
-        k = self.n_members
-        if k < 2:
-            return float("nan")
-        mf = self.member_f
-        return float((mf @ self.trust @ mf - k) / (k * (k - 1)))
+        return relations.trust_mean(self.trust, self.member_f, self.n_members)
 
     def rivalry_mean(self) -> float:
         """Mean rivalry over pairs of current members."""
-        k = self.n_members
-        if k < 2:
-            return float("nan")
-        mf = self.member_f
-        return float(mf @ self.rivalry @ mf / (k * (k - 1)))
+        return relations.rivalry_mean(self.rivalry, self.member_f, self.n_members)
 
     def summary(self) -> dict[str, float]:
         """The run's indicators (see docs/indicators in the README)."""
