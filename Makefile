@@ -56,7 +56,7 @@ app: $(STAMP)
 	$(VENV)/bin/gmg-sim app
 
 app-screenshot: $(STAMP) chromium
-	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/test_app.py -k end_to_end -q
+	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/app/test_browser.py -k end_to_end -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py

@@ -1,6 +1,7 @@
 """The numbers the teaching material quotes, computed from model runs (so they cannot go stale).
 
-The teaching pages in ``docs/teaching/`` quote figures inside markers::
+The teaching pages (:data:`gmg_sim.data.TEACHING_DIR`, linked from ``docs/teaching/``)
+quote figures inside markers (:data:`gmg_sim.app.teaching.FIGURE_MARKER`)::
 
     the chair was vacant <!-- fig:sq_vacant_months -->15.6<!-- /fig --> months
 
@@ -13,7 +14,7 @@ model, regenerate and re-read the pages' prose::
     python -m gmg_sim.app.figures --check     # exit 1 if any marker is stale
 
 Every experiment is a bundled scenario plus app levers
-(:func:`gmg_sim.app.data.build_config_from_levers`), so a class can reproduce
+(:func:`gmg_sim.app.levers.build_config_from_levers`), so a class can reproduce
 any figure in the app with the same settings and seeds.
 """
 
@@ -29,7 +30,9 @@ from typing import Any
 
 import pandas as pd
 
-from gmg_sim.app.data import DEFAULT_SEED, FIGURE_MARKER, TEACHING_DIR, build_config_from_levers
+from gmg_sim.app.levers import DEFAULT_SEED, build_config_from_levers
+from gmg_sim.app.teaching import FIGURE_MARKER
+from gmg_sim.data import TEACHING_DIR
 from gmg_sim.model.core import GMGModel
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Matplotlib drawings of the teaching app's views (pure: data in, Figure out).
 
-Each function takes what :mod:`gmg_sim.app.data` computes and returns a
+Each function takes what :mod:`gmg_sim.app.readouts` computes and returns a
 :class:`matplotlib.figure.Figure` built without ``pyplot`` (no global state,
 safe in the app's threads, garbage-collected when dropped).
 """
@@ -18,7 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gmg_sim.analysis.plots import PALETTE
-from gmg_sim.app.data import AgencyView, agency_colors
+from gmg_sim.app.colors import agency_colors
+from gmg_sim.app.readouts import AgencyView
 from gmg_sim.config.schema import month_label
 
 __all__ = ["agency_figure", "indicators_figure", "timeline_figure"]

@@ -1,0 +1,102 @@
+"""The model the teaching app runs, and the parameters its Reset button builds it from.
+
+:class:`AppModel` is a :class:`~gmg_sim.model.core.GMGModel` built from a bundled
+scenario plus the app's levers (:mod:`gmg_sim.app.levers`); Mesa's
+``ModelController`` rebuilds it on Reset from :func:`initial_parameters` (or the
+parameters the sidebar changed), and :func:`reset_pending` says whether Reset would
+start a different run from the one shown.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from gmg_sim.app.levers import (
+    DEFAULT_SCENARIO,
+    DEFAULT_SEED,
+    build_config_from_levers,
+    levers_from_config,
+    scenario_info,
+)
+from gmg_sim.config.schema import ConfigError
+from gmg_sim.model.core import GMGModel
+
+__all__ = ["AppModel", "initial_parameters", "reset_pending"]
+
+
+class AppModel(GMGModel):
+    """The model the app runs: a bundled scenario with the app's levers applied.
+
+    Mesa's ``ModelController`` rebuilds it on Reset as
+    ``AppModel(scenario_name=..., levers=..., rng=..., scenario=...)``; the
+    run is the same as ``GMGModel(build_config_from_levers(name, levers), rng=seed)``.
+
+    Args:
+        scenario_name: a bundled scenario name (or a scenario file's path).
+        levers: lever key -> value (see :data:`gmg_sim.app.levers.LEVERS`);
+            levers left as the scenario sets them change nothing.
+        rng: the seed.
+        scenario: Mesa's scenario object, passed by Mesa's controller; unused.
+    """
+
+    _serials = itertools.count(1)
+
+    def __init__(
+        self,
+        scenario_name: str = DEFAULT_SCENARIO,
+        levers: Mapping[str, Any] | None = None,
+        *,
+        rng: int | np.random.Generator | None = DEFAULT_SEED,
+        scenario: Any = None,
+    ) -> None:
+        self.scenario_name = scenario_name
+        self.levers = dict(levers or {})
+        self.seed = rng
+        self.serial = next(AppModel._serials)
+        self._lock = threading.RLock()
+        super().__init__(build_config_from_levers(scenario_name, self.levers), rng=rng)
+
+    def step(self) -> None:
+        """Advance one month (serialised: the play loop and the buttons may overlap)."""
+        with self._lock:
+            super().step()
+
+    def advance(self, months: int) -> int:
+        """Run up to ``months`` months (fewer at the end of the run); returns how many ran."""
+        done = 0
+        with self._lock:
+            for _ in range(months):
+                if not self.running:
+                    break
+                self.step()
+                done += 1
+        return done
+
+
+def initial_parameters(
+    scenario_name: str = DEFAULT_SCENARIO, seed: int = DEFAULT_SEED
+) -> dict[str, Any]:
+    """The parameters Reset builds a model from: a scenario, its own lever values, a seed."""
+    return {
+        "scenario_name": scenario_name,
+        "levers": levers_from_config(scenario_info(scenario_name).config),
+        "rng": seed,
+    }
+
+
+def reset_pending(model: AppModel, params: Mapping[str, Any]) -> bool:
+    """Whether Reset would start a run different from the one shown."""
+    try:
+        config = build_config_from_levers(params["scenario_name"], params["levers"])
+    except ConfigError:
+        return False
+    return (
+        params["scenario_name"] != model.scenario_name
+        or params["rng"] != model.seed
+        or config != model.config
+    )

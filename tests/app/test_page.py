@@ -1,0 +1,125 @@
+"""The app's Solara components, rendered in-process (no browser): the model the app runs,
+the page, the sidebar's levers and Reset, the panels' redraws and the scenario tab."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from gmg_sim import GMGModel, load_scenario
+from gmg_sim.app.teaching import strip_markers
+
+
+@pytest.fixture
+def app():
+    """The app's Solara modules (skips when Solara is not installed)."""
+    pytest.importorskip("solara")
+    import gmg_sim.app.app_model as app_model
+    import gmg_sim.app.page as page
+    import gmg_sim.app.panels as panels
+
+    return SimpleNamespace(
+        AppModel=app_model.AppModel, RENDER_COUNTS=panels.RENDER_COUNTS, Page=page.Page
+    )
+
+
+def _render_page(app):
+    import solara
+
+    _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    return rc
+
+
+def _button(rc, label: str):
+    import ipyvuetify as v
+
+    return rc.find(v.Btn, children=[label]).widget
+
+
+def _texts(rc) -> str:
+    """All Markdown and chip text rendered so far (HTML of the Markdown templates)."""
+    import ipyvuetify as v
+
+    parts = []
+    for w in rc.find(v.VuetifyTemplate).widgets:
+        template = getattr(w, "template", "")
+        parts.append(
+            template if isinstance(template, str) else str(getattr(template, "template", ""))
+        )
+    parts += [str(w.children) for w in rc.find(v.Chip).widgets]
+    return "\n".join(parts)
+
+
+def test_app_model_is_the_scenario_run(app) -> None:
+    model = app.AppModel("formal_chair_rules", {"chair__term_months": 12}, rng=3)
+    reference = GMGModel(
+        load_scenario("formal_chair_rules").with_overrides(chair__term_months=12), rng=3
+    )
+    assert model.config == reference.config
+    assert model.advance(30) == 30
+    for _ in range(30):
+        reference.step()
+    assert model.events == reference.events
+    assert model.advance(10_000) == model.config.n_months - 30 and not model.running
+    assert app.AppModel().serial != app.AppModel().serial
+
+
+def test_page_renders_steps_and_redraws_only_what_changed(app) -> None:
+    rc = _render_page(app)
+    assert "Months run: 0 of 120" in _texts(rc)
+    counts = app.RENDER_COUNTS
+    start = dict(counts)
+    # A year of single steps: the chair timeline changes only when a term starts,
+    # a vacant chair is re-asked or a contest is decided, so some months leave it alone.
+    for _ in range(12):
+        _button(rc, "Step").click()
+    assert "Months run: 12 of 120" in _texts(rc)
+    delta = {k: counts[k] - start.get(k, 0) for k in ("status", "timeline", "events")}
+    assert delta["status"] >= 12
+    # The chair timeline and the log are not rebuilt in months when nothing happens to them.
+    assert delta["timeline"] < delta["status"]
+    assert delta["events"] < delta["status"]
+    _button(rc, "+12 months").click()
+    texts = _texts(rc)
+    assert "Months run: 24 of 120" in texts
+    assert 'class="gmg-keyword"' in texts  # a statement with highlighted keywords
+
+
+def test_levers_wait_for_reset_and_scenarios_set_the_levers(app) -> None:
+    import ipyvuetify as v
+
+    rc = _render_page(app)
+    rule = rc.find(v.Select, label="Chair rule").widget
+    assert rule.v_model == "volunteer"
+    rule.v_model = "fixed_order"
+    alerts = [str(w.children) for w in rc.find(v.Alert).widgets]
+    assert any("press Reset" in a for a in alerts)
+    _button(rc, "Reset").click()
+    assert not any("press Reset" in str(w.children) for w in rc.find(v.Alert).widgets)
+    _button(rc, "+12 months").click()
+    assert "Months without a chair: 0" in _texts(rc)
+    # Picking a scenario moves the levers to its settings.
+    rc.find(v.Select, label="Scenario").widget.v_model = "world_migration_organization"
+    assert rc.find(v.Select, label="Statements adopted by").widget.v_model == "chair_text"
+    assert rc.find(v.Select, label="Chair rule").widget.v_model == "volunteer"
+    _button(rc, "Reset").click()
+    _button(rc, "+12 months").click()
+    assert "Chair: IOM" in _texts(rc)
+
+
+def test_info_tab_shows_the_scenario_page(app) -> None:
+    rc = _render_page(app)
+    texts = _texts(rc)
+    assert "Things to notice" in texts and "What is it?" in texts
+    assert "<!-- fig:" not in texts  # the markers are replaced by their figures
+    assert strip_markers("a <!-- fig:x -->1.5<!-- /fig --> b") == "a 1.5 b"
+
+
+def test_solara_run_serves_the_page_module(app) -> None:
+    import gmg_sim.app.page as page
+    from gmg_sim.app import server
+
+    assert page.page is not None
+    assert page.__name__ == server.PAGE_MODULE
+    assert page.main is server.main  # ``gmg-sim app`` imports ``main`` from the page module

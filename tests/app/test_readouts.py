@@ -1,0 +1,81 @@
+"""What the app's panels show: agencies, chair timeline, indicators, status line, signatures."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gmg_sim import GMGModel
+from gmg_sim.app.levers import DEFAULT_SEED, build_config_from_levers
+from gmg_sim.app.readouts import (
+    agency_view_data,
+    chair_timeline_frame,
+    indicator_frame,
+    status_line,
+    view_signatures,
+)
+
+
+def test_agency_view_data(partial_run: GMGModel) -> None:
+    view = agency_view_data(partial_run)
+    nodes = view.nodes
+    assert len(nodes) == 16 and view.n_members == partial_run.n_members
+    assert nodes["chair"].sum() == (partial_run.chair.current is not None)
+    assert view.chair == partial_run.chair_id
+    assert not (nodes["attended"] & ~nodes["member"]).any()
+    assert view.meeting_held == (not np.isnan(partial_run.working_attendance))
+    assert np.allclose(np.hypot(nodes["x"], nodes["y"]), 1.0)
+    k = view.n_members
+    assert len(view.ties) == k * (k - 1) // 2
+    assert view.ties["trust"].is_monotonic_decreasing
+    assert nodes.loc[~nodes["member"], "engagement"].isna().all()
+
+
+def test_chair_timeline_frame(full_run: GMGModel) -> None:
+    frame = chair_timeline_frame(full_run)
+    summary = full_run.summary()
+    assert len(frame) == len(full_run.chair.terms) == 20
+    assert frame["vacant_months"].sum() == summary["chair_vacant_months"]
+    assert frame["contested"].sum() == summary["contested_terms"]
+    assert (frame["end"] > frame["start"]).all()
+    assert (frame["start"].iloc[1:].to_numpy() == frame["end"].iloc[:-1].to_numpy()).all()
+    assert set(frame["status"]) <= {"chaired", "vacant", "contested"}
+    assert frame["current"].sum() == 1 and frame["current"].iloc[-1]
+    contested = frame[frame["contested"]].iloc[0]
+    assert "contest" in contested["label"]
+    assert frame.loc[frame["chair"].isna(), "status"].isin(["vacant", "contested"]).all()
+
+
+def test_indicator_frame(full_run: GMGModel, partial_run: GMGModel) -> None:
+    frame = indicator_frame(full_run)
+    assert len(frame) == full_run.config.n_months
+    assert frame["vacant_so_far"].iloc[-1] == full_run.summary()["chair_vacant_months"]
+    assert frame["t"].iloc[0] == full_run.start_month
+    assert len(indicator_frame(partial_run)) == 40
+    assert indicator_frame(GMGModel(rng=1)).empty
+
+
+def test_status_line(partial_run: GMGModel) -> None:
+    line = status_line(partial_run)
+    assert line["Months run"] == "40 of 120"
+    assert line["Members"] == str(partial_run.n_members)
+    assert status_line(GMGModel(rng=1))["Month"] == "not started"
+
+
+def test_view_signatures_change_only_with_their_data() -> None:
+    model = GMGModel(build_config_from_levers("status_quo"), rng=DEFAULT_SEED)
+    model.step()
+    before = view_signatures(model)
+    assert view_signatures(model) == before
+    changed = {k: 0 for k in before}
+    for _ in range(36):
+        events = len(model.events)
+        prev = view_signatures(model)
+        model.step()
+        now = view_signatures(model)
+        for key in now:
+            changed[key] += now[key] != prev[key]
+        assert (now["events"] != prev["events"]) == (len(model.events) != events)
+    assert changed["status"] == changed["agencies"] == changed["indicators"] == 36
+    assert 0 < changed["timeline"] < 36
+    assert 0 < changed["statement"] < 36
+    assert view_signatures(GMGModel(rng=1))["status"] != before["status"]
