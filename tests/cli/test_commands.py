@@ -15,9 +15,9 @@ import pandas as pd
 import pandas.testing as pdt
 from typer.testing import CliRunner
 
+from gmg_sim import experiments
 from gmg_sim.cli import app
 from gmg_sim.config.scenarios import bundled_scenarios, read_scenario
-from gmg_sim.experiments import core as experiments
 
 runner = CliRunner()
 SHORT = ["--set", "time.end=2007-12"]

@@ -12,11 +12,10 @@ import pandas.testing as pdt
 import pytest
 from scipy import stats
 
-from gmg_sim import GMGModel, read_scenario
+from gmg_sim import GMGModel, experiments, read_scenario
 from gmg_sim.config.scenarios import ScenarioError
 from gmg_sim.config.schema import ConfigError
-from gmg_sim.experiments import core as experiments
-from gmg_sim.experiments.core import ExperimentError
+from gmg_sim.experiments import ExperimentError, plan, store
 
 SHORT = {"time.end": "2007-12"}  # two simulated years: fast runs
 TWO = ["status_quo", "formal_chair_rules"]
@@ -170,7 +169,7 @@ def test_bad_scenario_or_parameter_never_writes(tmp_path):
 def test_resume_after_an_interruption_gives_the_uninterrupted_files(tmp_path, monkeypatch):
     full = _run(out=tmp_path / "full", replications=4)
     out = tmp_path / "cut"
-    real = experiments._run_task
+    real = plan.run_task
     calls = {"n": 0}
 
     def dies_after_five(task):
@@ -179,14 +178,14 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_files(tmp_path, mo
             raise KeyboardInterrupt
         return real(task)
 
-    monkeypatch.setattr(experiments, "_run_task", dies_after_five)
-    orig_init = experiments._Store.__init__
+    monkeypatch.setattr(plan, "run_task", dies_after_five)
+    orig_init = store.Store.__init__
 
     def small_batches(self, *a, **k):
         orig_init(self, *a, **k)
         self.flush_runs = 2
 
-    monkeypatch.setattr(experiments._Store, "__init__", small_batches)
+    monkeypatch.setattr(store.Store, "__init__", small_batches)
     with pytest.raises(KeyboardInterrupt):
         _run(out=out, replications=4)
     monkeypatch.undo()

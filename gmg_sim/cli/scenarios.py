@@ -1,0 +1,102 @@
+"""``gmg-sim list``, ``show`` and ``validate``: the scenario files."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from gmg_sim.cli.common import Sets, app, make_console, parse_sets, user_errors
+from gmg_sim.config.schema import GMGConfig
+
+
+@app.command("list")
+def list_scenarios() -> None:
+    """List the bundled scenarios with a one-line description."""
+    from gmg_sim.config.scenarios import bundled_scenarios, read_scenario
+
+    paths = bundled_scenarios()
+    table = Table(show_header=True, box=None, pad_edge=False)
+    table.add_column(
+        "scenario", no_wrap=True, style="bold", min_width=max(len(p.stem) for p in paths)
+    )
+    table.add_column("description", no_wrap=True, overflow="ellipsis")
+    with user_errors():
+        for path in paths:
+            s = read_scenario(path)
+            first = s.description.split(". ")[0].rstrip(".") + "."
+            table.add_row(escape(path.stem), escape(first))
+    make_console(140).print(table)
+
+
+@app.command()
+def show(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario name or path of a file.")],
+    set_: Sets = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the config as JSON.")] = False,
+) -> None:
+    """Show a scenario's resolved configuration: every key, its value and where it comes from."""
+    from gmg_sim.config.scenarios import read_scenario
+
+    with user_errors():
+        s = read_scenario(scenario)
+        overrides = parse_sets(set_)
+        cfg = s.config.with_overrides(**overrides) if overrides else s.config
+    flat = cfg.flat()
+    if as_json:
+        typer.echo(json.dumps({k.replace("__", ".", 1): v for k, v in flat.items()}, indent=2))
+        return
+    console = make_console(120)
+    console.print(f"[bold]{s.name}[/bold]  ({s.path})", soft_wrap=True)
+    if len(s.chain) > 1:
+        console.print("extends: " + " <- ".join(p.name for p in s.chain), soft_wrap=True)
+    console.print(s.description, markup=False)
+    for src in s.sources:
+        console.print(f"  source: {src}", markup=False)
+    defaults = GMGConfig().flat()
+    table = Table(show_header=True, box=None, pad_edge=False)
+    table.add_column("key", no_wrap=True)
+    table.add_column("value")
+    table.add_column("set by", no_wrap=True)
+    for key, value in flat.items():
+        section, name = key.split("__", 1)
+        if key in overrides:
+            origin = "--set"
+        elif name in s.settings.get(section, {}):
+            origin = "scenario" if value == defaults[key] else "scenario (changed)"
+        else:
+            origin = "default"
+        shown = (
+            "none" if value is None else (", ".join(value) if isinstance(value, tuple) else value)
+        )
+        table.add_row(
+            f"{section}.{name}",
+            str(shown),
+            origin,
+            style="bold" if "changed" in origin or origin == "--set" else None,
+        )
+    console.print(table)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scenario files (or bundled names).")],
+) -> None:
+    """Check scenario files; exit 0 if all are valid, 2 otherwise (one message per bad file)."""
+    from gmg_sim.config.scenarios import ScenarioError, read_scenario
+
+    bad = 0
+    for f in files:
+        try:
+            s = read_scenario(f)
+        except ScenarioError as exc:
+            bad += 1
+            typer.echo(f"invalid: {exc}", err=True)
+        else:
+            typer.echo(f"ok: {f} (scenario {s.name!r})")
+    if bad:
+        typer.echo(f"{bad} of {len(files)} file{'s' if len(files) > 1 else ''} invalid", err=True)
+        raise typer.Exit(2)

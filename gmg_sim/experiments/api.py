@@ -1,0 +1,370 @@
+"""The public experiment functions: run, compare, sweep."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from gmg_sim.config.schema import ConfigError
+from gmg_sim.experiments.engine import ExperimentResult, execute
+from gmg_sim.experiments.parameters import (
+    config_value,
+    dotted,
+    flat_key,
+    normalise_overrides,
+    read_bounds,
+)
+from gmg_sim.experiments.plan import (
+    ExperimentError,
+    Measures,
+    Point,
+    RunOptions,
+    ScenarioLike,
+    load_scenarios,
+    make_plan,
+)
+from gmg_sim.experiments.sampling import sample_points, sobol_indices
+from gmg_sim.experiments.stats import comparison_table
+from gmg_sim.experiments.store import write_atomic
+
+#: Headline indicators: the comparison figures, and the printed table when
+#: more than three scenarios are compared (those the model does not report are
+#: skipped).
+KEY_INDICATORS: tuple[str, ...] = (
+    "chair_vacant_months",
+    "mean_decision_delay_months",
+    "handover_loss_total",
+    "working_attendance_mean",
+    "principals_attendance_mean",
+    "trust_final",
+    "spend_total",
+    "spend_core_to_marginal_ratio",
+    "adoption_rate",
+    "substance_share",
+    "visibility_gini",
+    "report_attention_mean",
+    "secretariat_months",
+    "gfmd_host_failures",
+    "single_agency_requests",
+)
+
+# -- public API -----------------------------------------------------------------------------
+
+
+def run(
+    scenarios: Sequence[ScenarioLike] | ScenarioLike,
+    *,
+    replications: int = 10,
+    seed: int | None = 0,
+    overrides: Mapping[str, Any] | None = None,
+    measures: Measures | None = None,
+    options: RunOptions | None = None,
+    **option_values: Any,
+) -> ExperimentResult:
+    """Run every scenario ``replications`` times: the path every run of the project takes.
+
+    Args:
+        scenarios: bundled scenario names (``"status_quo"``), paths of scenario
+            files, :class:`~gmg_sim.config.scenarios.Scenario` objects, or
+            ``(label, GMGConfig)`` pairs.
+        replications: runs per scenario.
+        seed: root seed (None: fresh entropy, recorded in the manifest). The
+            seed of replication ``r`` is :func:`~gmg_sim.experiments.plan.run_seed`.
+        overrides: parameters applied to every scenario, as ``"section.key"`` or
+            ``"section__key"`` -> value.
+        measures: a module-level function of a finished model returning extra
+            per-run values; they become columns of the summary.
+        options: a :class:`RunOptions` (workers, executor, out, resume, what to
+            keep, ...); any of its fields may also be given as a keyword
+            argument, e.g. ``run("status_quo", workers=2, out="results")``.
+
+    Returns:
+        An :class:`ExperimentResult`.
+
+    Raises:
+        ScenarioError, ConfigError, ExperimentError: (``ValueError``) for bad
+        scenarios, parameters or output folders — before anything is written.
+    """
+    opts = RunOptions.build(options, **option_values)
+    return _run_scenarios("run", scenarios, replications, seed, overrides, measures, opts)
+
+
+def _run_scenarios(
+    kind: str,
+    scenarios: Sequence[ScenarioLike] | ScenarioLike,
+    replications: int,
+    seed: int | None,
+    overrides: Mapping[str, Any] | None,
+    measures: Measures | None,
+    options: RunOptions,
+) -> ExperimentResult:
+    loaded = load_scenarios(scenarios)
+    flat_overrides = normalise_overrides(overrides)
+    points = [
+        Point(i, s.name, s.config.with_overrides(**flat_overrides) if flat_overrides else s.config)
+        for i, s in enumerate(loaded)
+    ]
+    plan = make_plan(
+        kind,
+        loaded,
+        points,
+        replications=replications,
+        seed=seed,
+        options=options,
+        overrides=flat_overrides,
+        measures=measures,
+    )
+    return execute(plan, options)
+
+
+@dataclass
+class Comparison:
+    """A comparison of scenarios: the table, the runs behind it, and the figures written."""
+
+    table: pd.DataFrame
+    result: ExperimentResult
+    figures: list[Path] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        """The scenario the differences are taken against (the first one)."""
+        return str(self.table["scenario"].iloc[0])
+
+
+def compare(
+    scenarios: Sequence[ScenarioLike] | ScenarioLike,
+    *,
+    replications: int = 10,
+    seed: int | None = 0,
+    overrides: Mapping[str, Any] | None = None,
+    indicators: Sequence[str] | None = None,
+    level: float = 0.95,
+    figures: bool = True,
+    options: RunOptions | None = None,
+    **option_values: Any,
+) -> Comparison:
+    """Run the scenarios (as :func:`run`) and compare them, the first being the reference.
+
+    Args:
+        scenarios, replications, seed, overrides, options: as :func:`run`.
+        indicators: indicators of the table (default: all).
+        level: coverage of the intervals (Student-t; see :func:`comparison_table`).
+        figures: with ``out``, write ``figures/comparison.png`` (means and
+            intervals of the key indicators), ``figures/differences.png`` and,
+            with monthly time series, ``figures/timeseries.png``.
+
+    Returns:
+        A :class:`Comparison`; with ``out`` the table is also written to
+        ``comparison.csv``.
+    """
+    if indicators is not None:
+        indicators = check_indicators(indicators)
+    opts = RunOptions.build(options, **option_values)
+    result = _run_scenarios("compare", scenarios, replications, seed, overrides, None, opts)
+    table = comparison_table(result.summary, indicators, level=level)
+    written: list[Path] = []
+    if result.out is not None:
+        write_atomic(result.out / "comparison.csv", lambda p: table.to_csv(p, index=False))
+        if figures:
+            written = _write_figures(result, table)
+    return Comparison(table, result, written)
+
+
+def _summary_keys() -> list[str]:
+    from gmg_sim.analysis import indicators as ind
+
+    return list(getattr(ind, "SUMMARY_KEYS", ()))
+
+
+def check_indicators(names: Sequence[str]) -> list[str]:
+    """The names, if each is an indicator of ``GMGModel.summary()``.
+
+    Raises:
+        ExperimentError: naming the unknown ones, with a suggestion.
+    """
+    import difflib
+
+    known = _summary_keys()
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ExperimentError(f"unknown indicator {name!r}{hint}; allowed: {', '.join(known)}")
+    return list(names)
+
+
+def _write_figures(result: ExperimentResult, table: pd.DataFrame) -> list[Path]:
+    from gmg_sim.analysis import plots as figs
+
+    assert result.out is not None
+    folder = result.out / "figures"
+    folder.mkdir(exist_ok=True)
+    keys = [k for k in KEY_INDICATORS if k in set(table["indicator"])]
+    if not keys:
+        keys = list(dict.fromkeys(table["indicator"]))[:9]
+    made = {
+        "comparison.png": figs.plot_comparison(table, keys),
+        "differences.png": figs.plot_differences(table, keys),
+    }
+    if (
+        result.manifest["identity"]["collect"] == "monthly"
+        and (result.out / "timeseries.parquet").exists()
+    ):
+        ts = result.timeseries
+        cols = [c for c in ("working_attendance", "trust_mean", "continuity") if c in ts]
+        if cols:
+            made["timeseries.png"] = figs.plot_timeseries(ts, cols)
+    paths = []
+    for name, fig in made.items():
+        path = folder / name
+        write_atomic(path, lambda p, f=fig: f.savefig(p, dpi=120, format="png"))
+        paths.append(path)
+    return paths
+
+
+def sweep(
+    scenario: ScenarioLike,
+    *,
+    vary: Mapping[str, Sequence[Any]] | None = None,
+    sample: int | None = None,
+    bounds: str | Path | Mapping[str, Sequence[float]] | None = None,
+    method: Literal["lhs", "sobol"] = "lhs",
+    replications: int = 1,
+    seed: int | None = 0,
+    overrides: Mapping[str, Any] | None = None,
+    measures: Measures | None = None,
+    options: RunOptions | None = None,
+    **option_values: Any,
+) -> ExperimentResult:
+    """Run one scenario over many parameter points, each ``replications`` times.
+
+    Either ``vary`` — ``{"chair.term_months": [3, 6, 12], ...}``, the full grid
+    of all combinations (first key varying slowest) — or ``sample`` points
+    drawn from ``bounds`` (a mapping or a TOML/CSV file, see
+    :func:`read_bounds`) by Latin hypercube (``method="lhs"``: ``sample``
+    points) or Saltelli's Sobol scheme (``"sobol"``: ``sample × (k + 2)``
+    points for ``k`` parameters; ``sample`` a power of 2). Integer parameters
+    are rounded. With ``"sobol"``, first-order and total Sobol indices of each
+    indicator's mean over replications go to ``result.sensitivity`` (and,
+    with ``out``, ``sensitivity.csv``).
+
+    ``options`` and keyword options are those of :func:`run`; statements and
+    event logs are off by default in sweeps. Each point's parameter values are
+    columns of the summary (flat names, e.g. ``chair__term_months``) and rows
+    of ``points.csv``.
+    """
+    option_values.setdefault("statements", False)
+    option_values.setdefault("events", False)
+    opts = RunOptions.build(options, **option_values)
+    if (vary is None) == (sample is None):
+        raise ExperimentError(
+            "sweep: give either vary (a grid: --vary chair.term_months=3,6,12) or sample with "
+            "bounds (--sample 64 --bounds ranges.toml), not both or neither"
+        )
+    problem: dict[str, Any] | None = None
+    if vary is not None:
+        grid = grid_points(vary)
+        rows = [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*grid.values())]
+        extra = {"design": "grid", "vary": {dotted(k): v for k, v in grid.items()}}
+    else:
+        if bounds is None:
+            raise ExperimentError("sweep: sample needs bounds (a TOML or CSV file of ranges)")
+        if isinstance(sample, bool) or not isinstance(sample, int) or sample < 1:
+            raise ExperimentError(f"sample: got {sample!r}; give a whole number >= 1")
+        ranges = read_bounds(bounds)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy)
+        rows, problem = sample_points(ranges, sample, method, seed)
+        extra = {
+            "design": method,
+            "sample": sample,
+            "bounds": {dotted(k): list(v) for k, v in ranges.items()},
+        }
+    result = run_points(
+        scenario,
+        rows,
+        replications=replications,
+        seed=seed,
+        overrides=overrides,
+        measures=measures,
+        options=opts,
+        design=extra,
+    )
+    if problem is not None and method == "sobol":
+        result.sensitivity = sobol_indices(result.summary, problem, seed or 0)
+        if result.out is not None and result.sensitivity is not None:
+            sens = result.sensitivity
+            write_atomic(result.out / "sensitivity.csv", lambda p: sens.to_csv(p, index=False))
+    return result
+
+
+def grid_points(vary: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+    """``vary`` with flat keys, each a non-empty list of values (a text is one value)."""
+    grid: dict[str, list[Any]] = {}
+    for key, values in vary.items():
+        flat = flat_key(key)
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+            raise ExperimentError(
+                f"vary {dotted(flat)}: got {values!r}; give a list of values, e.g. [3, 6, 12]"
+            )
+        if not values:
+            raise ExperimentError(f"vary {dotted(flat)}: give at least one value")
+        grid[flat] = list(values)
+    return grid
+
+
+def run_points(
+    scenario: ScenarioLike,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    replications: int = 1,
+    seed: int | None = 0,
+    overrides: Mapping[str, Any] | None = None,
+    measures: Measures | None = None,
+    options: RunOptions | None = None,
+    design: Mapping[str, Any] | None = None,
+    **option_values: Any,
+) -> ExperimentResult:
+    """Run one scenario at each parameter point of ``rows`` (``{"section.key": value}``).
+
+    The engine under :func:`sweep` and :mod:`gmg_sim.analysis.sensitivity`:
+    point ``i`` is the scenario with ``rows[i]`` applied; its replications
+    use the experiment's seeds like every other run. ``design`` is recorded in
+    the manifest's identity (what made the points).
+
+    Raises:
+        ConfigError: a point the schema refuses (naming the point).
+    """
+    (base,) = load_scenarios([scenario])
+    opts = RunOptions.build(options, **option_values)
+    flat_overrides = normalise_overrides(overrides)
+    base_cfg = base.config.with_overrides(**flat_overrides) if flat_overrides else base.config
+    points = []
+    for i, row in enumerate(rows):
+        flat_row = normalise_overrides(row)
+        try:
+            cfg = base_cfg.with_overrides(**flat_row)
+        except ConfigError as exc:
+            raise ConfigError(f"point {i}: {exc}") from None
+        points.append(Point(i, base.name, cfg, {k: config_value(cfg, k) for k in flat_row}))
+    plan = make_plan(
+        "sweep",
+        [base],
+        points,
+        replications=replications,
+        seed=seed,
+        options=opts,
+        overrides=flat_overrides,
+        measures=measures,
+        extra=dict(design or {"design": "points"}),
+    )
+    result = execute(plan, opts)
+    if result.out is not None:
+        write_atomic(result.out / "points.csv", lambda p: result.points.to_csv(p, index=False))
+    return result

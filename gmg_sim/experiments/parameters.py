@@ -1,0 +1,232 @@
+"""Parameters on the command line and in files: flat keys, values, ``--set``, bounds."""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import tomllib
+import typing
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gmg_sim.config.schema import ConfigError, GMGConfig
+from gmg_sim.experiments.plan import ExperimentError
+
+# -- small helpers --------------------------------------------------------------------
+
+
+def flat_key(key: str) -> str:
+    """``"chair.term_months"`` or ``"chair__term_months"`` -> ``"chair__term_months"``.
+
+    Raises:
+        ConfigError: for an unknown section or key (with a suggestion).
+    """
+    flat = key if "__" in key else key.replace(".", "__", 1)
+    if flat not in GMGConfig.flat_keys():
+        GMGConfig.from_flat({flat: 0})  # raises the config's own message for unknown keys
+        raise ConfigError(f"unknown parameter {key!r}")  # pragma: no cover - defensive
+    return flat
+
+
+def dotted(flat: str) -> str:
+    """``"chair__term_months"`` -> ``"chair.term_months"``."""
+    return flat.replace("__", ".", 1)
+
+
+def parse_value(raw: str) -> Any:
+    """A command-line value as a TOML scalar or array; bare words stay strings.
+
+    ``"12"`` -> 12, ``"0.5"`` -> 0.5, ``"true"`` -> True, ``'["ILO", "IOM"]'`` ->
+    ["ILO", "IOM"], ``"lottery"`` -> "lottery", ``"2007-12"`` -> "2007-12".
+    """
+    text = raw.strip()
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+    if isinstance(value, _dt.date | _dt.time | _dt.datetime):  # "2007-12-01": keep the text
+        return text
+    return value
+
+
+def _split_list(raw: str) -> list[str]:
+    """Split ``a,b,[c,d],"e,f"`` on top-level commas."""
+    items, depth, quote, cur = [], 0, "", []
+    for ch in raw:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    items.append("".join(cur))
+    return [i.strip() for i in items if i.strip()]
+
+
+def parse_assignment(text: str, *, many: bool = False) -> tuple[str, Any]:
+    """``"chair.term_months=12"`` -> ``("chair__term_months", 12)``.
+
+    With ``many=True`` the value is a comma-separated list (``=3,6,12``).
+
+    Raises:
+        ConfigError: for a missing ``=`` or an unknown key.
+    """
+    if "=" not in text:
+        example = "chair.term_months=3,6,12" if many else "chair.term_months=12"
+        raise ConfigError(f"{text!r}: write it as section.key=value, e.g. {example}")
+    key, raw = text.split("=", 1)
+    flat = flat_key(key.strip())
+    if many:
+        values = [parse_value(v) for v in _split_list(raw)]
+        if not values:
+            raise ConfigError(f"{text!r}: give at least one value after '='")
+        return flat, values
+    return flat, parse_value(raw)
+
+
+def normalise_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {flat_key(k): v for k, v in (overrides or {}).items()}
+
+
+def field_annotation(flat: str) -> Any:
+    section, key = flat.split("__", 1)
+    section_model = GMGConfig.model_fields[section].annotation
+    return section_model.model_fields[key].annotation  # type: ignore[union-attr]
+
+
+def config_value(config: GMGConfig, flat: str) -> Any:
+    section, key = flat.split("__", 1)
+    value = getattr(getattr(config, section), key)
+    if isinstance(value, tuple):  # agency lists: one readable cell
+        return " ".join(map(str, value))
+    return value
+
+
+# -- sweeps -----------------------------------------------------------------------------------
+
+
+def read_bounds(
+    source: str | Path | Mapping[str, Sequence[float]],
+) -> dict[str, tuple[float, float]]:
+    """Parameter ranges for sampling, as ``{"section__key": (low, high)}``.
+
+    ``source`` is a mapping, a TOML file (``[chair]`` / ``volunteer_base = [0.05, 0.5]``,
+    or ``"chair.volunteer_base" = {low = 0.05, high = 0.5}``) or a CSV file with
+    the columns ``key, low, high``.
+
+    Raises:
+        ExperimentError: for an unreadable file or a malformed range.
+        ConfigError: for an unknown or non-numeric parameter.
+    """
+    where = ""
+    if isinstance(source, Mapping):
+        raw: dict[str, Any] = dict(source)
+    else:
+        path = Path(source)
+        where = f"{path}: "
+        try:
+            if path.suffix.lower() == ".csv":
+                with path.open(newline="", encoding="utf-8") as fh:
+                    reader = csv.DictReader(fh)
+                    cols = {c.strip().lower() for c in reader.fieldnames or []}
+                    if not {"key", "low", "high"} <= cols:
+                        raise ExperimentError(
+                            f"{where}a bounds CSV needs the columns key, low, high; got "
+                            f"{', '.join(reader.fieldnames or []) or 'none'}"
+                        )
+                    raw = {}
+                    for row in reader:
+                        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                        raw[row["key"]] = [parse_value(row["low"]), parse_value(row["high"])]
+            elif path.suffix.lower() == ".toml":
+                with path.open("rb") as fh:
+                    raw = _flatten_bounds(tomllib.load(fh))
+            else:
+                raise ExperimentError(f"{where}a bounds file must be .toml or .csv")
+        except FileNotFoundError:
+            raise ExperimentError(f"bounds file {str(path)!r} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ExperimentError(f"{where}not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ExperimentError(f"{where}cannot read the bounds file: {exc}") from None
+    if not raw:
+        raise ExperimentError(f"{where}no parameter ranges given")
+    out: dict[str, tuple[float, float]] = {}
+    for key, rng in raw.items():
+        try:
+            flat = flat_key(key)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}{exc}") from None
+        if isinstance(rng, Mapping):
+            rng = [rng.get("low"), rng.get("high")]
+        ok = (
+            isinstance(rng, Sequence)
+            and not isinstance(rng, str)
+            and len(rng) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
+        )
+        if not ok:
+            raise ExperimentError(
+                f"{where}{dotted(flat)}: got {rng!r}; give a range [low, high] of two numbers"
+            )
+        lo, hi = float(rng[0]), float(rng[1])
+        if not lo < hi:
+            raise ExperimentError(
+                f"{where}{dotted(flat)}: low ({lo:g}) must be below high ({hi:g})"
+            )
+        if not numeric_types(flat):
+            ann = field_annotation(flat)
+            raise ConfigError(
+                f"{where}{dotted(flat)} is not numeric ({getattr(ann, '__name__', ann)}); "
+                "sample only numbers — use --vary for choices"
+            )
+        out[flat] = (lo, hi)
+    return out
+
+
+def _flatten_bounds(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, Mapping) and not ({"low", "high"} & set(value)):
+            out.update(_flatten_bounds(value, name))
+        else:
+            out[name] = value
+    return out
+
+
+def numeric_types(flat: str) -> set[type]:
+    """The numeric types a field accepts (empty for choices, text, flags, lists)."""
+    ann = field_annotation(flat)
+    types = {ann} if isinstance(ann, type) else set(typing.get_args(ann)) - {type(None)}
+    return types if types and types <= {int, float} else set()
+
+
+def is_int_field(flat: str) -> bool:
+    return numeric_types(flat) == {int}
+
+
+def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
+    """``["chair.rule=lottery", "chair__term_months=12"]`` -> flat overrides.
+
+    The one parser of ``--set`` for every command. Values are TOML scalars or
+    arrays (:func:`parse_value`); a key given twice is an error.
+
+    Raises:
+        ConfigError: for a missing ``=``, an unknown key or a repeated key.
+    """
+    overrides: dict[str, Any] = {}
+    for item in items or []:
+        key, value = parse_assignment(item)
+        if key in overrides:
+            raise ConfigError(f"--set {dotted(key)} is given twice; give each parameter once")
+        overrides[key] = value
+    return overrides

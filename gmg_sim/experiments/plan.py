@@ -1,0 +1,354 @@
+"""The plan of an experiment: points, seeds, tasks, and one run in a worker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+import gmg_sim
+from gmg_sim.config.scenarios import Scenario, read_scenario
+from gmg_sim.config.schema import GMGConfig
+from gmg_sim.model.core import GMGModel
+
+Executor = Literal["serial", "process", "dask"]
+
+#: A function of a finished model returning extra per-run values (module-level,
+#: so that worker processes can receive it), e.g. the pattern measures.
+Measures = Callable[[GMGModel], Mapping[str, float]]
+
+#: What names a scenario of an experiment.
+ScenarioLike = str | Path | Scenario | tuple[str, GMGConfig]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How an experiment runs and what it keeps; every caller passes one of these.
+
+    Attributes:
+        workers: processes (``0``: all cores).
+        executor: ``"serial"``, ``"process"`` or ``"dask"``; default serial for
+            one worker, else process (dask when ``scheduler`` is given).
+        scheduler: address of a Dask scheduler (``tcp://host:8786``).
+        out: output folder, or None to keep results in memory only.
+        resume: finish an interrupted experiment in ``out`` (or reuse a complete one).
+        overwrite: replace the experiment that ``out`` holds.
+        progress: show a progress bar on stderr.
+        timeseries: keep each run's monthly DataCollector rows.
+        events: keep each run's event log.
+        statements: write the statements of replication 0 of each scenario to
+            ``out/statements/``.
+        collect: the model's data collection (``"final"``: one row per run).
+        common_random_numbers: the same seeds for a replication in every
+            scenario or point (paired comparisons).
+        command: command line recorded in the manifest (default ``sys.argv``).
+    """
+
+    workers: int = 1
+    executor: Executor | None = None
+    scheduler: str | None = None
+    out: str | Path | None = None
+    resume: bool = False
+    overwrite: bool = False
+    progress: bool = True
+    timeseries: bool = True
+    events: bool = True
+    statements: bool = True
+    collect: Literal["monthly", "final"] = "monthly"
+    common_random_numbers: bool = True
+    command: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.collect not in ("monthly", "final"):
+            raise ExperimentError(f"collect: got {self.collect!r}; allowed: 'monthly', 'final'")
+        if self.executor not in (None, "serial", "process", "dask"):
+            raise ExperimentError(
+                f"executor: got {self.executor!r}; allowed: serial, process, dask"
+            )
+        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 0:
+            raise ExperimentError(
+                f"workers: got {self.workers!r}; give a whole number >= 1 (0: all cores)"
+            )
+
+    @classmethod
+    def build(cls, options: RunOptions | None = None, **changes: Any) -> RunOptions:
+        """``options`` (or the defaults) with ``changes``; unknown names are a TypeError."""
+        base = options if options is not None else cls()
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise TypeError(
+                f"unknown experiment option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
+            )
+        return replace(base, **changes) if changes else base
+
+
+#: Columns that identify a run in every table.
+KEY_COLUMNS = ("scenario", "point", "replication")
+
+
+class ExperimentError(ValueError):
+    """A user error in an experiment's specification or output folder (one paragraph)."""
+
+
+def jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=list))
+
+
+def run_seed(root: int, point: int, replication: int, *, common: bool = True) -> int:
+    """The integer seed of one run, derived from the root seed with ``SeedSequence``.
+
+    With ``common=True`` (common random numbers) the seed depends only on the
+    replication; otherwise on ``(point, replication)``.
+    """
+    key = (replication,) if common else (point, replication)
+    ss = np.random.SeedSequence(root, spawn_key=key)
+    return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))  # fits int64
+
+
+# -- the experiment's plan --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    """One configuration to replicate: a scenario, perhaps with varied parameters."""
+
+    index: int
+    label: str
+    config: GMGConfig
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    point: int
+    replication: int
+    seed: int
+    label: str
+    config: GMGConfig
+    params: dict[str, Any]
+    collect: str
+    timeseries: bool
+    events: bool
+    statements: bool
+    measures: Measures | None = None
+
+
+@dataclass
+class Record:
+    point: int
+    replication: int
+    summary: dict[str, Any]
+    timeseries: pa.Table | None
+    events: pa.Table | None
+    statements: str | None
+
+
+@dataclass
+class Plan:
+    kind: str
+    scenarios: list[Scenario]
+    points: list[Point]
+    replications: int
+    root: int
+    common: bool
+    collect: str
+    timeseries: bool
+    events: bool
+    statements: bool
+    overrides: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)  # sweep design, recorded in identity
+    measures: Measures | None = None
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.points) * self.replications
+
+    def seed(self, point: int, replication: int) -> int:
+        return run_seed(self.root, point, replication, common=self.common)
+
+    def tasks(self, skip: set[tuple[int, int]]) -> list[Task]:
+        return [
+            Task(
+                p.index,
+                r,
+                self.seed(p.index, r),
+                p.label,
+                p.config,
+                p.params,
+                self.collect,
+                self.timeseries,
+                self.events,
+                self.statements and r == 0,
+                self.measures,
+            )
+            for p in self.points
+            for r in range(self.replications)
+            if (p.index, r) not in skip
+        ]
+
+    def identity(self) -> dict[str, Any]:
+        """What defines the results: equal identities give equal files."""
+        if self.kind == "sweep":
+            configs = {"base": self.scenarios[0].config.flat()}
+        else:
+            configs = {p.label: p.config.flat() for p in self.points}
+        ident = {
+            "gmg_sim_version": gmg_sim.__version__,
+            "scenarios": [s.name for s in self.scenarios],
+            "configs": configs,
+            "points": [{"label": p.label, "params": p.params} for p in self.points],
+            "replications": self.replications,
+            "seed": self.root,
+            "common_random_numbers": self.common,
+            "collect": self.collect,
+            "timeseries": self.timeseries,
+            "events": self.events,
+            "statements": self.statements,
+            **({"measures": _qualname(self.measures)} if self.measures else {}),
+            **self.extra,
+        }
+        return jsonable(ident)
+
+
+def load_scenarios(scenarios: Sequence[ScenarioLike] | ScenarioLike) -> list[Scenario]:
+    """Scenarios from names, paths, :class:`Scenario` objects or ``(label, GMGConfig)`` pairs."""
+    if isinstance(scenarios, str | Path | Scenario) or (
+        isinstance(scenarios, tuple) and len(scenarios) == 2 and isinstance(scenarios[1], GMGConfig)
+    ):
+        scenarios = [scenarios]  # type: ignore[list-item]
+    loaded = [_as_scenario(s) for s in scenarios]  # type: ignore[union-attr]
+    if not loaded:
+        raise ExperimentError("no scenario given: name at least one (e.g. status_quo)")
+    seen: dict[str, Path] = {}
+    for s in loaded:
+        if s.name in seen:
+            raise ExperimentError(
+                f"scenario {s.name!r} is given twice ({seen[s.name]} and {s.path}); every "
+                "scenario of an experiment needs its own name"
+            )
+        seen[s.name] = s.path
+    return loaded
+
+
+def make_plan(
+    kind: str,
+    scenarios: list[Scenario],
+    points: list[Point],
+    *,
+    replications: int,
+    seed: int | None,
+    options: RunOptions,
+    overrides: dict[str, Any],
+    measures: Measures | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Plan:
+    """Check the design and fix the seeds: the plan is all an experiment's results depend on."""
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy)  # recorded in the manifest
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
+    if measures is not None and not callable(measures):
+        raise ExperimentError(f"measures: got {measures!r}; give a function of a finished model")
+    return Plan(
+        kind=kind,
+        scenarios=scenarios,
+        points=points,
+        replications=replications,
+        root=int(seed),
+        common=options.common_random_numbers,
+        collect=options.collect if options.timeseries else "final",
+        timeseries=options.timeseries,
+        events=options.events,
+        statements=options.statements,
+        overrides=overrides,
+        extra=extra or {},
+        measures=measures,
+    )
+
+
+def _as_scenario(item: ScenarioLike) -> Scenario:
+    if isinstance(item, Scenario):
+        return item
+    if isinstance(item, tuple):
+        label, config = item
+        if not isinstance(label, str) or not label or not isinstance(config, GMGConfig):
+            raise ExperimentError(
+                f"scenario: got {item!r}; give a name, a path, a Scenario or (label, GMGConfig)"
+            )
+        return Scenario(label, "a configuration given in Python", (), Path("<python>"), config)
+    return read_scenario(item)
+
+
+def _qualname(fn: Callable[..., Any]) -> str:
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+# -- one run, in a worker ------------------------------------------------------------
+
+
+def _arrow(frame: pd.DataFrame, task: Task) -> pa.Table:
+    frame = frame.reset_index(drop=True)
+    keys = pd.DataFrame(
+        {
+            "scenario": [task.label] * len(frame),
+            "point": np.full(len(frame), task.point, dtype=np.int64),
+            "replication": np.full(len(frame), task.replication, dtype=np.int64),
+        }
+    )
+    both = pd.concat([keys, frame], axis=1)
+    return pa.Table.from_pandas(both, preserve_index=False).replace_schema_metadata(None)
+
+
+def render_statements(model: GMGModel, label: str, seed: int) -> str:
+    """All joint statements of a finished run as one Markdown document."""
+    statements = getattr(getattr(model, "drafting", None), "statements", [])
+    lines = [f"# Joint statements — scenario {label}, replication 0 (seed {seed})", ""]
+    if not statements:
+        return "\n".join([*lines, "No statements were drafted in this run.", ""])
+    frame = model.statements_frame()
+    cols = [c for c in ("id", "decided", "occasion", "status", "rounds", "words") if c in frame]
+    lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += [
+        "| " + " | ".join(str(v) for v in row) + " |" for row in frame[cols].itertuples(False)
+    ]
+    lines.append("")
+    for st in statements:
+        if not st.text:
+            continue
+        lines += ["---", "", f"*Statement {st.id} ({st.occasion}, {st.status})*", ""]
+        lines += [("#" + ln) if ln.startswith("#") else ln for ln in st.text.splitlines()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def run_task(task: Task) -> Record:
+    model = GMGModel(task.config, rng=task.seed, collect=task.collect)  # type: ignore[arg-type]
+    model.run()
+    summary = {
+        "scenario": task.label,
+        "point": task.point,
+        "replication": task.replication,
+        "seed": task.seed,
+        **task.params,
+        **model.summary(),
+    }
+    if task.measures is not None:
+        summary.update(task.measures(model))
+    ts = _arrow(model.datacollector.get_model_vars_dataframe(), task) if task.timeseries else None
+    ev = _arrow(model.events.to_frame(), task) if task.events else None
+    text = render_statements(model, task.label, task.seed) if task.statements else None
+    return Record(task.point, task.replication, summary, ts, ev, text)
+
+
+def run_chunk(chunk: list[Task]) -> list[Record]:
+    """Run a few tasks in a worker; returns their small records."""
+    return [run_task(t) for t in chunk]

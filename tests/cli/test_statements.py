@@ -1,0 +1,42 @@
+"""``gmg-sim statements``: one run's joint texts, listed or printed in full."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gmg_sim.cli", "statements", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_statements_list_and_show():
+    res = _run("--seed", "1")
+    assert res.returncode == 0, res.stderr
+    assert "occasion" in res.stdout and "adopted" in res.stdout
+    shown = _run("--seed", "1", "--show", "first-adopted")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("# ") and "Adopted by the heads of" in shown.stdout
+
+
+def test_statements_of_another_scenario_differ():
+    chair_text = _run("status_quo", "--seed", "1", "--set", "drafting.decision_rule=chair_text")
+    assert chair_text.returncode == 0, chair_text.stderr
+    assert chair_text.stdout != _run("status_quo", "--seed", "1").stdout
+
+
+def test_statements_bad_input_exit_2_without_traceback():
+    bad_key = _run("--set", "drafting.decison_rule=chair_text")
+    assert bad_key.returncode == 2
+    assert "drafting__decision_rule" in bad_key.stderr and "Traceback" not in bad_key.stderr
+    bad_value = _run("--set", "drafting.decision_rule=vote")
+    assert bad_value.returncode == 2 and "consensus" in bad_value.stderr
+    bad_show = _run("--show", "999")
+    assert bad_show.returncode == 2 and "Traceback" not in bad_show.stderr
+    twice = _run("--set", "chair.rule=lottery", "--set", "chair.rule=elected")
+    assert twice.returncode == 2 and "given twice" in twice.stderr
