@@ -221,21 +221,6 @@ def test_drafting_costs_staff_time():
     assert on > off
 
 
-def test_reports_and_working_groups():
-    m = GMGModel(rng=0, collect="final").run()
-    s = m.summary()
-    assert s["reports_published"] >= 2
-    assert 0.0 <= s["report_attention_mean"] <= 1.0
-    assert s["wg_projects"] >= 1
-    none = GMGModel(
-        rng=0, collect="final", products__reports=False, products__working_groups=False
-    ).run()
-    assert none.summary()["reports_published"] == 0 and none.summary()["wg_projects"] == 0
-    open_states = GMGModel(rng=0, collect="final", states__openness=1.0).run()
-    assert open_states.summary()["report_attention_mean"] > s["report_attention_mean"]
-
-
-# -- patterns across seeds ----------------------------------------------------------------
 def _many(n: int = 20, **kw) -> pd.DataFrame:
     return pd.DataFrame([GMGModel(rng=s, collect="final", **kw).run().summary() for s in range(n)])
 
@@ -294,8 +279,6 @@ def test_adopted_statements_are_decided_by_their_deadline():
         late = [s for s in m.drafting.decided() if s.reason.startswith("agreed too late")]
         assert all(s.status == "failed" for s in late)
 
-
-# -- properties over random valid parameters ------------------------------------------------
 
 drafting_params = st_.fixed_dictionaries(
     {
@@ -372,14 +355,3 @@ def test_occasions_early_in_the_run_are_drafted_in_a_shorter_window():
     ).run()
     hld = [s for s in m.drafting.statements if s.occasion == "hld"]
     assert hld and hld[0].opened == m.start_month and hld[0].deadline == hld[0].opened + 2
-
-
-def test_report_quality_falls_with_crowded_statements():
-    crowded = GMGModel(rng=0, collect="final", drafting__max_words=150).run()
-    roomy = GMGModel(rng=0, collect="final", drafting__max_words=3000).run()
-    sub_c = [r.substance for r in crowded.products.reports if r.published is not None]
-    sub_r = [r.substance for r in roomy.products.reports if r.published is not None]
-    assert sub_c and sub_r and np.mean(sub_c) < np.mean(sub_r)
-    for r in crowded.products.reports:
-        if r.published is not None:
-            assert 0.0 <= r.attention <= crowded.states.at(r.published // 12) + 1e-12

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.mechanisms.chair import (
@@ -292,3 +295,56 @@ def test_election_nobody_votes_for_itself():
             affinity=affinity,
         )
         assert out.chair == 3
+
+
+CFG = GMGConfig()
+
+
+seeds = st.integers(0, 2**32 - 1)
+
+
+def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    engagement=arrays(np.float64, 6, elements=_unit()),
+    afford=arrays(np.float64, 6, elements=_unit()),
+    reliefs=st.tuples(_unit(), _unit()).map(sorted),
+)
+def test_acceptance_rises_with_relief(
+    engagement: np.ndarray, afford: np.ndarray, reliefs: list[float]
+) -> None:
+    lo, hi = reliefs
+    p_lo = acceptance_probability(engagement, afford, lo)
+    p_hi = acceptance_probability(engagement, afford, hi)
+    assert ((p_lo >= 0.0) & (p_hi <= 1.0)).all()
+    assert (p_hi >= p_lo - 1e-12).all()
+    np.testing.assert_allclose(acceptance_probability(engagement, afford, 1.0), afford)
+    np.testing.assert_allclose(
+        acceptance_probability(engagement, afford), afford * (0.5 + 0.5 * engagement)
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=seeds,
+    engagement=arrays(np.float64, 8, elements=_unit()),
+    reliefs=st.tuples(_unit(), _unit()).map(sorted),
+)
+def test_relief_only_adds_volunteers(seed: int, engagement: np.ndarray, reliefs: list[float]):
+    n = len(engagement)
+    kw = dict(
+        eligible=np.ones(n, dtype=bool),
+        engagement=engagement,
+        afford=np.ones(n),
+        prestige=0.3,
+        recently_chaired=np.zeros(n, dtype=bool),
+        last_chaired=np.full(n, -(10**6)),
+        order=list(range(n)),
+        order_pointer=0,
+    )
+    lo, _ = select_chair(np.random.default_rng(seed), CFG.chair, relief=reliefs[0], **kw)
+    hi, _ = select_chair(np.random.default_rng(seed), CFG.chair, relief=reliefs[1], **kw)
+    assert set(lo.volunteers) <= set(hi.volunteers)

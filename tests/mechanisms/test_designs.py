@@ -1,0 +1,65 @@
+"""Alternative designs: lead agency, global migration facility, coordinator of coordinators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gmg_sim import GMGModel
+
+
+def _run(seed: int, **params: Any) -> GMGModel:
+    return GMGModel(rng=seed, collect="final", **params).run()
+
+
+def test_lead_agency_chairs_every_term():
+    status_quo = GMGModel(rng=0)
+    for seed in range(4):
+        m = _run(seed, time__end="2011-12", design__kind="lead_agency", design__lead="UNHCR")
+        terms = m.terms_frame()
+        assert len(terms) == 12
+        assert (terms["chair"] == "UNHCR").all()
+        assert (terms["vacant_months"] == 0).all() and (
+            terms["took_office"] == terms["start"]
+        ).all()
+        s = m.summary()
+        assert s["chair_vacant_months"] == 0.0 and s["contested_terms"] == 0.0
+        assert not m.events.of_kind("chair_vacant", "handover", "chair_contest")
+        lead = m.agency_table.index_of("UNHCR")
+        others = np.arange(len(m.agency_table)) != lead
+        np.testing.assert_allclose(
+            m.baseline_engagement[others], status_quo.baseline_engagement[others] * 0.7
+        )
+        assert m.baseline_engagement[lead] == status_quo.baseline_engagement[lead]
+        # Members whose mandate overlaps with the lead's keep a lasting rivalry toward it.
+        extra = m.relations.base[:, lead] - status_quo.relations.base[:, lead]
+        assert (extra >= -1e-12).all() and extra.max() > 0.0
+
+
+def test_coordination_layer_costs_money_and_blocks_some_texts():
+    layer_blocked = 0
+    for seed in range(5):
+        plain = _run(seed)
+        layered = _run(seed, design__kind="coordinator_of_coordinators")
+        assert layered.summary()["spend_total"] > plain.summary()["spend_total"]
+        assert plain.summary()["layer_blocked_statements"] == 0.0
+        failed = [st for st in layered.drafting.statements if "coordination layer" in st.reason]
+        assert all(st.status == "failed" for st in failed)
+        assert layered.summary()["layer_blocked_statements"] == len(failed)
+        layer_blocked += len(failed)
+        assert sum(fy.requests_layer for fy in layered.gfmd.years) > 0
+    assert layer_blocked > 0
+
+
+def test_global_migration_facility_meets_twice_a_year():
+    for seed in range(3):
+        plain = _run(seed)
+        facility = _run(seed, design__kind="global_migration_facility")
+        assert len(plain.calendar.principals_months) == 1
+        assert sorted(facility.calendar.principals_months) == [4, 10]  # May and November
+        n_plain = len(plain.events.of_kind("principals_meeting"))
+        n_facility = len(facility.events.of_kind("principals_meeting"))
+        assert n_plain == 10 and n_facility == 20
+        months = {e.month[-2:] for e in facility.events.of_kind("principals_meeting")}
+        assert months == {"05", "11"}

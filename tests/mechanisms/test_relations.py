@@ -1,0 +1,75 @@
+"""Relations: base rivalry, trust dynamics, event tension."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gmg_sim import GMGConfig, GMGModel
+from gmg_sim.data.agencies import load_agencies
+from gmg_sim.mechanisms.relations import base_rivalry, update_trust
+
+CFG = GMGConfig()
+
+
+def test_base_rivalry_from_overlap_and_donors():
+    t = load_agencies()
+    r = base_rivalry(t.mandate, t.voluntary_funding, CFG.rivalry)
+    assert np.allclose(r, r.T) and (np.diag(r) == 0).all()
+    assert ((r >= 0) & (r <= 1)).all()
+    i = t.ids.index
+    # UNODC and OHCHR share trafficking; UNODC and UNESCO share little.
+    assert r[i("UNODC"), i("OHCHR")] > r[i("UNODC"), i("UNESCO")]
+    only_donors = GMGConfig.from_flat({"rivalry__overlap_weight": 0.0}).rivalry
+    rd = base_rivalry(t.mandate, t.voluntary_funding, only_donors)
+    assert rd[i("IOM"), i("UNHCR")] > rd[i("UNDESA"), i("WorldBank")]
+
+
+def test_trust_grows_with_shared_meetings_and_erodes_with_rivalry():
+    n = 4
+    trust = np.full((n, n), 0.3)
+    np.fill_diagonal(trust, 1.0)
+    rivalry = np.full((n, n), 0.2)
+    np.fill_diagonal(rivalry, 0.0)
+    met = np.array([True, True, False, False])
+    new = update_trust(trust, rivalry, met, CFG.rivalry)
+    assert new[0, 1] > 0.3  # met
+    assert new[2, 3] < 0.3  # did not meet: rivalry erodes
+    contest = update_trust(trust, rivalry, met, CFG.rivalry, contest=True, contestants=[0, 1])
+    assert contest[0, 1] < new[0, 1] and contest[2, 3] < new[2, 3]
+    assert (contest[0, 1] - new[0, 1]) < (contest[2, 3] - new[2, 3])  # contestants lose most
+    grab = update_trust(trust, rivalry, met, CFG.rivalry, chair=0, grab=1.0)
+    assert grab[0, 2] < new[0, 2] and grab[2, 3] == new[2, 3]
+    assert np.allclose(np.diag(grab), 1.0)
+
+
+def test_model_trust_step_matches_reference_update():
+    for seed in range(6):
+        m = GMGModel(rng=seed)
+        for _ in range(30 + seed):
+            m.step()
+        if seed % 2:  # also exercise the contest branch
+            m.chair.contest, m.chair.current = [0, 3], None
+        before = m.trust.copy()
+        m.relations.step(m)  # refreshes rivalry (tension decays) before updating trust
+        expected = update_trust(
+            before,
+            m.rivalry,
+            m.attended_working,
+            m.config.rivalry,
+            contest=bool(m.chair.contest),
+            contestants=m.chair.contest,
+            chair=m.chair.current,
+            grab=m.chair.grab,
+        )
+        assert np.allclose(m.trust, expected, atol=1e-12)
+
+
+def test_contest_tension_raises_rivalry_then_decays():
+    m = GMGModel(rng=0)
+    r0 = m.rivalry[0, 1]
+    m.relations.add_tension([0, 1], 0.3)
+    assert m.rivalry[0, 1] == pytest.approx(min(1.0, r0 + 0.3))
+    for _ in range(60):
+        m.relations.step(m)
+    assert m.rivalry[0, 1] == pytest.approx(r0, abs=1e-3)
