@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gmg_sim import load_scenario
+from gmg_sim import GMGConfig, load_scenario
 from gmg_sim.analysis.sensitivity import assumed_parameters, evaluate, morris, sobol, top_parameters
 
 
@@ -56,3 +56,126 @@ def test_morris_ranks_every_factor_for_every_indicator():
 def test_sobol_rejects_parameters_that_are_not_assumed():
     with pytest.raises(ValueError, match="chair__term_months"):
         sobol("status_quo", ["chair__term_months"], n=4)
+
+
+# Every assumed factor of the status quo with its range (low, high, where the range comes from):
+# D = the field's stated assumed_range, H = half to one and a half times the default. Pinned from
+# the output of the description-parsing version, before the ranges became structured fields.
+D, H = "description", "default ±50%"
+STATUS_QUO_FACTORS = {
+    "chair__agenda_bias": (0.3, 0.9, D),
+    "chair__agenda_focus": (2.0, 20.0, D),
+    "chair__volunteer_base": (0.1, 0.5, D),
+    "chair__prestige_weight": (1.0, 6.0, D),
+    "chair__recent_chair_penalty": (0.3, 1.0, D),
+    "chair__prestige_lookahead_months": (0, 12, D),
+    "chair__contest_threshold": (0.25, 0.75, H),
+    "chair__contest_resolve_prob": (0.1, 0.6, D),
+    "chair__contest_attendance_penalty": (0.0, 0.5, D),
+    "chair__handover_loss": (0.1, 0.6, D),
+    "chair__continuity_recovery": (0.075, 0.22499999999999998, H),
+    "chair__cost_per_month": (2000.0, 15000.0, D),
+    "meetings__working_attendance_base": (0.8, 1.0, D),
+    "meetings__vacant_meeting_prob": (0.0, 0.6, D),
+    "meetings__working_cost_per_staff": (200.0, 600.0, H),
+    "meetings__principals_attend_core": (0.275, 0.8250000000000001, H),
+    "meetings__principals_attend_important": (0.175, 0.5249999999999999, H),
+    "meetings__principals_attend_marginal": (0.05, 0.3, D),
+    "meetings__principals_salience_boost": (0.0, 1.0, D),
+    "meetings__principals_quorum": (0.3, 0.7, D),
+    "meetings__principals_cost": (3000.0, 9000.0, H),
+    "budget__annual_variation": (0.0, 0.5, D),
+    "rivalry__overlap_weight": (0.3, 0.8999999999999999, H),
+    "rivalry__donor_weight": (0.2, 0.6000000000000001, H),
+    "rivalry__trust_initial": (0.15, 0.44999999999999996, H),
+    "rivalry__trust_gain": (0.01, 0.1, D),
+    "rivalry__trust_erosion": (0.0, 0.05, D),
+    "rivalry__contest_erosion": (0.015, 0.045, H),
+    "rivalry__visibility_erosion": (0.01, 0.03, H),
+    "rivalry__tension_decay": (0.05, 0.15000000000000002, H),
+    "rivalry__contest_tension": (0.1, 0.30000000000000004, H),
+    "engagement__core": (0.45, 1.0, H),
+    "engagement__important": (0.35, 1.0, H),
+    "engagement__marginal": (0.2, 0.6, D),
+    "engagement__adapt_rate": (0.05, 0.15000000000000002, H),
+    "engagement__trust_weight": (0.15, 0.44999999999999996, H),
+    "drafting__max_words": (200, 600, D),
+    "drafting__initiative_prob": (0.0, 1.0, D),
+    "drafting__lead_months": (2, 4, D),
+    "drafting__rounds_per_month": (1, 4, D),
+    "drafting__insert_propensity": (0.3, 0.9, D),
+    "drafting__visibility_fear": (0.0, 2.0, D),
+    "drafting__max_mentions_per_agency": (1, 3, D),
+    "drafting__objection_prob": (0.1, 0.6, D),
+    "drafting__written_procedure_months": (0, 2, D),
+    "products__report_interval_months": (18, 36, D),
+    "products__report_months": (6, 18, D),
+    "products__report_cost_per_month": (1500.0, 4500.0, H),
+    "products__wg_fundraising_rate": (0.02, 0.2, D),
+    "products__wg_cost_per_month": (500.0, 1500.0, H),
+    "states__openness": (0.1, 0.7, D),
+    "states__trend_per_year": (-0.05, 0.05, D),
+    "states__shock_sd": (0.0, 0.1, D),
+    "secretariat__proposal_prob": (0.0, 0.05, D),
+    "secretariat__vacancy_trigger": (0.04, 0.12, H),
+    "secretariat__handover_trigger": (0.05, 0.15000000000000002, H),
+    "secretariat__deliberation_months": (1, 6, D),
+    "secretariat__cooldown_months": (6, 18, H),
+    "secretariat__host_veto": (0.5, 3.0, D),
+    "secretariat__annual_cost": (125000.0, 375000.0, H),
+    "secretariat__pledge_share": (0.0, 0.2, D),
+    "secretariat__state_support_scale": (0.5, 2.0, D),
+    "gfmd__host_offer_prob": (0.8, 1.0, D),
+    "gfmd__novelty_decay": (0.0, 0.1, D),
+    "gfmd__withdraw_prob": (0.1, 0.3, D),
+    "gfmd__replace_prob": (0.3, 0.8999999999999999, H),
+    "gfmd__transition_months": (1.0, 6.0, D),
+    "gfmd__requests_per_forum": (2.0, 12.0, D),
+    "gfmd__request_tension": (0.04, 0.12, H),
+    "gfmd__access_weight": (0.0, 2.0, D),
+}
+INTEGER_FACTORS = {
+    "chair__prestige_lookahead_months",
+    "drafting__lead_months",
+    "drafting__max_mentions_per_agency",
+    "drafting__max_words",
+    "drafting__rounds_per_month",
+    "drafting__written_procedure_months",
+    "products__report_interval_months",
+    "products__report_months",
+    "secretariat__cooldown_months",
+    "secretariat__deliberation_months",
+}
+
+
+def test_status_quo_factors_and_ranges_are_pinned():
+    t = assumed_parameters("status_quo")
+    assert t["key"].tolist() == list(STATUS_QUO_FACTORS)  # same set, schema order
+    for row in t.itertuples():
+        low, high, source = STATUS_QUO_FACTORS[row.key]
+        assert (row.low, row.high) == pytest.approx((low, high), rel=1e-12, abs=1e-12), row.key
+        assert row.range_from == source, row.key
+    assert set(t.loc[t["integer"], "key"]) == INTEGER_FACTORS
+
+
+def test_factor_table_follows_the_fields_metadata():
+    """A parameter is a factor because its metadata says so, not because of its prose."""
+    from gmg_sim.config.params import param_info
+    from gmg_sim.config.schema import ChairConfig, EngagementConfig, SecretariatConfig
+
+    info = param_info(ChairConfig.model_fields["agenda_bias"])
+    assert info.assumed and info.assumed_range == (0.3, 0.9) and info.acts_when == ()
+    assert "Assumed; 0.3-0.9" in (ChairConfig.model_fields["agenda_bias"].description or "")
+    # Assumed but held fixed on purpose: documented with a range, never varied.
+    fixed = param_info(EngagementConfig.model_fields["agenda_weight"])
+    assert fixed.assumed and not fixed.vary
+    everything = set(assumed_parameters("status_quo", active_only=False)["key"])
+    assert "engagement__agenda_weight" not in everything
+    # Its condition decides where a parameter is a factor.
+    keep = param_info(SecretariatConfig.model_fields["continuity_keep"])
+    assert keep.acts_when == (("secretariat.mode", "==", "established"),)
+    assert "secretariat__continuity_keep" in everything
+    established = GMGConfig().with_overrides(secretariat__mode="established")
+    assert "secretariat__continuity_keep" in set(assumed_parameters(established)["key"])
+    none = GMGConfig().with_overrides(secretariat__mode="none")
+    assert not any(k.startswith("secretariat__") for k in assumed_parameters(none)["key"])

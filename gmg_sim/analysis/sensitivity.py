@@ -1,12 +1,13 @@
 """Global sensitivity analysis of the indicators to the model's assumed parameters (SALib).
 
-Every numeric parameter whose description in :mod:`gmg_sim.config.schema` says
-``Assumed`` is a factor. Its range is the one the description gives
-(``Assumed; 0.1-0.5``); where none is given, half to one and a half times the
-default (clipped to what the schema allows; 0-0.2 around a zero default).
-Parameters that have no effect in the chosen scenario (those of a design it
-does not use, of a secretariat it does not have, of a pool it does not run)
-are left out, so the screening spends no runs on them.
+Every numeric parameter that the schema's structured metadata
+(:mod:`gmg_sim.config.params`) marks as assumed and to be varied is a factor.
+Its range is the field's ``assumed_range``; where none is given, half to one
+and a half times the default (clipped to what the schema allows; 0-0.2 around
+a zero default). Parameters whose ``acts_when`` condition fails in the chosen
+scenario (those of a design it does not use, of a secretariat it does not
+have, of a pool it does not run) are left out, so the screening spends no runs
+on them.
 
 Two steps, as usual for models with many uncertain inputs:
 
@@ -24,7 +25,6 @@ given ``seed``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -32,68 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gmg_sim.config.params import factor_range, iter_params
 from gmg_sim.config.scenarios import load_scenario
 from gmg_sim.config.schema import _SECTIONS, GMGConfig
 from gmg_sim.model.core import GMGModel
 
 __all__ = ["assumed_parameters", "evaluate", "morris", "sobol", "top_parameters"]
-
-_RANGE = re.compile(r"[Aa]ssumed[^;.]*;\s*(-?\d+(?:\.\d+)?)\s*-\s*(-?\d+(?:\.\d+)?)")
-
-#: Sections whose parameters only act under a given setting of the scenario.
-_ACTIVE: dict[str, Callable[[GMGConfig], bool]] = {
-    "secretariat": lambda c: c.secretariat.mode != "none",
-    "design": lambda c: c.design.kind != "gmg",
-    "gfmd": lambda c: c.gfmd.enabled,
-}
-_ONLY_WITH: dict[str, Callable[[GMGConfig], bool]] = {
-    "budget__pooled_size": lambda c: c.budget.pooled,
-    "budget__stop_engagement": lambda c: c.budget.pooled,
-    "budget__max_contribution_share": lambda c: c.budget.pooled,
-    "gfmd__support_share": lambda c: c.gfmd.support_structure,
-    "gfmd__support_host_boost": lambda c: c.gfmd.support_structure,
-    "gfmd__support_cost_per_month": lambda c: c.gfmd.support_structure,
-    "membership__exit_engagement": lambda c: c.membership.allow_exit,
-    "membership__exit_months": lambda c: c.membership.allow_exit,
-    "drafting__majority_threshold": lambda c: c.drafting.decision_rule == "qualified_majority",
-}
-_SECRETARIAT_EFFECTS = (
-    "chair_cost_relief",
-    "decline_relief",
-    "continuity_keep",
-    "convene_when_vacant",
-    "drafting_relief",
-)
-
-
-def _bounds_of(field: Any) -> tuple[float, float]:
-    lo, hi = -math.inf, math.inf
-    for c in field.metadata:
-        for name in ("ge", "gt"):
-            if getattr(c, name, None) is not None:
-                lo = float(getattr(c, name)) + (1e-9 if name == "gt" else 0.0)
-        for name in ("le", "lt"):
-            if getattr(c, name, None) is not None:
-                hi = float(getattr(c, name)) - (1e-9 if name == "lt" else 0.0)
-    return lo, hi
-
-
-def _active(key: str, cfg: GMGConfig) -> bool:
-    section, name = key.split("__")
-    if section in _ACTIVE and not _ACTIVE[section](cfg):
-        return False
-    if key in _ONLY_WITH and not _ONLY_WITH[key](cfg):
-        return False
-    if section == "secretariat" and name in _SECRETARIAT_EFFECTS:
-        return cfg.secretariat.mode == "established"
-    if section == "design":
-        prefix = {
-            "lead_agency": "lead_",
-            "global_migration_facility": "high_level_",
-            "coordinator_of_coordinators": "layer_",
-        }[cfg.design.kind]
-        return name.startswith(prefix)
-    return True
 
 
 def assumed_parameters(
@@ -103,37 +47,20 @@ def assumed_parameters(
 
     Columns: ``key`` (flat ``section__key``), ``default`` (in the scenario),
     ``low``, ``high``, ``integer``, ``range_from`` (``"description"`` when the
-    config's description gives the range, ``"default ±50%"`` otherwise).
+    field's ``assumed_range`` gives the range, ``"default ±50%"`` otherwise).
+    ``active_only``: leave out parameters whose ``acts_when`` condition fails
+    in the scenario.
     """
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
     flat = cfg.flat()
     rows = []
-    for section, model in _SECTIONS.items():
-        for name, field in model.model_fields.items():
-            key = f"{section}__{name}"
-            desc = field.description or ""
-            default = flat[key]
-            if "ssumed" not in desc or isinstance(default, bool):
-                continue
-            if not isinstance(default, (int, float)):
-                continue
-            if active_only and not _active(key, cfg):
-                continue
-            lo_ok, hi_ok = _bounds_of(field)
-            m = _RANGE.search(desc)
-            if m:
-                low, high, source = float(m.group(1)), float(m.group(2)), "description"
-            elif default == 0:
-                low, high, source = 0.0, 0.2, "default ±50%"
-            else:
-                low, high, source = 0.5 * default, 1.5 * default, "default ±50%"
-            low, high = max(low, lo_ok), min(high, hi_ok)
-            integer = isinstance(default, int)
-            if integer:
-                low, high = math.ceil(low), math.floor(high)
-            if high <= low:
-                continue
-            rows.append((key, default, low, high, integer, source))
+    for key, field, info in iter_params(_SECTIONS):
+        default = flat[key]
+        found = factor_range(field, info, default)
+        if found is None or (active_only and not info.acts(cfg)):
+            continue
+        low, high, integer, source = found
+        rows.append((key, default, low, high, integer, source))
     return pd.DataFrame(rows, columns=["key", "default", "low", "high", "integer", "range_from"])
 
 

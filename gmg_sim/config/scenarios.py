@@ -26,10 +26,11 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from gmg_sim.config.params import param_info
 from gmg_sim.config.schema import _SECTIONS, ConfigError, GMGConfig, _suggest
 from gmg_sim.data import SCENARIOS_DIR
 
@@ -191,15 +192,17 @@ def load_scenario(name_or_path: str | Path) -> GMGConfig:
 def scenario_reference() -> str:
     """Markdown reference of every key a scenario file may set (``docs/scenarios.md``).
 
-    Built from the config schema, so it cannot drift from the code; a test
+    Built from the parameters' structured metadata (:mod:`gmg_sim.config.params`):
+    what each does, its source or ``Assumed`` with its range, and the condition
+    under which it acts. So it cannot drift from the code; a test
     checks that the committed file is current. Regenerate with
     ``python -c "import gmg_sim.config.scenarios as s; print(s.scenario_reference(), end='')" > docs/scenarios.md``.
     """
     lines = [
         "# Scenario files: every key",
         "",
-        "<!-- generated from gmg_sim/config.py by gmg_sim.config.scenarios.scenario_reference(); "
-        "do not edit by hand -->",
+        "<!-- generated from the config schema (gmg_sim/config/*_sections.py) by "
+        "gmg_sim.config.scenarios.scenario_reference(); do not edit by hand -->",
         "",
         "A scenario file is TOML. Top-level keys: `name` (text, required), `description` "
         "(text, required), `sources` (list of texts: the passages the design rests on), "
@@ -209,32 +212,21 @@ def scenario_reference() -> str:
         "(`GMGModel(chair__rule=...)`).",
         "",
     ]
+    from gmg_sim.config.reference import type_text  # late: it is also run as a script
+
     defaults = GMGConfig()
     for section, model in _SECTIONS.items():
         lines += [f"## [{section}]", "", (model.__doc__ or "").strip().splitlines()[0], ""]
         lines += [
-            "| key | type and allowed values | default | meaning and source |",
+            "| key | type and allowed values | default | meaning, source and when it acts |",
             "|---|---|---|---|",
         ]
-        for key, info in model.model_fields.items():
+        for key, fld in model.model_fields.items():
             default = getattr(getattr(defaults, section), key)
             shown = "none" if default is None else repr(default)
-            desc = (info.description or "").replace("|", "/")
-            lines.append(f"| `{key}` | {_type_text(model, key)} | `{shown}` | {desc} |")
+            info = param_info(fld)
+            acts = f" Acts when `{info.condition_text()}`." if info.acts_when else ""
+            desc = (info.describe() + acts).replace("|", "/")
+            lines.append(f"| `{key}` | {type_text(model, key)} | `{shown}` | {desc} |")
         lines.append("")
     return "\n".join(lines)
-
-
-def _type_text(model: type[BaseModel], key: str) -> str:
-    from gmg_sim.config.schema import _allowed_range
-
-    ann = model.model_fields[key].annotation
-    text = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
-    origin, args = get_origin(ann), get_args(ann)
-    if origin is Literal:
-        text = "one of " + ", ".join(f"`{a}`" for a in args)
-    elif origin is tuple and args and get_origin(args[0]) is Literal:
-        text = "list of " + ", ".join(f"`{a}`" for a in get_args(args[0]))
-    text = text.replace(" | None", " or none").replace("|", " or ")
-    rng = _allowed_range(model, key)  # type: ignore[arg-type]
-    return f"{text}; {rng}" if rng else text

@@ -1,0 +1,1 @@
+"""Tests of the configuration: schema, scenario files, parameter metadata."""

@@ -1,0 +1,150 @@
+"""Structured parameter metadata (gmg_sim.config.params) and the documents built from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args, get_origin
+
+import pytest
+
+from gmg_sim import GMGConfig
+from gmg_sim.config import schema
+from gmg_sim.config.params import ParamInfo, format_range, iter_params, param, param_info
+from gmg_sim.config.reference import (
+    ODD_END,
+    ODD_START,
+    parameter_table,
+    replace_parameter_table,
+    source_text,
+)
+from gmg_sim.config.schema import _SECTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+PARAMS = list(iter_params(_SECTIONS))
+
+
+def test_every_parameter_has_metadata_and_a_basis():
+    assert len(PARAMS) == len(GMGConfig.flat_keys())
+    for key, _field, info in PARAMS:
+        assert info.doc.strip(), key
+        assert "Assumed" not in info.doc, f"{key}: the assumption belongs in assumed/assumed_range"
+        # Every value rests on a passage of the sources, or is marked as an assumption.
+        assert info.source or info.assumed, key
+        if info.assumed_range is not None:
+            assert info.assumed and info.assumed_range[0] < info.assumed_range[1], key
+
+
+def test_conditions_name_real_keys_and_allowed_values():
+    for key, _field, info in PARAMS:
+        for path, op, value in info.acts_when:
+            section, name = path.split(".")
+            assert section in _SECTIONS and name in _SECTIONS[section].model_fields, key
+            assert op in ("==", "!=", "in"), key
+            ann = _SECTIONS[section].model_fields[name].annotation
+            if get_origin(ann) is Literal:
+                assert value in get_args(ann), f"{key}: {value!r} is no value of {path}"
+
+
+def test_conditions_follow_the_config():
+    info = param_info(schema.SecretariatConfig.model_fields["continuity_keep"])
+    assert not info.acts(GMGConfig())  # status quo: proposals, no secretariat yet
+    assert info.acts(GMGConfig().with_overrides(secretariat__mode="established"))
+    support = param_info(schema.GFMDConfig.model_fields["support_share"])
+    assert not support.acts(
+        GMGConfig().with_overrides(gfmd__support_structure=True, gfmd__enabled=False)
+    )
+    assert support.acts(GMGConfig().with_overrides(gfmd__support_structure=True))
+    layer = param_info(schema.DesignConfig.model_fields["layer_cost_per_month"])
+    assert layer.acts(GMGConfig().with_overrides(design__kind="coordinator_of_coordinators"))
+    assert not layer.acts(GMGConfig().with_overrides(design__kind="lead_agency"))
+    assert param_info(schema.ChairConfig.model_fields["agenda_bias"]).acts(GMGConfig())
+    member = ParamInfo(doc="x", acts_when=(("chair.rule", "in", ("lottery", "elected")),))
+    assert member.acts(GMGConfig().with_overrides(chair__rule="lottery"))
+    assert not member.acts(GMGConfig())
+    assert member.condition_text() == "chair.rule in ('lottery', 'elected')"
+
+
+def test_param_stores_metadata_and_composes_the_description():
+    field = param(
+        0.5,
+        doc="Something.",
+        source="000 article, 'Origins and Functioning of the GMG'",
+        assumed_range=(0.1, 0.9),
+        acts_when=("budget.pooled", "==", True),
+        ge=0.0,
+    )
+    info = param_info(field)
+    assert info == ParamInfo(
+        doc="Something.",
+        source="000 article, 'Origins and Functioning of the GMG'",
+        assumed=True,
+        assumed_range=(0.1, 0.9),
+        acts_when=(("budget.pooled", "==", True),),
+    )
+    assert field.description == (
+        "Something. Source: 000 article, 'Origins and Functioning of the GMG'. Assumed; 0.1-0.9."
+    )
+    assert (
+        source_text(info) == "000 article, 'Origins and Functioning of the GMG'; value assumption"
+    )
+    assert source_text(param_info(param(1, doc="x", assumed=True))) == "assumption"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"acts_when": ("budget.pooled", "=", True)}, "bad condition"),
+        ({"acts_when": ("pooled", "==", True)}, "bad condition"),
+        ({"assumed_range": (0.5, 0.1)}, "low must be below high"),
+    ],
+)
+def test_param_rejects_malformed_metadata(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        param(0.3, doc="x", **kwargs)
+
+
+def test_format_range_has_no_exponents():
+    assert format_range(100000.0, 1000000.0) == "100000-1000000"
+    assert format_range(-0.05, 0.05) == "-0.05 to 0.05"
+    assert format_range(0.075, 0.225) == "0.075-0.225"
+
+
+def test_public_names_still_come_from_schema():
+    for name in schema.__all__:
+        assert hasattr(schema, name), name
+    assert schema.ChairConfig().term_months == 6
+    assert schema.month_label(schema.month_index("2006-01")) == "2006-01"
+
+
+# -- the ODD's parameter table ---------------------------------------------------
+def test_odd_parameter_table_is_current():
+    text = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
+    start, end = text.index(ODD_START) + len(ODD_START), text.index(ODD_END)
+    assert text[start:end] == "\n" + parameter_table(), (
+        "regenerate with: python -m gmg_sim.config.reference --write-odd"
+    )
+
+
+def test_parameter_table_has_one_row_per_parameter_from_the_metadata():
+    rows = [r for r in parameter_table().splitlines() if r.startswith("| `")]
+    assert [r.split("`")[1] for r in rows] == GMGConfig.flat_keys()
+    by_key = {r.split("`")[1]: r for r in rows}
+    # An assumed factor shows the range the sensitivity analysis uses, and its condition.
+    assert "| 0.1-0.5 |" in by_key["chair__volunteer_base"]
+    assert "0.075-0.225 (default ±50%)" in by_key["chair__continuity_recovery"]
+    assert "`secretariat.mode == 'established'`" in by_key["secretariat__continuity_keep"]
+    assert "not varied in the sensitivity analysis" in by_key["engagement__agenda_weight"]
+    # A value from the sources shows its passage and allowed values, and acts always.
+    term = by_key["chair__term_months"]
+    assert "000 article, 'Origins and Functioning of the GMG'" in term
+    assert "1 <= value <= 36" in term and term.endswith("| always |")
+
+
+def test_replace_parameter_table_touches_only_the_marked_part():
+    doc = f"# ODD\n\nintro\n\n{ODD_START}\nstale\n{ODD_END}\n\nrules\n"
+    new = replace_parameter_table(doc)
+    assert new.startswith(f"# ODD\n\nintro\n\n{ODD_START}\n| parameter |")
+    assert new.endswith(f"{ODD_END}\n\nrules\n") and "stale" not in new
+    assert replace_parameter_table(new) == new
+    with pytest.raises(ValueError, match="markers"):
+        replace_parameter_table("no markers here")
