@@ -264,7 +264,7 @@ class BudgetMechanism:
         asked = shares * top_up
         too_costly = asked > cfg.max_contribution_share * ledger.budget_annual
         disengaged = model.engagement < cfg.stop_engagement
-        pays = model.member & ~too_costly & ~disengaged & (asked > 0)
+        pays = model.choices.contribute_to_pool(asked, too_costly, disengaged, model.member)
         was = pool.contributors
         for a in np.flatnonzero(model.member & ~pays & (asked > 0)):
             pool.stops += 1

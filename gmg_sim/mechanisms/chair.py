@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import ChairConfig
+from gmg_sim.mechanisms.decisions import DEFAULT, Decisions
 from gmg_sim.model.calendar import term_label
 from gmg_sim.model.events import join_names
 
@@ -125,6 +126,7 @@ def select_chair(
     order_pointer: int,
     affinity: np.ndarray | None = None,
     relief: float = 0.0,
+    decide: Decisions = DEFAULT,
 ) -> tuple[SelectionOutcome, int]:
     """One attempt to find a chair under ``cfg.rule``.
 
@@ -144,6 +146,7 @@ def select_chair(
         relief: share of strategic reluctance a secretariat removes (0 without
             one): willingness to volunteer is multiplied by ``1 + relief`` and
             :func:`acceptance_probability` gets it too.
+        decide: the agencies' choices (``volunteer``, ``accept_chair``).
 
     Returns:
         The outcome and the new order pointer.
@@ -160,7 +163,7 @@ def select_chair(
         if relief > 0:
             w = np.minimum(w * (1.0 + relief), 1.0)
         draws = rng.random(n)
-        offered = eligible & (draws < w * afford)
+        offered = eligible & decide.volunteer(draws, w, afford)
         out.volunteers = np.flatnonzero(offered).tolist()
         blocked = eligible & ~offered & (draws < w)
         out.budget_blocked = np.flatnonzero(blocked).tolist()
@@ -199,8 +202,9 @@ def select_chair(
         winner = candidates[int(top[int(rng.integers(top.size))])]
         accept_p = acceptance_probability(engagement[[winner]], afford[[winner]], relief)[0]
         u = rng.random()
-        if winner in out.volunteers or not cfg.decline_allowed or u < accept_p:
-            out.chair, out.forced = winner, winner not in out.volunteers and u >= accept_p
+        accepts = decide.accept_chair(winner, u, accept_p)
+        if winner in out.volunteers or not cfg.decline_allowed or accepts:
+            out.chair, out.forced = winner, winner not in out.volunteers and not accepts
             out.how = "elected"
         else:
             out.declined.append(winner)
@@ -219,8 +223,9 @@ def select_chair(
         if cfg.rule == "fixed_order":
             order_pointer = (order.index(a) + 1) % len(order)
         u = rng.random()
-        if not cfg.decline_allowed or u < accept[a]:
-            out.chair, out.forced = a, u >= accept[a]
+        accepts = decide.accept_chair(a, u, accept[a])
+        if not cfg.decline_allowed or accepts:
+            out.chair, out.forced = a, not accepts
             out.how = "rotation" if cfg.rule == "fixed_order" else "drawn by lot"
             break
         out.declined.append(a)
@@ -391,6 +396,7 @@ class ChairMechanism:
             order_pointer=self.order_pointer,
             affinity=affinity,
             relief=model.secretariat.decline_relief(),
+            decide=model.choices,
         )
         ids = model.agency_table.ids
         term.volunteers = max(term.volunteers, len(outcome.volunteers))

@@ -41,6 +41,7 @@ import numpy as np
 
 from gmg_sim.config.schema import DraftingConfig, month_label
 from gmg_sim.data import read_toml
+from gmg_sim.mechanisms.decisions import DEFAULT, Decisions
 from gmg_sim.model.events import join_names
 
 if TYPE_CHECKING:
@@ -173,13 +174,15 @@ def negotiation_round(
     relevance: Sequence[float],
     keywords: list[list[str]],
     ids: tuple[str, ...],
+    decide: Decisions = DEFAULT,
 ) -> tuple[int, set[int]]:
     """One round of requests on a statement; returns (mentions granted, members left unmet).
 
     Mutates ``st`` (mentions added, substance cut). ``relevance`` is how much
     the statement's theme belongs to each agency's mandate (0..1);
     ``keywords[i]`` the phrases agency ``i`` wants, most relevant first.
-    The word limit is never exceeded.
+    The word limit is never exceeded. ``decide.push_keyword`` makes each
+    member's choice to ask.
     """
     n = len(members)
     counts = [0] * n
@@ -213,7 +216,7 @@ def negotiation_round(
             # Named: pushes again where the theme is its own, or when others are more visible.
             more = sum(level[c + 1 :])
             p = pi * (0.25 * relevance[a] + fear * more / others_n)
-        if want[a] >= p:
+        if not decide.push_keyword(a, want[a], p):
             continue
         keyword = keywords[a][min(c, len(keywords[a]) - 1)]
         sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
@@ -414,10 +417,14 @@ class DraftingMechanism:
                 relevance=relevance,
                 keywords=keywords,
                 ids=table.ids,
+                decide=model.choices,
             )
             st.requests += granted + len(unmet)
             p_object = cfg.objection_prob * model.secretariat.objection_factor()
-            objecting = {a for a in sorted(unmet) if model.rng.random() < p_object}
+            choices, rng = model.choices, model.rng
+            objecting = {
+                a for a in sorted(unmet) if choices.object_to_draft(a, rng.random(), p_object)
+            }
             st.objectors |= objecting
             st.objectors &= current
             if cfg.decision_rule == "chair_text":

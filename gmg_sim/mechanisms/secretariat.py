@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import SecretariatConfig, month_label
+from gmg_sim.mechanisms.decisions import DEFAULT, Decisions
 from gmg_sim.model.events import join_names
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def host_obstacle(
     rivalry: np.ndarray,
     host_veto: float,
     designated: int | None = None,
+    decide: Decisions = DEFAULT,
 ) -> tuple[int | None, tuple[int, ...], tuple[int, ...]]:
     """Try to agree on a host agency.
 
@@ -97,16 +99,16 @@ def host_obstacle(
     vetoed ``chosen``. The host is agreed when ``chosen`` is set and nobody vetoed.
     ``designated``: if given, only that agency may offer (a proposal that names
     its host), so there is no host contest. Draws a fixed number of uniforms
-    (2n + 1) whatever the outcome.
+    (2n + 1) whatever the outcome. The agencies' choices: ``decide.offer_to_host``
+    and ``decide.veto_host``.
     """
     n = len(member)
     offer_draws, veto_draws, pick_draw = rng.random(n), rng.random(n), rng.random()
-    offers = member & (centrality_level < 2) & (offer_draws < engagement)
+    willing = decide.offer_to_host(offer_draws, engagement)
+    offers = member & (centrality_level < 2) & willing
     if designated is not None:
         offers = np.zeros(n, dtype=bool)
-        offers[designated] = bool(
-            member[designated] and offer_draws[designated] < engagement[designated]
-        )
+        offers[designated] = bool(member[designated] and willing[designated])
     candidates = np.flatnonzero(offers)
     if candidates.size == 0:
         return None, (), ()
@@ -115,7 +117,7 @@ def host_obstacle(
     host = int(candidates[min(pick, candidates.size - 1)])
     factor = 2.0 if candidates.size >= 2 else 1.0
     p_veto = np.clip(host_veto * factor * rivalry[:, host] * (1.0 - trust[:, host]), 0.0, 1.0)
-    vetoing = member & (veto_draws < p_veto)
+    vetoing = member & decide.veto_host(veto_draws, p_veto)
     vetoing[host] = False
     vetoes = tuple(np.flatnonzero(vetoing).tolist())
     return host, tuple(candidates.tolist()), vetoes
@@ -129,12 +131,14 @@ def budget_obstacle(
     engagement: np.ndarray,
     member: np.ndarray,
     pledge_share: float,
+    decide: Decisions = DEFAULT,
 ) -> bool:
     """True when the pool and the members' pledges cover ``cost`` (no draw).
 
-    Pledges: :func:`pledge_amounts`. All amounts are for the same period (a year).
+    Pledges: ``decide.pledge`` (default :func:`pledge_amounts`). All amounts are
+    for the same period (a year).
     """
-    pledges = pledge_amounts(free_budget, engagement, member, pledge_share)
+    pledges = decide.pledge(free_budget, engagement, member, pledge_share)
     return pool_available + float(pledges.sum()) >= cost
 
 
@@ -142,7 +146,7 @@ def pledge_amounts(
     free_budget: np.ndarray, engagement: np.ndarray, member: np.ndarray, pledge_share: float
 ) -> np.ndarray:
     """What each member pledges: ``pledge_share * engagement * max(free_budget, 0)`` (0 if not a member)."""
-    return np.maximum(free_budget, 0.0) * engagement * member * pledge_share
+    return DEFAULT.pledge(free_budget, engagement, member, pledge_share)
 
 
 def state_obstacle(rng: np.random.Generator, openness: float, scale: float, needed: bool) -> bool:
@@ -261,6 +265,7 @@ class SecretariatMechanism:
             rivalry=model.rivalry,
             host_veto=cfg.host_veto,
             designated=(table.index_of(cfg.host) if cfg.host not in (None, JOINT) else None),
+            decide=model.choices,
         )
         joint = cfg.host == JOINT  # a jointly run unit needs no host agency
         if joint:
@@ -283,7 +288,7 @@ class SecretariatMechanism:
         first_year = model.month // 12 == model.start_month // 12  # budgets prorated then
         budget_months = 12 - model.start_month % 12 if first_year else 12
         yearly = model.budget_annual * 12.0 / budget_months
-        pledges = pledge_amounts(yearly, model.engagement, model.member, cfg.pledge_share)
+        pledges = model.choices.pledge(yearly, model.engagement, model.member, cfg.pledge_share)
         funded = budget_obstacle(
             cost=cfg.annual_cost,
             pool_available=pool,
@@ -291,6 +296,7 @@ class SecretariatMechanism:
             engagement=model.engagement,
             member=model.member,
             pledge_share=cfg.pledge_share,
+            decide=model.choices,
         )
         backed = state_obstacle(
             rng, model.openness, cfg.state_support_scale, cfg.needs_state_support

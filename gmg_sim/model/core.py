@@ -38,6 +38,7 @@ from gmg_sim.data.agencies import AgencyTable, load_agencies
 from gmg_sim.mechanisms import relations
 from gmg_sim.mechanisms.budget import BudgetMechanism, Ledger, Pool
 from gmg_sim.mechanisms.chair import ChairMechanism
+from gmg_sim.mechanisms.decisions import Decisions
 from gmg_sim.mechanisms.designs import DesignMechanism
 from gmg_sim.mechanisms.drafting import DraftingMechanism
 from gmg_sim.mechanisms.engagement import EngagementMechanism
@@ -116,7 +117,8 @@ class GMGModel(mesa.Model):
         self.start_month = cfg.start_month
         self.end_month = cfg.end_month
         self.events = EventLog()
-        self.decisions = DecisionQueue()
+        self.decisions = DecisionQueue()  # decisions that need the principals
+        self.choices = Decisions()  # the agencies' own choices (mechanisms.decisions)
         self.group_mandate = np.zeros(len(self.agency_table.themes))
         self._stats = indicators.RunningStats()
 

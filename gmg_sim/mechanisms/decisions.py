@@ -1,0 +1,95 @@
+"""The choices agencies make, one named function each, so that another maker can take them.
+
+Wherever an agency *chooses* — rather than a rule of the group deciding for it —
+the mechanism asks a :class:`Decisions` object (``model.choices``). The
+defaults below are the model's behavioural rules: each compares the agency's
+random draw with its propensity (computed by the mechanism from the sources'
+account, see each mechanism's docstring), or applies an assumed formula. A
+later feature can subclass :class:`Decisions` to let a person or an alternative
+strategy make a choice; the mechanisms still draw the same random numbers, so
+the other agencies' choices stay on the same stream.
+
+=========================  ====================================================
+``volunteer``              offer to chair a term (``chair``; 000 article, 'Origins':
+                           no formal rules, chairs volunteer)
+``accept_chair``           accept or decline the chair when asked (rotation,
+                           lottery, election; 000 article, 'Challenges': members
+                           may decline for lack of resources or for strategy)
+``push_keyword``           ask for one's keyword in a draft statement
+                           (``drafting``; 000 article, 'Challenges')
+``object_to_draft``        object to a draft whose request was left unmet
+``offer_to_host``          offer to host a proposed secretariat
+``veto_host``              refuse another agency as host (i.e. not back the
+                           secretariat proposal; 000 article, 'Challenges')
+``pledge``                 money pledged to run a secretariat (assumption)
+``contribute_to_pool``     pay one's share into the pooled budget, or stop
+                           (assumption; 000 article, 'Challenges': no GMG budget)
+=========================  ====================================================
+
+Every default is vectorised where the mechanism works on all agencies at once,
+and returns exactly what the inline comparison it replaced returned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["DEFAULT", "Decisions"]
+
+
+class Decisions:
+    """The default decision functions (each: the agency's draw against its propensity)."""
+
+    # -- chair ------------------------------------------------------------------------
+    def volunteer(
+        self, draws: np.ndarray, willingness: np.ndarray, afford: np.ndarray
+    ) -> np.ndarray:
+        """Who offers to chair: ``draw < willingness * afford`` (per agency)."""
+        return draws < willingness * afford
+
+    def accept_chair(self, agency: int, u: float, p_accept: float) -> bool:
+        """Whether ``agency``, asked to chair, accepts: ``u < p_accept``."""
+        return bool(u < p_accept)
+
+    # -- drafting -----------------------------------------------------------------------
+    def push_keyword(self, agency: int, u: float, p: float) -> bool:
+        """Whether ``agency`` asks for its keyword in this round: ``u < p``."""
+        return u < p
+
+    def object_to_draft(self, agency: int, u: float, p: float) -> bool:
+        """Whether ``agency``, its request unmet, objects to the draft: ``u < p``."""
+        return u < p
+
+    # -- secretariat ----------------------------------------------------------------------
+    def offer_to_host(self, draws: np.ndarray, engagement: np.ndarray) -> np.ndarray:
+        """Who is willing to host a secretariat: ``draw < engagement`` (eligibility apart)."""
+        return draws < engagement
+
+    def veto_host(self, draws: np.ndarray, p_veto: np.ndarray) -> np.ndarray:
+        """Who refuses the candidate host (does not back the proposal): ``draw < p_veto``."""
+        return draws < p_veto
+
+    def pledge(
+        self,
+        free_budget: np.ndarray,
+        engagement: np.ndarray,
+        member: np.ndarray,
+        pledge_share: float,
+    ) -> np.ndarray:
+        """What each member pledges: ``pledge_share * engagement * max(free_budget, 0)``."""
+        return np.maximum(free_budget, 0.0) * engagement * member * pledge_share
+
+    # -- pooled budget -----------------------------------------------------------------------
+    def contribute_to_pool(
+        self,
+        asked: np.ndarray,
+        too_costly: np.ndarray,
+        disengaged: np.ndarray,
+        member: np.ndarray,
+    ) -> np.ndarray:
+        """Who pays its share: members asked for something, unless too costly or disengaged."""
+        return member & ~too_costly & ~disengaged & (asked > 0)
+
+
+#: The defaults, for the pure rules called without a model.
+DEFAULT = Decisions()
