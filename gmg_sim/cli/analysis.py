@@ -8,9 +8,11 @@ import typer
 
 from gmg_sim.cli.common import (
     ConfigError,
+    Quiet,
     Replications,
     Seed,
     Sets,
+    Workers,
     app,
     fail,
     parse_sets,
@@ -25,13 +27,17 @@ def patterns(
     ] = "status_quo",
     replications: Replications = 30,
     seed: Seed = 0,
+    workers: Workers = 1,
+    quiet: Quiet = False,
 ) -> None:
     """Check the stylized facts of the sources on a scenario: exit 0 if all hold, 1 if not."""
     from gmg_sim.analysis.patterns import check_patterns
 
     with user_errors():
         try:
-            report = check_patterns(scenario, replications=replications, seed=seed)
+            report = check_patterns(
+                scenario, replications, seed, workers=workers, progress=not quiet
+            )
         except ValueError as exc:  # e.g. fewer than two replications
             if isinstance(exc, ConfigError):
                 raise

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from gmg_sim.analysis.indicators import KEY_INDICATORS, SUMMARY_KEYS
 from gmg_sim.config.schema import ConfigError
 from gmg_sim.experiments.engine import ExperimentResult, execute
 from gmg_sim.experiments.parameters import (
@@ -32,27 +33,6 @@ from gmg_sim.experiments.plan import (
 from gmg_sim.experiments.sampling import sample_points, sobol_indices
 from gmg_sim.experiments.stats import comparison_table
 from gmg_sim.experiments.store import write_atomic
-
-#: Headline indicators: the comparison figures, and the printed table when
-#: more than three scenarios are compared (those the model does not report are
-#: skipped).
-KEY_INDICATORS: tuple[str, ...] = (
-    "chair_vacant_months",
-    "mean_decision_delay_months",
-    "handover_loss_total",
-    "working_attendance_mean",
-    "principals_attendance_mean",
-    "trust_final",
-    "spend_total",
-    "spend_core_to_marginal_ratio",
-    "adoption_rate",
-    "substance_share",
-    "visibility_gini",
-    "report_attention_mean",
-    "secretariat_months",
-    "gfmd_host_failures",
-    "single_agency_requests",
-)
 
 # -- public API -----------------------------------------------------------------------------
 
@@ -176,12 +156,6 @@ def compare(
     return Comparison(table, result, written)
 
 
-def _summary_keys() -> list[str]:
-    from gmg_sim.analysis import indicators as ind
-
-    return list(getattr(ind, "SUMMARY_KEYS", ()))
-
-
 def check_indicators(names: Sequence[str]) -> list[str]:
     """The names, if each is an indicator of ``GMGModel.summary()``.
 
@@ -190,7 +164,7 @@ def check_indicators(names: Sequence[str]) -> list[str]:
     """
     import difflib
 
-    known = _summary_keys()
+    known = list(SUMMARY_KEYS)
     for name in names:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)

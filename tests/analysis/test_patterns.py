@@ -1,4 +1,4 @@
-"""Pattern-oriented validation (gmg_sim.analysis.patterns): every stylized fact of DOMAIN §5 at once.
+"""Pattern-oriented validation (gmg_sim.analysis.patterns): every stylized fact of the sources at once.
 
 The status quo must reproduce all seven facts with one parameter set; a scenario
 file built to break one fact (tests/data/broken_facts.toml) must fail that fact
@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from gmg_sim import load_scenario
+from gmg_sim.analysis.facts import finite_interval
 from gmg_sim.analysis.patterns import (
     FACTS,
     MEASURES,
@@ -26,11 +27,10 @@ from gmg_sim.analysis.patterns import (
     check_patterns,
     evaluate_facts,
     founding_members,
-    replication_seeds,
-    t_interval,
 )
+from gmg_sim.experiments import run, run_seed
 
-BROKEN = Path(__file__).parent / "data" / "broken_facts.toml"
+BROKEN = Path(__file__).parents[1] / "data" / "broken_facts.toml"
 COLUMNS = ["fact", "measure", "value", "lo", "hi", "criterion", "passed", "mechanism"]
 FACT_IDS = [
     "working_level_attended",
@@ -64,7 +64,7 @@ def _domain_facts() -> list[str] | None:
     return None
 
 
-def test_facts_match_domain_section_5():
+def test_facts_match_the_sources_stylized_facts():
     assert [f.id for f in FACTS] == FACT_IDS
     bullets = _domain_facts()
     if bullets is not None:
@@ -116,35 +116,29 @@ def test_broken_scenario_fails_that_fact_and_names_it(broken):
     assert "NOT MET" in text
 
 
-def test_report_is_deterministic_for_a_seed():
-    calls: list[tuple[int, int]] = []
-    a = check_patterns(
-        "status_quo", replications=3, seed=7, progress=lambda d, t: calls.append((d, t))
-    )
-    b = check_patterns("status_quo", replications=3, seed=7)
+def test_report_is_deterministic_for_a_seed_and_uses_the_experiment_seeds():
+    a = check_patterns("status_quo", replications=3, seed=7)
+    b = check_patterns("status_quo", replications=3, seed=7, workers=2)
     pd.testing.assert_frame_equal(a.frame, b.frame)
     pd.testing.assert_frame_equal(a.runs, b.runs)
     assert a.to_text() == b.to_text()
-    assert calls == [(1, 3), (2, 3), (3, 3)]
-    assert a.seeds == replication_seeds(7, 3) != replication_seeds(8, 3)
+    # one seed scheme: replication i of the pattern check is replication i of `gmg-sim run`
+    assert a.seeds == [run_seed(7, 0, i) for i in range(3)]
+    assert a.seeds != check_patterns("status_quo", replications=3, seed=8).seeds
+    same = run("status_quo", replications=3, seed=7, progress=False, timeseries=False)
+    assert same.summary["seed"].tolist() == a.seeds
+    assert same.summary["mean_statement_words"].tolist() == a.runs["mean_statement_words"].tolist()
 
 
-def test_replication_seeds_are_distinct_integers():
-    seeds = replication_seeds(0, 30)
-    assert len(set(seeds)) == 30
-    assert all(isinstance(s, int) for s in seeds)
-    assert replication_seeds(0, 5) == seeds[:5]  # more replications extend, not reshuffle
-
-
-def test_t_interval():
-    mean, lo, hi, n = t_interval(np.array([1.0, 2.0, 3.0, float("nan")]))
+def test_finite_interval_is_the_student_t_interval_of_the_finite_values():
+    mean, lo, hi, n = finite_interval(np.array([1.0, 2.0, 3.0, float("nan")]))
     assert mean - lo == pytest.approx(hi - mean)
     assert (mean, n) == (2.0, 3)
     assert hi - mean == pytest.approx(4.3027 / math.sqrt(3), rel=1e-4)
-    _, lo20, hi20, _ = t_interval(np.arange(20.0))
+    _, lo20, hi20, _ = finite_interval(np.arange(20.0))
     half = 2.093024 * np.arange(20.0).std(ddof=1) / math.sqrt(20)
     assert (hi20 - lo20) / 2 == pytest.approx(half, rel=1e-5)
-    assert all(math.isnan(x) for x in t_interval(np.array([5.0]))[1:3])
+    assert all(math.isnan(x) for x in finite_interval(np.array([5.0]))[1:3])
 
 
 def test_criteria_need_the_whole_interval():
