@@ -4,7 +4,8 @@
 ``membership``     agencies enter on their join dates; optional exits
 ``budget``         annual participation budgets, the pooled budget
 ``states``         member states' openness over the years
-``chair``          selection rules, declines, vacancies, contests, agenda
+``chair``          terms, declines, vacancies, contests, agenda, hand-overs
+``chair_rules``    selection rules as strategy objects (volunteer, fixed order, ...)
 ``meetings``       working-level and principals' meetings, the decision queue
 ``drafting``       joint statements negotiated round by round
 ``products``       reports and working groups
@@ -13,7 +14,15 @@
 ``designs``        alternative designs (lead agency / WMO, facility, extra layer)
 ``relations``      rivalry and the trust network
 ``engagement``     each member's investment in the group
+``decisions``      the agencies' own choices, one named function each
 =================  ==========================================================
+
+Money moves only through the :class:`~gmg_sim.mechanisms.budget.Ledger`
+(``model.ledger``; the pool pays first, then the agencies). Each mechanism owns
+its state and writes no other's: others ask it through small methods (e.g.
+``chair.on_member_left``, ``relations.add_tension``, ``design.clears``);
+``GMGModel`` keeps read-only properties (``model.trust``, ``model.engagement``,
+``model.budget_left``, ...) for the public API.
 
 Each mechanism is a small class built from the model (``__init__(model)``)
 with a ``step(model)`` method; its pure rules are module-level functions that

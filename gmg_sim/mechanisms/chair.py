@@ -10,18 +10,26 @@ chairs pick themes close to their own mandate (UNICEF 2011, OHCHR 2010).
 
 The pure functions below take arrays and a :class:`~gmg_sim.config.schema.ChairConfig`
 and can be tested without a model; :class:`ChairMechanism` wires them into the
-monthly step.
+monthly step. The selection rules (volunteer, fixed order, lottery, election)
+are strategy objects in :mod:`gmg_sim.mechanisms.chair_rules`, chosen once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gmg_sim.config.schema import ChairConfig
-from gmg_sim.mechanisms.decisions import DEFAULT, Decisions
+from gmg_sim.mechanisms.chair_rules import (
+    RULES,
+    SelectionOutcome,
+    SelectionRule,
+    acceptance_probability,
+    select_chair,
+    willingness,
+)
 from gmg_sim.model.calendar import term_label
 from gmg_sim.model.events import join_names
 
@@ -58,182 +66,6 @@ def affordability(budget_left: np.ndarray, committed: np.ndarray, needed: float)
         return (free >= 0).astype(float)
     free /= needed
     return np.minimum(np.maximum(free, 0.0, out=free), 1.0, out=free)
-
-
-def willingness(
-    engagement: np.ndarray,
-    prestige: float,
-    recently_chaired: np.ndarray,
-    cfg: ChairConfig,
-) -> np.ndarray:
-    """Probability of volunteering for a term, before budget (status quo, no rules).
-
-    ``volunteer_base * engagement * (1 + prestige_weight * prestige)``, reduced
-    by ``recent_chair_penalty`` for agencies that chaired recently; clipped to
-    [0, 1]. Engagement carries how central migration is to the agency.
-    """
-    w = engagement * (cfg.volunteer_base * (1.0 + cfg.prestige_weight * prestige))
-    w *= 1.0 - cfg.recent_chair_penalty * recently_chaired
-    return np.minimum(np.maximum(w, 0.0, out=w), 1.0, out=w)
-
-
-def acceptance_probability(
-    engagement: np.ndarray, afford: np.ndarray, relief: float = 0.0
-) -> np.ndarray:
-    """Probability that an agency *asked* to chair (rotation, lottery, election) accepts.
-
-    An asked agency accepts unless it lacks resources (``afford``) or, for
-    strategic reasons, cares little about the group (low engagement):
-    ``afford * (1 - (1 - relief) * 0.5 * (1 - engagement))``, where ``relief``
-    is the share of that strategic reluctance a secretariat removes (0 without
-    one). Assumed form.
-    """
-    return np.clip(afford * (1.0 - (1.0 - relief) * 0.5 * (1.0 - engagement)), 0.0, 1.0)
-
-
-@dataclass(slots=True)
-class SelectionOutcome:
-    """Result of one selection attempt.
-
-    ``chair`` is the agency index that takes office (or None); ``contestants``
-    non-empty means a contest for senior officials to decide; ``volunteers``
-    are those who offered; ``declined`` those who were asked and said no,
-    ``declined_budget`` the part of them that said no for lack of budget, and
-    ``budget_blocked`` those who would have volunteered but lacked the budget.
-    """
-
-    chair: int | None = None
-    contestants: list[int] = field(default_factory=list)
-    volunteers: list[int] = field(default_factory=list)
-    declined: list[int] = field(default_factory=list)
-    declined_budget: list[int] = field(default_factory=list)
-    budget_blocked: list[int] = field(default_factory=list)
-    forced: bool = False
-    how: str = ""
-
-
-def select_chair(
-    rng: np.random.Generator,
-    cfg: ChairConfig,
-    *,
-    eligible: np.ndarray,
-    engagement: np.ndarray,
-    afford: np.ndarray,
-    prestige: float,
-    recently_chaired: np.ndarray,
-    last_chaired: np.ndarray,
-    order: list[int],
-    order_pointer: int,
-    affinity: np.ndarray | None = None,
-    relief: float = 0.0,
-    decide: Decisions = DEFAULT,
-) -> tuple[SelectionOutcome, int]:
-    """One attempt to find a chair under ``cfg.rule``.
-
-    Args:
-        rng: the model's generator (the only source of randomness).
-        cfg: the chair section.
-        eligible: boolean mask of agencies that may chair now (members, and
-            not the outgoing chair unless ``allow_consecutive``).
-        engagement, afford: per-agency arrays in [0, 1].
-        prestige: the term's prestige in [0, 1].
-        recently_chaired: boolean mask, chaired within ``RECENT_MONTHS``.
-        last_chaired: month index each agency last chaired (very negative if never).
-        order: rotation order (agency indices) for ``fixed_order``.
-        order_pointer: position in ``order`` of the next agency to ask.
-        affinity: (n, n) how much i would vote for j (``elected``), e.g.
-            trust minus rivalry.
-        relief: share of strategic reluctance a secretariat removes (0 without
-            one): willingness to volunteer is multiplied by ``1 + relief`` and
-            :func:`acceptance_probability` gets it too.
-        decide: the agencies' choices (``volunteer``, ``accept_chair``).
-
-    Returns:
-        The outcome and the new order pointer.
-    """
-    n = len(eligible)
-    out = SelectionOutcome()
-    idx = np.flatnonzero(eligible)
-    if idx.size == 0:
-        out.how = "no eligible member"
-        return out, order_pointer
-
-    if cfg.rule in ("volunteer", "elected"):
-        w = willingness(engagement, prestige, recently_chaired, cfg)
-        if relief > 0:
-            w = np.minimum(w * (1.0 + relief), 1.0)
-        draws = rng.random(n)
-        offered = eligible & decide.volunteer(draws, w, afford)
-        out.volunteers = np.flatnonzero(offered).tolist()
-        blocked = eligible & ~offered & (draws < w)
-        out.budget_blocked = np.flatnonzero(blocked).tolist()
-
-    if cfg.rule == "volunteer":
-        vols = out.volunteers
-        if len(vols) == 1:
-            out.chair, out.how = vols[0], "volunteered"
-        elif len(vols) >= 2:
-            if prestige >= cfg.contest_threshold:
-                out.contestants, out.how = vols, "contest"
-            else:
-                # Settled at working level: whoever chaired least recently.
-                lc = last_chaired[vols]
-                best = [v for v, x in zip(vols, lc, strict=True) if x == lc.min()]
-                out.chair = best[int(rng.integers(len(best)))]
-                out.how = "settled among volunteers"
-        elif not cfg.decline_allowed:
-            # Nobody offers and declining is not allowed: the member that has
-            # gone longest without chairing is designated and must accept.
-            lc = last_chaired[idx]
-            out.chair, out.forced, out.how = int(idx[np.argmin(lc)]), True, "designated"
-        else:
-            out.how = "no volunteer"
-        return out, order_pointer
-
-    if cfg.rule == "elected":
-        candidates = out.volunteers or idx.tolist()
-        if affinity is None:
-            affinity = np.zeros((n, n))
-        scores = affinity[np.ix_(idx, candidates)] + 1e-6 * rng.random((idx.size, len(candidates)))
-        if len(candidates) > 1:  # nobody votes for itself
-            scores[idx[:, None] == np.asarray(candidates)[None, :]] = -np.inf
-        votes = np.bincount(np.argmax(scores, axis=1), minlength=len(candidates))
-        top = np.flatnonzero(votes == votes.max())
-        winner = candidates[int(top[int(rng.integers(top.size))])]
-        accept_p = acceptance_probability(engagement[[winner]], afford[[winner]], relief)[0]
-        u = rng.random()
-        accepts = decide.accept_chair(winner, u, accept_p)
-        if winner in out.volunteers or not cfg.decline_allowed or accepts:
-            out.chair, out.forced = winner, winner not in out.volunteers and not accepts
-            out.how = "elected"
-        else:
-            out.declined.append(winner)
-            if afford[winner] < 1.0:
-                out.declined_budget.append(winner)
-            out.how = "elected but declined"
-        return out, order_pointer
-
-    # fixed_order and lottery: ask agencies one by one until one accepts.
-    accept = acceptance_probability(engagement, afford, relief)
-    if cfg.rule == "fixed_order":
-        pending = [a for a in order[order_pointer:] + order[:order_pointer] if eligible[a]]
-    else:  # lottery
-        pending = rng.permutation(idx).tolist()
-    for a in pending:
-        if cfg.rule == "fixed_order":
-            order_pointer = (order.index(a) + 1) % len(order)
-        u = rng.random()
-        accepts = decide.accept_chair(a, u, accept[a])
-        if not cfg.decline_allowed or accepts:
-            out.chair, out.forced = a, not accepts
-            out.how = "rotation" if cfg.rule == "fixed_order" else "drawn by lot"
-            break
-        out.declined.append(a)
-        if afford[a] < 1.0 and u < acceptance_probability(engagement[[a]], np.ones(1), relief)[0]:
-            out.declined_budget.append(a)
-    else:
-        out.how = "all declined"
-    return out, order_pointer
 
 
 def choose_agenda(
@@ -304,6 +136,7 @@ class ChairMechanism:
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: ChairConfig = model.config.chair
+        self.rule: SelectionRule = RULES[self.cfg.rule]()
         table = model.agency_table
         n = len(table)
         if self.cfg.order is not None:
@@ -382,7 +215,7 @@ class ChairMechanism:
         if model.ledger.pool is not None:
             needed = max(needed - model.ledger.pool_available("chair"), 0.0)
         afford = affordability(model.budget_left, model.committed_meeting_costs(), needed)
-        affinity = model.trust - model.rivalry if self.cfg.rule == "elected" else None
+        affinity = model.trust - model.rivalry if self.rule.needs_affinity else None
         outcome, self.order_pointer = select_chair(
             model.rng,
             self.cfg,
@@ -397,6 +230,7 @@ class ChairMechanism:
             affinity=affinity,
             relief=model.secretariat.decline_relief(),
             decide=model.choices,
+            rule=self.rule,
         )
         ids = model.agency_table.ids
         term.volunteers = max(term.volunteers, len(outcome.volunteers))
@@ -433,7 +267,7 @@ class ChairMechanism:
         elif outcome.chair is not None:
             self._take_office(model, term, outcome.chair, outcome.how, outcome.forced)
         elif month == term.start:
-            verb = "volunteers" if self.cfg.rule == "volunteer" else "accepts the chair"
+            verb = self.rule.vacant_verb
             model.log("chair_vacant", (), f"No agency {verb} for {term.label}: the chair is vacant")
 
     def _take_office(
