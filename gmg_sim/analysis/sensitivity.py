@@ -25,8 +25,7 @@ given ``seed``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,7 +34,6 @@ import pandas as pd
 from gmg_sim.config.params import factor_range, iter_params
 from gmg_sim.config.scenarios import load_scenario
 from gmg_sim.config.schema import _SECTIONS, GMGConfig
-from gmg_sim.model.core import GMGModel
 
 __all__ = ["assumed_parameters", "evaluate", "morris", "sobol", "top_parameters"]
 
@@ -64,25 +62,6 @@ def assumed_parameters(
     return pd.DataFrame(rows, columns=["key", "default", "low", "high", "integer", "range_from"])
 
 
-def _run_point(
-    args: tuple[GMGConfig, dict[str, Any], tuple[int, ...], tuple[str, ...]],
-) -> list[float]:
-    cfg, overrides, seeds, indicators = args
-    try:
-        point = cfg.with_overrides(**overrides)
-    except ValueError:  # a combination the schema refuses (e.g. a cross-check)
-        return [math.nan] * len(indicators)
-    values = np.array(
-        [
-            [GMGModel(point, rng=s, collect="final").run().summary()[k] for k in indicators]
-            for s in seeds
-        ],
-        dtype=float,
-    )
-    with np.errstate(all="ignore"):
-        return np.nanmean(values, axis=0).tolist() if len(values) else [math.nan] * len(indicators)
-
-
 def evaluate(
     scenario: str | GMGConfig,
     params: pd.DataFrame,
@@ -92,39 +71,54 @@ def evaluate(
     replications: int = 1,
     seed: int = 0,
     workers: int = 1,
-    progress: Callable[[int, int], None] | None = None,
+    progress: bool = False,
 ) -> np.ndarray:
     """Mean indicators at each design point (rows of ``X``, columns = ``params.key``).
 
-    Returns an array of shape ``(len(X), len(indicators))``. Every point uses the
-    same ``replications`` seeds (derived from ``seed``).
+    The points run through :func:`gmg_sim.experiments.run_points`, so every
+    point uses the same ``replications`` seeds (``run_seed(seed, 0, r)``, common
+    random numbers). A point the schema refuses (e.g. a cross-check between
+    parameters) gives NaN. Returns an array of shape ``(len(X), len(indicators))``.
     """
+    from gmg_sim import experiments
+
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
-    seeds = tuple(
-        int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(replications)
-    )
     keys = params["key"].tolist()
     integer = params["integer"].tolist()
-    tasks = []
-    for row in X:
+    rows, valid = [], []
+    for i, row in enumerate(X):
         over = {
             k: (round(float(v)) if is_int else float(v))
             for k, v, is_int in zip(keys, row, integer, strict=True)
         }
-        tasks.append((cfg, over, seeds, tuple(indicators)))
-    out: list[list[float]] = []
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            for i, res in enumerate(pool.map(_run_point, tasks, chunksize=8)):
-                out.append(res)
-                if progress:
-                    progress(i + 1, len(tasks))
-    else:
-        for i, task in enumerate(tasks):
-            out.append(_run_point(task))
-            if progress:
-                progress(i + 1, len(tasks))
-    return np.asarray(out, dtype=float)
+        try:
+            cfg.with_overrides(**over)
+        except ValueError:  # a combination the schema refuses
+            continue
+        rows.append(over)
+        valid.append(i)
+    Y = np.full((len(X), len(indicators)), math.nan)
+    if not rows:
+        return Y
+    result = experiments.run_points(
+        ("sensitivity", cfg),
+        rows,
+        replications=replications,
+        seed=seed,
+        design={"design": "sensitivity", "points": len(rows)},
+        options=experiments.RunOptions(
+            workers=workers,
+            progress=progress,
+            timeseries=False,
+            events=False,
+            statements=False,
+            collect="final",
+        ),
+    )
+    with np.errstate(all="ignore"):
+        means = result.summary.groupby("point")[list(indicators)].mean().sort_index()
+    Y[valid] = means.to_numpy(dtype=float)
+    return Y
 
 
 def _columns(Y: np.ndarray, indicators: Sequence[str]) -> Iterator[tuple[str, np.ndarray]]:
@@ -153,7 +147,7 @@ def morris(
     seed: int = 0,
     parameters: pd.DataFrame | None = None,
     workers: int = 1,
-    progress: Callable[[int, int], None] | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Morris screening: ``mu_star`` (mean absolute elementary effect), its 95 % CI, ``sigma``.
 
@@ -162,11 +156,12 @@ def morris(
     each indicator, with ``mu_star_rel`` = ``mu_star`` divided by the largest.
     """
     from SALib.analyze import morris as morris_analyze
-    from SALib.sample import morris as morris_sample
+
+    from gmg_sim.experiments.sampling import design_matrix
 
     params = assumed_parameters(scenario) if parameters is None else parameters
     problem = _problem(params)
-    X = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
+    X = design_matrix(problem, trajectories, "morris", seed, levels=levels)
     Y = evaluate(
         scenario,
         params,
@@ -213,7 +208,7 @@ def sobol(
     replications: int = 2,
     seed: int = 0,
     workers: int = 1,
-    progress: Callable[[int, int], None] | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Sobol indices ``S1`` and ``ST`` (with 95 % CIs) of the given parameters.
 
@@ -221,8 +216,7 @@ def sobol(
     a table like it; default: all assumed parameters (expensive). Costs
     ``n * (k + 2) * replications`` runs (``n`` a power of two).
     """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
+    from gmg_sim.experiments.sampling import design_matrix, sobol_rows
 
     table = assumed_parameters(scenario)
     if isinstance(parameters, pd.DataFrame):
@@ -235,7 +229,7 @@ def sobol(
     else:
         params = table
     problem = _problem(params)
-    X = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    X = design_matrix(problem, n, "sobol", seed)
     Y = evaluate(
         scenario,
         params,
@@ -246,21 +240,10 @@ def sobol(
         workers=workers,
         progress=progress,
     )
-    frames = []
-    for ind, y in _columns(Y, indicators):
-        res = sobol_analyze.analyze(
-            problem, y, calc_second_order=False, seed=seed, print_to_console=False
-        )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "indicator": ind,
-                    "parameter": problem["names"],
-                    "S1": res["S1"],
-                    "S1_conf": res["S1_conf"],
-                    "ST": res["ST"],
-                    "ST_conf": res["ST_conf"],
-                }
-            ).sort_values("ST", ascending=False)
-        )
+    frames = [
+        sobol_rows(problem, y, seed)
+        .assign(indicator=ind)[["indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
+        .sort_values("ST", ascending=False)
+        for ind, y in _columns(Y, indicators)
+    ]
     return pd.concat(frames, ignore_index=True)

@@ -1,4 +1,10 @@
-"""Sampling designs (SALib): Latin hypercube and Saltelli/Sobol, and Sobol indices."""
+"""Sampling designs and Sobol indices (SALib): the one path of sweeps and sensitivity analysis.
+
+:func:`design_matrix` draws Latin-hypercube, Saltelli (Sobol) or Morris designs;
+:func:`sobol_rows` turns one output vector of a Saltelli design into first-order
+and total indices. ``gmg-sim sweep --method sobol`` and
+:func:`gmg_sim.analysis.sensitivity.sobol` both go through them.
+"""
 
 from __future__ import annotations
 
@@ -11,63 +17,102 @@ import pandas as pd
 from gmg_sim.experiments.parameters import dotted, is_int_field
 from gmg_sim.experiments.plan import KEY_COLUMNS, ExperimentError
 
+__all__ = ["design_matrix", "problem_of", "sample_points", "sobol_indices", "sobol_rows"]
 
-def sample_points(
-    bounds: dict[str, tuple[float, float]], n: int, method: str, seed: int
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+
+def problem_of(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """SALib's problem dictionary for ``{"section__key": (low, high)}``."""
     names = list(bounds)
-    problem = {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
+    return {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
+
+
+def design_matrix(
+    problem: dict[str, Any], n: int, method: str, seed: int, *, levels: int = 4
+) -> np.ndarray:
+    """The design's points, one row each: ``"lhs"`` (n), ``"sobol"`` (n(k+2)), ``"morris"``.
+
+    ``"sobol"`` is Saltelli's scheme without second-order terms and needs ``n``
+    a power of two; ``"morris"`` draws ``n`` trajectories of ``levels`` levels.
+    The sample's seed is derived from the experiment's root ``seed``.
+
+    Raises:
+        ExperimentError: an unknown method or a Sobol ``n`` that is not a power of 2.
+    """
     sample_seed = int(np.random.SeedSequence(seed, spawn_key=(2**31 - 1,)).generate_state(1)[0])
     if method == "lhs":
         from SALib.sample import latin
 
-        x = latin.sample(problem, n, seed=sample_seed)
-    elif method == "sobol":
+        return latin.sample(problem, n, seed=sample_seed)
+    if method == "sobol":
         if n < 2 or n & (n - 1):
             raise ExperimentError(
                 f"sample: got {n}; Sobol sampling needs a power of 2 (e.g. 64, 128, 256); it "
-                f"makes N × (parameters + 2) = {n} × {len(names) + 2} points"
+                f"makes N × (parameters + 2) = {n} × {problem['num_vars'] + 2} points"
             )
         from SALib.sample import sobol
 
-        x = sobol.sample(problem, n, calc_second_order=False, seed=sample_seed)
-    else:
-        raise ExperimentError(f"method: got {method!r}; allowed: lhs, sobol")
+        return sobol.sample(problem, n, calc_second_order=False, seed=sample_seed)
+    if method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, n, num_levels=levels, seed=sample_seed)
+    raise ExperimentError(f"method: got {method!r}; allowed: lhs, sobol")
+
+
+def sample_points(
+    bounds: dict[str, tuple[float, float]], n: int, method: str, seed: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Sweep points (``{"section__key": value}``, integers rounded) and the SALib problem."""
+    problem = problem_of(bounds)
+    x = design_matrix(problem, n, method, seed)
     rows = []
     for row in x:
         point = {}
-        for k, v in zip(names, row, strict=True):
+        for k, v in zip(problem["names"], row, strict=True):
             point[k] = round(float(v)) if is_int_field(k) else float(v)
         rows.append(point)
     return rows, problem
 
 
-def sobol_indices(summary: pd.DataFrame, problem: dict[str, Any], seed: int) -> pd.DataFrame:
+def sobol_rows(problem: dict[str, Any], y: np.ndarray, seed: int) -> pd.DataFrame:
+    """First-order ``S1`` and total ``ST`` indices (with 95 % half-widths) of one output.
+
+    ``y`` holds one value per row of the Saltelli design, in design order.
+    Returns one row per parameter (flat key): ``parameter, S1, S1_conf, ST, ST_conf``.
+    """
     from SALib.analyze import sobol as sobol_analyze
 
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "constant values encountered"
+        si = sobol_analyze.analyze(
+            problem, y, calc_second_order=False, print_to_console=False, seed=seed
+        )
+    return pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "S1": si["S1"],
+            "S1_conf": si["S1_conf"],
+            "ST": si["ST"],
+            "ST_conf": si["ST_conf"],
+        }
+    )
+
+
+def sobol_indices(summary: pd.DataFrame, problem: dict[str, Any], seed: int) -> pd.DataFrame:
+    """Sobol indices of every indicator's mean over replications, per point of a sweep."""
     skip = {*KEY_COLUMNS, "seed", *problem["names"]}
     means = summary.groupby("point").mean(numeric_only=True).sort_index()
-    rows = []
+    frames = []
     for ind in means.columns:
         if ind in skip:
             continue
         y = means[ind].to_numpy(dtype=float)
         if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
             continue
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "constant values encountered"
-            si = sobol_analyze.analyze(
-                problem, y, calc_second_order=False, print_to_console=False, seed=seed
-            )
-        for j, name in enumerate(problem["names"]):
-            rows.append(
-                {
-                    "indicator": ind,
-                    "parameter": dotted(name),
-                    "S1": si["S1"][j],
-                    "S1_conf": si["S1_conf"][j],
-                    "ST": si["ST"][j],
-                    "ST_conf": si["ST_conf"][j],
-                }
-            )
-    return pd.DataFrame(rows)
+        rows = sobol_rows(problem, y, seed)
+        rows["parameter"] = rows["parameter"].map(dotted)
+        frames.append(rows.assign(indicator=ind))
+    if not frames:
+        return pd.DataFrame(columns=["indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
