@@ -1,23 +1,27 @@
 """Each bundled scenario differs from the status quo in the direction the sources argue.
 
-Thirty seeds per scenario (the same seeds for every scenario); comparisons are
-of means, with margins well inside what thirty replications resolve. Where the
-model does not follow the sources' argument, the test pins what it does and
-docs/odd.md (section 'Scenario results') says why.
+The runs are exactly those of ``gmg-sim compare --all --replications 30 --seed 0``
+(one experiment path, :func:`gmg_sim.experiments.compare`; common random numbers,
+so differences are paired by replication). Headline differences are checked
+with their 95 % paired interval, the others as differences of means with
+margins well inside what thirty replications resolve. Where the model does not
+follow the sources' argument, the test pins what it does and docs/odd.md
+(section 'Scenario results') says why.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from gmg_sim import GMGModel, load_scenario
+from gmg_sim import experiments
 from gmg_sim.config.scenarios import bundled_scenarios
 
-SEEDS = range(30)
+REPLICATIONS, ROOT_SEED = 30, 0
+LEAN = experiments.RunOptions(
+    progress=False, timeseries=False, events=False, statements=False, collect="final"
+)
 BUNDLED = (
     "status_quo",
     "geneva_migration_group",
@@ -33,15 +37,27 @@ BUNDLED = (
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, pd.DataFrame]:
-    """Summaries of every bundled scenario over the same thirty seeds."""
-    out = {}
-    for name in BUNDLED:
-        cfg = load_scenario(name)
-        out[name] = pd.DataFrame(
-            [GMGModel(cfg, rng=seed, collect="final").run().summary() for seed in SEEDS]
-        )
-    return out
+def comparison() -> experiments.Comparison:
+    """``gmg-sim compare --all -n 30 --seed 0``: every bundled scenario, the same seeds."""
+    return experiments.compare(
+        list(BUNDLED), replications=REPLICATIONS, seed=ROOT_SEED, options=LEAN, figures=False
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(comparison) -> dict[str, pd.DataFrame]:
+    """Summaries of every bundled scenario, one row per replication."""
+    summary = comparison.result.summary
+    return {
+        name: frame.sort_values("replication").reset_index(drop=True)
+        for name, frame in summary.groupby("scenario", sort=False)
+    }
+
+
+def _diff(comparison: experiments.Comparison, scenario: str, key: str) -> pd.Series:
+    """The paired difference to the status quo with its 95 % interval (a comparison row)."""
+    t = comparison.table
+    return t[(t["scenario"] == scenario) & (t["indicator"] == key)].iloc[0]
 
 
 def _mean(runs: dict[str, pd.DataFrame], scenario: str, key: str) -> float:
@@ -66,11 +82,15 @@ def test_permanent_secretariat_gives_continuity(runs):
     sec = runs["permanent_secretariat"]
     assert (sec["secretariat_established_month"] == 2006.0).all()
     assert sec["secretariat_proposals"].sum() == 0
-    # Fewer vacant months, but only modestly: over 200 paired seeds 14.0 against
-    # 15.0 (-1.1 +/- 0.4), because a cheaper chair also draws more volunteers to
-    # prestigious terms, hence more contests (docs/odd.md, section 10).
-    assert _mean(runs, "permanent_secretariat", "chair_vacant_months") < _mean(
-        runs, "status_quo", "chair_vacant_months"
+    # Vacant months barely move: a cheaper chair also draws more volunteers to
+    # prestigious terms, hence more contests (docs/odd.md, section 10). Over 30
+    # paired replications the difference is within a couple of months either way.
+    assert (
+        abs(
+            _mean(runs, "permanent_secretariat", "chair_vacant_months")
+            - _mean(runs, "status_quo", "chair_vacant_months")
+        )
+        < 3
     )
     assert _mean(runs, "permanent_secretariat", "handover_loss_total") < 0.75 * _mean(
         runs, "status_quo", "handover_loss_total"
@@ -171,29 +191,36 @@ def test_geneva_group_stays_small(runs):
 
 def test_lower_openness_makes_any_design_achieve_less():
     """States' reluctance caps what designs achieve (000 article, 'Future Perspectives')."""
-    rows = {}
-    for openness in (0.1, 0.7):
-        cfg = load_scenario("gfmd_support_structure")
-        rows[openness] = pd.DataFrame(
-            [
-                GMGModel(cfg, rng=s, collect="final", states__openness=openness).run().summary()
-                for s in range(15)
-            ]
-        )
-    low, high = rows[0.1], rows[0.7]
+    result = experiments.run_points(
+        "gfmd_support_structure",
+        [{"states.openness": 0.1}, {"states.openness": 0.7}],
+        replications=15,
+        seed=ROOT_SEED,
+        options=LEAN,
+    )
+    by = result.summary.groupby("states__openness")
+    low, high = by.get_group(0.1), by.get_group(0.7)
     assert low["report_attention_mean"].mean() < high["report_attention_mean"].mean()
     assert low["gfmd_forums_held"].mean() < high["gfmd_forums_held"].mean()
     assert low["group_requests"].mean() < high["group_requests"].mean()
 
 
-def test_direction_margins_are_not_noise(runs):
-    """The headline differences exceed two standard errors of the difference."""
+def test_direction_margins_are_not_noise(comparison):
+    """The headline differences: their paired 95 % interval excludes zero."""
     for scenario, key, sign in (
         ("permanent_secretariat", "handover_loss_total", -1),
         ("gfmd_support_structure", "single_agency_requests", -1),
         ("coordinator_of_coordinators", "adoption_rate", -1),
+        ("formal_chair_rules", "chair_vacant_months", -1),
+        ("pooled_budget", "chair_declines_budget", -1),
     ):
-        a, b = runs[scenario][key], runs["status_quo"][key]
-        diff = a.mean() - b.mean()
-        se = math.sqrt(a.var() / len(a) + b.var() / len(b))
-        assert np.sign(diff) == sign and abs(diff) > 2 * se, (scenario, key, diff, se)
+        row = _diff(comparison, scenario, key)
+        assert bool(row["paired"])
+        assert np.sign(row["diff"]) == sign, (scenario, key, row["diff"])
+        assert row["diff_low"] <= row["diff"] <= row["diff_high"]
+        assert (row["diff_high"] < 0) if sign < 0 else (row["diff_low"] > 0), (
+            scenario,
+            key,
+            row["diff_low"],
+            row["diff_high"],
+        )
