@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from gmg_sim import GMGConfig, GMGModel
-from gmg_sim.mechanisms.budget import Pool, annual_budgets, contribution_shares, pay
+from gmg_sim.mechanisms.budget import Ledger, Pool, annual_budgets, contribution_shares, pay
 
 
 def test_pay_never_takes_budget_below_zero():
@@ -282,3 +282,59 @@ def test_pool_never_negative_and_only_pays_for_its_items_in_a_run(
     s = m.summary()
     assert 0.0 <= s["pooled_budget_spent"] <= s["pooled_budget_raised"] + 1e-6
     assert s["pool_contribution_stops"] == len(m.events.of_kind("pool_stop"))
+
+
+# -- the ledger, on a small state ----------------------------------------------------------------
+def test_ledger_debits_never_below_zero_and_books_spending():
+    ledger = Ledger(3)
+    ledger.renew(np.array([100.0, 5.0, 0.0]))
+    paid = ledger.debit(np.array([30.0, 30.0, 30.0]))
+    assert paid.tolist() == [30.0, 5.0, 0.0]
+    assert ledger.budget_left.tolist() == [70.0, 0.0, 0.0]
+    assert ledger.debit_one(0, 100.0) == 70.0
+    assert ledger.debit_some(np.array([0, 1]), np.array([1.0, 1.0])).tolist() == [0.0, 0.0]
+    assert ledger.spend_month.tolist() == ledger.spend_cum.tolist() == [100.0, 5.0, 0.0]
+    ledger.new_month()
+    assert ledger.spend_month.sum() == 0.0 and ledger.spend_cum.sum() == 105.0
+    assert ledger.budget_annual.tolist() == [100.0, 5.0, 0.0]  # renew keeps the year's budget
+
+
+def test_ledger_charge_pool_first_then_payers_share_the_rest(state_factory):
+    s = state_factory(pooled=50.0, pays_for=("reports",))
+    ledger = s.ledger
+    # The pool pays first for an item it pays for; two leads share the rest equally.
+    paid = ledger.charge("reports", 80.0, np.array([0, 1]))
+    assert paid == 80.0 and ledger.pool.left == 0.0 and ledger.pool.spent_on == {"reports": 50.0}
+    assert ledger.spend_month.tolist() == [15.0, 15.0, 0.0, 0.0]
+    # Not an item the pool pays for: one agency pays it all, never below zero.
+    assert ledger.charge("chair", 2000.0, 2) == 1000.0
+    assert ledger.budget_left[2] == 0.0
+    # Nothing left anywhere: nothing paid.
+    assert ledger.charge("chair", 10.0, 2) == 0.0
+    assert ledger.charge("gfmd", 10.0, np.array([], dtype=np.int64)) == 0.0
+
+
+def test_ledger_cover_in_full_is_all_or_nothing(state_factory):
+    s = state_factory(pooled=100.0, pays_for=("working_groups",))
+    assert not s.ledger.cover_in_full("working_groups", 150.0)
+    assert s.ledger.pool.left == 100.0
+    assert s.ledger.cover_in_full("working_groups", 60.0)
+    assert s.ledger.pool.left == 40.0
+    assert not s.ledger.cover_in_full("chair", 1.0)  # not an item it pays for
+    assert s.ledger.spend_cum.sum() == 0.0  # the agencies paid nothing
+
+
+def test_ledger_collect_moves_money_into_the_pool(state_factory):
+    s = state_factory(pooled=0.0)
+    s.ledger.collect(np.array([10.0, 20.0, 0.0, 0.0]), np.array([True, True, False, False]))
+    pool = s.ledger.pool
+    assert pool.left == pool.raised == 30.0
+    assert pool.contributors.tolist() == [True, True, False, False]
+    assert s.ledger.budget_left.tolist() == [990.0, 980.0, 1000.0, 1000.0]
+
+
+def test_model_money_read_outs_are_the_ledgers():
+    m = GMGModel(rng=0, budget__pooled=True)
+    m.step()
+    assert m.budget_left is m.ledger.budget_left and m.spend_cum is m.ledger.spend_cum
+    assert m.pool is m.ledger.pool and m.budget_annual is m.ledger.budget_annual

@@ -10,12 +10,14 @@ from hypothesis.extra.numpy import arrays
 
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.mechanisms.chair import (
+    ChairMechanism,
     acceptance_probability,
     affordability,
     choose_agenda,
     select_chair,
     willingness,
 )
+from gmg_sim.mechanisms.chair_rules import RULES
 
 N = 6
 
@@ -348,3 +350,42 @@ def test_relief_only_adds_volunteers(seed: int, engagement: np.ndarray, reliefs:
     lo, _ = select_chair(np.random.default_rng(seed), CFG.chair, relief=reliefs[0], **kw)
     hi, _ = select_chair(np.random.default_rng(seed), CFG.chair, relief=reliefs[1], **kw)
     assert set(lo.volunteers) <= set(hi.volunteers)
+
+
+# -- selection rules as strategy objects; the chair's state on a small fake model -----------------
+def test_every_configured_rule_has_a_strategy_object():
+    assert set(RULES) == {"volunteer", "fixed_order", "lottery", "elected"}
+    assert RULES["elected"].needs_affinity and not RULES["volunteer"].needs_affinity
+
+
+@pytest.mark.parametrize("rule", ["volunteer", "fixed_order", "lottery", "elected"])
+def test_rule_object_gives_the_same_outcome_as_the_configured_rule(rule):
+    a, pa = _select({"chair__rule": rule}, seed=3)
+    b, pb = _select({"chair__rule": rule}, seed=3, rule=RULES[rule]())
+    assert (a.chair, a.volunteers, a.declined, a.how, pa) == (
+        b.chair,
+        b.volunteers,
+        b.declined,
+        b.how,
+        pb,
+    )
+
+
+def test_chair_falls_vacant_when_its_agency_leaves(state):
+    chair = ChairMechanism(state)
+    chair.current = 1
+    chair.on_member_left(0)
+    assert chair.current == 1
+    chair.on_member_left(1)
+    assert chair.current is None and chair.vacant
+
+
+def test_theme_advantage_on_a_small_state(state):
+    chair = ChairMechanism(state)
+    assert chair.theme_advantage(state) == 0.0  # no chair, no theme
+    chair.current = 0
+    chair.theme = int(np.argmax(state.agency_table.mandate[0]))
+    adv = chair.theme_advantage(state)
+    assert -1.0 <= adv <= 1.0
+    chair.on_membership_changed(state)
+    assert chair.grab == adv

@@ -6,7 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from gmg_sim import GMGModel
+from gmg_sim import GMGConfig, GMGModel
+from gmg_sim.mechanisms.designs import (
+    DESIGNS,
+    CoordinatorOfCoordinators,
+    GlobalMigrationFacility,
+    StatusQuo,
+)
 
 
 def _run(seed: int, **params: Any) -> GMGModel:
@@ -63,3 +69,39 @@ def test_global_migration_facility_meets_twice_a_year():
         assert n_plain == 10 and n_facility == 20
         months = {e.month[-2:] for e in facility.events.of_kind("principals_meeting")}
         assert months == {"05", "11"}
+
+
+# -- the design strategies, on a small fake state -------------------------------------------------
+def test_every_design_kind_has_a_strategy():
+    assert set(DESIGNS) == {
+        "gmg",
+        "lead_agency",
+        "global_migration_facility",
+        "coordinator_of_coordinators",
+    }
+
+
+def test_status_quo_and_facility_change_only_what_they_say(state):
+    base = np.array([0.8, 0.8, 0.3, 0.3])
+    gmg = StatusQuo(state.config.design, state)
+    assert gmg.baseline_engagement(base) is base and gmg.clears(state.rng)
+    assert gmg.attendance_boost() == 0.0 and gmg.layer_channel_share() == 0.0
+    facility = GlobalMigrationFacility(state.config.design, state)
+    assert facility.attendance_boost() == state.config.design.high_level_attendance_boost
+
+
+def test_extra_layer_charges_members_who_can_pay_and_blocks_some_texts(state_factory):
+    cfg = GMGConfig.from_flat(
+        {
+            "design__kind": "coordinator_of_coordinators",
+            "design__layer_cost_per_month": 600.0,
+            "design__layer_approval_prob": 0.5,
+        }
+    )
+    s = state_factory(cfg)
+    s.ledger.budget_left[3] = 100.0  # cannot pay this month
+    layer = CoordinatorOfCoordinators(cfg.design, s)
+    layer.step(s)
+    assert s.ledger.spend_month.tolist() == [600.0, 600.0, 600.0, 0.0]
+    cleared = [layer.clears(s.rng) for _ in range(200)]
+    assert layer.layer_blocks == cleared.count(False) and 50 < layer.layer_blocks < 150

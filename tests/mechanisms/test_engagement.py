@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
+import pytest
 
 from gmg_sim import GMGModel
-from gmg_sim.mechanisms.engagement import engagement_target
+from gmg_sim.mechanisms.engagement import EngagementMechanism, engagement_target
 
 
 def test_engagement_target_rises_with_trust_and_relevant_agenda():
@@ -20,3 +23,22 @@ def test_core_agencies_are_more_engaged_than_marginal():
     m = GMGModel(rng=0).run()
     level = m.agency_table.centrality_level
     assert m.engagement[level == 0].mean() > m.engagement[level == 2].mean()
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def test_engagement_mechanism_on_a_small_state(state):
+    state.design = SimpleNamespace(baseline_engagement=lambda b: b * 0.5)
+    mech = EngagementMechanism(state)
+    eng = state.config.engagement
+    levels = np.array([eng.core, eng.important, eng.marginal])
+    np.testing.assert_allclose(mech.baseline, levels[state.agency_table.centrality_level] * 0.5)
+    mech.engagement[:] = 0.0
+    mech.on_join(1)
+    assert mech.engagement[1] == mech.baseline[1] and mech.engagement[0] == 0.0
+    # A month without trust information or theme: members move toward their baseline.
+    state.chair = SimpleNamespace(theme=None)
+    state.mean_trust = lambda: np.full(4, np.nan)
+    before = mech.engagement.copy()
+    mech.step(state)
+    assert (mech.engagement[[0, 2, 3]] > before[[0, 2, 3]]).all()
+    assert mech.engagement[1] == pytest.approx(before[1])

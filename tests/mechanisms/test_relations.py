@@ -7,7 +7,14 @@ import pytest
 
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.data.agencies import load_agencies
-from gmg_sim.mechanisms.relations import base_rivalry, update_trust
+from gmg_sim.mechanisms.relations import (
+    base_rivalry,
+    mean_trust,
+    pair_mean,
+    rivalry_mean,
+    trust_mean,
+    update_trust,
+)
 
 CFG = GMGConfig()
 
@@ -73,3 +80,34 @@ def test_contest_tension_raises_rivalry_then_decays():
     for _ in range(60):
         m.relations.step(m)
     assert m.rivalry[0, 1] == pytest.approx(r0, abs=1e-3)
+
+
+# -- the trust read-outs, on small arrays --------------------------------------------------------
+def test_trust_read_outs_match_the_reference_pair_mean():
+    rng = np.random.default_rng(1)
+    trust = rng.random((5, 5))
+    trust = (trust + trust.T) / 2
+    np.fill_diagonal(trust, 1.0)
+    rivalry = rng.random((5, 5))
+    rivalry = (rivalry + rivalry.T) / 2
+    np.fill_diagonal(rivalry, 0.0)
+    member = np.array([True, True, False, True, True])
+    mf, k = member.astype(float), int(member.sum())
+    assert trust_mean(trust, mf, k) == pytest.approx(pair_mean(trust, member))
+    assert rivalry_mean(rivalry, mf, k) == pytest.approx(pair_mean(rivalry, member))
+    each = mean_trust(trust, mf, k, np.maximum(k - mf, 1.0))
+    for i in np.flatnonzero(member):
+        others = member.copy()
+        others[i] = False
+        assert each[i] == pytest.approx(trust[i, others].mean())
+    alone = np.array([True, False, False, False, False])
+    assert np.isnan(trust_mean(trust, alone.astype(float), 1))
+    assert np.isnan(mean_trust(trust, alone.astype(float), 1, np.ones(5))).all()
+    assert np.isnan(pair_mean(trust, alone))
+
+
+def test_model_trust_read_outs_delegate_to_relations():
+    m = GMGModel(rng=0, time__end="2007-06").run()
+    assert m.trust is m.relations.trust and m.rivalry is m.relations.rivalry
+    assert m.trust_mean() == pytest.approx(pair_mean(m.trust, m.member))
+    assert m.rivalry_mean() == pytest.approx(pair_mean(m.rivalry, m.member))
