@@ -159,6 +159,27 @@ class MeetingsMechanism:
         self.principals_attendance = float("nan")
         self.meetings_held = 0
 
+    def committed_costs(self, model: GMGModel) -> np.ndarray:
+        """Money each agency keeps for meetings until the end of this budget year.
+
+        The working-level meetings left this year (every ``working_interval_months``
+        from the run's start) and, for agencies to which migration is core or
+        important, the principals' meetings not yet past (assumption, docs/odd.md 7.2).
+        """
+        cfg = self.cfg
+        month = model.month
+        year_end = (month // 12) * 12 + 11
+        interval = cfg.working_interval_months
+        first = month + (model.start_month - month) % interval  # next meeting month
+        meetings_left = 0 if first > year_end else (year_end - first) // interval + 1
+        cost = self.meeting_cost * meetings_left
+        heads_left = sum(m0 >= month % 12 for m0 in model.calendar.principals_months)
+        if heads_left:
+            cost = cost + heads_left * cfg.principals_cost * (
+                model.agency_table.centrality_level < 2
+            )
+        return cost
+
     def step(self, model: GMGModel) -> None:
         """Run this month's meetings and record attendance."""
         self._working(model)

@@ -79,6 +79,15 @@ class GMGModel(mesa.Model):
     Raises:
         ConfigError: (a ``ValueError``) for unknown or invalid parameters.
 
+    State is owned by the mechanisms; the model holds the membership arrays
+    (``member``, ``ever_member``, ``member_months``, written only by
+    ``membership``), the month, the event log, the principals' decision queue
+    (``decisions``), the agencies' decision functions (``choices``,
+    :mod:`gmg_sim.mechanisms.decisions`) and the money (``ledger``,
+    :class:`~gmg_sim.mechanisms.budget.Ledger`). ``trust``, ``rivalry``,
+    ``engagement``, ``openness``, ``budget_left``, ``spend_cum``, ``pool`` and
+    the attendance figures are read-only properties on the owning mechanism.
+
     Example:
         >>> m = GMGModel(rng=1, chair__term_months=12)
         >>> m.run()
@@ -197,18 +206,7 @@ class GMGModel(mesa.Model):
 
     def committed_meeting_costs(self) -> np.ndarray:
         """Money each agency keeps for meetings until the end of this budget year."""
-        cfg = self.config.meetings
-        year_end = (self.month // 12) * 12 + 11
-        interval = cfg.working_interval_months
-        first = self.month + (self.start_month - self.month) % interval  # next meeting month
-        meetings_left = 0 if first > year_end else (year_end - first) // interval + 1
-        cost = self.meetings.meeting_cost * meetings_left
-        heads_left = sum(m0 >= self.month % 12 for m0 in self.calendar.principals_months)
-        if heads_left:
-            cost = cost + heads_left * cfg.principals_cost * (
-                self.agency_table.centrality_level < 2
-            )
-        return cost
+        return self.meetings.committed_costs(self)
 
     def membership_changed(self) -> None:
         """Refresh cached group-level quantities after a join or exit."""
