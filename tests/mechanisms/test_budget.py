@@ -338,3 +338,24 @@ def test_model_money_read_outs_are_the_ledgers():
     m.step()
     assert m.budget_left is m.ledger.budget_left and m.spend_cum is m.ledger.spend_cum
     assert m.pool is m.ledger.pool and m.budget_annual is m.ledger.budget_annual
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"budget__pooled": True, "budget__pays_for": list(ITEMS)},
+        {"secretariat__mode": "established", "secretariat__host": "joint"},
+        {"design__kind": "coordinator_of_coordinators", "gfmd__support_structure": True},
+    ],
+)
+def test_every_payment_is_booked_once(params: dict[str, Any]):
+    """What leaves an agency's budget in a month is exactly what it spent that month."""
+    m = GMGModel(rng=2, time__end="2009-12", **params)
+    while m.running:
+        renewal = m.steps == 0 or (m.month + 1) % 12 == 0
+        before = None if renewal else m.budget_left.copy()
+        m.step()
+        start = m.budget_annual if before is None else before
+        np.testing.assert_allclose(start - m.budget_left, m.spend_month, atol=1e-6)
+    assert (m.budget_left >= 0).all()
