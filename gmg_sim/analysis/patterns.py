@@ -363,14 +363,7 @@ def check_patterns(
         replications=replications,
         seed=seed,
         measures=pattern_measures,
-        options=experiments.RunOptions(
-            workers=workers,
-            progress=progress,
-            timeseries=False,
-            events=False,
-            statements=False,
-            collect="final",
-        ),
+        options=experiments.RunOptions.lean(workers=workers, progress=progress),
     )
     rows_of: dict[str, list[dict[str, Any]]] = {
         label: frame.sort_values("replication").to_dict("records")

@@ -106,14 +106,7 @@ def evaluate(
         replications=replications,
         seed=seed,
         design={"design": "sensitivity", "points": len(rows)},
-        options=experiments.RunOptions(
-            workers=workers,
-            progress=progress,
-            timeseries=False,
-            events=False,
-            statements=False,
-            collect="final",
-        ),
+        options=experiments.RunOptions.lean(workers=workers, progress=progress),
     )
     with np.errstate(all="ignore"):
         means = result.summary.groupby("point")[list(indicators)].mean().sort_index()
@@ -159,19 +152,11 @@ def morris(
 
     from gmg_sim.experiments.sampling import design_matrix
 
+    run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
     params = assumed_parameters(scenario) if parameters is None else parameters
     problem = _problem(params)
     X = design_matrix(problem, trajectories, "morris", seed, levels=levels)
-    Y = evaluate(
-        scenario,
-        params,
-        X,
-        indicators,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=progress,
-    )
+    Y = evaluate(scenario, params, X, indicators, **run)
     frames = []
     for ind, y in _columns(Y, indicators):
         res = morris_analyze.analyze(
@@ -218,6 +203,8 @@ def sobol(
     """
     from gmg_sim.experiments.sampling import design_matrix, sobol_rows
 
+    run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
+
     table = assumed_parameters(scenario)
     if isinstance(parameters, pd.DataFrame):
         params = parameters
@@ -230,16 +217,7 @@ def sobol(
         params = table
     problem = _problem(params)
     X = design_matrix(problem, n, "sobol", seed)
-    Y = evaluate(
-        scenario,
-        params,
-        X,
-        indicators,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=progress,
-    )
+    Y = evaluate(scenario, params, X, indicators, **run)
     frames = [
         sobol_rows(problem, y, seed)
         .assign(indicator=ind)[["indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]

@@ -267,35 +267,33 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
     return parse(items)
 
 
-def run_options(
-    ctx: typer.Context,
-    *,
-    workers: int,
-    out: Path | None,
-    resume: bool,
-    overwrite: bool,
-    executor: ExecutorChoice | None,
-    scheduler: str | None,
-    quiet: bool,
-    **rest: Any,
-) -> Any:
-    """The :class:`~gmg_sim.experiments.RunOptions` of an experiment command."""
+def run_options(ctx: typer.Context, **extra: Any) -> Any:
+    """The :class:`~gmg_sim.experiments.RunOptions` of an experiment command.
+
+    Read from the options every experiment command shares (``--workers``,
+    ``--out``, ``--resume``, ``--overwrite``, ``--executor``, ``--scheduler``,
+    ``--quiet``, ``--timeseries``), plus the command's own ``extra`` fields.
+    """
     from gmg_sim.experiments import RunOptions
 
+    p = ctx.params
+    out, resume, overwrite = p["out"], p["resume"], p["overwrite"]
     if resume and out is None:
         raise ConfigError("--resume needs --out DIR: the folder of the experiment to finish")
     if overwrite and out is None:
         raise ConfigError("--overwrite needs --out DIR")
     if resume and overwrite:
         raise ConfigError("--resume and --overwrite exclude each other; give one")
+    executor = p["executor"]
     return RunOptions(
-        workers=workers,
+        workers=p["workers"],
         executor=executor.value if executor else None,
-        scheduler=scheduler,
+        scheduler=p["scheduler"],
         out=out,
         resume=resume,
         overwrite=overwrite,
-        progress=not quiet,
+        progress=not p["quiet"],
+        timeseries=p["timeseries"],
         command=command_line(ctx),
-        **rest,
+        **extra,
     )

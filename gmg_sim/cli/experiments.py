@@ -62,14 +62,6 @@ def run(
     with user_errors(out):
         options = run_options(
             ctx,
-            workers=workers,
-            out=out,
-            resume=resume,
-            overwrite=overwrite,
-            executor=executor,
-            scheduler=scheduler,
-            quiet=quiet,
-            timeseries=timeseries,
             collect=collect.value,
             common_random_numbers=not independent_seeds,
         )
@@ -136,14 +128,6 @@ def compare(
         experiments.check_indicators(shown)
         options = run_options(
             ctx,
-            workers=workers,
-            out=out,
-            resume=resume,
-            overwrite=overwrite,
-            executor=executor,
-            scheduler=scheduler,
-            quiet=quiet,
-            timeseries=timeseries,
             common_random_numbers=not independent_seeds,
         )
         cmp = experiments.compare(
@@ -245,14 +229,6 @@ def sweep(
                 )
         options = run_options(
             ctx,
-            workers=workers,
-            out=out,
-            resume=resume,
-            overwrite=overwrite,
-            executor=executor,
-            scheduler=scheduler,
-            quiet=quiet,
-            timeseries=timeseries,
             collect=collect.value,
             events=events,
             statements=False,

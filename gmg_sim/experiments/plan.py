@@ -77,6 +77,16 @@ class RunOptions:
             )
 
     @classmethod
+    def lean(cls, **changes: Any) -> RunOptions:
+        """Summaries only, quietly: no time series, events or statements, ``collect="final"``.
+
+        What analyses that read only each run's summary (and ``measures``) use:
+        the pattern check, the sensitivity analysis, the teaching figures.
+        """
+        base = cls(progress=False, timeseries=False, events=False, statements=False)
+        return cls.build(base, collect="final", **changes)
+
+    @classmethod
     def build(cls, options: RunOptions | None = None, **changes: Any) -> RunOptions:
         """``options`` (or the defaults) with ``changes``; unknown names are a TypeError."""
         base = options if options is not None else cls()

@@ -19,9 +19,7 @@ from gmg_sim import experiments
 from gmg_sim.config.scenarios import bundled_scenarios
 
 REPLICATIONS, ROOT_SEED = 30, 0
-LEAN = experiments.RunOptions(
-    progress=False, timeseries=False, events=False, statements=False, collect="final"
-)
+LEAN = experiments.RunOptions.lean()
 BUNDLED = (
     "status_quo",
     "geneva_migration_group",
