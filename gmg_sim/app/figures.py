@@ -5,17 +5,23 @@ quote figures inside markers (:data:`gmg_sim.app.teaching.FIGURE_MARKER`)::
 
     the chair was vacant <!-- fig:sq_vacant_months -->15.6<!-- /fig --> months
 
-:func:`teaching_figures` recomputes every figure from runs with fixed seeds
-(about 7 s); :func:`check_docs` lists the markers whose text differs (a test
-fails on any), and :func:`update_docs` rewrites them. After a change to the
-model, regenerate and re-read the pages' prose::
+:func:`teaching_figures` recomputes every figure from runs (about 10 s) made
+through the project's one experiment path, :func:`gmg_sim.experiments.run`:
+``replications`` runs of each experiment from a root seed, replication ``r``
+run with seed :func:`gmg_sim.experiments.run_seed` ``(root, 0, r)`` — the same
+runs as ``gmg-sim run status_quo -n 10 --seed 0``. :func:`check_docs` lists the
+markers whose text differs (a test fails on any), and :func:`update_docs`
+rewrites them. After a change to the model, regenerate and re-read the pages'
+prose::
 
     python -m gmg_sim.app.figures --update    # rewrite the markers
     python -m gmg_sim.app.figures --check     # exit 1 if any marker is stale
 
 Every experiment is a bundled scenario plus app levers
 (:func:`gmg_sim.app.levers.build_config_from_levers`), so a class can reproduce
-any figure in the app with the same settings and seeds.
+any figure with ``experiments.run`` (or ``gmg-sim run``) and the same root seed;
+the figures of the single run the app opens with (status quo, seed 42) come
+from that one run.
 """
 
 from __future__ import annotations
@@ -30,24 +36,36 @@ from typing import Any
 
 import pandas as pd
 
+from gmg_sim import experiments
 from gmg_sim.app.levers import DEFAULT_SEED, build_config_from_levers
 from gmg_sim.app.teaching import FIGURE_MARKER
 from gmg_sim.data import TEACHING_DIR
+from gmg_sim.experiments import RunOptions
 from gmg_sim.model.core import GMGModel
 
 __all__ = [
     "EXPERIMENTS",
     "MARKER",
-    "SEEDS",
+    "REPLICATIONS",
+    "ROOT_SEED",
     "check_docs",
     "experiment_runs",
     "find_markers",
+    "page_measures",
     "teaching_figures",
     "update_docs",
 ]
 
-#: Seeds of every experiment (means over these runs).
-SEEDS: tuple[int, ...] = tuple(range(10))
+#: Runs of every experiment (the figures are means over these runs).
+REPLICATIONS = 10
+
+#: Root seed of the experiments: replication ``r`` runs with ``run_seed(ROOT_SEED, 0, r)``.
+ROOT_SEED = 0
+
+#: What the figures need from each run: only the summary (no monthly rows, events, statements).
+RUN_OPTIONS = RunOptions(
+    timeseries=False, events=False, statements=False, collect="final", progress=False
+)
 
 #: The single run the app opens with (status quo, seed 42).
 APP_SEED = DEFAULT_SEED
@@ -79,35 +97,65 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any]]] = {
 MARKER = FIGURE_MARKER
 
 
-def _one_run(model: GMGModel) -> dict[str, float]:
-    """The run's summary plus what the pages need beyond it."""
-    out = dict(model.summary())
+def page_measures(model: GMGModel) -> dict[str, float]:
+    """What the pages need from a finished run beyond its summary (an ``experiments.run`` measure).
+
+    ``vacant_in_contests``: months without a chair in terms that more than one
+    agency wanted; ``secretariat_set_up``: 1 if a secretariat was established.
+    """
     terms = model.chair.terms
-    out["vacant_in_contests"] = float(sum(t.vacant_months for t in terms if t.contested))
-    out["secretariat_set_up"] = float(not math.isnan(out["secretariat_established_month"]))
-    return out
+    established = model.summary()["secretariat_established_month"]
+    return {
+        "vacant_in_contests": float(sum(t.vacant_months for t in terms if t.contested)),
+        "secretariat_set_up": float(not math.isnan(established)),
+    }
 
 
 def experiment_runs(
-    names: Iterable[str] | None = None, seeds: Sequence[int] = SEEDS
+    names: Iterable[str] | None = None,
+    replications: int = REPLICATIONS,
+    seed: int = ROOT_SEED,
 ) -> dict[str, pd.DataFrame]:
-    """One row per seed for each experiment (``collect="final"``: same dynamics, faster)."""
-    out = {}
-    for name in names if names is not None else EXPERIMENTS:
-        scenario, levers = EXPERIMENTS[name]
-        config = build_config_from_levers(scenario, levers)
-        rows = [_one_run(GMGModel(config, rng=s, collect="final").run()) for s in seeds]
-        out[name] = pd.DataFrame(rows)
-    return out
+    """One row per replication for each experiment, from one :func:`gmg_sim.experiments.run`.
+
+    Every experiment runs with the same seeds (common random numbers), so
+    ``experiment_runs(["status_quo"])`` holds the runs of
+    ``gmg-sim run status_quo -n 10 --seed 0``.
+
+    Args:
+        names: experiments (keys of :data:`EXPERIMENTS`; default all).
+        replications: runs per experiment.
+        seed: root seed.
+
+    Returns:
+        name -> the runs' summary rows (columns ``replication``, ``seed``, every
+        summary indicator and the :func:`page_measures`), ordered by replication.
+    """
+    names = list(names) if names is not None else list(EXPERIMENTS)
+    scenarios = [(name, build_config_from_levers(*EXPERIMENTS[name])) for name in names]
+    result = experiments.run(
+        scenarios,
+        replications=replications,
+        seed=seed,
+        measures=page_measures,
+        options=RUN_OPTIONS,
+    )
+    summary = result.summary
+    return {
+        name: summary[summary["scenario"] == name].sort_values("replication").reset_index(drop=True)
+        for name in names
+    }
 
 
 def _fmt(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, or ``n/a`` if it is NaN."""
     if isinstance(value, float) and math.isnan(value):
         return "n/a"
     return f"{value:.{digits}f}"
 
 
 def _pct(value: float) -> str:
+    """A share as a whole percentage, e.g. ``44%``."""
     return f"{100 * value:.0f}%"
 
 
@@ -140,9 +188,13 @@ def _app_run_figures() -> dict[str, str]:
     }
 
 
-def teaching_figures(seeds: Sequence[int] = SEEDS) -> dict[str, str]:
-    """Every figure the teaching pages quote, as the text they show (key -> text)."""
-    runs = experiment_runs(seeds=seeds)
+def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) -> dict[str, str]:
+    """Every figure the teaching pages quote, as the text they show (key -> text).
+
+    Means over ``replications`` runs of each experiment from root seed ``seed``
+    (:func:`experiment_runs`), plus the figures of the run the app opens with.
+    """
+    runs = experiment_runs(replications=replications, seed=seed)
 
     def m(name: str, column: str) -> float:
         return float(runs[name][column].mean())
@@ -150,7 +202,7 @@ def teaching_figures(seeds: Sequence[int] = SEEDS) -> dict[str, str]:
     def total(name: str, column: str) -> float:
         return float(runs[name][column].sum())
 
-    f: dict[str, str] = {"n_seeds": str(len(seeds)), "last_seed": str(max(seeds))}
+    f: dict[str, str] = {"n_seeds": str(replications), "root_seed": str(seed)}
     put: Callable[[str, str], None] = f.__setitem__
 
     # The status quo and the chair (exercise 1, status_quo, formal_chair_rules).
@@ -187,6 +239,10 @@ def teaching_figures(seeds: Sequence[int] = SEEDS) -> dict[str, str]:
     put("sq_blocked_budget", _fmt(m(sq, "secretariat_proposals_blocked_budget"), 1))
     put("sq_blocked_states", _fmt(m(sq, "secretariat_proposals_blocked_states"), 1))
     put("ps_vacant_months", _fmt(m(ps, "chair_vacant_months"), 1))
+    put(
+        "ps_vacant_in_contests_share",
+        _pct(total(ps, "vacant_in_contests") / total(ps, "chair_vacant_months")),
+    )
     put("ps_handover_loss", _fmt(m(ps, "handover_loss_total"), 1))
     put("ps_continuity", _fmt(m(ps, "continuity_mean"), 2))
     put("ps_principals_attendance", _fmt(m(ps, "principals_attendance_mean"), 2))
@@ -292,6 +348,7 @@ def find_markers(text: str) -> list[tuple[str, str]]:
 
 
 def _pages(folder: Path) -> list[Path]:
+    """The Markdown pages of ``folder``, sorted."""
     return sorted(folder.glob("*.md"))
 
 

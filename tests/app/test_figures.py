@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from gmg_sim import experiments
 from gmg_sim.app.figures import (
     EXPERIMENTS,
+    REPLICATIONS,
+    ROOT_SEED,
     check_docs,
+    experiment_runs,
     find_markers,
+    page_measures,
     teaching_figures,
     update_docs,
 )
@@ -33,6 +38,46 @@ def test_quoted_figures_are_what_the_model_gives(figures: dict[str, str]) -> Non
     assert quoted == set(figures), f"figures never quoted: {sorted(set(figures) - quoted)}"
     assert figures["sq_vacant_months"] != figures["fcr_vacant_months"]
     assert set(EXPERIMENTS) >= set(scenario_names())
+
+
+def test_figures_are_what_experiments_run_gives(figures: dict[str, str]) -> None:
+    """The one path: a quoted mean is the mean of ``experiments.run`` for the same runs.
+
+    ``gmg-sim run status_quo -n 10 --seed 0`` (and a student's notebook) makes these
+    runs; if the figures were computed any other way (other seeds, another loop) the
+    numbers would differ.
+    """
+    summary = experiments.run(
+        "status_quo",
+        replications=REPLICATIONS,
+        seed=ROOT_SEED,
+        measures=page_measures,
+        progress=False,
+        timeseries=False,
+        events=False,
+        statements=False,
+    ).summary
+    assert len(summary) == REPLICATIONS
+    assert figures["n_seeds"] == str(REPLICATIONS)
+    assert figures["root_seed"] == str(ROOT_SEED)
+    assert figures["sq_vacant_months"] == f"{summary['chair_vacant_months'].mean():.1f}"
+    assert figures["sq_trust_final"] == f"{summary['trust_final'].mean():.2f}"
+    share = summary["vacant_in_contests"].sum() / summary["chair_vacant_months"].sum()
+    assert figures["sq_vacant_in_contests_share"] == f"{100 * share:.0f}%"
+    assert figures["sq_secretariat_set_up"] == str(
+        int(summary["secretariat_established_month"].notna().sum())
+    )
+
+
+def test_experiment_runs_use_the_seed_scheme() -> None:
+    """Replication r of every experiment runs with ``run_seed(root, 0, r)``, as ``gmg-sim run``."""
+    runs = experiment_runs(["sq_lottery", "status_quo"], replications=2, seed=5)
+    assert list(runs) == ["sq_lottery", "status_quo"]
+    for frame in runs.values():
+        assert frame["replication"].tolist() == [0, 1]
+        assert frame["seed"].tolist() == [experiments.run_seed(5, 0, r) for r in (0, 1)]
+        assert {"vacant_in_contests", "secretariat_set_up"} <= set(frame.columns)
+    assert runs["sq_lottery"]["chair_vacant_months"].sum() == 0
 
 
 def test_update_docs_rewrites_stale_markers(tmp_path: Path, figures: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gmg_sim.app.figures import find_markers
+from gmg_sim.app.figures import REPLICATIONS, ROOT_SEED, find_markers
 from gmg_sim.app.levers import scenario_names
 from gmg_sim.app.teaching import teaching_page
 from gmg_sim.data import TEACHING_DIR
@@ -48,6 +48,23 @@ def test_exercises_have_question_steps_and_what_to_notice() -> None:
     for name in scenario_names():
         assert f"({name}.md)" in index
     assert "make app" in index and "gmg-sim app" in index
+
+
+def test_pages_name_the_runs_behind_their_figures() -> None:
+    """The commands and notebook calls the pages show make the runs the figures come from."""
+    commands = 0
+    for path in TEACHING_DIR.glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        assert "seeds 0 to" not in text and "range(10)" not in text, path.name
+        assert "GMGModel(" not in text, f"{path.name}: use gmg_sim.experiments.run"
+        for n, seed in re.findall(r"gmg-sim run [\w ]+-n (\d+) --seed (\d+)", text):
+            assert (int(n), int(seed)) == (REPLICATIONS, ROOT_SEED), path.name
+            commands += 1
+        for block in re.findall(r"```python\n(.*?)```", text, re.S):
+            if "experiments.run(" in block:
+                assert f"replications={REPLICATIONS}," in block, path.name
+                assert f"seed={ROOT_SEED}," in block, path.name
+    assert commands >= 4
 
 
 def test_pages_paraphrase_the_sources() -> None:
