@@ -19,4 +19,4 @@ __all__ = [
     "read_scenario",
 ]
 
-__version__ = "0.3.0"
+__version__ = "0.4.0.dev0"

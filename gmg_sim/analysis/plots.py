@@ -6,7 +6,7 @@ it. Figures are styled for papers: axis labels with units, readable fonts, and
 colour-blind-safe colours (Okabe-Ito for up to eight series, Paul Tol's
 "muted" scheme beyond).
 
-Inputs are the tidy tables of :mod:`gmg_sim.experiments.core` (``summary``: one row
+Inputs are the tidy tables of :mod:`gmg_sim.experiments` (``summary``: one row
 per run; ``timeseries``: one row per run and month; the comparison table) or
 of one model (``model.terms_frame()``, ``model.trust``).
 """
@@ -326,7 +326,7 @@ def plot_comparison(
 ) -> Figure:
     """One panel per indicator: each scenario's mean with its interval (``ci_low``..``ci_high``).
 
-    ``table`` is :func:`gmg_sim.experiments.core.comparison_table`'s output.
+    ``table`` is :func:`gmg_sim.experiments.comparison_table`'s output.
     """
     labels = _labels(table)
     fig, axes = _panels(len(indicators), len(labels), max(map(len, labels)))

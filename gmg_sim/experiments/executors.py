@@ -46,7 +46,7 @@ def iter_process(chunks: list[list[Task]], workers: int) -> Iterator[list[Record
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["gmg_sim.experiments.core"])
+    ctx.set_forkserver_preload(["gmg_sim.experiments.plan"])
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)
     )
