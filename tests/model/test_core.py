@@ -1,4 +1,4 @@
-"""Whole-model tests: outputs, reproducibility, Mesa integration."""
+"""Whole-model tests (model.core): outputs, reproducibility, Mesa integration."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def test_no_global_randomness_used():
 
 
 def test_fast_pair_means_match_reference(run):
-    from gmg_sim.analysis.indicators import pair_mean
+    from gmg_sim.mechanisms.relations import pair_mean
 
     assert run.trust_mean() == pytest.approx(pair_mean(run.trust, run.member))
     assert run.rivalry_mean() == pytest.approx(pair_mean(run.rivalry, run.member))
