@@ -38,7 +38,13 @@ def test_notebook_executes(path, tmp_path):
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )
     client.execute()  # raises CellExecutionError, with the cell and traceback, on any failure
-    errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
-    ]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors
+    # Figures render inline: every cell that draws (the plotting helpers or a
+    # matplotlib Figure) shows a PNG, not "<Figure size ...>".
+    drawing = [c for c in code if "plots.plot_" in c.source or "Figure(" in c.source]
+    assert drawing, f"{path.name} draws no figure"
+    for cell in drawing:
+        kinds = {k for o in cell.outputs for k in o.get("data", {})}
+        assert "image/png" in kinds, f"{path.name}: no inline figure from\n{cell.source}"
