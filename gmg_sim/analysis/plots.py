@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gmg_sim.experiments.stats import t_half_width
+
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
@@ -218,14 +220,17 @@ def plot_statement_crowding(summary: pd.DataFrame, title: str | None = None) -> 
     """
     size = "n_members_final" if "n_members_final" in summary else "n_members"
     g = summary.groupby(size)[["mentions_per_statement", "substance_share"]]
-    mean, sem = g.mean(), g.sem().fillna(0.0)
+    mean = g.mean()
+    half = pd.DataFrame(
+        t_half_width(g.std(), g.count()), index=mean.index, columns=mean.columns
+    ).fillna(0.0)
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
     for ax, col, lab, c in (
         (ax1, "mentions_per_statement", "Agency keywords per adopted statement", PALETTE[0]),
         (ax2, "substance_share", "Share of words that is substance", PALETTE[5]),
     ):
-        ax.errorbar(mean.index, mean[col], yerr=1.96 * sem[col], color=c, marker="o", capsize=3)
+        ax.errorbar(mean.index, mean[col], yerr=half[col], color=c, marker="o", capsize=3)
         ax.set_xlabel("Members of the group")
         ax.set_ylabel(lab)
         ax.grid(alpha=0.3)
@@ -374,7 +379,7 @@ def plot_differences(
 def plot_timeseries(
     timeseries: pd.DataFrame, columns: Sequence[str], title: str | None = None
 ) -> Figure:
-    """Monthly mean of each column per scenario, with a band of ±1.96 standard errors."""
+    """Monthly mean of each column per scenario, with its 95 % Student-t interval as a band."""
     labels = list(dict.fromkeys(timeseries["scenario"]))
     palette = colors(len(labels))
     fig = Figure(figsize=(9, 2.8 * len(columns)), layout="constrained")
@@ -384,7 +389,7 @@ def plot_timeseries(
             sub = timeseries[timeseries["scenario"] == label]
             grouped = sub.groupby("month")[col].agg(["mean", "std", "count"]).sort_index()
             x = pd.PeriodIndex(grouped.index, freq="M").to_timestamp()
-            half = 1.96 * grouped["std"].fillna(0) / np.sqrt(grouped["count"].clip(lower=1))
+            half = np.nan_to_num(t_half_width(grouped["std"], grouped["count"]))
             color = palette[k]
             ax.plot(x, grouped["mean"], color=color, lw=1.3, label=label)
             ax.fill_between(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,6 @@ from gmg_sim.experiments.plan import KEY_COLUMNS
 
 def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float, float]:
     """(mean, sd, low, high) of a Student-t interval; NaN interval for fewer than 2 values."""
-    from scipy import stats
 
     n = len(values)
     if n == 0:
@@ -24,8 +24,23 @@ def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float, f
     if n < 2:
         return mean, math.nan, math.nan, math.nan
     sd = float(values.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    half = float(t_half_width(sd, n, level))
     return mean, sd, mean - half, mean + half
+
+
+def t_half_width(sd: Any, n: Any, level: float = 0.95) -> Any:
+    """Half-width of the Student-t interval of a mean: ``t(level, n-1) * sd / sqrt(n)``.
+
+    Works on numbers or arrays (e.g. per month); NaN where ``n < 2``. The one
+    interval rule of the project: :func:`t_interval`, the comparison tables,
+    the pattern check and the plots' bands all use it.
+    """
+    from scipy import stats
+
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = stats.t.ppf(0.5 + level / 2, np.where(n >= 2, n - 1, np.nan))
+        return q * np.asarray(sd, dtype=float) / np.sqrt(n)
 
 
 def welch(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float]:

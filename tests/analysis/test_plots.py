@@ -1,0 +1,43 @@
+"""Plotting helpers (analysis.plots): figures from experiment frames, t-interval bands."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from gmg_sim.analysis import plots
+from gmg_sim.experiments.stats import t_half_width
+
+
+def test_statement_crowding_error_bars_are_student_t_intervals():
+    frame = pd.DataFrame(
+        {
+            "n_members_final": [6, 6, 6, 16, 16, 16],
+            "mentions_per_statement": [1.0, 2.0, 3.0, 5.0, 7.0, 9.0],
+            "substance_share": [0.6, 0.5, 0.4, 0.2, 0.1, 0.15],
+        }
+    )
+    fig = plots.plot_statement_crowding(frame)
+    assert isinstance(fig, Figure)
+    bars = fig.axes[0].containers[0]  # the errorbar of mentions_per_statement
+    segments = bars.lines[2][0].get_segments()
+    halves = [abs(seg[1][1] - seg[0][1]) / 2 for seg in segments]
+    expected = t_half_width(np.array([1.0, 2.0]), np.array([3, 3]))
+    assert halves == pytest.approx(expected)
+    assert halves[0] > 1.96 * 1.0 / np.sqrt(3)  # wider than a normal interval with 3 runs
+
+
+def test_timeseries_band_is_the_t_interval_of_the_monthly_mean():
+    ts = pd.DataFrame(
+        {
+            "scenario": ["a"] * 6,
+            "month": ["2006-01", "2006-01", "2006-01", "2006-02", "2006-02", "2006-02"],
+            "trust_mean": [0.1, 0.2, 0.3, 0.5, 0.5, 0.5],
+        }
+    )
+    fig = plots.plot_timeseries(ts, ["trust_mean"])
+    band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    width = band.max() - band.min()
+    assert width == pytest.approx(0.5 - (0.2 - t_half_width(0.1, 3)), rel=1e-6)

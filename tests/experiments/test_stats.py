@@ -1,0 +1,33 @@
+"""The one interval rule (experiments.stats): Student-t intervals from scipy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from gmg_sim.experiments.stats import t_half_width, t_interval
+
+
+def test_t_interval_matches_scipy():
+    x = np.array([3.0, 5.0, 4.0, 8.0, 6.0])
+    mean, sd, lo, hi = t_interval(x, 0.95)
+    ref = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert (lo, hi) == pytest.approx(ref)
+    assert mean == pytest.approx(5.2) and sd == pytest.approx(x.std(ddof=1))
+    assert t_interval(x, 0.99)[3] > hi  # wider at a higher level
+
+
+def test_t_interval_undefined_below_two_values():
+    assert all(math.isnan(v) for v in t_interval(np.array([]), 0.95))
+    mean, sd, lo, hi = t_interval(np.array([2.0]), 0.95)
+    assert mean == 2.0 and math.isnan(sd) and math.isnan(lo) and math.isnan(hi)
+
+
+def test_half_width_is_vectorised_and_nan_for_single_runs():
+    half = t_half_width(np.array([1.0, 2.0, 1.0]), np.array([10, 10, 1]))
+    assert half[0] == pytest.approx(stats.t.ppf(0.975, 9) / math.sqrt(10))
+    assert half[1] == pytest.approx(2 * half[0])
+    assert math.isnan(half[2])
