@@ -66,6 +66,11 @@ class StatusQuo:
         self.fixed_chair: int | None = None
         self.layer_blocks = 0
 
+    @staticmethod
+    def principals_meetings_per_year(cfg: DesignConfig) -> int:
+        """Principals' meetings a year (one: 000 article, 'Origins'); the calendar asks it."""
+        return 1
+
     def baseline_engagement(self, baseline: np.ndarray) -> np.ndarray:
         """Members' baseline engagement under this design (unchanged here)."""
         return baseline
@@ -121,6 +126,11 @@ class GlobalMigrationFacility(StatusQuo):
     """
 
     kind = "global_migration_facility"
+
+    @staticmethod
+    def principals_meetings_per_year(cfg: DesignConfig) -> int:
+        """The high-level group meets ``high_level_meetings_per_year`` times (assumption)."""
+        return cfg.high_level_meetings_per_year
 
     def attendance_boost(self) -> float:
         """Relative rise of heads' attendance at principals' meetings."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from gmg_sim.config.schema import GMGConfig, month_index, month_label
 from gmg_sim.data import read_toml
+from gmg_sim.mechanisms.designs import DESIGNS
 
 __all__ = ["Calendar", "CalendarEvent", "load_calendar_data", "term_label"]
 
@@ -74,11 +75,9 @@ class Calendar:
             data["recurring"]["principals_month"]
         )
         unga_month = int(data["recurring"]["unga_month"])
-        per_year = (
-            config.design.high_level_meetings_per_year
-            if config.design.kind == "global_migration_facility"
-            else 1
-        )
+        # The design strategy says how often the principals meet (a class method:
+        # the calendar is built before the design mechanism, and needs no model).
+        per_year = DESIGNS[config.design.kind].principals_meetings_per_year(config.design)
         self.principals_months = frozenset(
             (self.principals_month - 1 + k * 12 // per_year) % 12 for k in range(per_year)
         )

@@ -105,3 +105,12 @@ def test_extra_layer_charges_members_who_can_pay_and_blocks_some_texts(state_fac
     assert s.ledger.spend_month.tolist() == [600.0, 600.0, 600.0, 0.0]
     cleared = [layer.clears(s.rng) for _ in range(200)]
     assert layer.layer_blocks == cleared.count(False) and 50 < layer.layer_blocks < 150
+
+
+def test_principals_meetings_per_year_is_asked_of_the_design():
+    cfg = GMGConfig().with_overrides(design__high_level_meetings_per_year=3)
+    design = cfg.design
+    assert StatusQuo.principals_meetings_per_year(design) == 1
+    assert CoordinatorOfCoordinators.principals_meetings_per_year(design) == 1
+    assert GlobalMigrationFacility.principals_meetings_per_year(design) == 3
+    assert DESIGNS["lead_agency"].principals_meetings_per_year(design) == 1
