@@ -25,6 +25,7 @@ arrays themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
 __all__ = [
+    "CONTRIBUTION_WEIGHTS",
     "BudgetMechanism",
     "Ledger",
     "Pool",
@@ -65,6 +67,36 @@ def pay(budget_left: np.ndarray, who: np.ndarray, amounts: np.ndarray) -> np.nda
     return paid
 
 
+def _equal_weights(
+    member: np.ndarray, budgets: np.ndarray, centrality_level: np.ndarray
+) -> np.ndarray:
+    """``equal``: the same weight for each member (assumption)."""
+    return member.astype(float)
+
+
+def _size_weights(
+    member: np.ndarray, budgets: np.ndarray, centrality_level: np.ndarray
+) -> np.ndarray:
+    """``by_size``: weight = this year's participation budget (assumption)."""
+    return np.where(member, np.maximum(budgets, 0.0), 0.0)
+
+
+def _centrality_weights(
+    member: np.ndarray, budgets: np.ndarray, centrality_level: np.ndarray
+) -> np.ndarray:
+    """``by_centrality``: weights 3 / 2 / 1 for migration core / important / marginal (assumption)."""
+    return np.where(member, 3.0 - centrality_level, 0.0)
+
+
+#: Contribution rules by ``budget.contribution_rule``: ``(member, budgets, centrality_level)``
+#: to unnormalised weights (0 for non-members).
+CONTRIBUTION_WEIGHTS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
+    "equal": _equal_weights,
+    "by_size": _size_weights,
+    "by_centrality": _centrality_weights,
+}
+
+
 def contribution_shares(
     rule: str, member: np.ndarray, budgets: np.ndarray, centrality_level: np.ndarray
 ) -> np.ndarray:
@@ -72,16 +104,14 @@ def contribution_shares(
 
     ``equal``: the same share each; ``by_size``: proportional to this year's
     participation budget; ``by_centrality``: weights 3 / 2 / 1 for agencies to
-    which migration is core / important / marginal. Non-members get 0.
+    which migration is core / important / marginal (:data:`CONTRIBUTION_WEIGHTS`).
+    Non-members get 0.
     """
-    if rule == "equal":
-        w = member.astype(float)
-    elif rule == "by_size":
-        w = np.where(member, np.maximum(budgets, 0.0), 0.0)
-    elif rule == "by_centrality":
-        w = np.where(member, 3.0 - centrality_level, 0.0)
-    else:
-        raise ValueError(f"contribution rule {rule!r}; allowed: equal, by_size, by_centrality")
+    weights = CONTRIBUTION_WEIGHTS.get(rule)
+    if weights is None:
+        allowed = ", ".join(CONTRIBUTION_WEIGHTS)
+        raise ValueError(f"contribution rule {rule!r}; allowed: {allowed}")
+    w = weights(member, budgets, centrality_level)
     total = w.sum()
     return w / total if total > 0 else w
 

@@ -26,7 +26,8 @@ The negotiation (assumed form; parameters in the ``drafting`` section):
    an objector at the deadline blocks. ``qualified_majority`` — agreed when a
    round brings no new request and the share of members without objection
    reaches the threshold. ``chair_text`` — the chair takes the first round's
-   requests it has room for and adopts its text.
+   requests it has room for and adopts its text. The rules are strategy
+   objects (:mod:`gmg_sim.mechanisms.decision_rules`), chosen once.
 5. The event month is the deadline: adopted, or failed.
 """
 
@@ -41,6 +42,7 @@ import numpy as np
 
 from gmg_sim.config.schema import DraftingConfig, month_label
 from gmg_sim.data import read_toml
+from gmg_sim.mechanisms.decision_rules import ADOPT, AGREED, DECISION_RULES, DecisionRule
 from gmg_sim.mechanisms.decisions import DEFAULT, Decisions
 from gmg_sim.model.events import join_names
 
@@ -265,6 +267,7 @@ class DraftingMechanism:
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: DraftingConfig = model.config.drafting
+        self.rule: DecisionRule = DECISION_RULES[self.cfg.decision_rule](self.cfg)
         table = model.agency_table
         self.statements: list[Statement] = []
         self.open: list[Statement] = []
@@ -388,7 +391,7 @@ class DraftingMechanism:
         # Every member's staff read and answer each round held this month.
         model.ledger.debit(staff_cost * members * (st.rounds - rounds_before))
         if st.status == "open" and month >= st.deadline:
-            if cfg.decision_rule == "qualified_majority" and self._majority(model, st):
+            if self.rule.adopts_at_deadline(st, model.n_members):
                 self._adopt(model, st)
             elif st.objectors:
                 self._fail(model, st, "blocked", tuple(sorted(st.objectors)))
@@ -427,25 +430,19 @@ class DraftingMechanism:
             }
             st.objectors |= objecting
             st.objectors &= current
-            if cfg.decision_rule == "chair_text":
+            verdict = self.rule.after_round(st, granted, model.n_members)
+            if verdict == ADOPT:
                 self._adopt(model, st)
                 return
-            if granted == 0 and st.rounds >= 2:  # a first round of comments always happens
-                if cfg.decision_rule == "consensus" and not st.objectors:
-                    st.agreed = month
-                    if cfg.written_procedure_months == 0:
-                        self._adopt(model, st)
-                    elif month + cfg.written_procedure_months <= st.deadline:
-                        st.status = "signing"
-                    else:
-                        self._fail(model, st, "agreed too late for the heads to sign", ())
-                    return
-                if cfg.decision_rule == "qualified_majority" and self._majority(model, st):
+            if verdict == AGREED:  # the heads sign by written procedure
+                st.agreed = month
+                if cfg.written_procedure_months == 0:
                     self._adopt(model, st)
-                    return
-
-    def _majority(self, model: GMGModel, st: Statement) -> bool:
-        return 1.0 - len(st.objectors) / max(model.n_members, 1) >= self.cfg.majority_threshold
+                elif month + cfg.written_procedure_months <= st.deadline:
+                    st.status = "signing"
+                else:
+                    self._fail(model, st, "agreed too late for the heads to sign", ())
+                return
 
     def _adopt(self, model: GMGModel, st: Statement) -> None:
         table = model.agency_table

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
 __all__ = [
+    "MODES",
     "Proposal",
     "SecretariatMechanism",
     "budget_obstacle",
@@ -155,6 +156,15 @@ def state_obstacle(rng: np.random.Generator, openness: float, scale: float, need
     return (not needed) or u < min(1.0, scale * openness)
 
 
+#: ``secretariat.mode`` -> (members propose one from time to time, in place from the start).
+#: Sources: 000 article, 'Challenges' (proposed, disputed, never set up); the others: assumption.
+MODES: dict[str, tuple[bool, bool]] = {
+    "none": (False, False),
+    "proposals": (True, False),
+    "established": (False, True),
+}
+
+
 class SecretariatMechanism:
     """Proposals, decisions and, once established, the secretariat's monthly support.
 
@@ -169,6 +179,7 @@ class SecretariatMechanism:
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: SecretariatConfig = model.config.secretariat
+        self.proposes, self.from_start = MODES[self.cfg.mode]  # chosen once
         self.support = 0.0
         self.established: int | None = None
         self.host: int | str | None = None
@@ -208,7 +219,7 @@ class SecretariatMechanism:
         if self.established is not None:
             self._run(model)
             return
-        if cfg.mode != "proposals":
+        if not self.proposes:
             return
         pending = self._pending
         if pending is not None and model.month >= pending.month + cfg.deliberation_months:
@@ -226,7 +237,7 @@ class SecretariatMechanism:
 
     def start(self, model: GMGModel) -> None:
         """At the start of a run: set up the secretariat if it is in place from the start."""
-        if self.cfg.mode == "established":
+        if self.from_start:
             self._establish(model, self._default_host(model), how="in place from the start")
             self.support = 1.0  # it works from the first month; paid in its step
 
