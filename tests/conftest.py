@@ -9,6 +9,10 @@ import pytest
 from hypothesis import settings
 
 from gmg_sim import GMGModel
+from gmg_sim.experiments import run_seed
+
+#: Replications of the status quo shared by the pattern tests.
+STATUS_QUO_RUNS = 40
 
 # In CI, property tests draw the same examples every run, so a failure seen in
 # the log can be reproduced; locally they explore new examples each time.
@@ -19,8 +23,13 @@ if os.environ.get("CI"):
 
 @pytest.fixture(scope="session")
 def status_quo_runs() -> list[GMGModel]:
-    """Forty finished status-quo runs (seeds 0..39), shared by the pattern tests."""
-    return [GMGModel(rng=seed, collect="final").run() for seed in range(40)]
+    """The forty runs of ``gmg-sim run status_quo -n 40 --seed 0``, as finished models.
+
+    The seeds are the experiments' (``run_seed(0, 0, r)``), so every pattern
+    test looks at the runs a user gets from the command; the models are kept
+    so that tests can read their chair terms and spending.
+    """
+    return [GMGModel(rng=run_seed(0, 0, r), collect="final").run() for r in range(STATUS_QUO_RUNS)]
 
 
 def make_rng(seed: int = 0) -> np.random.Generator:

@@ -1,4 +1,4 @@
-"""``gmg-sim patterns`` and ``statements``: the pattern check and one run's joint texts."""
+"""``gmg-sim patterns``, ``sensitivity`` and ``statements``: validation, screening, joint texts."""
 
 from __future__ import annotations
 
@@ -101,3 +101,60 @@ def statements(
     if not chosen.text:
         raise fail(f"statement {chosen.id} is still being drafted at the end of the run")
     typer.echo(chosen.text)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario name or file (default: the status quo).")
+    ] = "status_quo",
+    indicator: Annotated[
+        list[str] | None,
+        typer.Option("--indicator", "-i", help="Indicator to screen (repeatable)."),
+    ] = None,
+    trajectories: Annotated[
+        int, typer.Option("--trajectories", "-t", min=1, help="Morris trajectories.")
+    ] = 12,
+    replications: Annotated[
+        int, typer.Option("--replications", "-n", min=1, help="Runs per design point.")
+    ] = 4,
+    seed: Seed = 0,
+    workers: Workers = 1,
+    top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per indicator.")] = 5,
+    quiet: Quiet = False,
+) -> None:
+    """Morris screening of every assumed parameter: which ones each indicator hangs on.
+
+    Costs trajectories × (parameters + 1) × replications runs; the ranking
+    (mu*, its 95 % interval, sigma) is printed per indicator.
+    """
+    from gmg_sim import experiments
+    from gmg_sim.analysis.sensitivity import assumed_parameters, morris
+
+    indicators = list(indicator or ["chair_vacant_months", "adoption_rate"])
+    with user_errors():
+        experiments.check_indicators(indicators)
+        params = assumed_parameters(scenario)
+        typer.echo(
+            f"Morris screening of {len(params)} assumed parameters of {scenario}: "
+            f"{trajectories} trajectories × {replications} replications, root seed {seed} "
+            f"({trajectories * (len(params) + 1) * replications} runs)"
+        )
+        screening = morris(
+            scenario,
+            indicators,
+            trajectories=trajectories,
+            replications=replications,
+            seed=seed,
+            parameters=params,
+            workers=workers,
+            progress=not quiet,
+        )
+    for ind in indicators:
+        rows = screening[screening["indicator"] == ind].head(top)
+        typer.echo(f"\n{ind}")
+        for r in rows.itertuples():
+            typer.echo(
+                f"  {experiments.dotted(r.parameter):<44} mu* {r.mu_star:9.3f} "
+                f"± {r.mu_star_conf:7.3f}   sigma {r.sigma:9.3f}"
+            )

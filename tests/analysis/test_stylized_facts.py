@@ -1,7 +1,8 @@
 """Pattern tests: the calibrated status quo shows what the sources describe (DOMAIN §5).
 
-Each test aggregates 40 seeded runs (fixture ``status_quo_runs``) and checks one
-stylized fact with a criterion that a mis-specified mechanism would fail.
+Each test aggregates the 40 runs of ``gmg-sim run status_quo -n 40 --seed 0``
+(fixture ``status_quo_runs``) and checks one stylized fact with a criterion that
+a mis-specified mechanism would fail.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmg_sim import GMGModel
+from gmg_sim import GMGModel, experiments
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +36,14 @@ def test_working_level_far_better_attended_than_principals(summaries):
 
 def test_agenda_skewed_toward_chair_mandate(summaries):
     """000 article 'Origins': chairs pick themes from their own mandate."""
-    neutral = np.nanmean(
-        [
-            GMGModel(rng=s, collect="final", chair__agenda_bias=0.0)
-            .run()
-            .summary()["agenda_own_mandate_share"]
-            for s in range(20)
-        ]
-    )
+    neutral = experiments.run(
+        "status_quo",
+        replications=20,
+        seed=0,
+        overrides={"chair.agenda_bias": 0.0},
+        options=experiments.RunOptions.lean(),
+    ).summary["agenda_own_mandate_share"]
+    neutral = float(np.nanmean(neutral))
     biased = summaries["agenda_own_mandate_share"].mean()
     assert biased >= 0.75
     assert biased >= neutral + 0.3

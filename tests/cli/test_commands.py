@@ -322,3 +322,28 @@ def test_the_installed_entry_point_runs():
     assert exe, "gmg-sim is not installed next to this Python: pip install -e ."
     res = subprocess.run([exe, "list"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "status_quo" in res.stdout
+
+
+def test_sensitivity_command_ranks_assumed_parameters():
+    res = CliRunner().invoke(
+        app,
+        [
+            "sensitivity",
+            "status_quo",
+            "-t",
+            "2",
+            "-n",
+            "1",
+            "-q",
+            "--top",
+            "2",
+            "-i",
+            "adoption_rate",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "Morris screening of" in res.output and "adoption_rate" in res.output
+    ranked = [line for line in res.output.splitlines() if "mu*" in line]
+    assert len(ranked) == 2
+    bad = CliRunner().invoke(app, ["sensitivity", "-i", "adoption_rat"])
+    assert bad.exit_code == 2 and "did you mean 'adoption_rate'" in bad.output
