@@ -10,6 +10,14 @@ strategy make a choice; the mechanisms still draw the same random numbers, so
 the other agencies' choices stay on the same stream.
 
 =========================  ====================================================
+``attend_working``         send staff to a working-level videoconference
+                           (``meetings``; 000 article, 'Origins': generally high
+                           attendance)
+``attend_principals``      the executive head attends the principals' meeting
+                           (``meetings``; 000 article, 'Origins': regularly low)
+``leave_group``            leave the group after months of disengagement
+                           (``membership``; assumption, off by default: the
+                           sources report no exit)
 ``volunteer``              offer to chair a term (``chair``; 000 article, 'Origins':
                            no formal rules, chairs volunteer)
 ``accept_chair``           accept or decline the chair when asked (rotation,
@@ -39,6 +47,31 @@ __all__ = ["DEFAULT", "Decisions"]
 
 class Decisions:
     """The default decision functions (each: the agency's draw against its propensity)."""
+
+    # -- meetings ---------------------------------------------------------------------
+    def attend_working(self, draws: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Whose staff join the working-level meeting: ``draw < p`` (per agency).
+
+        Membership and the means to pay are applied by the mechanism afterwards.
+        """
+        return draws < p
+
+    def attend_principals(self, draws: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Whose executive head attends the principals' meeting: ``draw < p`` (per agency).
+
+        Membership and the means to pay the trip are applied by the mechanism.
+        """
+        return draws < p
+
+    # -- membership -------------------------------------------------------------------
+    def leave_group(self, low_months: np.ndarray, exit_months: int) -> np.ndarray:
+        """Who leaves: members disengaged for ``exit_months`` months in a row (no draw).
+
+        ``low_months`` counts each agency's consecutive months below
+        ``membership.exit_engagement`` (0 for non-members). The mechanism keeps
+        at least two members.
+        """
+        return low_months >= exit_months
 
     # -- chair ------------------------------------------------------------------------
     def volunteer(

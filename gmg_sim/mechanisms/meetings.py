@@ -14,6 +14,9 @@ Attendance probabilities (assumed forms, parameters in ``meetings``):
 - principals: by migration centrality (core / important / marginal), raised in
   a High-Level Dialogue year, scaled by engagement relative to its baseline;
   a head attends only if the agency can pay the trip.
+
+Each agency's choice to attend goes through ``model.choices.attend_working`` /
+``attend_principals`` (:mod:`gmg_sim.mechanisms.decisions`).
 """
 
 from __future__ import annotations
@@ -207,8 +210,7 @@ class MeetingsMechanism:
         if chair.contest:
             convening *= 1.0 - model.config.chair.contest_attendance_penalty
         p = working_probability(model.engagement, model.mean_trust(), convening, cfg)
-        attended = rng.random(len(p)) < p
-        attended &= model.member
+        attended = model.choices.attend_working(rng.random(len(p)), p) & model.member
         attended &= model.budget_left >= self.meeting_cost
         model.ledger.debit(self.meeting_cost * attended)
         self.attended_working = attended
@@ -226,7 +228,7 @@ class MeetingsMechanism:
         if boost:
             p = np.minimum(p * (1.0 + boost), 1.0)
         can_pay = model.budget_left >= cfg.principals_cost
-        attended = members & can_pay & (rng.random(len(p)) < p)
+        attended = members & can_pay & model.choices.attend_principals(rng.random(len(p)), p)
         who = np.flatnonzero(attended)
         model.ledger.debit_some(who, np.full(who.size, cfg.principals_cost))
         n_members = int(members.sum())

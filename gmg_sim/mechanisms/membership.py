@@ -21,7 +21,8 @@ class MembershipMechanism:
     Sources: 002 info note 'When' and 000 article 'Origins' (Geneva Migration
     Group of four in April 2003, ten members at the formal creation in early
     2006, fourteen in 2007, sixteen in 2009). Exits are an assumption (off by
-    default): the sources report none.
+    default): the sources report none; each member's choice to leave goes
+    through ``model.choices.leave_group``.
     """
 
     def __init__(self, model: GMGModel) -> None:
@@ -68,7 +69,8 @@ class MembershipMechanism:
             return
         low = model.member & (model.engagement < self.cfg.exit_engagement)
         self.low_months = np.where(low, self.low_months + 1, 0)
-        leaving = np.flatnonzero(self.low_months >= self.cfg.exit_months)
+        wants_out = model.choices.leave_group(self.low_months, self.cfg.exit_months)
+        leaving = np.flatnonzero(model.member & wants_out)  # only members can leave
         if leaving.size and model.member.sum() - leaving.size < 2:
             leaving = leaving[: max(0, int(model.member.sum()) - 2)]
         for i in leaving.tolist():

@@ -92,3 +92,38 @@ def test_model_uses_its_choices_object():
     m.choices = Silent()
     m.run()
     assert all(not s.mentions for s in m.drafting.statements)
+
+
+def test_attendance_and_exit_defaults():
+    draws = np.array([0.1, 0.5, 0.9])
+    p = np.array([0.2, 0.5, 1.0])
+    assert DEFAULT.attend_working(draws, p).tolist() == [True, False, True]
+    assert DEFAULT.attend_principals(draws, p).tolist() == [True, False, True]
+    low = np.array([0, 5, 6, 7])
+    assert DEFAULT.leave_group(low, 6).tolist() == [False, False, True, True]
+
+
+def test_meetings_and_exits_go_through_the_choices_object():
+    class Absent(Decisions):
+        def attend_working(self, draws, p):
+            return np.zeros_like(draws, dtype=bool)
+
+        def attend_principals(self, draws, p):
+            return np.zeros_like(draws, dtype=bool)
+
+    m = GMGModel(rng=0, collect="final", time__end="2008-12")
+    m.choices = Absent()
+    for _ in range(24):
+        m.step()
+        assert not m.attended_working.any()
+        assert not m.principals_attendance > 0  # NaN (no meeting) or 0
+    assert m.meetings_held > 0
+
+    class Leaves(Decisions):
+        def leave_group(self, low_months, exit_months):
+            return np.ones_like(low_months, dtype=bool)
+
+    m = GMGModel(rng=0, collect="final", time__end="2008-12", membership__allow_exit=True)
+    m.choices = Leaves()
+    m.step()
+    assert m.n_members == 2  # everyone wants out; the mechanism keeps two
