@@ -159,6 +159,7 @@ class RelationsMechanism:
         self.trust = np.full((n, n), self.cfg.trust_initial)
         np.fill_diagonal(self.trust, 1.0)
         self._offdiag = 1.0 - np.eye(n)
+        self._trust_denom = np.ones(n)  # max(k - member_f, 1), refreshed on joins and exits
         self._tension_active = False
         self._refresh_rivalry(model)
 
@@ -191,6 +192,18 @@ class RelationsMechanism:
         self.trust[agency, :] = self.cfg.trust_initial
         self.trust[:, agency] = self.cfg.trust_initial
         self.trust[agency, agency] = 1.0
+
+    def on_membership_changed(self, model: GMGModel) -> None:
+        """Refresh the cached denominator of :meth:`mean_trust_of_members` (a join or exit)."""
+        self._trust_denom = np.maximum(model.n_members - model.member_f, 1.0)
+
+    def mean_trust_of_members(self, model: GMGModel) -> np.ndarray:
+        """Each agency's mean trust toward the other current members (NaN if fewer than 2).
+
+        :func:`mean_trust` with the cached denominator; ``model.mean_trust()`` and
+        :attr:`Agency.mean_trust <gmg_sim.model.agency.Agency.mean_trust>` read it.
+        """
+        return mean_trust(self.trust, model.member_f, model.n_members, self._trust_denom)
 
     def _refresh_rivalry(self, model: GMGModel) -> None:
         self.rivalry = np.minimum(self.base + self.tension, 1.0)

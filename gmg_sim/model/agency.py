@@ -65,12 +65,12 @@ class Agency(mesa.Agent):
 
     @property
     def mean_trust(self) -> float:
-        """Mean working-level trust between this agency and the other members."""
-        members = self.model.member.copy()
-        members[self.index] = False
-        if not members.any():
-            return float("nan")
-        return float(self.model.trust[self.index, members].mean())
+        """Mean working-level trust between this agency and the other members (NaN if alone).
+
+        Read from :meth:`RelationsMechanism.mean_trust_of_members
+        <gmg_sim.mechanisms.relations.RelationsMechanism.mean_trust_of_members>`.
+        """
+        return float(self.model.mean_trust()[self.index])
 
     def __repr__(self) -> str:
         return f"Agency({self.code})"

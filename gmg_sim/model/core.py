@@ -115,7 +115,6 @@ class GMGModel(mesa.Model):
         self.member = np.zeros(n, dtype=bool)
         self.member_f = np.zeros(n)  # float copy of `member`, for fast products
         self.n_members = 0
-        self._trust_denom = np.ones(n)
         self.ever_member = np.zeros(n, dtype=bool)
         # Money: budgets, spending and the pooled budget, in one ledger.
         self.ledger = Ledger(n, Pool(n, cfg.budget.pays_for) if cfg.budget.pooled else None)
@@ -212,15 +211,14 @@ class GMGModel(mesa.Model):
         """Refresh cached group-level quantities after a join or exit."""
         self.member_f = self.member.astype(float)
         self.n_members = int(self.member.sum())
-        k = self.n_members
-        self._trust_denom = np.maximum(k - self.member_f, 1.0)
+        self.relations.on_membership_changed(self)
         if self.member.any():
             self.group_mandate = self.agency_table.mandate[self.member].mean(axis=0)
         self.chair.on_membership_changed(self)
 
     def mean_trust(self) -> np.ndarray:
         """Each agency's mean trust toward the other current members (NaN if alone)."""
-        return relations.mean_trust(self.trust, self.member_f, self.n_members, self._trust_denom)
+        return self.relations.mean_trust_of_members(self)
 
     def chair_theme_advantage(self) -> float:
         """How much more the chair's theme belongs to the chair than to the group (≥ -1)."""

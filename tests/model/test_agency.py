@@ -25,3 +25,12 @@ def test_shared_agency_data_is_read_only():
         t.voluntary_funding[0] = 0.5
     with pytest.raises(TypeError):
         t.sources[0]["budget_source"] = "changed"
+
+
+def test_agency_mean_trust_is_the_mean_over_the_other_members():
+    m = GMGModel(rng=0, collect="final", time__end="2009-12").run()
+    for agent in m.members:
+        others = m.member.copy()
+        others[agent.index] = False
+        assert agent.mean_trust == pytest.approx(m.trust[agent.index, others].mean(), abs=1e-12)
+        assert agent.mean_trust == m.mean_trust()[agent.index]
