@@ -222,7 +222,7 @@ def sweep(
             grid = dict(pairs)
             if len(grid) < len(pairs):
                 keys = [k for k, _ in pairs]
-                twice = sorted({k for k in keys if keys.count(k) > 1})
+                twice = sorted({experiments.dotted(k) for k in keys if keys.count(k) > 1})
                 raise ConfigError(
                     f"--vary {', '.join(twice)} given more than once; list all its values in "
                     "one --vary (e.g. --vary chair.term_months=3,6,12)"
