@@ -30,6 +30,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        import gmg_sim
+
+        typer.echo(f"gmg-sim {gmg_sim.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Agent-based model of coordination in the UN Global Migration Group."""
+
+
 class ExecutorChoice(enum.StrEnum):
     """Where runs are executed."""
 

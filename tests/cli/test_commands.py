@@ -347,3 +347,10 @@ def test_sensitivity_command_ranks_assumed_parameters():
     assert len(ranked) == 2
     bad = CliRunner().invoke(app, ["sensitivity", "-i", "adoption_rat"])
     assert bad.exit_code == 2 and "did you mean 'adoption_rate'" in bad.output
+
+
+def test_version_is_the_package_version():
+    import gmg_sim
+
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"gmg-sim {gmg_sim.__version__}"
