@@ -18,7 +18,7 @@ PYTHON := $(shell \
       command -v $$c; break; fi; \
   done)
 
-.PHONY: demo test lint format bench bench-experiments clean venv app app-screenshot chromium
+.PHONY: demo test lint format bench bench-experiments clean venv app app-screenshot chromium lab
 
 venv: $(STAMP)
 
@@ -54,6 +54,10 @@ test: $(STAMP) chromium
 
 app: $(STAMP)
 	$(VENV)/bin/gmg-sim app
+
+# JupyterLab on the tutorial notebooks (figures render inline).
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
 
 app-screenshot: $(STAMP) chromium
 	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/app/test_browser.py -k end_to_end -q
