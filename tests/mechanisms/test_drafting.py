@@ -10,6 +10,7 @@ from hypothesis import strategies as st_
 
 from gmg_sim import ConfigError, GMGConfig, GMGModel
 from gmg_sim.mechanisms.drafting import (
+    DraftingMechanism,
     Statement,
     gini,
     load_templates,
@@ -355,3 +356,52 @@ def test_occasions_early_in_the_run_are_drafted_in_a_shorter_window():
     ).run()
     hld = [s for s in m.drafting.statements if s.occasion == "hld"]
     assert hld and hld[0].opened == m.start_month and hld[0].deadline == hld[0].opened + 2
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def _first_occasion(state) -> int:
+    """The month the first statement window opens (and moves the state there)."""
+    cfg = state.config.drafting
+    month = min(
+        max(e.month - cfg.lead_months, state.start_month)
+        for e in state.calendar.events
+        if e.kind in cfg.events and e.month >= state.start_month
+    )
+    state.month = month
+    return month
+
+
+def test_chair_text_is_adopted_after_one_round(state_factory):
+    s = state_factory(GMGConfig.from_flat({"drafting__decision_rule": "chair_text"}), budget=1e6)
+    mech = DraftingMechanism(s)
+    _first_occasion(s)
+    mech.step(s)
+    assert mech.statements and mech.adopted_count == len(mech.statements)
+    for st in mech.statements:
+        assert st.drafter == 0 and st.status == "adopted" and st.rounds == 1
+        assert st.signatories == s.agency_table.ids
+    cost = s.agency_table.staff * s.config.drafting.round_cost_per_staff
+    np.testing.assert_allclose(s.spend_month, cost * len(mech.statements))  # one round each
+
+
+def test_consensus_agrees_when_nobody_asks_and_heads_sign_later(state_factory):
+    s = state_factory(budget=1e6)
+    s.engagement[:] = 0.0  # nobody takes part: no requests, no objections
+    mech = DraftingMechanism(s)
+    month = _first_occasion(s)
+    mech.step(s)
+    assert mech.statements
+    for st in mech.statements:
+        assert st.rounds == 2 and st.status == "signing" and st.agreed == month
+    s.month += s.config.drafting.written_procedure_months
+    mech.step(s)
+    for st in mech.statements:
+        assert st.status == "adopted" and st.decided == s.month and not st.mentions
+
+
+def test_no_chair_no_draft(state):
+    state.chair.current = None
+    mech = DraftingMechanism(state)
+    _first_occasion(state)
+    mech.step(state)
+    assert mech.statements == [] and state.events.of_kind("statement_skipped")

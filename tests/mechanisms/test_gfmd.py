@@ -10,9 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gmg_sim import GMGModel
+from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.config.schema import GFMDConfig, month_index
-from gmg_sim.mechanisms.gfmd import ForumYear, forum_relevance, simulate_forum_year
+from gmg_sim.mechanisms.gfmd import (
+    ForumYear,
+    GFMDMechanism,
+    forum_relevance,
+    simulate_forum_year,
+)
 from gmg_sim.model.calendar import load_calendar_data
 
 SEEDS20 = range(20)
@@ -215,3 +220,33 @@ def test_gfmd_disabled_leaves_no_trace():
     assert "gfmd" not in {st.occasion for st in m.drafting.statements}
     # ... whereas the status quo drafts for the forum.
     assert "gfmd" in {st.occasion for st in _run(0).drafting.statements}
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def _forum(state_factory, **params: Any):
+    cfg = GMGConfig.from_flat({f"gfmd__{k}": v for k, v in params.items()})
+    s = state_factory(cfg, budget=1e6)
+    mech = GFMDMechanism(s, lambda year: 0.5)
+    fy = next(f for f in mech.years if f.month is not None)
+    s.month = fy.month
+    s.steps = 2
+    return s, mech, fy
+
+
+def test_states_ask_only_engaged_members(state_factory):
+    s, mech, fy = _forum(state_factory, requests_per_forum=40.0)
+    s.engagement[:] = [0.0, 0.0, 0.9, 0.9]  # ILO and IOM do not engage
+    mech.step(s)
+    assert fy.requests_single > 0 and set(fy.asked) <= {2, 3}
+    assert mech.access[:2].sum() == 0 and mech.access.sum() == fy.requests_single
+    assert s.events.of_kind("gfmd_requests")
+
+
+def test_support_structure_takes_requests_and_is_paid_by_the_members(state_factory):
+    s, mech, fy = _forum(
+        state_factory, support_structure=True, support_share=1.0, requests_per_forum=40.0
+    )
+    mech.step(s)
+    assert fy.requests_group > 0 and fy.requests_single == 0 and fy.asked == []
+    cost = s.config.gfmd.support_cost_per_month
+    np.testing.assert_allclose(s.spend_month, cost / 4)

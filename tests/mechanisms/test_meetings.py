@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from gmg_sim import GMGConfig, GMGModel
-from gmg_sim.mechanisms.meetings import DecisionQueue, principals_probability, working_probability
+from gmg_sim.mechanisms.meetings import (
+    DecisionQueue,
+    MeetingsMechanism,
+    principals_probability,
+    working_probability,
+)
 
 CFG = GMGConfig()
 
@@ -94,3 +99,76 @@ def test_facility_reserves_budget_for_both_principals_meetings():
     working = m.meetings.meeting_cost * 12
     reserved = m.committed_meeting_costs() - working
     np.testing.assert_allclose(reserved, 2 * m.config.meetings.principals_cost * heads)
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def _attendance(state, engagement: float, meetings: int = 40) -> np.ndarray:
+    """Who attended each of ``meetings`` monthly working-level meetings (rows)."""
+    state.engagement[:] = engagement
+    mech = MeetingsMechanism(state)
+    rows = []
+    for k in range(meetings):
+        state.month = state.start_month + k
+        state.ledger.new_month()
+        state.ledger.renew(np.full(4, 1e6))
+        mech.step(state)
+        rows.append(mech.attended_working.copy())
+    assert mech.meetings_held == meetings
+    return np.array(rows)
+
+
+def test_working_attendance_draws_depend_on_engagement(state_factory):
+    low = _attendance(state_factory(seed=3), 0.0)
+    high = _attendance(state_factory(seed=3), 1.0)
+    # Same draws, higher propensity: everyone who came when disengaged comes when engaged.
+    assert (high | ~low).all()
+    assert high.sum() > low.sum()
+
+
+def test_working_meeting_is_paid_by_those_who_attend_and_skipped_by_those_who_cannot(state):
+    state.ledger.budget_left[2] = 0.0  # ILO cannot pay its staff's time
+    mech = MeetingsMechanism(state)
+    mech.step(state)
+    attended = mech.attended_working
+    assert not attended[2]
+    np.testing.assert_array_equal(state.spend_month, mech.meeting_cost * attended)
+    assert mech.working_attendance == attended.sum() / 4
+
+
+def test_vacant_chair_without_secretariat_rarely_convenes(state_factory):
+    cfg = GMGConfig.from_flat({"meetings__vacant_meeting_prob": 0.0})
+    s = state_factory(cfg)
+    s.chair.current = None
+    mech = MeetingsMechanism(s)
+    for k in range(12):
+        s.month = s.start_month + k
+        mech.step(s)
+    assert mech.meetings_held == 0 and np.isnan(mech.working_attendance)
+
+
+def _principals_state(state_factory, budget: float):
+    cfg = GMGConfig.from_flat(
+        {
+            "meetings__principals_attend_core": 1.0,
+            "meetings__principals_attend_important": 1.0,
+            "meetings__principals_attend_marginal": 1.0,
+        }
+    )
+    s = state_factory(cfg, budget=budget)
+    s.month = s.start_month - s.start_month % 12 + s.calendar.principals_month - 1
+    assert s.calendar.is_principals_month(s.month)
+    s.decisions.submit(s, kind="priority", text="agree", agencies=(), expires=s.month + 12)
+    return s
+
+
+def test_principals_take_pending_decisions_only_with_a_quorum(state_factory):
+    rich = _principals_state(state_factory, budget=1e6)
+    mech = MeetingsMechanism(rich)
+    mech.step(rich)
+    assert mech.principals_attendance == 1.0
+    assert len(rich.decisions.taken) == 1 and not rich.decisions.pending
+    poor = _principals_state(state_factory, budget=0.0)  # nobody can pay the trip
+    mech = MeetingsMechanism(poor)
+    mech.step(poor)
+    assert mech.principals_attendance == 0.0
+    assert not poor.decisions.taken and poor.decisions.pending[0].stalled == 1

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gmg_sim import GMGModel
+from gmg_sim.mechanisms.products import ProductsMechanism
 
 
 def test_reports_and_working_groups():
@@ -35,3 +37,50 @@ def test_report_quality_falls_with_crowded_statements():
 def test_working_group_stalls_unless_both_cochairs_pay():
     m = GMGModel(rng=0, collect="final", products__wg_cost_per_month=10**9).run()
     assert m.summary()["wg_projects"] == 0
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def _report_cycle(state, openness: float):
+    cfg = state.config.products
+    state.chair.theme = int(np.argmax(state.agency_table.mandate[0]))
+    state.openness = openness
+    mech = ProductsMechanism(state)
+    state.month = state.start_month + cfg.report_interval_months
+    mech.step(state)
+    assert len(mech.reports) == 1 and mech.reports[0].leads[0] == 0  # the chair leads
+    state.month += cfg.report_months
+    mech.step(state)
+    return mech.reports[0]
+
+
+def test_report_attention_scales_with_states_openness(state_factory):
+    open_ = _report_cycle(state_factory(), 0.8)
+    closed = _report_cycle(state_factory(), 0.2)
+    assert open_.published is not None and closed.published is not None
+    assert open_.quality == closed.quality > 0  # no statements: substance 0.5
+    assert open_.substance == 0.5
+    assert open_.attention == pytest.approx(4 * closed.attention)
+
+
+def test_no_report_without_a_chair_theme(state):
+    mech = ProductsMechanism(state)
+    state.month = state.start_month + state.config.products.report_interval_months
+    mech.step(state)
+    assert mech.reports == []
+
+
+def test_working_group_raises_funds_with_trust_between_its_cochairs(state_factory):
+    def funds(trust: float) -> float:
+        s = state_factory(budget=1e6)
+        s.relations.trust[:] = trust
+        np.fill_diagonal(s.relations.trust, 1.0)
+        mech = ProductsMechanism(s)
+        wg = next(g for g in mech.groups if g.id == "mainstreaming")  # IOM and UNDP
+        s.month = wg.start
+        mech.step(s)
+        for i in wg.cochairs:  # each co-chair pays its month
+            assert s.spend_month[i] == s.config.products.wg_cost_per_month
+        return wg.funds
+
+    assert funds(0.0) == 0.0
+    assert funds(0.8) == pytest.approx(2 * funds(0.4))

@@ -8,6 +8,7 @@ import pytest
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.data.agencies import load_agencies
 from gmg_sim.mechanisms.relations import (
+    RelationsMechanism,
     base_rivalry,
     mean_trust,
     pair_mean,
@@ -111,3 +112,42 @@ def test_model_trust_read_outs_delegate_to_relations():
     assert m.trust is m.relations.trust and m.rivalry is m.relations.rivalry
     assert m.trust_mean() == pytest.approx(pair_mean(m.trust, m.member))
     assert m.rivalry_mean() == pytest.approx(pair_mean(m.rivalry, m.member))
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def test_pairs_that_met_gain_trust_and_the_others_erode(state):
+    rel = RelationsMechanism(state)
+    state.relations = rel
+    before = rel.trust.copy()
+    state.attended_working[:] = [True, True, False, False]
+    rel.step(state)
+    assert rel.trust[0, 1] > before[0, 1] and rel.trust[1, 0] == rel.trust[0, 1]
+    assert rel.trust[2, 3] < before[2, 3]  # rivalry erodes trust without meetings
+    assert rel.trust[0, 2] < before[0, 2]
+    assert (np.diag(rel.trust) == 1.0).all()
+
+
+def test_a_contest_erodes_trust_most_between_contestants(state):
+    rel = state.relations
+    rel.base[:] = 0.0  # no rivalry: only the contest erodes
+    rel.add_tension([0], 0.0)  # refresh rivalry
+    before = rel.trust.copy()
+    state.chair.contest = [0, 1]
+    rel.step(state)
+    loss = before - rel.trust
+    assert loss[0, 1] == pytest.approx(2 * loss[2, 3]) and loss[2, 3] > 0
+
+
+def test_tension_decays_and_mean_trust_follows_membership(state):
+    rel = state.relations
+    rel.add_tension([0, 1], 0.5)
+    assert rel.rivalry[0, 1] >= 0.5
+    rel.step(state)
+    assert rel.tension[0, 1] == pytest.approx(0.5 * (1 - state.config.rivalry.tension_decay))
+    rel.trust[:] = 0.5
+    rel.trust[3, :3] = rel.trust[:3, 3] = 0.1
+    np.fill_diagonal(rel.trust, 1.0)
+    np.testing.assert_allclose(state.mean_trust(), [0.5 * 2 / 3 + 0.1 / 3] * 3 + [0.1])
+    state.member[3] = False
+    state.membership_changed()
+    np.testing.assert_allclose(state.mean_trust()[:3], 0.5)

@@ -11,10 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gmg_sim import GMGModel
+from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.analysis.indicators import decimal_year
 from gmg_sim.config.schema import month_index
-from gmg_sim.mechanisms.secretariat import budget_obstacle, host_obstacle, state_obstacle
+from gmg_sim.mechanisms.secretariat import (
+    JOINT,
+    SecretariatMechanism,
+    budget_obstacle,
+    host_obstacle,
+    state_obstacle,
+)
 
 SEEDS20 = range(20)
 
@@ -403,3 +409,71 @@ def test_designated_host_is_the_only_candidate_under_proposals():
         if m.secretariat.established is not None:
             hosts.add(m.agency_table.ids[m.secretariat.host])
     assert hosts == {"UNHCR"}
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def _proposed_and_decided(state_factory, **params: Any):
+    """A secretariat proposed in the first month and decided when deliberation ends."""
+    flat = {
+        "secretariat__proposal_prob": 1.0,
+        "secretariat__needs_state_support": False,
+        "secretariat__annual_cost": 1000.0,
+        **{f"secretariat__{k}": v for k, v in params.items()},
+    }
+    s = state_factory(GMGConfig.from_flat(flat), budget=1e6)
+    s.engagement[:] = 1.0  # every core or important member offers to host
+    for i in range(4):  # full rivalry, no trust: every other member would refuse any host
+        s.relations.add_base(i, np.ones(4))
+    s.relations.trust[:] = 0.0
+    np.fill_diagonal(s.relations.trust, 1.0)
+    mech = SecretariatMechanism(s)
+    mech.step(s)
+    assert len(mech.proposals) == 1 and mech.proposals[0].outcome == "pending"
+    s.month += s.config.secretariat.deliberation_months
+    mech.step(s)
+    return s, mech
+
+
+def test_secretariat_blocked_by_the_host_obstacle_is_not_established(state_factory):
+    s, mech = _proposed_and_decided(state_factory, host_veto=1.0)
+    proposal = mech.proposals[0]
+    assert proposal.outcome == "blocked" and proposal.blocked_by == ("host",)
+    assert proposal.vetoes and mech.established is None and mech.support == 0.0
+    assert proposal.contested and mech.host_contests == 1  # IOM, UNHCR and ILO all offered
+    assert s.events.of_kind("secretariat_blocked")
+
+
+def test_secretariat_without_vetoes_is_established(state_factory):
+    s, mech = _proposed_and_decided(state_factory, host_veto=0.0)
+    assert mech.proposals[0].outcome == "established" and mech.established == s.month
+    assert mech.host in (0, 1, 2)  # a member to which migration is not marginal
+    s.month += 1
+    mech.step(s)
+    assert mech.support == 1.0 and mech.objection_factor() < 1.0
+
+
+def test_secretariat_mode_none_never_proposes(state_factory):
+    cfg = GMGConfig.from_flat({"secretariat__mode": "none", "secretariat__proposal_prob": 1.0})
+    s = state_factory(cfg)
+    mech = SecretariatMechanism(s)
+    mech.start(s)
+    for k in range(24):
+        s.month = s.start_month + k
+        mech.step(s)
+    assert mech.proposals == [] and mech.established is None
+
+
+def test_jointly_run_secretariat_in_place_from_the_start_is_paid_by_all(state_factory):
+    cfg = GMGConfig.from_flat(
+        {
+            "secretariat__mode": "established",
+            "secretariat__host": JOINT,
+            "secretariat__annual_cost": 1200.0,
+        }
+    )
+    s = state_factory(cfg)
+    mech = SecretariatMechanism(s)
+    mech.start(s)
+    assert mech.established == s.month and mech.host == JOINT and mech.support == 1.0
+    mech.step(s)
+    np.testing.assert_allclose(s.spend_month, np.full(4, 100.0 / 4))

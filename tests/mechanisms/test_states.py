@@ -7,9 +7,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from gmg_sim import GMGModel
+from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.config.schema import StatesConfig
-from gmg_sim.mechanisms.states import openness_trajectory
+from gmg_sim.mechanisms.states import StatesMechanism, openness_trajectory
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -93,3 +93,17 @@ def test_model_openness_follows_the_yearly_trajectory():
     assert m.states.at(1990) == m.states.by_year[0]
     assert m.states.at(2100) == m.states.by_year[-1]
     assert m.summary()["openness_mean"] == pytest.approx(0.425)
+
+
+# -- the mechanism, on a small fake state ---------------------------------------------------------
+def test_openness_is_set_each_year_from_the_trajectory(state_factory):
+    cfg = GMGConfig.from_flat(
+        {"states__openness": 0.4, "states__trend_per_year": 0.1, "states__shock_sd": 0.0}
+    )
+    s = state_factory(cfg)
+    mech = StatesMechanism(s)
+    assert mech.openness == 0.4
+    s.month = s.start_month + 24  # two years later
+    mech.step(s)
+    assert mech.openness == pytest.approx(0.6)
+    assert mech.at(1900) == 0.4 and mech.at(3000) == 1.0  # first and last known values
