@@ -1,21 +1,22 @@
 """The monthly rules, one module each, called by :class:`~gmg_sim.model.GMGModel` in order.
 
-=================  ==========================================================
-``membership``     agencies enter on their join dates; optional exits
-``budget``         annual participation budgets, the pooled budget
-``states``         member states' openness over the years
-``chair``          terms, declines, vacancies, contests, agenda, hand-overs
-``chair_rules``    selection rules as strategy objects (volunteer, fixed order, ...)
-``meetings``       working-level and principals' meetings, the decision queue
-``drafting``       joint statements negotiated round by round
-``products``       reports and working groups
-``secretariat``    proposals for a permanent secretariat and its effects
-``gfmd``           the state-led forum: hosts, requests, support structure
-``designs``        alternative designs (lead agency / WMO, facility, extra layer)
-``relations``      rivalry and the trust network
-``engagement``     each member's investment in the group
-``decisions``      the agencies' own choices, one named function each
-=================  ==========================================================
+===================  ==========================================================
+``membership``       agencies enter on their join dates; optional exits
+``budget``           annual participation budgets, the pooled budget
+``states``           member states' openness over the years
+``chair``            terms, declines, vacancies, contests, agenda, hand-overs
+``chair_rules``      selection rules as strategy objects (volunteer, fixed order, ...)
+``meetings``         working-level and principals' meetings, the decision queue
+``drafting``         joint statements negotiated round by round
+``decision_rules``   how a statement is adopted, as strategy objects (consensus, ...)
+``products``         reports and working groups
+``secretariat``      proposals for a permanent secretariat and its effects
+``gfmd``             the state-led forum: hosts, requests, support structure
+``designs``          alternative designs (lead agency / WMO, facility, extra layer)
+``relations``        rivalry and the trust network
+``engagement``       each member's investment in the group
+``decisions``        the agencies' own choices, one named function each
+===================  ==========================================================
 
 Money moves only through the :class:`~gmg_sim.mechanisms.budget.Ledger`
 (``model.ledger``; the pool pays first, then the agencies). Each mechanism owns
