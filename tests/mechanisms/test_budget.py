@@ -17,6 +17,7 @@ from hypothesis.extra.numpy import arrays
 
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.mechanisms.budget import Ledger, Pool, annual_budgets, contribution_shares, pay
+from tests.support import seeds, unit
 
 
 def test_pay_never_takes_budget_below_zero():
@@ -58,19 +59,12 @@ ITEMS = ("chair", "secretariat", "reports", "working_groups", "gfmd")
 RULES = ("equal", "by_size", "by_centrality")
 
 
-seeds = st.integers(0, 2**32 - 1)
-
-
-def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
 @st.composite
 def _membership(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = draw(st.integers(1, 16))
     member = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
     member[draw(st.integers(0, n - 1))] = True  # at least one member
-    budgets = draw(arrays(np.float64, n, elements=_unit(1.0, 1e6)))
+    budgets = draw(arrays(np.float64, n, elements=unit(1.0, 1e6)))
     levels = draw(arrays(np.int64, n, elements=st.integers(0, 2)))
     return member, budgets, levels
 
@@ -115,8 +109,8 @@ def test_contribution_shares_by_centrality_weights_and_edge_cases():
 @settings(max_examples=80, deadline=None)
 @given(
     pays_for=st.sets(st.sampled_from(ITEMS)),
-    left=_unit(0.0, 1e6),
-    ops=st.lists(st.tuples(st.sampled_from(ITEMS), _unit(-1e3, 5e5)), max_size=30),
+    left=unit(0.0, 1e6),
+    ops=st.lists(st.tuples(st.sampled_from(ITEMS), unit(-1e3, 5e5)), max_size=30),
 )
 def test_pool_cover_pays_only_listed_items_never_below_zero_and_adds_up(
     pays_for: set[str], left: float, ops: list[tuple[str, float]]
@@ -157,9 +151,9 @@ def _collected(seed: int, **budget: Any) -> GMGModel:
 @given(
     seed=seeds,
     rule=st.sampled_from(RULES),
-    size=_unit(0.0, 2e6),
-    stop=_unit(),
-    max_share=_unit(),
+    size=unit(0.0, 2e6),
+    stop=unit(),
+    max_share=unit(),
 )
 def test_pool_collection_asks_members_by_rule_and_skips_the_unwilling(
     seed: int, rule: str, size: float, stop: float, max_share: float
@@ -189,8 +183,8 @@ def test_pool_collection_asks_members_by_rule_and_skips_the_unwilling(
 @given(
     seed=seeds,
     rule=st.sampled_from(RULES),
-    shares=st.tuples(_unit(), _unit()).map(sorted),
-    stops=st.tuples(_unit(), _unit()).map(sorted),
+    shares=st.tuples(unit(), unit()).map(sorted),
+    stops=st.tuples(unit(), unit()).map(sorted),
 )
 def test_pool_grows_with_max_share_and_shrinks_with_stop_engagement(
     seed: int, rule: str, shares: list[float], stops: list[float]
@@ -257,7 +251,7 @@ def test_too_costly_share_is_the_logged_reason():
 @given(
     seed=seeds,
     pays_for=st.lists(st.sampled_from(ITEMS), unique=True),
-    size=_unit(0.0, 1e6),
+    size=unit(0.0, 1e6),
     rule=st.sampled_from(RULES),
     end=st.sampled_from(["2007-06", "2008-12", "2009-12"]),
 )

@@ -18,6 +18,7 @@ from gmg_sim.mechanisms.chair import (
     willingness,
 )
 from gmg_sim.mechanisms.chair_rules import RULES
+from tests.support import seeds, unit
 
 N = 6
 
@@ -302,18 +303,11 @@ def test_election_nobody_votes_for_itself():
 CFG = GMGConfig()
 
 
-seeds = st.integers(0, 2**32 - 1)
-
-
-def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
 @settings(max_examples=60, deadline=None)
 @given(
-    engagement=arrays(np.float64, 6, elements=_unit()),
-    afford=arrays(np.float64, 6, elements=_unit()),
-    reliefs=st.tuples(_unit(), _unit()).map(sorted),
+    engagement=arrays(np.float64, 6, elements=unit()),
+    afford=arrays(np.float64, 6, elements=unit()),
+    reliefs=st.tuples(unit(), unit()).map(sorted),
 )
 def test_acceptance_rises_with_relief(
     engagement: np.ndarray, afford: np.ndarray, reliefs: list[float]
@@ -332,8 +326,8 @@ def test_acceptance_rises_with_relief(
 @settings(max_examples=40, deadline=None)
 @given(
     seed=seeds,
-    engagement=arrays(np.float64, 8, elements=_unit()),
-    reliefs=st.tuples(_unit(), _unit()).map(sorted),
+    engagement=arrays(np.float64, 8, elements=unit()),
+    reliefs=st.tuples(unit(), unit()).map(sorted),
 )
 def test_relief_only_adds_volunteers(seed: int, engagement: np.ndarray, reliefs: list[float]):
     n = len(engagement)

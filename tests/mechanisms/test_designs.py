@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from gmg_sim import GMGConfig, GMGModel
@@ -13,16 +11,13 @@ from gmg_sim.mechanisms.designs import (
     GlobalMigrationFacility,
     StatusQuo,
 )
-
-
-def _run(seed: int, **params: Any) -> GMGModel:
-    return GMGModel(rng=seed, collect="final", **params).run()
+from tests.support import run_final
 
 
 def test_lead_agency_chairs_every_term():
     status_quo = GMGModel(rng=0)
     for seed in range(4):
-        m = _run(seed, time__end="2011-12", design__kind="lead_agency", design__lead="UNHCR")
+        m = run_final(seed, time__end="2011-12", design__kind="lead_agency", design__lead="UNHCR")
         terms = m.terms_frame()
         assert len(terms) == 12
         assert (terms["chair"] == "UNHCR").all()
@@ -46,8 +41,8 @@ def test_lead_agency_chairs_every_term():
 def test_coordination_layer_costs_money_and_blocks_some_texts():
     layer_blocked = 0
     for seed in range(5):
-        plain = _run(seed)
-        layered = _run(seed, design__kind="coordinator_of_coordinators")
+        plain = run_final(seed)
+        layered = run_final(seed, design__kind="coordinator_of_coordinators")
         assert layered.summary()["spend_total"] > plain.summary()["spend_total"]
         assert plain.summary()["layer_blocked_statements"] == 0.0
         failed = [st for st in layered.drafting.statements if "coordination layer" in st.reason]
@@ -60,8 +55,8 @@ def test_coordination_layer_costs_money_and_blocks_some_texts():
 
 def test_global_migration_facility_meets_twice_a_year():
     for seed in range(3):
-        plain = _run(seed)
-        facility = _run(seed, design__kind="global_migration_facility")
+        plain = run_final(seed)
+        facility = run_final(seed, design__kind="global_migration_facility")
         assert len(plain.calendar.principals_months) == 1
         assert sorted(facility.calendar.principals_months) == [4, 10]  # May and November
         n_plain = len(plain.events.of_kind("principals_meeting"))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gmg_sim import GMGConfig, GMGModel
+from gmg_sim import GMGConfig
 from gmg_sim.config.schema import GFMDConfig, month_index
 from gmg_sim.mechanisms.gfmd import (
     ForumYear,
@@ -19,23 +19,9 @@ from gmg_sim.mechanisms.gfmd import (
     simulate_forum_year,
 )
 from gmg_sim.model.calendar import load_calendar_data
+from tests.support import run_final, same_stream, seeds, unit
 
 SEEDS20 = range(20)
-
-
-seeds = st.integers(0, 2**32 - 1)
-
-
-def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
-def _run(seed: int, **params: Any) -> GMGModel:
-    return GMGModel(rng=seed, collect="final", **params).run()
-
-
-def _same_stream(rng: np.random.Generator, reference: np.random.Generator) -> bool:
-    return rng.bit_generator.state == reference.bit_generator.state
 
 
 def _gfmd(**kw: Any) -> GFMDConfig:
@@ -46,7 +32,7 @@ def _gfmd(**kw: Any) -> GFMDConfig:
 @given(
     seed=seeds,
     year=st.integers(2007, 2030),
-    openness=_unit(),
+    openness=unit(),
     years_running=st.integers(0, 25),
     support=st.booleans(),
 )
@@ -70,7 +56,7 @@ def test_forum_year_without_offers_is_not_held(
 @given(
     seed=seeds,
     year=st.integers(2007, 2030),
-    openness=_unit(0.35, 1.0),
+    openness=unit(0.35, 1.0),
     years_running=st.integers(0, 25),
     support=st.booleans(),
 )
@@ -90,12 +76,12 @@ def test_forum_year_with_certain_offer_is_held_between_may_and_december(
 @st.composite
 def _gfmd_cfgs(draw: st.DrawFn) -> GFMDConfig:
     return _gfmd(
-        host_offer_prob=draw(_unit()),
-        novelty_decay=draw(_unit(0.0, 0.2)),
-        withdraw_prob=draw(_unit()),
-        replace_prob=draw(_unit()),
-        transition_months=draw(_unit(0.0, 6.0)),
-        support_host_boost=draw(_unit()),
+        host_offer_prob=draw(unit()),
+        novelty_decay=draw(unit(0.0, 0.2)),
+        withdraw_prob=draw(unit()),
+        replace_prob=draw(unit()),
+        transition_months=draw(unit(0.0, 6.0)),
+        support_host_boost=draw(unit()),
     )
 
 
@@ -104,7 +90,7 @@ def _gfmd_cfgs(draw: st.DrawFn) -> GFMDConfig:
     seed=seeds,
     cfg=_gfmd_cfgs(),
     other=_gfmd_cfgs(),
-    openness=_unit(),
+    openness=unit(),
     years_running=st.integers(0, 25),
 )
 def test_forum_year_draws_are_fixed_and_support_never_lengthens_a_held_hand_over(
@@ -113,10 +99,10 @@ def test_forum_year_draws_are_fixed_and_support_never_lengthens_a_held_hand_over
     rng_a, rng_b = np.random.default_rng(seed), np.random.default_rng(seed)
     plain = simulate_forum_year(rng_a, 2010, openness, years_running, cfg, False)
     helped = simulate_forum_year(rng_b, 2010, openness, years_running, cfg, True)
-    assert _same_stream(rng_a, rng_b)
+    assert same_stream(rng_a, rng_b)
     rng_c = np.random.default_rng(seed)
     simulate_forum_year(rng_c, 2010, openness, years_running, other, True)
-    assert _same_stream(rng_a, rng_c), "the number of draws does not depend on the outcome"
+    assert same_stream(rng_a, rng_c), "the number of draws does not depend on the outcome"
     for fy in (plain, helped):
         assert fy.failures == len(fy.withdrawn) + (not fy.held)
         assert (fy.month is not None) == fy.held
@@ -142,7 +128,7 @@ def test_forum_year_failures():
 
 
 def test_history_hosts_reproduce_the_public_record_2007_to_2013():
-    m = _run(0, time__end="2013-12", gfmd__hosts="history")
+    m = run_final(0, time__end="2013-12", gfmd__hosts="history")
     record = {int(g["year"]): g for g in load_calendar_data()["gfmd"]}
     years = [fy for fy in m.gfmd.years if fy.year <= 2013]
     assert [fy.year for fy in years] == list(range(2007, 2014))
@@ -173,19 +159,23 @@ def test_history_hosts_reproduce_the_public_record_2007_to_2013():
         2011: "Switzerland",
         2012: "Mauritius",
     }
-    supported = _run(0, time__end="2013-12", gfmd__hosts="history", gfmd__support_structure=True)
+    supported = run_final(
+        0, time__end="2013-12", gfmd__hosts="history", gfmd__support_structure=True
+    )
     assert supported.summary()["gfmd_transition_months"] == pytest.approx(12.0)
 
 
 def test_withdrawal_logged_in_the_last_year_counts_as_a_failure():
-    m = _run(0, time__end="2011-06", gfmd__hosts="history")
+    m = run_final(0, time__end="2011-06", gfmd__hosts="history")
     assert m.events.of_kind("gfmd_host_withdrawn")  # Spain, logged 2011-01
     assert m.summary()["gfmd_host_failures"] == 1.0
 
 
 def test_support_structure_sends_requests_to_the_group():
-    plain = [_run(s, time__end="2011-12").summary() for s in SEEDS20]
-    helped = [_run(s, time__end="2011-12", gfmd__support_structure=True).summary() for s in SEEDS20]
+    plain = [run_final(s, time__end="2011-12").summary() for s in SEEDS20]
+    helped = [
+        run_final(s, time__end="2011-12", gfmd__support_structure=True).summary() for s in SEEDS20
+    ]
     assert sum(s["group_requests"] for s in plain) == 0.0
     assert np.mean([s["group_requests"] for s in helped]) > 0.0
     assert np.mean([s["single_agency_requests"] for s in helped]) < np.mean(
@@ -194,7 +184,7 @@ def test_support_structure_sends_requests_to_the_group():
 
 
 def test_support_structure_is_paid_by_the_pool_when_it_pays_for_gfmd():
-    m = _run(
+    m = run_final(
         0,
         time__end="2008-12",
         gfmd__support_structure=True,
@@ -208,7 +198,7 @@ def test_support_structure_is_paid_by_the_pool_when_it_pays_for_gfmd():
 
 
 def test_gfmd_disabled_leaves_no_trace():
-    m = _run(0, gfmd__enabled=False, gfmd__support_structure=True)
+    m = run_final(0, gfmd__enabled=False, gfmd__support_structure=True)
     s = m.summary()
     assert not [k for k in m.events.kinds() if k.startswith("gfmd")]
     assert s["single_agency_requests"] == s["group_requests"] == 0.0
@@ -219,7 +209,7 @@ def test_gfmd_disabled_leaves_no_trace():
     assert m.drafting.statements
     assert "gfmd" not in {st.occasion for st in m.drafting.statements}
     # ... whereas the status quo drafts for the forum.
-    assert "gfmd" in {st.occasion for st in _run(0).drafting.statements}
+    assert "gfmd" in {st.occasion for st in run_final(0).drafting.statements}
 
 
 # -- the mechanism, on a small fake state ---------------------------------------------------------

@@ -21,23 +21,9 @@ from gmg_sim.mechanisms.secretariat import (
     host_obstacle,
     state_obstacle,
 )
+from tests.support import run_final, same_stream, seeds, unit
 
 SEEDS20 = range(20)
-
-
-seeds = st.integers(0, 2**32 - 1)
-
-
-def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
-def _run(seed: int, **params: Any) -> GMGModel:
-    return GMGModel(rng=seed, collect="final", **params).run()
-
-
-def _same_stream(rng: np.random.Generator, reference: np.random.Generator) -> bool:
-    return rng.bit_generator.state == reference.bit_generator.state
 
 
 @st.composite
@@ -47,11 +33,11 @@ def _host_inputs(draw: st.DrawFn) -> dict[str, Any]:
     member[draw(st.integers(0, n - 1))] = True
     return {
         "member": member,
-        "engagement": draw(arrays(np.float64, n, elements=_unit())),
+        "engagement": draw(arrays(np.float64, n, elements=unit())),
         "centrality_level": draw(arrays(np.int64, n, elements=st.integers(0, 2))),
-        "trust": draw(arrays(np.float64, (n, n), elements=_unit())),
-        "rivalry": draw(arrays(np.float64, (n, n), elements=_unit())),
-        "host_veto": draw(_unit(0.0, 3.0)),
+        "trust": draw(arrays(np.float64, (n, n), elements=unit())),
+        "rivalry": draw(arrays(np.float64, (n, n), elements=unit())),
+        "host_veto": draw(unit(0.0, 3.0)),
     }
 
 
@@ -71,7 +57,7 @@ def test_host_obstacle_outcome_is_consistent_and_draws_a_fixed_number(
     rng = np.random.default_rng(seed)
     chosen, candidates, vetoes = host_obstacle(rng, **inputs)
     n = len(inputs["member"])
-    assert _same_stream(rng, _host_stream_reference(seed, n))
+    assert same_stream(rng, _host_stream_reference(seed, n))
     can_offer = inputs["member"] & (inputs["centrality_level"] < 2)
     assert all(can_offer[c] for c in candidates)
     assert list(candidates) == sorted(set(candidates))
@@ -105,7 +91,7 @@ def _host_case(levels: list[int], **kw: Any) -> dict[str, Any]:
 def test_host_obstacle_without_core_or_important_members_gets_no_offer(seed: int):
     rng = np.random.default_rng(seed)
     assert host_obstacle(rng, **_host_case([2, 2, 2, 2])) == (None, (), ())
-    assert _same_stream(rng, _host_stream_reference(seed, 4))
+    assert same_stream(rng, _host_stream_reference(seed, 4))
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -121,7 +107,7 @@ def test_host_obstacle_full_rivalry_and_no_trust_means_veto(seed: int):
         np.random.default_rng(seed), **_host_case([0, 1, 2, 2], member=member)
     )
     assert (chosen, candidates, vetoes) == (0, (0,), (2,))
-    assert _same_stream(rng, _host_stream_reference(seed, 4))
+    assert same_stream(rng, _host_stream_reference(seed, 4))
 
 
 def test_host_contest_doubles_the_veto_probability():
@@ -154,12 +140,12 @@ def test_budget_obstacle_counts_pool_and_pledges_of_members_with_free_budget():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    cost=_unit(0.0, 1e6),
-    pool=_unit(0.0, 1e6),
-    free=arrays(np.float64, 5, elements=_unit(-1e5, 1e6)),
-    engagement=arrays(np.float64, 5, elements=_unit()),
+    cost=unit(0.0, 1e6),
+    pool=unit(0.0, 1e6),
+    free=arrays(np.float64, 5, elements=unit(-1e5, 1e6)),
+    engagement=arrays(np.float64, 5, elements=unit()),
     member=arrays(np.bool_, 5),
-    pledge_share=_unit(),
+    pledge_share=unit(),
 )
 def test_budget_obstacle_is_the_pledge_formula_and_monotone_in_the_pool(
     cost: float,
@@ -180,7 +166,7 @@ def test_budget_obstacle_is_the_pledge_formula_and_monotone_in_the_pool(
 
 
 @settings(max_examples=80, deadline=None)
-@given(openness=_unit(), scale=_unit(0.0, 5.0), needed=st.booleans(), seed=seeds)
+@given(openness=unit(), scale=unit(0.0, 5.0), needed=st.booleans(), seed=seeds)
 def test_state_obstacle_edge_cases_and_one_draw(
     openness: float, scale: float, needed: bool, seed: int
 ) -> None:
@@ -188,7 +174,7 @@ def test_state_obstacle_edge_cases_and_one_draw(
     backed = state_obstacle(rng, openness, scale, needed)
     reference = np.random.default_rng(seed)
     u = reference.random()
-    assert _same_stream(rng, reference)
+    assert same_stream(rng, reference)
     assert backed == ((not needed) or u < min(1.0, scale * openness))
     if not needed or scale * openness >= 1.0:
         assert backed
@@ -206,12 +192,12 @@ def test_state_support_frequency_is_scale_times_openness():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    support=_unit(),
-    relief=_unit(),
-    decline=_unit(),
-    keep=_unit(),
-    convene=_unit(),
-    drafting=_unit(),
+    support=unit(),
+    relief=unit(),
+    decline=unit(),
+    keep=unit(),
+    convene=unit(),
+    drafting=unit(),
 )
 def test_secretariat_effects_scale_with_support(
     support: float, relief: float, decline: float, keep: float, convene: float, drafting: float
@@ -318,8 +304,8 @@ def test_established_secretariat_host_setting(host: str, agencies: tuple[str, ..
 
 
 def test_established_secretariat_keeps_continuity():
-    none = [_run(s, secretariat__mode="none").summary() for s in range(10)]
-    est = [_run(s, secretariat__mode="established").summary() for s in range(10)]
+    none = [run_final(s, secretariat__mode="none").summary() for s in range(10)]
+    est = [run_final(s, secretariat__mode="established").summary() for s in range(10)]
     assert np.mean([s["continuity_mean"] for s in est]) > np.mean(
         [s["continuity_mean"] for s in none]
     )
@@ -330,7 +316,7 @@ def test_established_secretariat_keeps_continuity():
 
 def test_mode_none_makes_no_proposals():
     for seed in range(5):
-        m = _run(seed, secretariat__mode="none", secretariat__proposal_prob=1.0)
+        m = run_final(seed, secretariat__mode="none", secretariat__proposal_prob=1.0)
         s = m.summary()
         assert s["secretariat_proposals"] == 0.0 and not m.secretariat.proposals
         assert not [k for k in m.events.kinds() if k.startswith("secretariat")]
@@ -350,7 +336,7 @@ OBSTACLES_REMOVED = {
 def test_secretariat_is_established_once_the_obstacles_are_removed():
     established = 0
     for seed in SEEDS20:
-        m = _run(seed, **OBSTACLES_REMOVED)
+        m = run_final(seed, **OBSTACLES_REMOVED)
         s = m.summary()
         sec = m.secretariat
         # Only the budget can still block; no host contest without a host agency.
@@ -376,7 +362,7 @@ def test_secretariat_is_established_once_the_obstacles_are_removed():
 
 def test_member_states_block_every_proposal_when_closed():
     for seed in range(4):
-        m = _run(seed, states__openness=0.0, states__shock_sd=0.0)
+        m = run_final(seed, states__openness=0.0, states__shock_sd=0.0)
         decided = [p for p in m.secretariat.proposals if p.outcome != "pending"]
         assert decided
         assert all("member states" in p.blocked_by for p in decided)
@@ -386,7 +372,7 @@ def test_member_states_block_every_proposal_when_closed():
 def test_no_host_veto_without_veto_propensity():
     proposals = []
     for seed in range(4):
-        proposals += _run(seed, secretariat__host_veto=0.0).secretariat.proposals
+        proposals += run_final(seed, secretariat__host_veto=0.0).secretariat.proposals
     assert proposals
     assert all(p.vetoes == () for p in proposals)
 

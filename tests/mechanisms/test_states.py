@@ -10,23 +10,14 @@ from hypothesis import strategies as st
 from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.config.schema import StatesConfig
 from gmg_sim.mechanisms.states import StatesMechanism, openness_trajectory
-
-seeds = st.integers(0, 2**32 - 1)
-
-
-def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
-def _same_stream(rng: np.random.Generator, reference: np.random.Generator) -> bool:
-    return rng.bit_generator.state == reference.bit_generator.state
+from tests.support import same_stream, seeds, unit
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    openness=_unit(),
-    trend=_unit(-0.2, 0.2),
-    shock=_unit(0.0, 0.3),
+    openness=unit(),
+    trend=unit(-0.2, 0.2),
+    shock=unit(0.0, 0.3),
     n_years=st.integers(0, 40),
     seed=seeds,
 )
@@ -45,11 +36,11 @@ def test_openness_trajectory_starts_at_openness_stays_in_unit_interval_and_repro
     # Always n_years - 1 normals, whatever the values.
     reference = np.random.default_rng(seed)
     reference.normal(size=max(n_years - 1, 0))
-    assert _same_stream(rng, reference)
+    assert same_stream(rng, reference)
 
 
 @settings(max_examples=60, deadline=None)
-@given(openness=_unit(), trend=_unit(-0.2, 0.2), n_years=st.integers(1, 40), seed=seeds)
+@given(openness=unit(), trend=unit(-0.2, 0.2), n_years=st.integers(1, 40), seed=seeds)
 @example(openness=0.9, trend=0.2, n_years=5, seed=0)  # hits the ceiling
 @example(openness=0.1, trend=-0.2, n_years=5, seed=0)  # hits the floor
 def test_openness_follows_the_trend_exactly_without_shocks(

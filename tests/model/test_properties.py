@@ -12,16 +12,12 @@ from hypothesis import strategies as st
 from gmg_sim import GMGModel
 from gmg_sim.analysis.indicators import SUMMARY_KEYS
 from gmg_sim.config.schema import month_index, month_label
+from tests.support import seeds, unit
 
 RULES = ("volunteer", "fixed_order", "lottery", "elected")
 TOL = 1e-9
 
 
-def _unit(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
-seeds = st.integers(0, 2**32 - 1)
 short_ends = st.integers(month_index("2006-06"), month_index("2009-12")).map(month_label)
 
 valid_params = st.fixed_dictionaries(
@@ -29,21 +25,21 @@ valid_params = st.fixed_dictionaries(
         "chair__rule": st.sampled_from(RULES),
         "chair__term_months": st.integers(1, 24),
         "chair__decline_allowed": st.booleans(),
-        "chair__agenda_bias": _unit(),
-        "chair__volunteer_base": _unit(),
-        "chair__prestige_weight": _unit(0.0, 6.0),
-        "chair__contest_resolve_prob": _unit(0.05, 1.0),
-        "budget__scale": _unit(0.0, 3.0),
-        "budget__annual_variation": _unit(0.0, 0.9),
-        "meetings__vacant_meeting_prob": _unit(),
-        "rivalry__trust_gain": _unit(),
-        "rivalry__trust_erosion": _unit(),
-        "rivalry__contest_erosion": _unit(),
-        "rivalry__visibility_erosion": _unit(),
+        "chair__agenda_bias": unit(),
+        "chair__volunteer_base": unit(),
+        "chair__prestige_weight": unit(0.0, 6.0),
+        "chair__contest_resolve_prob": unit(0.05, 1.0),
+        "budget__scale": unit(0.0, 3.0),
+        "budget__annual_variation": unit(0.0, 0.9),
+        "meetings__vacant_meeting_prob": unit(),
+        "rivalry__trust_gain": unit(),
+        "rivalry__trust_erosion": unit(),
+        "rivalry__contest_erosion": unit(),
+        "rivalry__visibility_erosion": unit(),
         "membership__allow_exit": st.booleans(),
-        "membership__exit_engagement": _unit(),
+        "membership__exit_engagement": unit(),
         "membership__exit_months": st.integers(1, 24),
-        "engagement__adapt_rate": _unit(),
+        "engagement__adapt_rate": unit(),
         "time__end": short_ends,
     }
 )
@@ -175,9 +171,9 @@ def test_invariants_hold_after_every_step(params: dict[str, Any], seed: int) -> 
 @settings(max_examples=40, deadline=None)
 @given(
     seed=seeds,
-    scale=_unit(0.0, 3.0),
+    scale=unit(0.0, 3.0),
     term=st.integers(1, 24),
-    volunteer_base=_unit(),
+    volunteer_base=unit(),
     end=short_ends,
 )
 def test_fixed_order_without_declines_is_never_vacant(

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from gmg_sim import GMGModel
 from gmg_sim.analysis.indicators import SUMMARY_KEYS
-
-
-def _run(seed: int, **params: Any) -> GMGModel:
-    return GMGModel(rng=seed, collect="final", **params).run()
-
+from tests.support import run_final
 
 NEW_KEYS = (
     "secretariat_proposals",
@@ -38,7 +33,7 @@ NEW_KEYS = (
 
 
 def test_status_quo_summary_has_every_new_key():
-    s = _run(0, time__end="2009-12").summary()
+    s = run_final(0, time__end="2009-12").summary()
     assert set(NEW_KEYS) <= set(s) and set(NEW_KEYS) <= set(SUMMARY_KEYS)
     assert all(type(s[k]) is float for k in NEW_KEYS)
     assert math.isnan(s["secretariat_established_month"])
@@ -50,7 +45,7 @@ def test_status_quo_summary_has_every_new_key():
     assert 0.0 <= s["gfmd_access_gini"] <= 1.0
     assert 0.0 <= s["openness_mean"] <= 1.0
     # 2007-2009: each year a forum is held or counts as a failure; withdrawals add failures.
-    m = _run(0, time__end="2009-12")
+    m = run_final(0, time__end="2009-12")
     withdrawals = sum(len(fy.withdrawn) for fy in m.gfmd.in_run(m))
     assert s["gfmd_forums_held"] + s["gfmd_host_failures"] == 3.0 + withdrawals
     for reason in ("host", "budget", "states"):
