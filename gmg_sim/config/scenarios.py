@@ -1,8 +1,10 @@
 """Scenario files: a governance design as a small TOML file that extends another.
 
-A scenario file holds a ``name``, a ``description``, the ``sources`` it rests
-on, optionally ``extends = "other.toml"`` (a path relative to the file), and
-only the settings that differ from what it extends, in the config's sections::
+A scenario file holds a ``name``, optionally a ``description`` and the
+``sources`` it rests on, optionally ``extends`` (a path relative to the file,
+``"status_quo.toml"``, or a bundled scenario's name, ``"status_quo"``: a path
+that exists wins), and only the settings that differ from what it extends, in
+the config's sections::
 
     name = "formal_chair_rules"
     description = "A fixed, binding order and timing of chairs."
@@ -60,7 +62,7 @@ class _Meta(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    description: str = ""
     sources: list[str] = Field(default_factory=list)
     extends: str | None = None
 
@@ -141,6 +143,26 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _parent_path(path: Path, extends: str) -> Path:
+    """The file ``extends`` names: a path relative to ``path``'s folder, else a bundled name.
+
+    Raises:
+        ScenarioError: if it is neither, naming both places looked in.
+    """
+    relative = (path.parent / extends).resolve()
+    if relative.exists():
+        return relative
+    name = extends.removesuffix(".toml")
+    bundled = BUNDLED_DIR / f"{name}.toml"
+    if len(Path(extends).parts) == 1 and bundled.exists():
+        return bundled.resolve()
+    names = [q.stem for q in bundled_scenarios()]
+    raise ScenarioError(
+        f"{path}: extends: {extends!r} is neither a file ({relative} does not exist) nor a "
+        f"bundled scenario{_suggest(name, names)}; bundled scenarios: {', '.join(names)}"
+    )
+
+
 def _resolve(
     path: Path, stack: tuple[Path, ...]
 ) -> tuple[dict[str, Any], dict[str, Any], tuple[Path, ...]]:
@@ -154,7 +176,7 @@ def _resolve(
     sections = {k: v for k, v in data.items() if k in _SECTIONS}
     meta = {k: v for k, v in data.items() if k in _META_KEYS}
     if meta.get("extends"):
-        parent = (path.parent / meta["extends"]).resolve()
+        parent = _parent_path(path, meta["extends"])
         _, base, chain = _resolve(parent, (*stack, real))
         return meta, _merge(base, sections), (*chain, real)
     return meta, _merge({}, sections), (real,)
@@ -170,7 +192,7 @@ def read_scenario(name_or_path: str | Path) -> Scenario:
         raise ScenarioError(str(exc)) from None
     return Scenario(
         name=meta["name"],
-        description=meta["description"],
+        description=meta.get("description", ""),
         sources=tuple(meta.get("sources", ())),
         path=path,
         config=config,

@@ -133,13 +133,12 @@ BAD_FILES = {
     ),
     "section_not_table": (GOOD_HEAD + "chair = 5\n", ["chair", "must be a table"]),
     "missing_name": ('description = "y"\n', ["name", "required"]),
-    "missing_description": ('name = "x"\n', ["description", "required"]),
     "name_not_text": ('name = 3\ndescription = "y"\n', ["name", "3"]),
     "sources_not_list": (GOOD_HEAD + 'sources = "one"\n', ["sources", "'one'"]),
     "toml_syntax": (GOOD_HEAD + "[chair\nrule = 1\n", ["not valid TOML"]),
     "missing_parent": (
         GOOD_HEAD + 'extends = "nowhere.toml"\n',
-        ["extends", "nowhere.toml", "does not exist"],
+        ["extends", "nowhere.toml", "does not exist", "bundled scenario"],
     ),
     "infinite": (GOOD_HEAD + "[budget]\nscale = inf\n", ["budget.scale", "finite"]),
     "not_a_number": (GOOD_HEAD + "[chair]\nagenda_bias = nan\n", ["chair.agenda_bias", "finite"]),
@@ -239,3 +238,31 @@ def test_child_overrides_parent_key_by_key(tmp_path):
 def test_unknown_bundled_name_suggests():
     with pytest.raises(ScenarioError, match="did you mean 'status_quo'"):
         load_scenario("status_qou")
+
+
+def test_extends_a_bundled_name_and_description_optional(tmp_path):
+    child = tmp_path / "mine.toml"
+    child.write_text('name = "mine"\nextends = "formal_chair_rules"\n[chair]\nterm_months = 3\n')
+    sc = read_scenario(child)
+    assert sc.description == "" and sc.config.chair.rule == "fixed_order"
+    assert sc.config.chair.term_months == 3
+    assert [p.name for p in sc.chain] == [
+        "status_quo.toml",
+        "formal_chair_rules.toml",
+        "mine.toml",
+    ]
+
+
+def test_extends_a_path_that_exists_wins_over_a_bundled_name(tmp_path):
+    (tmp_path / "status_quo").write_text('name = "local"\n[chair]\nterm_months = 9\n')
+    (tmp_path / "child.toml").write_text('name = "c"\nextends = "status_quo"\n')
+    assert load_scenario(tmp_path / "child.toml").chair.term_months == 9
+
+
+def test_extends_neither_file_nor_bundled_name_names_both(tmp_path):
+    (tmp_path / "child.toml").write_text('name = "c"\nextends = "status_qou"\n')
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "child.toml")
+    message = str(info.value)
+    assert "status_qou" in message and "does not exist" in message
+    assert "did you mean 'status_quo'" in message and "\n" not in message
