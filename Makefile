@@ -18,7 +18,7 @@ PYTHON := $(shell \
       command -v $$c; break; fi; \
   done)
 
-.PHONY: demo test lint format bench bench-experiments clean venv app app-screenshot chromium lab
+.PHONY: demo test lint format bench bench-experiments clean venv app app-screenshot chromium lab docs docs-serve
 
 venv: $(STAMP)
 
@@ -62,6 +62,13 @@ lab: $(STAMP)
 app-screenshot: $(STAMP) chromium
 	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/app/test_browser.py -k end_to_end -q
 
+# The documentation site (MkDocs + Material; mkdocs.yml): strict, so a broken link fails.
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict -d site
+
+docs-serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_model.py
 
@@ -76,4 +83,4 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) demo_output .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) demo_output site .pytest_cache .hypothesis build *.egg-info
