@@ -8,6 +8,7 @@ import math
 import os
 import shlex
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from gmg_sim.config.schema import ConfigError
 
@@ -132,6 +134,7 @@ def command_line(ctx: typer.Context) -> str:
 
 
 def fmt(value: float, signed: bool = False) -> str:
+    """A number with a sensible number of digits (no unit known)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     sign = "+" if signed else ""
@@ -144,71 +147,272 @@ def fmt(value: float, signed: bool = False) -> str:
     return f"{value:{sign}.3f}"
 
 
-def interval(lo: float, hi: float) -> str:
-    if any(isinstance(v, float) and math.isnan(v) for v in (lo, hi)):
+class OutputFormat(enum.StrEnum):
+    """How a command prints its table."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for the terminal), markdown (a pipe table for papers), or csv/json (the "
+        "rows of the printed table, for scripts). Other output then goes to stderr.",
+    ),
+]
+
+# -- numbers in their kind ------------------------------------------------------------------
+
+_COUNT_UNITS = {
+    "months", "terms", "count", "agencies", "meetings", "decisions", "statements", "reports",
+    "proposals", "forums", "requests", "projects", "member-years", "rounds", "words", "mentions",
+}  # fmt: skip
+
+
+def unit_of(indicator: str) -> str:
+    """The registry's unit of an indicator ('' for a column the registry does not know)."""
+    from gmg_sim.analysis import indicators
+
+    try:
+        return indicators.get(indicator).unit
+    except KeyError:
         return ""
-    return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
-def _cells(r: Any, with_diff: bool) -> tuple[str, str]:
-    """('mean [lo, hi]', 'Δ diff* [lo, hi]') of one row of the comparison table."""
-    mean = f"{fmt(r['mean'])} {interval(r['ci_low'], r['ci_high'])}".strip()
-    if not with_diff:
-        return mean, ""
-    star = ""
-    if not (math.isnan(r["diff_low"]) or math.isnan(r["diff_high"])):
-        star = "*" if r["diff_low"] > 0 or r["diff_high"] < 0 else ""
-    diff = f"Δ {fmt(r['diff'], signed=True)}{star} {interval(r['diff_low'], r['diff_high'])}"
-    return mean, diff.strip()
+def kind_of(unit: str) -> str:
+    """How numbers of this unit print: date, money, share, count or number."""
+    if unit in ("YYYY-MM", "decimal year"):
+        return "date"
+    if unit.startswith("USD"):
+        return "money"
+    if unit.startswith(("share", "Gini")) or unit == "0–1":
+        return "share"
+    if unit in _COUNT_UNITS:
+        return "count"
+    return "number"
 
 
-def comparison_text_table(
-    table: Any, *, differences: bool = True, wide: bool | None = None
-) -> Table:
-    """The comparison as a rich table: each indicator's mean [95 % interval] per scenario.
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
-    With ``differences``, the difference to the first scenario and its interval
-    (``*``: the interval excludes 0). ``wide`` (default: at most three
-    scenarios) puts scenarios in columns; otherwise one row per indicator and
-    scenario.
+
+def _count(value: float, sign: str) -> str:
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):{sign},d}"
+    return f"{value:{sign},.1f}" if abs(value) >= 100 else f"{value:{sign}.2f}"
+
+
+def fmt_value(value: Any, unit: str = "", *, signed: bool = False) -> str:
+    """A number in its kind (``unit``: the indicator registry's unit).
+
+    Dates (a decimal year) as ``2012-11`` (a signed difference in months),
+    money with ``USD`` and thousands separators (``signed`` values without
+    the unit), counts as integers where integral, shares with 3 decimals,
+    other numbers as :func:`fmt`.
     """
+    if _missing(value):
+        return "–"
+    kind, sign = kind_of(unit), "+" if signed else ""
+    value = float(value)
+    if kind == "date":
+        if signed:
+            return f"{_count(value * 12, sign)} months"
+        year = math.floor(value + 1e-9)
+        month = min(12, round((value - year) * 12) + 1)
+        return f"{year:d}-{month:02d}"
+    if kind == "money":
+        return f"{value:{sign},.0f}" if signed else f"USD {value:,.0f}"
+    if kind == "count":
+        return _count(value, sign)
+    if kind == "share":
+        return f"{value:{sign}.3f}"
+    return fmt(value, signed=signed)
+
+
+def fmt_interval(lo: Any, hi: Any, unit: str = "", *, difference: bool = False) -> str:
+    """``[lo, hi]`` in the unit's kind ('' if either end is missing).
+
+    ``difference``: the ends of a difference (a date's in months).
+    """
+    if _missing(lo) or _missing(hi):
+        return ""
+    kind = kind_of(unit)
+    if difference and kind == "date":
+        return f"[{_count(lo * 12, '')}, {_count(hi * 12, '')}] months"
+    a, b = fmt_value(lo, unit), fmt_value(hi, unit)
+    if kind == "money":  # numbers with thousands separators
+        return f"[{a.removeprefix('USD ')} – {b.removeprefix('USD ')}]"
+    return f"[{a}, {b}]"
+
+
+def _cells(r: Any, unit: str, with_diff: bool) -> tuple[str, str, str, str]:
+    """(mean, [lo, hi], 'Δ diff*', [lo, hi]) of one row of the comparison table."""
+    mean = fmt_value(r["mean"], unit)
+    ci = fmt_interval(r["ci_low"], r["ci_high"], unit)
+    if not with_diff or _missing(r["diff"]):
+        return mean, ci, "", ""
+    star = ""
+    if not (_missing(r["diff_low"]) or _missing(r["diff_high"])):
+        star = "*" if r["diff_low"] > 0 or r["diff_high"] < 0 else ""
+    diff = f"Δ {fmt_value(r['diff'], unit, signed=True)}{star}"
+    return mean, ci, diff, fmt_interval(r["diff_low"], r["diff_high"], unit, difference=True)
+
+
+def _caption(table: Any, differences: bool) -> str:
     labels = list(dict.fromkeys(table["scenario"]))
-    wide = len(labels) <= 3 if wide is None else wide
-    paired = bool(table["paired"].any())
     caption = "mean [95 % t-interval]"
     if differences and len(labels) > 1:
+        paired = bool(table["paired"].any())
         caption += (
             f"; Δ = difference to {labels[0]} "
             f"({'paired by replication' if paired else 'Welch'}), * its interval excludes 0"
         )
+    return caption
+
+
+def _heading(indicator: str) -> str:
+    unit = unit_of(indicator)
+    return f"{indicator} ({unit})" if unit else indicator
+
+
+def _wide_table(table: Any, differences: bool) -> Table:
+    labels = list(dict.fromkeys(table["scenario"]))
     rows = table.set_index(["indicator", "scenario"])
-    indicators = list(dict.fromkeys(table["indicator"]))
-    if wide:
-        out = Table(caption=caption, caption_justify="left", show_lines=differences)
-        out.add_column("indicator", no_wrap=True)
-        for label in labels:
-            out.add_column(escape(label), no_wrap=True)
-        for ind in indicators:
-            cells = [ind]
-            for k, label in enumerate(labels):
-                mean, diff = _cells(rows.loc[(ind, label)], differences and k > 0)
-                cells.append(escape(mean + ("\n" + diff if diff else "")))
-            out.add_row(*cells)
-        return out
-    out = Table(caption=caption, caption_justify="left")
+    out = Table(
+        caption=_caption(table, differences), caption_justify="left", show_lines=differences
+    )
     out.add_column("indicator", no_wrap=True)
-    out.add_column("scenario", no_wrap=True)
-    out.add_column("mean [95 % interval]", no_wrap=True)
-    if differences:
-        out.add_column(f"Δ to {escape(labels[0])} [95 % interval]", no_wrap=True)
-    for ind in indicators:
+    for label in labels:
+        out.add_column(escape(label), no_wrap=True)
+    for ind in dict.fromkeys(table["indicator"]):
+        cells = [ind]
         for k, label in enumerate(labels):
-            mean, diff = _cells(rows.loc[(ind, label)], differences and k > 0)
-            cells = [ind if k == 0 else "", escape(label), escape(mean)]
-            if differences:
-                cells.append(escape(diff))
-            out.add_row(*cells, end_section=k == len(labels) - 1)
+            mean, ci, diff, dci = _cells(
+                rows.loc[(ind, label)], unit_of(ind), differences and k > 0
+            )
+            text = f"{mean} {ci}".strip() + (f"\n{diff} {dci}".rstrip() if diff else "")
+            cells.append(escape(text))
+        out.add_row(*cells)
     return out
+
+
+def _long_lines(table: Any, differences: bool, width: int) -> list[str]:
+    """Indicator by indicator, a line (or two, or four) per scenario; never cuts a name."""
+    labels = list(dict.fromkeys(table["scenario"]))
+    rows = table.set_index(["indicator", "scenario"])
+    name_w = max(map(len, labels))
+    lines = textwrap.wrap(_caption(table, differences), width=width, break_on_hyphens=False)
+    for ind in dict.fromkeys(table["indicator"]):
+        unit = unit_of(ind)
+        cells = [_cells(rows.loc[(ind, lab)], unit, differences and k > 0) for k, lab in
+                 enumerate(labels)]  # fmt: skip
+        w = [max(len(c[i]) for c in cells) for i in range(4)]
+        lines += ["", _heading(ind)]
+        one_line = 2 + name_w + 2 + w[0] + 1 + w[1] + 3 + w[2] + 1 + w[3]
+        two_lines = 2 + name_w + 2 + max(w[0], w[1]) + 3 + max(w[2], w[3])
+        for label, (mean, ci, diff, dci) in zip(labels, cells, strict=True):
+            head = f"  {label:<{name_w}}  "
+            if one_line <= width:
+                lines.append(f"{head}{mean:<{w[0]}} {ci:<{w[1]}}   {diff} {dci}".rstrip())
+            elif two_lines <= width:
+                m = max(w[0], w[1])
+                lines.append(f"{head}{mean:<{m}}   {diff}".rstrip())
+                if ci or dci:
+                    lines.append(f"{'':<{len(head)}}{ci:<{m}}   {dci}".rstrip())
+            else:
+                lines.append(f"  {label}")
+                lines += [
+                    f"      {c}" for c in (f"{mean} {ci}".strip(), f"{diff} {dci}") if c.strip()
+                ]
+    return lines
+
+
+def comparison_text_table(
+    table: Any,
+    *,
+    differences: bool = True,
+    wide: bool | None = None,
+    width: int | None = None,
+) -> Any:
+    """The comparison for the terminal: each indicator's mean [95 % interval] per scenario.
+
+    With ``differences``, the difference to the first scenario and its interval
+    (``*``: the interval excludes 0). ``wide`` puts scenarios in columns (a
+    rich table); otherwise a long layout, one heading per indicator and a line
+    per scenario, intervals moving under their means when ``width`` is narrow.
+    By default wide for at most three scenarios when it fits ``width``.
+    Numbers print in their kind (:func:`fmt_value`); no name is ever cut.
+    """
+    width = width or 10_000
+    labels = list(dict.fromkeys(table["scenario"]))
+    if wide is None:
+        wide = len(labels) <= 3 and _measure(_wide_table(table, differences)) <= width
+    if wide:
+        return _wide_table(table, differences)
+    return Text("\n".join(_long_lines(table, differences, width)))
+
+
+def _measure(renderable: Any) -> int:
+    """Width the renderable needs on an unlimited console."""
+    from rich.measure import Measurement
+
+    console = Console(width=10_000)
+    return Measurement.get(console, console.options, renderable).maximum
+
+
+def comparison_markdown(table: Any, *, differences: bool = True) -> str:
+    """The comparison as a pipe table (indicator × scenario rows), numbers in their kind."""
+    labels = list(dict.fromkeys(table["scenario"]))
+    diff = differences and len(labels) > 1
+    head = ["indicator", "unit", "scenario", "mean", "95 % interval"]
+    if diff:
+        head += [f"Δ to {labels[0]}", "95 % interval of Δ"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = table.set_index(["indicator", "scenario"])
+    for ind in dict.fromkeys(table["indicator"]):
+        unit = unit_of(ind)
+        for k, label in enumerate(labels):
+            mean, ci, d, dci = _cells(rows.loc[(ind, label)], unit, diff and k > 0)
+            cells = [f"`{ind}`", unit, label, mean, ci] + (
+                [d.removeprefix("Δ "), dci] if diff else []
+            )
+            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    lines.append("")
+    lines.append(_md(_caption(table, differences)))
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe in a markdown table cell (``|`` and ``*`` escaped)."""
+    return text.replace("|", "\\|").replace("*", "\\*")
+
+
+def print_frame(frame: Any, output: OutputFormat) -> None:
+    """``frame`` as CSV or JSON records (NaN as empty / null) on stdout."""
+    if output == OutputFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    else:
+        typer.echo(frame.to_json(orient="records", indent=2))
+
+
+def print_comparison(
+    console: Console, table: Any, output: OutputFormat, *, differences: bool = True
+) -> None:
+    """The comparison in the chosen format: the terminal table, markdown, CSV or JSON rows."""
+    if output == OutputFormat.table:
+        console.print(comparison_text_table(table, differences=differences, width=console.width))
+    elif output == OutputFormat.markdown:
+        typer.echo(comparison_markdown(table, differences=differences))
+    else:
+        cols = list(table.columns)
+        if not differences:
+            cols = [c for c in cols if not c.startswith("diff") and c != "paired"]
+        print_frame(table[cols], output)
 
 
 def report_files(console: Console, result: Any, seconds: float) -> None:

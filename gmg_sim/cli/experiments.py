@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from gmg_sim.cli.common import (
     Collect,
     CollectChoice,
     ConfigError,
     ExecutorOpt,
+    FormatOpt,
     IndependentSeeds,
     MethodChoice,
     Out,
+    OutputFormat,
     Overwrite,
     Quiet,
     Replications,
@@ -26,11 +34,13 @@ from gmg_sim.cli.common import (
     Sets,
     Timeseries,
     Workers,
+    _measure,
     app,
-    comparison_text_table,
-    fmt,
+    fmt_value,
     make_console,
     parse_sets,
+    print_comparison,
+    print_frame,
     report_files,
     run_options,
     user_errors,
@@ -54,6 +64,7 @@ def run(
     timeseries: Timeseries = True,
     collect: Collect = CollectChoice.monthly,
     independent_seeds: IndependentSeeds = False,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Run scenarios, each --replications times; print the key indicators; write --out."""
     from gmg_sim import experiments
@@ -65,6 +76,8 @@ def run(
             collect=collect.value,
             common_random_numbers=not independent_seeds,
         )
+        from gmg_sim.experiments.api import write_figures
+
         result = experiments.run(
             scenarios,
             replications=replications,
@@ -72,11 +85,17 @@ def run(
             overrides=parse_sets(set_),
             options=options,
         )
+        write_figures(result)
     keys = [k for k in experiments.KEY_INDICATORS if k in result.summary.columns]
     table = experiments.comparison_table(result.summary, keys)
     console = make_console(30 + 28 * table["scenario"].nunique())
-    console.print(comparison_text_table(table, differences=False))
-    report_files(console, result, time.perf_counter() - t0)
+    print_comparison(console, table, output, differences=False)
+    report_files(_report_console(console, output), result, time.perf_counter() - t0)
+
+
+def _report_console(console: Console, output: OutputFormat) -> Console:
+    """Where the lines around the table go: stdout for the table, stderr otherwise."""
+    return console if output == OutputFormat.table else Console(stderr=True, highlight=False)
 
 
 @app.command()
@@ -108,6 +127,7 @@ def compare(
     quiet: Quiet = False,
     timeseries: Timeseries = True,
     independent_seeds: IndependentSeeds = False,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Compare scenarios: each indicator's mean [95 % interval], and the difference to the first."""
     from gmg_sim import experiments
@@ -146,20 +166,21 @@ def compare(
         table = table[table["indicator"].isin(shown)]
     longest = max(map(len, everything)) + max(map(len, table["scenario"]))
     console = make_console(30 + 30 * n if n <= 3 else longest + 75)
-    console.print(
+    report = _report_console(console, output)
+    report.print(
         f"{n} scenarios × {replications} replications, root seed {seed}"
         + (f", with {', '.join(set_)}" if set_ else ""),
         markup=False,
     )
-    console.print(comparison_text_table(table))
+    print_comparison(console, table, output)
     hidden = len(everything) - table["indicator"].nunique()
     if hidden:
         where = f" in {out / 'comparison.csv'}" if out is not None else ""
-        console.print(
+        report.print(
             f"{hidden} more indicators{where}; print them with -i all, or -i NAME",
             markup=False,
         )
-    report_files(console, cmp.result, time.perf_counter() - t0)
+    report_files(report, cmp.result, time.perf_counter() - t0)
 
 
 @app.command()
@@ -179,7 +200,12 @@ def sweep(
     ] = None,
     bounds: Annotated[
         Path | None,
-        typer.Option("--bounds", help="Ranges to sample: TOML or CSV (key, low, high)."),
+        typer.Option(
+            "--bounds",
+            help="Ranges to sample: TOML ([chair] volunteer_base = [0.05, 0.5]) or CSV "
+            "(columns key, low, high). Examples: docs/examples/bounds.toml, "
+            "docs/examples/bounds.csv.",
+        ),
     ] = None,
     method: Annotated[
         MethodChoice, typer.Option("--method", help="Latin hypercube, or Sobol (Saltelli).")
@@ -201,6 +227,7 @@ def sweep(
     events: Annotated[
         bool, typer.Option("--events/--no-events", help="Keep every run's event log.")
     ] = False,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Run one scenario over a grid (--vary) or a sample of parameter ranges (--sample, --bounds)."""
     from gmg_sim import experiments
@@ -244,29 +271,37 @@ def sweep(
             overrides=parse_sets(set_),
             options=options,
         )
+        from gmg_sim.experiments.api import write_figures
+
+        write_figures(result)
     summary = result.summary
     params = [c for c in result.points.columns if c not in ("point", "scenario")]
     keys = [k for k in experiments.KEY_INDICATORS if k in summary.columns][:4]
     means = summary.groupby("point")[keys].mean()
+    frame = result.points[["point", *params]].join(means, on="point")
+    frame.columns = ["point", *(experiments.dotted(p) for p in params), *keys]
     console = make_console(20 * (len(params) + len(keys)) + 10)
-    table = Table(
-        caption=f"mean over {replications} replication(s) per point", caption_justify="left"
+    report = _report_console(console, output)
+    design = "grid" if vary else f"{method.value} sample"
+    title = (
+        f"sweep of {', '.join(experiments.dotted(p) for p in params)} "
+        f"({design} of {len(result.points)} points, scenario {scenario}): "
+        f"mean over {replications} replication(s) per point"
     )
-    table.add_column("point", justify="right")
-    for p in params:
-        table.add_column(experiments.dotted(p))
-    for k in keys:
-        table.add_column(k, justify="right")
-    shown = result.points.head(20)
-    for _, row in shown.iterrows():
-        cells = [str(row["point"])]
-        cells += [fmt(v) if isinstance(v, float) else str(v) for v in (row[p] for p in params)]
-        cells += [fmt(means.loc[row["point"], k]) for k in keys]
-        table.add_row(*cells)
-    console.print(table)
+    if output in (OutputFormat.csv, OutputFormat.json):
+        print_frame(frame, output)
+        report_files(report, result, time.perf_counter() - t0)
+        return
+    shown = frame.head(20)
+    if output == OutputFormat.markdown:
+        typer.echo(_sweep_markdown(shown, keys, title))
+    else:
+        for line in textwrap.wrap(title, width=console.width, break_on_hyphens=False):
+            console.print(line, markup=False)
+        console.print(_sweep_table(shown, keys, console.width))
     if len(result.points) > len(shown):
-        console.print(f"... {len(result.points) - len(shown)} more points (summary.csv)")
-    if result.sensitivity is not None and not result.sensitivity.empty:
+        report.print(f"... {len(result.points) - len(shown)} more points (summary.csv)")
+    if output == OutputFormat.table and result.sensitivity is not None:
         sens = result.sensitivity[result.sensitivity["indicator"].isin(keys)]
         st = Table(caption="Sobol total-order index ST (first-order S1)", caption_justify="left")
         st.add_column("indicator")
@@ -277,4 +312,43 @@ def sweep(
             g = grp.set_index("parameter")
             st.add_row(ind, *[f"{g.loc[n, 'ST']:.2f} ({g.loc[n, 'S1']:.2f})" for n in names])
         console.print(st)
-    report_files(console, result, time.perf_counter() - t0)
+    report_files(report, result, time.perf_counter() - t0)
+
+
+def _cell(value: object, unit: str = "") -> str:
+    if isinstance(value, float):
+        return fmt_value(value, unit)
+    return str(value)
+
+
+def _sweep_table(frame: pd.DataFrame, keys: list[str], width: int) -> Table | Text:
+    """Points in rows, parameters and indicators in columns; per point in lines if too wide."""
+    from gmg_sim.cli.common import unit_of
+
+    table = Table()
+    for col in frame.columns:
+        table.add_column(col, justify="right", no_wrap=True)
+    for _, row in frame.astype(object).iterrows():
+        table.add_row(*[_cell(row[c], unit_of(c) if c in keys else "") for c in frame.columns])
+    if _measure(table) <= width:
+        return table
+    name_w = max(len(c) for c in frame.columns[1:])
+    lines: list[str] = []
+    for _, row in frame.astype(object).iterrows():
+        lines.append(f"point {row['point']}")
+        for col in frame.columns[1:]:
+            value = _cell(row[col], unit_of(col) if col in keys else "")
+            lines.append(f"  {col:<{name_w}}  {value}")
+    return Text("\n".join(lines))
+
+
+def _sweep_markdown(frame: pd.DataFrame, keys: list[str], title: str) -> str:
+    """The sweep's points as a pipe table."""
+    from gmg_sim.cli.common import unit_of
+
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, row in frame.astype(object).iterrows():
+        cells = [_cell(row[c], unit_of(c) if c in keys else "") for c in cols]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join([*lines, "", title])

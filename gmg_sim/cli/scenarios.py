@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Annotated
 
 import typer
@@ -19,17 +20,29 @@ def list_scenarios() -> None:
     from gmg_sim.config.scenarios import bundled_scenarios, read_scenario
 
     paths = bundled_scenarios()
+    name_w = max(len(p.stem) for p in paths)
     table = Table(show_header=True, box=None, pad_edge=False)
-    table.add_column(
-        "scenario", no_wrap=True, style="bold", min_width=max(len(p.stem) for p in paths)
-    )
-    table.add_column("description", no_wrap=True, overflow="ellipsis")
+    table.add_column("scenario", no_wrap=True, style="bold", min_width=name_w)
+    table.add_column("description", overflow="fold", ratio=1)  # wraps at spaces
+    console = make_console(140)
+    narrow = console.width < name_w + 30  # then each description under its name
     with user_errors():
         for path in paths:
             s = read_scenario(path)
-            first = s.description.split(". ")[0].rstrip(".") + "."
-            table.add_row(escape(path.stem), escape(first))
-    make_console(140).print(table)
+            first = s.description.split(". ")[0].rstrip(".")
+            text = f"{first}." if first else NO_DESCRIPTION
+            if narrow:
+                console.print(f"[bold]{escape(path.stem)}[/bold]", soft_wrap=True)
+                for line in textwrap.wrap(text, width=max(20, console.width - 4)):
+                    console.print(f"    {line}", markup=False, soft_wrap=True)
+            else:
+                table.add_row(escape(path.stem), escape(text))
+    if not narrow:
+        console.print(table)
+
+
+#: What ``list`` and ``show`` print for a scenario file without a description.
+NO_DESCRIPTION = "(no description)"
 
 
 @app.command()
@@ -53,7 +66,7 @@ def show(
     console.print(f"[bold]{s.name}[/bold]  ({s.path})", soft_wrap=True)
     if len(s.chain) > 1:
         console.print("extends: " + " <- ".join(p.name for p in s.chain), soft_wrap=True)
-    console.print(s.description, markup=False)
+    console.print(s.description or NO_DESCRIPTION, markup=False)
     for src in s.sources:
         console.print(f"  source: {src}", markup=False)
     defaults = GMGConfig().flat()

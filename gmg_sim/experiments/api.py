@@ -173,19 +173,74 @@ def check_indicators(names: Sequence[str]) -> list[str]:
     return list(names)
 
 
-def _write_figures(result: ExperimentResult, table: pd.DataFrame) -> list[Path]:
+def write_figures(result: ExperimentResult) -> list[Path]:
+    """Write the figures of a finished :func:`run` or :func:`sweep` to ``out/figures/``.
+
+    A run: ``comparison.png`` (each scenario's mean and interval of the key
+    indicators), ``differences.png`` with two or more scenarios, and with
+    monthly time series ``timeseries.png``. A sweep: ``points.png`` (each
+    point's mean and interval, points labelled by their parameter values)
+    and, with Sobol indices, ``sensitivity.png``. Nothing without ``out``.
+
+    Returns:
+        The paths written.
+    """
+    if result.out is None:
+        return []
+    summary = result.summary
+    keys = [k for k in KEY_INDICATORS if k in summary.columns]
+    if result.manifest.get("kind") != "sweep":
+        table = comparison_table(summary, keys)
+        return _write_figures(result, table, differences=table["scenario"].nunique() > 1)
+    from gmg_sim.analysis import plots as figs
+
+    params = [c for c in result.points.columns if c not in ("point", "scenario")]
+    labels = {
+        int(row["point"]): f"{int(row['point'])}: "
+        + ", ".join(
+            f"{dotted(p).split('.')[-1]}={row[p]:.3g}"
+            if isinstance(row[p], float)
+            else f"{dotted(p).split('.')[-1]}={row[p]}"
+            for p in params
+        )
+        for _, row in result.points.head(30).iterrows()
+    }
+    shown = summary[summary["point"].isin(labels)].copy()
+    shown["scenario"] = shown["point"].map(labels)
+    made = {
+        "points.png": figs.plot_comparison(
+            comparison_table(shown, keys),
+            keys,
+            title="Sweep: each point's mean with 95 % intervals",
+        )
+    }
+    if result.sensitivity is not None and not result.sensitivity.empty:
+        made["sensitivity.png"] = figs.plot_sensitivity(result.sensitivity)
+    return _save_figures(result.out / "figures", made)
+
+
+def _save_figures(folder: Path, made: Mapping[str, Any]) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for name, fig in made.items():
+        path = folder / name
+        write_atomic(path, lambda p, f=fig: f.savefig(p, dpi=120, format="png"))
+        paths.append(path)
+    return paths
+
+
+def _write_figures(
+    result: ExperimentResult, table: pd.DataFrame, *, differences: bool = True
+) -> list[Path]:
     from gmg_sim.analysis import plots as figs
 
     assert result.out is not None
-    folder = result.out / "figures"
-    folder.mkdir(exist_ok=True)
     keys = [k for k in KEY_INDICATORS if k in set(table["indicator"])]
     if not keys:
         keys = list(dict.fromkeys(table["indicator"]))[:9]
-    made = {
-        "comparison.png": figs.plot_comparison(table, keys),
-        "differences.png": figs.plot_differences(table, keys),
-    }
+    made = {"comparison.png": figs.plot_comparison(table, keys)}
+    if differences:
+        made["differences.png"] = figs.plot_differences(table, keys)
     if (
         result.manifest["identity"]["collect"] == "monthly"
         and (result.out / "timeseries.parquet").exists()
@@ -194,12 +249,7 @@ def _write_figures(result: ExperimentResult, table: pd.DataFrame) -> list[Path]:
         cols = [c for c in ("working_attendance", "trust_mean", "continuity") if c in ts]
         if cols:
             made["timeseries.png"] = figs.plot_timeseries(ts, cols)
-    paths = []
-    for name, fig in made.items():
-        path = folder / name
-        write_atomic(path, lambda p, f=fig: f.savefig(p, dpi=120, format="png"))
-        paths.append(path)
-    return paths
+    return _save_figures(result.out / "figures", made)
 
 
 def sweep(
