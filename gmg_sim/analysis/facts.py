@@ -107,7 +107,7 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Fact:
-    """A stylized fact of DOMAIN §5 with its measure, criterion and mechanism."""
+    """A stylized fact of the sources (docs/sources.md) with its measure, criterion and mechanism."""
 
     id: str
     statement: str
@@ -149,7 +149,7 @@ MEASURES: dict[str, str] = {
     "reports_published": "number of flagship reports published",
 }
 
-#: The seven stylized facts of DOMAIN §5, in its order.
+#: The seven stylized facts of the sources, in the order of docs/sources.md.
 FACTS: tuple[Fact, ...] = (
     Fact(
         id="working_level_attended",

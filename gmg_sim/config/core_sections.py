@@ -294,7 +294,7 @@ class BudgetConfig(_Section):
         doc="Whether the group has a pooled budget of its own.",
         source="status quo: no GMG budget, 000 article, 'Activities and Funding'; a secretariat "
         "would need one, 000 article, 'Challenges to Inter-Agency Cooperation'; pooled "
-        "budget as a design: DOMAIN §2.5, §3",
+        "budget as a design: the counterfactual the model varies",
     )
     pooled_size: NonNegative = param(
         300000.0,

@@ -226,7 +226,7 @@ class GFMDConfig(_Section):
         doc="'simulated': each year a government may offer to host, may withdraw, and may be "
         "replaced; 'history': the hosts and withdrawals of 2007-2016 from the calendar "
         "data (public record), simulated after 2016.",
-        source="record 2007-2016: DOMAIN §2.7 (public record)",
+        source="record 2007-2016: GFMD record (public record, docs/sources.md)",
         acts_when=_FORUM,
     )
     first_year: int = param(

@@ -7,7 +7,7 @@ records, in the field's ``json_schema_extra["parameter"]``:
 * ``doc`` — what the parameter does, in plain words;
 * ``source`` — the passage of the sources its default (or the direction of its
   effect) rests on (``000 article`` = the analytical article, ``002 info note``
-  = the GMG's 2006 information note, both in ``shared/seeds``), or ``None``;
+  = the GMG's 2006 information note, both cited in ``docs/sources.md``), or ``None``;
 * ``assumed`` and ``assumed_range`` — whether the value is an assumption of the
   model, and the plausible range given for it (``None``: half to one and a half
   times the default);

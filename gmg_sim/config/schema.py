@@ -12,7 +12,7 @@ The sections live in :mod:`~gmg_sim.config.core_sections`,
 field carries structured metadata (:mod:`gmg_sim.config.params`): what it does,
 the passage of the sources its default rests on (``000 article`` = the
 analytical article, ``002 info note`` = the GMG's 2006 information note, both
-in ``shared/seeds``) or ``assumed`` with a plausible range, and the condition
+cited in ``docs/sources.md``) or ``assumed`` with a plausible range, and the condition
 under which it acts. ``docs/scenarios.md`` and the parameter table of
 ``docs/odd.md`` are generated from it (:mod:`gmg_sim.config.reference`).
 

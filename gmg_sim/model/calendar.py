@@ -2,7 +2,7 @@
 
 Events (from ``data/calendar.toml``): the High-Level Dialogues of 2006 and 2013
 (000 article, box and 'Challenges'; 002 info note), a GFMD meeting every year
-from 2007 (DOMAIN §2.7, public record), the UN General Assembly each September,
+from 2007 (the GFMD record: docs/sources.md), the UN General Assembly each September,
 and the yearly principals' meeting (000 article 'Origins'; month assumed).
 Each event kind carries a *prestige* (assumed values) that makes a chair term
 attractive: the contest over the 2013 chair is the sources' example.
