@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -356,3 +357,137 @@ def test_version_is_the_package_version():
 
     res = CliRunner().invoke(app, ["--version"])
     assert res.exit_code == 0 and res.output.strip() == f"gmg-sim {gmg_sim.__version__}"
+
+
+# -- output that reads well: 80 columns, formats, numbers in their kind ----------------------------
+
+
+def narrow(*args: str):
+    """The command in this process on an 80-column terminal."""
+    return runner.invoke(app, list(args), env={"COLUMNS": "80"}, catch_exceptions=False)
+
+
+def _fits_80(text: str) -> None:
+    too_long = [ln for ln in text.splitlines() if len(ln) > 80]
+    assert not too_long, too_long
+
+
+def test_compare_all_fits_80_columns_and_cuts_no_name():
+    res = narrow("compare", "--all", "-n", "3", "-q")
+    assert res.exit_code == 0, res.stderr
+    _fits_80(res.stdout)
+    words = res.stdout.split()
+    for path in bundled_scenarios():
+        assert path.stem in words, path.stem
+    for key in experiments.KEY_INDICATORS:
+        assert key in words, key
+    assert "…" not in res.stdout
+
+
+def test_run_and_sweep_fit_80_columns(tmp_path):
+    res = narrow("run", "status_quo", "formal_chair_rules", "-n", "2", *SHORT, "-q")
+    assert res.exit_code == 0, res.stderr
+    _fits_80(res.stdout)
+    assert "formal_chair_rules" in res.stdout.split() and "…" not in res.stdout
+    for key in experiments.KEY_INDICATORS:
+        assert key in res.stdout.split(), key
+    res = narrow(
+        "sweep", "status_quo", "--vary", "chair.term_months=3,12", "--vary",
+        "chair.rule=volunteer,lottery", *SHORT, "-q",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    _fits_80(res.stdout)
+    assert res.stdout.startswith("sweep of chair.term_months, chair.rule")
+    assert "mean_decision_delay_months" in res.stdout.split() and "…" not in res.stdout
+
+
+def test_list_wraps_descriptions_without_cutting_words():
+    for width in ("40", "80", "200"):
+        res = runner.invoke(app, ["list"], env={"COLUMNS": width})
+        assert res.exit_code == 0
+        printed = res.stdout.split()
+        for path in bundled_scenarios():
+            first = read_scenario(path).description.split(". ")[0].rstrip(".") + "."
+            for word in first.split():
+                assert word in printed, (width, word)
+        assert "…" not in res.stdout
+
+
+def test_format_csv_json_markdown_for_compare_run_and_sweep():
+    args = ["status_quo", "formal_chair_rules", "-n", "2", *SHORT, "-q"]
+    csv = cli("compare", *args, "-f", "csv", "-i", "chair_vacant_months", "-i", "spend_total")
+    assert csv.exit_code == 0, csv.stderr
+    frame = pd.read_csv(io.StringIO(csv.stdout))
+    assert sorted(frame["indicator"]) == ["chair_vacant_months"] * 2 + ["spend_total"] * 2
+    assert {"mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high"} <= set(frame.columns)
+    assert "runs in" in csv.stderr and "runs in" not in csv.stdout
+    js = cli("compare", *args, "--format", "json")
+    rows = json.loads(js.stdout)
+    assert {r["indicator"] for r in rows} == set(pd.read_csv(io.StringIO(
+        cli("compare", *args, "-f", "csv").stdout))["indicator"])  # fmt: skip
+    md = cli("compare", *args, "-f", "markdown", "-i", "spend_total")
+    lines = md.stdout.splitlines()
+    assert lines[0].startswith("| indicator | unit | scenario | mean |") and lines[1][:4] == "|---"
+    assert "| USD " in lines[2] and "Δ to status_quo" in lines[0]
+    run_js = json.loads(cli("run", *args, "-f", "json").stdout)
+    assert {r["indicator"] for r in run_js} == set(experiments.KEY_INDICATORS)
+    assert "diff" not in run_js[0]
+    run_md = cli("run", *args, "-f", "markdown").stdout
+    assert run_md.startswith("| indicator | unit | scenario | mean | 95 % interval |")
+    sweep = ["sweep", "status_quo", "--vary", "chair.term_months=3,12", *SHORT, "-q"]
+    points = pd.read_csv(io.StringIO(cli(*sweep, "-f", "csv").stdout))
+    assert list(points["chair.term_months"]) == [3, 12] and "chair_vacant_months" in points
+    assert len(json.loads(cli(*sweep, "-f", "json").stdout)) == 2
+    assert cli(*sweep, "-f", "markdown").stdout.startswith("| point | chair.term_months |")
+
+
+def test_numbers_print_in_their_kind():
+    from gmg_sim.cli.common import fmt_interval, fmt_value, unit_of
+
+    assert fmt_value(2012 + 10 / 12, unit_of("secretariat_established_month")) == "2012-11"
+    assert fmt_value(2006.0, "decimal year") == "2006-01"
+    assert fmt_value(0.5, "decimal year", signed=True) == "+6 months"
+    assert fmt_value(float("nan"), "decimal year") == "–"
+    assert fmt_value(13.0, unit_of("chair_vacant_months")) == "13"
+    assert fmt_value(8.6667, "months") == "8.67"
+    assert fmt_value(0.85512, unit_of("adoption_rate")) == "0.855"
+    assert fmt_value(4262132.4, unit_of("spend_total")) == "USD 4,262,132"
+    assert fmt_interval(1200000, 1300000, "USD (assumed scale)") == "[1,200,000 – 1,300,000]"
+    assert fmt_interval(0.1, 0.25, "share (0–1)") == "[0.100, 0.250]"
+
+
+def test_run_and_sweep_write_figures(tmp_path):
+    res = cli("run", "status_quo", "-n", "2", *SHORT, "-q", "-o", str(tmp_path / "r"))
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "r" / "figures" / "comparison.png").stat().st_size > 10_000
+    assert (tmp_path / "r" / "figures" / "timeseries.png").exists()
+    res = cli(
+        "sweep", "status_quo", "--vary", "chair.term_months=3,12", *SHORT, "-q",
+        "-o", str(tmp_path / "s"),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "s" / "figures" / "points.png").stat().st_size > 10_000
+
+
+def test_example_bounds_files_sweep(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    for name in ("bounds.toml", "bounds.csv"):
+        bounds = root / "docs" / "examples" / name
+        res = cli("sweep", "status_quo", "--sample", "4", "--bounds", str(bounds), "-n", "1", "-q")
+        assert res.exit_code == 0, res.stderr
+        assert "chair.volunteer_base" in res.stdout and "4 runs" in res.stdout
+    help_text = runner.invoke(app, ["sweep", "--help"], env={"COLUMNS": "400"}).stdout
+    assert "docs/examples/bounds.toml" in help_text
+
+
+def test_a_user_file_extends_a_bundled_name_without_description(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text('name = "mine"\nextends = "status_quo"\n[chair]\nterm_months = 3\n')
+    res = cli("show", str(mine))
+    assert res.exit_code == 0, res.stderr
+    assert "(no description)" in res.stdout and "status_quo.toml <- mine.toml" in res.stdout
+    res = cli("run", str(mine), "-n", "1", *SHORT, "-q")
+    assert res.exit_code == 0, res.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nextends = "status_qou"\n')
+    _user_error(cli("run", str(bad), "-q"), "status_qou", "did you mean 'status_quo'")
