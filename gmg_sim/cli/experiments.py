@@ -311,6 +311,18 @@ def sweep(
         for ind, grp in sens.groupby("indicator", sort=False):
             g = grp.set_index("parameter")
             st.add_row(ind, *[f"{g.loc[n, 'ST']:.2f} ({g.loc[n, 'S1']:.2f})" for n in names])
+        if _measure(st) > console.width:  # long: a row per indicator and parameter
+            st = Table(caption=st.caption, caption_justify="left")
+            for col in ("indicator", "parameter", "ST (S1)"):
+                st.add_column(col, no_wrap=True)
+            for ind, grp in sens.groupby("indicator", sort=False):
+                for k, (_, r) in enumerate(grp.iterrows()):
+                    st.add_row(
+                        ind if k == 0 else "",
+                        r["parameter"],
+                        f"{r['ST']:.2f} ({r['S1']:.2f})",
+                        end_section=k == len(grp) - 1,
+                    )
         console.print(st)
     report_files(report, result, time.perf_counter() - t0)
 
@@ -332,14 +344,32 @@ def _sweep_table(frame: pd.DataFrame, keys: list[str], width: int) -> Table | Te
         table.add_row(*[_cell(row[c], unit_of(c) if c in keys else "") for c in frame.columns])
     if _measure(table) <= width:
         return table
-    name_w = max(len(c) for c in frame.columns[1:])
+    # Too wide: turned over (parameters and indicators in rows, points in columns),
+    # in blocks of as many points as fit.
+    rows = frame.astype(object).set_index("point")
+    cells = {
+        point: [_cell(row[c], unit_of(c) if c in keys else "") for c in rows.columns]
+        for point, row in rows.iterrows()
+    }
+    name_w = max(len(c) for c in rows.columns)
+    col_w = [max(len(str(p)), *(len(v) for v in cells[p])) + 2 for p in cells]
+    blocks: list[list[object]] = [[]]
+    used = name_w
+    for point, w in zip(cells, col_w, strict=True):
+        if blocks[-1] and used + w > width:
+            blocks.append([])
+            used = name_w
+        blocks[-1].append(point)
+        used += w
     lines: list[str] = []
-    for _, row in frame.astype(object).iterrows():
-        lines.append(f"point {row['point']}")
-        for col in frame.columns[1:]:
-            value = _cell(row[col], unit_of(col) if col in keys else "")
-            lines.append(f"  {col:<{name_w}}  {value}")
-    return Text("\n".join(lines))
+    for block in blocks:
+        widths = [col_w[list(cells).index(p)] for p in block]
+        head = "".join(f"{p!s:>{w}}" for p, w in zip(block, widths, strict=True))
+        lines += ["" if lines else None, f"{'point':<{name_w}}{head}"]
+        for i, col in enumerate(rows.columns):
+            values = "".join(f"{cells[p][i]:>{w}}" for p, w in zip(block, widths, strict=True))
+            lines.append(f"{col:<{name_w}}{values}")
+    return Text("\n".join(line for line in lines if line is not None))
 
 
 def _sweep_markdown(frame: pd.DataFrame, keys: list[str], title: str) -> str:
