@@ -365,11 +365,12 @@ def _sweep_table(frame: pd.DataFrame, keys: list[str], width: int) -> Table | Te
     for block in blocks:
         widths = [col_w[list(cells).index(p)] for p in block]
         head = "".join(f"{p!s:>{w}}" for p, w in zip(block, widths, strict=True))
-        lines += ["" if lines else None, f"{'point':<{name_w}}{head}"]
+        lines += [""] if lines else []
+        lines.append(f"{'point':<{name_w}}{head}")
         for i, col in enumerate(rows.columns):
             values = "".join(f"{cells[p][i]:>{w}}" for p, w in zip(block, widths, strict=True))
             lines.append(f"{col:<{name_w}}{values}")
-    return Text("\n".join(line for line in lines if line is not None))
+    return Text("\n".join(lines))
 
 
 def _sweep_markdown(frame: pd.DataFrame, keys: list[str], title: str) -> str:
