@@ -276,7 +276,7 @@ def _caption(table: Any, differences: bool) -> str:
 
 
 def _heading(indicator: str) -> str:
-    unit = unit_of(indicator)
+    unit = unit_of(indicator).replace(" (", ", ").replace(")", "")  # no nested brackets
     return f"{indicator} ({unit})" if unit else indicator
 
 
