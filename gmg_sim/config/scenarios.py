@@ -227,11 +227,16 @@ def scenario_reference() -> str:
         "gmg_sim.config.scenarios.scenario_reference(); do not edit by hand -->",
         "",
         "A scenario file is TOML. Top-level keys: `name` (text, required), `description` "
-        "(text, required), `sources` (list of texts: the passages the design rests on), "
-        "`extends` (path of the scenario it modifies, relative to this file). Then one table "
+        "(text, optional), `sources` (list of texts: the passages the design rests on), "
+        "`extends` (the scenario it modifies: a path relative to this file, or a bundled "
+        'scenario\'s name such as `"status_quo"`; an existing path wins). Then one table '
         "per section below, holding only the settings that differ from what the file extends. "
         "Each key can also be set as a flat keyword `section__key` in Python "
         "(`GMGModel(chair__rule=...)`).",
+        "",
+        "Ranges for `gmg-sim sweep --sample N --bounds FILE` are a TOML or CSV file of "
+        "`section.key` -> `[low, high]`: see `docs/examples/bounds.toml` and "
+        "`docs/examples/bounds.csv`.",
         "",
     ]
     from gmg_sim.config.reference import type_text  # late: it is also run as a script
