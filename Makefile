@@ -63,7 +63,10 @@ app-screenshot: $(STAMP) chromium
 	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/app/test_browser.py -k end_to_end -q
 
 # The documentation site (MkDocs + Material; mkdocs.yml): strict, so a broken link fails.
+# Regenerate every quoted number (README scenario table, teaching figures), then build.
 docs: $(STAMP)
+	$(PY) docs/quoted.py --update
+	$(PY) -m gmg_sim.app.figures --update
 	$(VENV)/bin/mkdocs build --strict -d site
 
 docs-serve: $(STAMP)
