@@ -334,8 +334,7 @@ class GFMDConfig(_Section):
 
 
 class DesignConfig(_Section):
-    """Alternative designs of migration governance (000 article, 'From a World Migration
-    Organization to the GMG' and 'Future Perspectives')."""
+    """Alternative designs of migration governance (000 article, 'From a World Migration Organization to the GMG' and 'Future Perspectives')."""
 
     kind: Literal[
         "gmg", "lead_agency", "global_migration_facility", "coordinator_of_coordinators"
