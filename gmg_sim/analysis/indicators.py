@@ -149,13 +149,20 @@ INDICATORS: tuple[Indicator, ...] = (
               measures="Terms with two or more volunteers for a prestigious term.",
               final=lambda r: float(sum(t.contested for t in r.terms))),
     Indicator("mean_decision_delay_months", "months", "lower", "leadership", key=True,
-              measures="Mean months from a term's start until a chair is in office.",
-              final=lambda r: _mean(r.delays)),
+              measures="Mean, over the contested terms (two or more volunteers, left to the "
+              "senior officials), of the months from the term's start until its chair took "
+              "office; an undecided contest counts its vacant months; NaN without a contest.",
+              final=lambda r: _mean(_contested_delays(r))),
     Indicator("chair_declines", "count", "lower", "capacity",
-              measures="Agencies asked to chair that said no.",
+              measures="Refusals to chair, summed over every selection attempt (a vacant "
+              "chair is asked again each month): agencies asked that said no plus agencies "
+              "that would have volunteered but lacked the budget, so never below "
+              "`chair_declines_budget`.",
               final=lambda r: float(r.chair.declines)),
     Indicator("chair_declines_budget", "count", "lower", "capacity",
-              measures="Refusals to chair for lack of budget.",
+              measures="The part of `chair_declines` for lack of budget: asked agencies that "
+              "said no because they could not pay plus would-be volunteers that lacked the "
+              "budget.",
               final=lambda r: float(r.chair.declines_budget)),
     Indicator("forced_chairs", "terms", None, "leadership",
               measures="Terms where a member was designated although it did not volunteer "
@@ -347,6 +354,15 @@ INDICATORS: tuple[Indicator, ...] = (
               measures="The agency's investment in the group."),
 )
 # fmt: on
+
+
+def _contested_delays(r: RunFacts) -> list[int]:
+    """Per contested term: months from its start until a chair took office (vacant months if none).
+
+    The same values as the ``decision_delay`` column of the chair timeline for
+    its contested rows, whose mean is the pattern measure ``contested_delay_months``.
+    """
+    return [d for d, t in zip(r.delays, r.terms, strict=True) if t.contested]
 
 
 def _check_registry(table: tuple[Indicator, ...]) -> None:

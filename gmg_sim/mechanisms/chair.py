@@ -102,7 +102,16 @@ def own_mandate_themes(mandate: np.ndarray, k: int = 3) -> np.ndarray:
 # --------------------------------------------------------------------------
 @dataclass(slots=True)
 class TermRecord:
-    """What happened in one chair term (one row of the chair timeline)."""
+    """What happened in one chair term (one row of the chair timeline).
+
+    ``declines`` counts refusals over the term's selection attempts: asked
+    agencies that said no plus would-be volunteers held back by their budget
+    (``SelectionOutcome.declined`` + ``budget_blocked``); ``declines_budget``
+    is the part of them for lack of budget, so never more than ``declines``.
+    ``decision_delay`` is the months from ``start`` until a chair took office
+    (set when the term closes if none did; the run's summary and timeline use
+    the term's vacant months for a term still open).
+    """
 
     index: int
     start: int
@@ -234,10 +243,13 @@ class ChairMechanism:
         )
         ids = model.agency_table.ids
         term.volunteers = max(term.volunteers, len(outcome.volunteers))
+        # A refusal is an asked agency saying no or a would-be volunteer held
+        # back by its budget; the budget refusals are a part of them.
+        n_declines = len(outcome.declined) + len(outcome.budget_blocked)
         n_budget = len(outcome.declined_budget) + len(outcome.budget_blocked)
-        term.declines += len(outcome.declined)
+        term.declines += n_declines
         term.declines_budget += n_budget
-        self.declines += len(outcome.declined)
+        self.declines += n_declines
         self.declines_budget += n_budget
         for a in outcome.declined:
             why = "lack of budget" if a in outcome.declined_budget else "strategy"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gmg_sim import GMGModel
+from gmg_sim import GMGModel, load_scenario
 from gmg_sim.analysis import indicators
 from gmg_sim.analysis.indicators import (
     AGENT_REPORTERS,
@@ -19,6 +19,8 @@ from gmg_sim.analysis.indicators import (
     indicators_reference,
     model_reporters,
 )
+from gmg_sim.analysis.patterns import pattern_measures
+from gmg_sim.config.scenarios import bundled_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,3 +155,33 @@ def test_frames_stay_importable_from_indicators(run):
     assert len(terms) == run.summary()["n_terms"]
     statements = indicators.statements_frame(run)
     assert len(statements) == run.summary()["statements_attempted"]
+
+
+# -- the chair's refusals and decision delay -------------------------------------------------
+@pytest.mark.parametrize("scenario", [p.stem for p in bundled_scenarios()])
+def test_declines_include_budget_declines_and_delay_is_the_contested_delay(scenario):
+    # Every bundled scenario, ten seeds: the budget refusals are a part of all
+    # refusals (would-be volunteers held back by their budget count in both),
+    # and the decision delay is the patterns' delay of the contested terms.
+    cfg = load_scenario(scenario)
+    for seed in range(10):
+        m = GMGModel(cfg, rng=seed, collect="final").run()
+        s = m.summary()
+        assert s["chair_declines"] >= s["chair_declines_budget"], (scenario, seed)
+        terms = m.terms_frame()
+        assert (terms["declines"] >= terms["declines_budget"]).all(), (scenario, seed)
+        assert terms["declines"].sum() == s["chair_declines"]
+        contested = terms.loc[terms["contested"], "decision_delay"]
+        expected = pattern_measures(m)["contested_delay_months"]
+        if len(contested):
+            assert s["mean_decision_delay_months"] == expected == contested.mean()
+        else:
+            assert np.isnan(s["mean_decision_delay_months"]) and np.isnan(expected)
+
+
+def test_decision_delay_is_not_vacant_months_per_term():
+    # The old definition (every term's delay) summed to the vacant months; the
+    # contested terms alone wait longer than the average term.
+    s = GMGModel(rng=1, collect="final").run().summary()
+    assert s["contested_terms"] > 0
+    assert s["mean_decision_delay_months"] > s["chair_vacant_months"] / s["n_terms"]

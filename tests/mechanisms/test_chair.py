@@ -173,6 +173,8 @@ def test_fixed_order_without_declines_is_never_vacant():
     for seed in range(5):
         m = GMGModel(rng=seed, chair__rule="fixed_order", chair__decline_allowed=False).run()
         assert m.summary()["chair_vacant_months"] == 0
+        # no contest, so no decision by senior officials to wait for
+        assert np.isnan(m.summary()["mean_decision_delay_months"])
         assert not m.datacollector.get_model_vars_dataframe()["chair_vacant"].any()
 
 
@@ -181,6 +183,10 @@ def test_no_budget_means_nobody_volunteers_and_the_chair_stays_vacant():
     s = m.summary()
     assert s["chair_vacant_months"] == s["months"]
     assert s["chair_declines_budget"] > 0
+    # Nobody is asked under the volunteer rule: every refusal is a would-be
+    # volunteer held back by its budget, and counts among the declines.
+    assert s["chair_declines"] == s["chair_declines_budget"]
+    assert s["chair_declines"] == len(m.events.of_kind("chair_budget_blocked"))
     assert not m.events.of_kind("chair_taken")
 
 

@@ -166,6 +166,15 @@ def test_invariants_hold_after_every_step(params: dict[str, Any], seed: int) -> 
     terms = m.terms_frame()
     assert len(terms) == s["n_terms"]
     assert terms["vacant_months"].sum() == s["chair_vacant_months"]
+    # refusals: the budget ones are a part of all of them, per term and per run
+    assert s["chair_declines"] >= s["chair_declines_budget"] >= 0.0
+    assert (terms["declines"] >= terms["declines_budget"]).all()
+    # the decision delay is that of the contested terms, NaN without one
+    contested = terms.loc[terms["contested"], "decision_delay"]
+    if len(contested):
+        assert s["mean_decision_delay_months"] == contested.mean() >= 0.0
+    else:
+        assert math.isnan(s["mean_decision_delay_months"])
 
 
 @settings(max_examples=40, deadline=None)
