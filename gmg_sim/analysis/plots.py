@@ -22,6 +22,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gmg_sim.analysis.colors import (
+    CENTRALITY_COLORS,
+    PALETTE,
+    agency_colors,
+    series_colors,
+)
+from gmg_sim.data.agencies import CENTRALITY_LEVELS
 from gmg_sim.experiments.stats import t_half_width
 
 if TYPE_CHECKING:
@@ -40,20 +47,10 @@ __all__ = [
     "plot_trust_network",
 ]
 
-#: Okabe-Ito colour-blind-safe palette.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-
-#: Paul Tol's "muted" colour-blind-safe scheme (for more than eight series).
-MUTED = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-    "#DDCC77", "#CC6677", "#882255", "#AA4499",
-)  # fmt: skip
-
 
 def colors(n: int) -> list[str]:
-    """``n`` colour-blind-safe colours (Okabe-Ito up to 8, else Tol muted, cycled past 9)."""
-    base = PALETTE if n <= len(PALETTE) else MUTED
-    return [base[i % len(base)] for i in range(n)]
+    """``n`` distinct colour-blind-safe colours (see :func:`~gmg_sim.analysis.colors.series_colors`)."""
+    return series_colors(n)
 
 
 def _style(ax) -> None:  # type: ignore[no-untyped-def]
@@ -124,7 +121,7 @@ def plot_chair_timeline(terms: pd.DataFrame, title: str | None = None) -> Figure
     starts = pd.PeriodIndex(terms["start"], freq="M")
     agencies = sorted({c for c in terms["chair"] if isinstance(c, str) and c})
     row = {a: i for i, a in enumerate(agencies)}
-    cols = dict(zip(agencies, colors(len(agencies)), strict=True))
+    cols = agency_colors()
     fig = Figure(figsize=(10, 0.32 * max(len(agencies), 4) + 1.6), layout="constrained")
     ax = fig.subplots()
     for k, t in enumerate(terms.itertuples(index=False)):
@@ -176,7 +173,7 @@ def plot_trust_network(model: GMGModel, threshold: float = 0.5, title: str | Non
                     zorder=1,
                 )
     level = model.agency_table.centrality_level[member]
-    node_cols = [PALETTE[int(c)] for c in level]
+    node_cols = [CENTRALITY_COLORS[CENTRALITY_LEVELS[int(c)]] for c in level]
     sizes = 150 + 700 * model.engagement[member]
     ax.scatter(x, y, s=sizes, c=node_cols, zorder=2, edgecolors="white")
     chair = model.chair.current
@@ -198,8 +195,10 @@ def plot_trust_network(model: GMGModel, threshold: float = 0.5, title: str | Non
     ax.set_aspect("equal")
     ax.axis("off")
     handles = [
-        plt.Line2D([], [], marker="o", ls="", color=PALETTE[i], label=lab)
-        for i, lab in enumerate(("migration core", "important", "marginal"))
+        plt.Line2D([], [], marker="o", ls="", color=CENTRALITY_COLORS[level], label=lab)
+        for level, lab in zip(
+            CENTRALITY_LEVELS, ("migration core", "important", "marginal"), strict=True
+        )
     ]
     ax.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize=9,
               bbox_to_anchor=(0.5, -0.05))  # fmt: skip
@@ -376,6 +375,17 @@ def plot_differences(
     return fig
 
 
+def _is_share(column: str) -> bool:
+    """Whether an indicator lives in [0, 1] (its registry unit says so)."""
+    from gmg_sim.analysis.indicators import get
+
+    try:
+        unit = get(column).unit
+    except KeyError:
+        return False
+    return "0–1" in unit
+
+
 def plot_timeseries(
     timeseries: pd.DataFrame, columns: Sequence[str], title: str | None = None
 ) -> Figure:
@@ -390,11 +400,12 @@ def plot_timeseries(
             grouped = sub.groupby("month")[col].agg(["mean", "std", "count"]).sort_index()
             x = pd.PeriodIndex(grouped.index, freq="M").to_timestamp()
             half = np.nan_to_num(t_half_width(grouped["std"], grouped["count"]))
+            lo, hi = grouped["mean"] - half, grouped["mean"] + half
+            if _is_share(col):
+                lo, hi = lo.clip(0.0, 1.0), hi.clip(0.0, 1.0)
             color = palette[k]
             ax.plot(x, grouped["mean"], color=color, lw=1.3, label=label)
-            ax.fill_between(
-                x, grouped["mean"] - half, grouped["mean"] + half, color=color, alpha=0.2
-            )
+            ax.fill_between(x, lo, hi, color=color, alpha=0.2)
         ax.set_ylabel(col)
         ax.grid(alpha=0.3)
     axes[0].legend(loc="best", fontsize=8)

@@ -18,13 +18,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gmg_sim.analysis.plots import PALETTE
-from gmg_sim.app.colors import agency_colors
+from gmg_sim.app.colors import CENTRALITY_COLORS, agency_colors
 from gmg_sim.app.readouts import AgencyView
 from gmg_sim.config.schema import month_label
 
 __all__ = ["agency_figure", "indicators_figure", "timeline_figure"]
 
-_CENTRALITY_COLOURS = {"core": PALETTE[0], "important": PALETTE[2], "marginal": PALETTE[1]}
+_CENTRALITY_COLOURS = CENTRALITY_COLORS
 _VACANT = "#D55E00"
 
 

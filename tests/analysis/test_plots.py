@@ -34,10 +34,10 @@ def test_timeseries_band_is_the_t_interval_of_the_monthly_mean():
         {
             "scenario": ["a"] * 6,
             "month": ["2006-01", "2006-01", "2006-01", "2006-02", "2006-02", "2006-02"],
-            "trust_mean": [0.1, 0.2, 0.3, 0.5, 0.5, 0.5],
+            "trust_mean": [0.4, 0.5, 0.6, 0.5, 0.5, 0.5],
         }
     )
     fig = plots.plot_timeseries(ts, ["trust_mean"])
     band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
     width = band.max() - band.min()
-    assert width == pytest.approx(0.5 - (0.2 - t_half_width(0.1, 3)), rel=1e-6)
+    assert width == pytest.approx(2 * t_half_width(0.1, 3), rel=1e-6)
