@@ -67,6 +67,8 @@ app-screenshot: $(STAMP) chromium
 docs: $(STAMP)
 	$(PY) docs/quoted.py --update
 	$(PY) -m gmg_sim.app.figures --update
+	$(VENV)/bin/gmg-sim compare --all --replications 5 --quiet --overwrite --out demo_output > /dev/null
+	cp demo_output/figures/differences.png docs/figures/demo_differences.png
 	$(VENV)/bin/mkdocs build --strict -d site
 
 docs-serve: $(STAMP)
