@@ -41,7 +41,10 @@ def _rows(table: pd.DataFrame, long: pd.DataFrame) -> list[tuple[str, str, str]]
 
     def dl200(i: str, d: int) -> str:
         r = lt.loc[("permanent_secretariat", i)]
-        return _minus(f"Δ {r['diff']:+.{d}f} [{r['diff_low']:.{d}f}, {r['diff_high']:+.{d}f}]")
+        text = _minus(f"Δ {r['diff']:+.{d}f} [{r['diff_low']:.{d}f}, {r['diff_high']:+.{d}f}]")
+        if r["diff_low"] <= 0 <= r["diff_high"]:
+            text += f", no detectable difference at {LONG} replications"
+        return text
 
     def m(s: str, i: str, d: int = 1) -> str:
         return _minus(f"{t.loc[(s, i), 'mean']:.{d}f}")
@@ -52,7 +55,10 @@ def _rows(table: pd.DataFrame, long: pd.DataFrame) -> list[tuple[str, str, str]]
 
     def dl(s: str, i: str, d: int = 1) -> str:
         r = t.loc[(s, i)]
-        return _minus(f"Δ {r['diff']:+.{d}f} [{r['diff_low']:.{d}f}, {r['diff_high']:.{d}f}]")
+        text = _minus(f"Δ {r['diff']:+.{d}f} [{r['diff_low']:.{d}f}, {r['diff_high']:.{d}f}]")
+        if r["diff_low"] <= 0 <= r["diff_high"] and r["diff_low"] < r["diff_high"]:
+            text += f", no detectable difference at {REPLICATIONS} replications"
+        return text
 
     sq, sp = "status_quo", "secretariat_proposals"
     spend = t.loc[("coordinator_of_coordinators", "spend_total")]
