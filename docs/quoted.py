@@ -129,10 +129,9 @@ def scenario_headlines(workers: int = 1) -> str:
     `gmg-sim compare status_quo permanent_secretariat -n 200 --seed 0`.
     """
     from gmg_sim import experiments
-    from gmg_sim.config.scenarios import bundled_scenarios
+    from gmg_sim.config.scenarios import bundled_names
 
-    paths = bundled_scenarios()
-    names = ["status_quo", *[p.stem for p in paths if p.stem != "status_quo"]]
+    names = bundled_names()
     lean = experiments.RunOptions.lean(workers=workers)
     cmp = experiments.compare(names, replications=REPLICATIONS, seed=SEED, options=lean)
     long = experiments.compare(

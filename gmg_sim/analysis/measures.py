@@ -15,21 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gmg_sim.mechanisms.relations import pair_mean
+
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
 __all__ = ["RunFacts", "RunningStats", "decimal_year", "mean_or_nan", "pair_mean", "spend_ratio"]
 
 NAN = float("nan")
-
-
-def pair_mean(matrix: np.ndarray, mask: np.ndarray) -> float:
-    """Mean of ``matrix`` over unordered pairs of distinct agencies in ``mask``."""
-    k = int(mask.sum())
-    if k < 2:
-        return NAN
-    sub = matrix[np.ix_(mask, mask)]
-    return float((sub.sum() - np.trace(sub)) / (k * (k - 1)))
 
 
 def mean_or_nan(values: list[Any]) -> float:

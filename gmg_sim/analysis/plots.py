@@ -17,10 +17,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from gmg_sim.analysis.colors import (
     CENTRALITY_COLORS,
@@ -76,7 +76,8 @@ def plot_attendance_trust(timeseries: pd.DataFrame, title: str | None = None) ->
             (the DataCollector's model table, several runs stacked).
         title: optional figure title.
     """
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 6), sharex=True, constrained_layout=True)
+    fig = Figure(figsize=(8, 6), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
     _band(ax1, timeseries, "working_attendance", PALETTE[0], "Working level (monthly)")
     yearly = timeseries.dropna(subset=["principals_attendance"])
     grouped = yearly.groupby("month")["principals_attendance"]
@@ -195,7 +196,7 @@ def plot_trust_network(model: GMGModel, threshold: float = 0.5, title: str | Non
     ax.set_aspect("equal")
     ax.axis("off")
     handles = [
-        plt.Line2D([], [], marker="o", ls="", color=CENTRALITY_COLORS[level], label=lab)
+        Line2D([], [], marker="o", ls="", color=CENTRALITY_COLORS[level], label=lab)
         for level, lab in zip(
             CENTRALITY_LEVELS, ("migration core", "important", "marginal"), strict=True
         )

@@ -123,11 +123,11 @@ def _columns(Y: np.ndarray, indicators: Sequence[str]) -> Iterator[tuple[str, np
 
 
 def _problem(params: pd.DataFrame) -> dict[str, Any]:
-    return {
-        "num_vars": len(params),
-        "names": params["key"].tolist(),
-        "bounds": params[["low", "high"]].to_numpy(dtype=float).tolist(),
-    }
+    """SALib's problem for a factor table (:func:`gmg_sim.experiments.sampling.problem_of`)."""
+    from gmg_sim.experiments.sampling import problem_of
+
+    bounds = params[["low", "high"]].to_numpy(dtype=float)
+    return problem_of({k: (lo, hi) for k, (lo, hi) in zip(params["key"], bounds, strict=True)})
 
 
 def morris(

@@ -131,15 +131,14 @@ def compare(
 ) -> None:
     """Compare scenarios: each indicator's mean [95 % interval], and the difference to the first."""
     from gmg_sim import experiments
-    from gmg_sim.config.scenarios import bundled_scenarios
+    from gmg_sim.config.scenarios import BUNDLED_DIR, bundled_names
 
     t0 = time.perf_counter()
     with user_errors(out):
         chosen = list(scenarios or [])
         if all_:
-            status_quo = [p for p in bundled_scenarios() if p.stem == "status_quo"]
-            others = [p for p in bundled_scenarios() if p.stem != "status_quo"]
-            chosen += [str(p) for p in status_quo + others if p.stem not in chosen]
+            # by path, so that a file of the same name in the current folder cannot hide one
+            chosen += [str(BUNDLED_DIR / f"{n}.toml") for n in bundled_names() if n not in chosen]
         if not chosen:
             raise ConfigError(
                 "name the scenarios to compare (e.g. status_quo formal_chair_rules), or give --all"

@@ -100,6 +100,12 @@ def bundled_scenarios() -> list[Path]:
     return sorted(BUNDLED_DIR.glob("*.toml"))
 
 
+def bundled_names(first: str = "status_quo") -> list[str]:
+    """Names of the bundled scenarios, ``first`` (the reference of comparisons) first."""
+    names = [p.stem for p in bundled_scenarios()]
+    return [n for n in names if n == first] + [n for n in names if n != first]
+
+
 def _read_toml(path: Path, included_from: Path | None) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:

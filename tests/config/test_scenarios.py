@@ -266,3 +266,11 @@ def test_extends_neither_file_nor_bundled_name_names_both(tmp_path):
     message = str(info.value)
     assert "status_qou" in message and "does not exist" in message
     assert "did you mean 'status_quo'" in message and "\n" not in message
+
+
+def test_bundled_names_put_the_reference_first():
+    from gmg_sim.config.scenarios import bundled_names
+
+    names = bundled_names()
+    assert names[0] == "status_quo" and sorted(names) == sorted(p.stem for p in bundled_scenarios())
+    assert bundled_names("pooled_budget")[0] == "pooled_budget"
