@@ -50,7 +50,7 @@ chromium:
 test: $(STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 app: $(STAMP)
 	$(VENV)/bin/gmg-sim app
