@@ -81,9 +81,14 @@ class Scenario:
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
-    """A path as given, or the bundled scenario of that name (``status_quo``)."""
+    """A path as given, or the bundled scenario of that name (``status_quo``).
+
+    It is a path if it ends in ``.toml``, has a folder part (``./x``, ``a/b``)
+    or is an existing *file*; otherwise a bundled name, so that a folder (an
+    ``--out status_quo``) in the current directory cannot hide a bundled scenario.
+    """
     p = Path(name_or_path)
-    if p.suffix == ".toml" or p.exists() or len(p.parts) > 1:
+    if p.suffix == ".toml" or p.is_file() or "/" in str(name_or_path) or len(p.parts) > 1:
         return p
     bundled = BUNDLED_DIR / f"{name_or_path}.toml"
     if bundled.exists():

@@ -39,7 +39,16 @@ _OUTPUT_DIRS = ("parts", "statements", "figures")
 
 
 def safe_name(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("._") or "scenario"
+    """A file name for ``label``, distinct for distinct labels.
+
+    A label of letters, digits and ``_.-`` is its own file name; any other gets
+    its safe characters and a short hash of the label (``a b`` and ``a/b`` both
+    read ``a_b``, so they become ``a_b-<hash>`` with different hashes).
+    """
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("._") or "scenario"
+    if safe == label:
+        return safe
+    return f"{safe}-{hashlib.sha256(label.encode('utf-8')).hexdigest()[:8]}"
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
