@@ -1,0 +1,353 @@
+"""Scenario discovery: the parameter ranges in which an outcome occurs (PRIM, CART).
+
+Bryant and Lempert (2010): given many runs over the uncertain parameters and an
+outcome of interest in each, find a box (a range for a few parameters) that
+holds most of the cases of interest (*coverage*) and few others (*density*).
+:func:`discover` does it with the EMA workbench's ``prim`` (Kwakkel 2017) on
+the output of :func:`gmg_sim.exploration.robust` (the cases are one design's
+worlds) or of a ``gmg-sim sweep`` (the cases are its points), and optionally
+grows a CART tree (``ema_workbench.analysis.cart``).
+
+A case's values are the means over its replications of every indicator of the
+run summary, plus ``secretariat_established`` (the share of its runs in which
+a secretariat existed at some point) and, for a robust comparison,
+``<indicator>_effect`` (the design's paired difference from the reference in
+that world). The outcome is a condition on them, e.g. ``"adoption_rate < 0.5"``,
+or a named outcome (:data:`NAMED_OUTCOMES`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["NAMED_OUTCOMES", "Discovery", "case_table", "discover"]
+
+#: Named outcomes and the condition each stands for.
+NAMED_OUTCOMES: dict[str, str] = {
+    "secretariat established": "secretariat_established >= 0.5",
+    "no secretariat": "secretariat_established < 0.5",
+    "declines not reduced": "chair_declines_effect >= 0",
+    "vacancies not reduced": "chair_vacant_months_effect >= 0",
+}
+
+
+@dataclass
+class Discovery:
+    """A PRIM box (and optionally a CART tree) for one outcome.
+
+    Attributes:
+        outcome: the condition, as evaluated.
+        design: the design whose cases were searched (robust), or the sweep's scenario.
+        n_cases, n_interest: cases, and cases where the outcome occurs.
+        box: one row per restricted parameter: ``parameter, low, high,
+            range_low, range_high, qp_low, qp_high`` (quasi-p values of each limit).
+        coverage, density, mass: of the chosen box.
+        chosen: index of the chosen box on the peeling trajectory.
+        trajectory: the peeling trajectory (``coverage, density, mass, res_dim``, ...).
+        cart: the CART tree as text (``None`` unless asked).
+        cart_boxes: CART's leaves with their coverage and density (``None`` unless asked).
+    """
+
+    outcome: str
+    design: str
+    n_cases: int
+    n_interest: int
+    box: pd.DataFrame
+    coverage: float
+    density: float
+    mass: float
+    chosen: int
+    trajectory: pd.DataFrame
+    cart: str | None = None
+    cart_boxes: pd.DataFrame | None = None
+    files: list[Path] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        """The box as a few lines of plain text."""
+        lines = [
+            f"outcome: {self.outcome}  (design {self.design}; {self.n_interest} of "
+            f"{self.n_cases} cases)",
+            f"PRIM box {self.chosen} of {len(self.trajectory) - 1}: coverage "
+            f"{self.coverage:.2f}, density {self.density:.2f}, mass {self.mass:.2f} "
+            f"(base rate {self.n_interest / self.n_cases:.2f})",
+        ]
+        if self.box.empty:
+            lines.append("  no parameter restricted: the outcome is spread over the whole space")
+        for r in self.box.itertuples():
+            lines.append(
+                f"  {r.parameter:<44} {_num(r.low):>9} – {_num(r.high):<9} "
+                f"(of {_num(r.range_low)} – {_num(r.range_high)}; qp {_qp(r.qp_low, r.qp_high)})"
+            )
+        return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    if not math.isfinite(x):
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _qp(lo: float, hi: float) -> str:
+    vals = [v for v in (lo, hi) if isinstance(v, float) and math.isfinite(v)]
+    return ", ".join(f"{v:.2g}" for v in vals) or "–"
+
+
+def _per_run(summary: pd.DataFrame) -> pd.DataFrame:
+    runs = summary.copy()
+    if "secretariat_months" in runs:
+        runs["secretariat_established"] = (runs["secretariat_months"] > 0).astype(float)
+    return runs
+
+
+def _means(runs: pd.DataFrame, skip: set[str]) -> pd.DataFrame:
+    cols = [c for c in runs.columns if c not in skip and pd.api.types.is_numeric_dtype(runs[c])]
+    with np.errstate(all="ignore"):
+        return runs.groupby("point")[cols].mean().sort_index()
+
+
+def case_table(
+    folder: str | Path, design: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The cases of a robust comparison's design, or of a sweep: ``(x, values, design)``.
+
+    ``x``: one row per case, the parameters that vary (flat keys); ``values``:
+    the case's mean indicators (and effects, for a robust comparison).
+
+    Raises:
+        ExperimentError: a folder that holds neither, or an unknown design.
+    """
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.exploration.robust import load_robust
+
+    out = Path(folder)
+    if (out / "robust.json").exists():
+        res = load_robust(out)
+        name = design or res.reference
+        if name not in res.designs:
+            raise ExperimentError(
+                f"--design {name!r}: not a design of {out}; its designs: {', '.join(res.designs)}"
+            )
+        x = res.worlds.set_index("world")
+        runs = _per_run(res.runs[name])
+        skip = {"point", "replication", "seed", *x.columns}
+        values = _means(runs, skip)
+        if name != res.reference:
+            ref = _means(_per_run(res.runs[res.reference]), skip)
+            common = [c for c in values.columns if c in ref.columns]
+            effects = (values[common] - ref[common]).add_suffix("_effect")
+            values = values.join(effects)
+        values.index.name = "world"
+        x = x.loc[values.index]
+    elif (out / "manifest.json").exists():
+        try:
+            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ExperimentError(f"{out}/manifest.json is not a gmg-sim manifest") from None
+        if manifest.get("kind") != "sweep" or manifest.get("status") != "complete":
+            raise ExperimentError(
+                f"{out} holds a {manifest.get('status', '?')} {manifest.get('kind', '?')} "
+                "experiment; discover reads a complete gmg-sim sweep or robust comparison"
+            )
+        summary = pd.read_parquet(out / "summary.parquet")
+        points = pd.read_csv(out / "points.csv").set_index("point")
+        params = [c for c in points.columns if c != "scenario"]
+        x = points[params]
+        runs = _per_run(summary)
+        values = _means(runs, {"point", "replication", "seed", *params})
+        x = x.loc[values.index]
+        name = str(manifest["identity"]["scenarios"][0])
+        if design is not None and design != name:
+            raise ExperimentError(f"--design {design!r}: the sweep in {out} ran {name!r} only")
+    else:
+        raise ExperimentError(
+            f"{out} holds neither a robust comparison (robust.json) nor a sweep (manifest.json); "
+            "give the --out folder of gmg-sim robust or gmg-sim sweep"
+        )
+    numeric = [c for c in x.columns if pd.api.types.is_numeric_dtype(x[c]) and x[c].nunique() > 1]
+    x = x[numeric].copy()
+    for c in x.columns:
+        if pd.api.types.is_integer_dtype(x[c]):
+            x[c] = x[c].astype(np.int64)
+        else:
+            x[c] = x[c].astype(float)
+    return x, values, name
+
+
+def outcome_mask(values: pd.DataFrame, where: str) -> tuple[np.ndarray, str]:
+    """The cases where ``where`` (a condition or a named outcome) holds, and the condition.
+
+    Raises:
+        ExperimentError: a condition that does not evaluate to true/false per case,
+        naming the columns allowed.
+    """
+    from gmg_sim.experiments import ExperimentError
+
+    condition = NAMED_OUTCOMES.get(where.strip().lower().replace("_", " "), where)
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition)) - {
+        "and",
+        "or",
+        "not",
+        "True",
+        "False",
+    }
+    unknown = sorted(n for n in names if n not in values.columns)
+    if unknown:
+        import difflib
+
+        hint = difflib.get_close_matches(unknown[0], list(values.columns), n=1, cutoff=0.6)
+        raise ExperimentError(
+            f"--where {where!r}: unknown column(s) {', '.join(unknown)}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + f"; named outcomes: {', '.join(repr(k) for k in NAMED_OUTCOMES)}; columns: "
+            + ", ".join(values.columns)
+        )
+    try:
+        mask = values.eval(condition)
+    except Exception as exc:  # pandas raises many kinds for a malformed expression
+        raise ExperimentError(
+            f"--where {where!r}: not a condition pandas can evaluate ({exc}); write e.g. "
+            "\"adoption_rate < 0.5\" or a named outcome such as 'secretariat established'"
+        ) from None
+    if not isinstance(mask, pd.Series) or mask.dtype != bool:
+        raise ExperimentError(
+            f'--where {where!r}: gives numbers, not true/false; compare, e.g. "{condition} > 0"'
+        )
+    return mask.to_numpy(), condition
+
+
+def _choose(trajectory: pd.DataFrame) -> int:
+    """The box with the best balance of coverage and density (their harmonic mean)."""
+    c, d = trajectory["coverage"].to_numpy(), trajectory["density"].to_numpy()
+    with np.errstate(all="ignore"):
+        f = np.where(c + d > 0, 2 * c * d / (c + d), 0.0)
+    return int(np.argmax(f))
+
+
+def discover(
+    folder: str | Path,
+    where: str,
+    *,
+    design: str | None = None,
+    box: int | None = None,
+    cart: bool = False,
+    mass_min: float = 0.05,
+    peel_alpha: float = 0.05,
+    out: str | Path | None = None,
+) -> Discovery:
+    """Find the parameter ranges in which ``where`` holds (PRIM; optionally CART).
+
+    Args:
+        folder: output folder of :func:`gmg_sim.exploration.robust` or of a sweep.
+        where: a condition on the case table (:func:`case_table`), e.g.
+            ``"adoption_rate < 0.5"``, or a name of :data:`NAMED_OUTCOMES`.
+        design: the design whose worlds are searched (robust; default the reference).
+        box: the box of the peeling trajectory to report (default: the one with
+            the largest harmonic mean of coverage and density).
+        cart: also grow a CART tree (``ema_workbench.analysis.cart``).
+        mass_min, peel_alpha: PRIM's minimum box mass and peeling step.
+        out: write ``box.csv``, ``trajectory.csv``, ``peeling.png`` (and
+            ``cart.txt``) there.
+
+    Raises:
+        ExperimentError: no cases of interest, or all cases are.
+    """
+    from gmg_sim.experiments import ExperimentError
+
+    x, values, name = case_table(folder, design)
+    mask, condition = outcome_mask(values, where)
+    n, k = len(mask), int(mask.sum())
+    if k == 0 or k == n:
+        raise ExperimentError(
+            f"--where {where!r} holds in {k} of {n} cases; scenario discovery needs some cases "
+            "where it holds and some where it does not (widen the ranges or change the condition)"
+        )
+    if x.empty:
+        raise ExperimentError(f"{folder}: no parameter varies across its cases")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+        finder = prim.Prim(
+            x.reset_index(drop=True), mask.astype(int), peel_alpha=peel_alpha, mass_min=mass_min
+        )
+        found = finder.find_box()
+    trajectory = found.peeling_trajectory.copy()
+    chosen = _choose(trajectory) if box is None else box
+    if not 0 <= chosen < len(trajectory):
+        raise ExperimentError(f"--box {chosen}: the trajectory has boxes 0..{len(trajectory) - 1}")
+    stats, lims = found.inspect(chosen, style="data")[0]
+    rows = []
+    for param in lims.index:
+        vals = lims.loc[param].to_numpy()
+        rows.append(
+            {
+                "parameter": param,
+                "low": float(vals[0]),
+                "high": float(vals[1]),
+                "range_low": float(x[param].min()),
+                "range_high": float(x[param].max()),
+                "qp_low": float(vals[2]) if pd.notna(vals[2]) else math.nan,
+                "qp_high": float(vals[3]) if pd.notna(vals[3]) else math.nan,
+            }
+        )
+    box_table = pd.DataFrame(
+        rows, columns=["parameter", "low", "high", "range_low", "range_high", "qp_low", "qp_high"]
+    )
+    result = Discovery(
+        outcome=condition,
+        design=name,
+        n_cases=n,
+        n_interest=k,
+        box=box_table,
+        coverage=float(stats["coverage"]),
+        density=float(stats["density"]),
+        mass=float(stats["mass"]),
+        chosen=chosen,
+        trajectory=trajectory,
+    )
+    if cart:
+        result.cart, result.cart_boxes = _cart(x, mask, mass_min)
+    if out is not None:
+        result.files = _write(result, Path(out))
+    return result
+
+
+def _cart(x: pd.DataFrame, mask: np.ndarray, mass_min: float) -> tuple[str, pd.DataFrame]:
+    from sklearn.tree import export_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import cart
+
+        leaf = max(mass_min, 1.0 / len(mask))  # at least one case per leaf
+        tree = cart.CART(x.reset_index(drop=True), mask.astype(int), mass_min=leaf)
+        tree.build_tree()
+        stats = pd.DataFrame(tree.stats)
+    text = export_text(tree.clf, feature_names=list(x.columns), decimals=3)
+    return text, stats
+
+
+def _write(result: Discovery, out: Path) -> list[Path]:
+    from gmg_sim.experiments.store import write_atomic, write_text
+    from gmg_sim.exploration.figures import plot_peeling
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "box.csv", out / "trajectory.csv", out / "peeling.png"]
+    write_atomic(files[0], lambda p: result.box.to_csv(p, index=False))
+    write_atomic(files[1], lambda p: result.trajectory.to_csv(p, index=False))
+    fig = plot_peeling(
+        result.trajectory, result.chosen, f"PRIM: {result.outcome} ({result.design})"
+    )
+    write_atomic(files[2], lambda p: fig.savefig(p, dpi=120, format="png"))
+    if result.cart is not None:
+        files.append(out / "cart.txt")
+        write_text(files[-1], result.cart)
+    return files

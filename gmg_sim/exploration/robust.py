@@ -1,0 +1,357 @@
+"""Robust comparison: every design in every plausible world, against the reference.
+
+:func:`robust` samples ``worlds`` worlds over the uncertain parameters
+(:mod:`gmg_sim.exploration.worlds`), the same for every design, and runs each
+design in each world ``replications`` times through the one run path,
+:func:`gmg_sim.experiments.run_points` (parallel, resumable, Dask-ready,
+streamed to disk: one experiment folder per design under ``out/runs/``). The
+seeds of replication ``r`` are the same in every world and design (common
+random numbers), so each design's effect in a world is a paired difference.
+
+It then reports, for each design and headline indicator, against the first
+design (the reference, the status quo by default): the share of worlds in which
+the design is better, the median effect and its 5-95 % range across worlds
+(:func:`gmg_sim.exploration.summary.robustness`), and the regret table
+(:func:`gmg_sim.exploration.summary.regret`). With ``out`` it writes::
+
+    out/robust.json          what the comparison is (designs, worlds, seeds, ranges) and its status
+    out/worlds.csv           one row per world: its parameter values
+    out/factors.csv          the factor table the worlds were drawn from
+    out/runs/<design>/       each design's experiment (summary.parquet, manifest.json, ...)
+    out/robustness.parquet   tidy effects: design, indicator, world, value, reference_value, effect
+    out/robustness.csv       the same
+    out/summary.csv          share of worlds better/worse, median effect and 5-95 % per design, indicator
+    out/regret.csv           max and 90th-percentile regret per indicator and design, with ranks
+    out/figures/robustness.png   designs x indicators, coloured by the share of worlds improved
+
+:func:`load_robust` reads such a folder back.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gmg_sim.exploration import summary as summ
+from gmg_sim.exploration.worlds import (
+    bundled_designs,
+    design_settings,
+    factor_table,
+    sample_worlds,
+)
+
+__all__ = ["RobustResult", "load_robust", "robust"]
+
+_MANIFEST = "robust.json"
+
+
+@dataclass
+class RobustResult:
+    """A robust comparison: the worlds, each design's runs, effects, summary and regret.
+
+    Attributes:
+        designs: design (scenario) names; the first is the reference.
+        worlds: one row per world (``world`` and one column per factor, flat keys).
+        factors: the factor table the worlds were drawn from.
+        runs: per design, the summary of its runs (``point`` = world).
+        indicators: the indicators compared.
+        effects: tidy paired effects against the reference.
+        summary: per design and indicator, share of worlds better, median effect, 5-95 %.
+        regret: per indicator and design, max and 90th-percentile regret and their ranks.
+        out: the output folder, or None.
+        manifest: what the comparison is (also ``out/robust.json``).
+        figures: the figures written.
+    """
+
+    designs: list[str]
+    worlds: pd.DataFrame
+    factors: pd.DataFrame
+    runs: dict[str, pd.DataFrame]
+    indicators: list[str]
+    effects: pd.DataFrame
+    summary: pd.DataFrame
+    regret: pd.DataFrame
+    out: Path | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    figures: list[Path] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        """The design the effects are taken against (the first)."""
+        return self.designs[0]
+
+    def means(self) -> dict[str, pd.DataFrame]:
+        """Per design, each world's mean of every indicator over its replications."""
+        return {d: summ.world_means(s, self.indicators) for d, s in self.runs.items()}
+
+
+def _identity(
+    designs: Sequence[str],
+    worlds: int,
+    replications: int,
+    seed: int,
+    factors: pd.DataFrame,
+    indicators: Sequence[str],
+) -> dict[str, Any]:
+    import gmg_sim
+
+    return {
+        "gmg_sim_version": gmg_sim.__version__,
+        "designs": list(designs),
+        "worlds": worlds,
+        "replications": replications,
+        "seed": seed,
+        "indicators": list(indicators),
+        "factors": [
+            [k, float(lo), float(hi)]
+            for k, lo, hi in zip(factors["key"], factors["low"], factors["high"], strict=True)
+        ],
+    }
+
+
+def _prepare(out: Path, ident: dict[str, Any], *, resume: bool, overwrite: bool) -> None:
+    from gmg_sim.experiments import ExperimentError
+
+    if out.exists() and not out.is_dir():
+        raise ExperimentError(f"output folder {out} is a file; give a folder with --out")
+    path = out / _MANIFEST
+    if path.exists():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))["identity"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise ExperimentError(
+                f"{path} is not a gmg-sim robust manifest; choose another --out"
+            ) from None
+        if overwrite:
+            _remove_outputs(out)
+            return
+        if old != ident:
+            changed = sorted(k for k in ident if old.get(k) != ident[k])
+            raise ExperimentError(
+                f"output folder {out} holds a different robust comparison (differs in "
+                f"{', '.join(changed)}); choose another --out, or pass --overwrite to replace it"
+            )
+        if not resume:
+            raise ExperimentError(
+                f"output folder {out} already holds this robust comparison; pass --resume to "
+                "finish or reuse it, --overwrite to run it again, or choose another --out"
+            )
+        return
+    if out.is_dir() and any(out.iterdir()):
+        raise ExperimentError(
+            f"output folder {out} is not empty and holds no robust comparison (no {_MANIFEST}); "
+            "choose a new or empty folder with --out"
+        )
+
+
+_OUTPUT_FILES = (
+    _MANIFEST, "worlds.csv", "factors.csv", "robustness.parquet", "robustness.csv",
+    "summary.csv", "regret.csv",
+)  # fmt: skip
+
+
+def _remove_outputs(out: Path) -> None:
+    """Remove what :func:`robust` wrote in ``out`` (and nothing else)."""
+    import shutil
+
+    for name in _OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    for name in ("runs", "figures"):
+        shutil.rmtree(out / name, ignore_errors=True)
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    from gmg_sim.experiments.store import write_text
+
+    write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def robust(
+    designs: Sequence[str] | None = None,
+    *,
+    worlds: int = 50,
+    replications: int = 2,
+    seed: int = 0,
+    bounds: str | Path | Mapping[str, Sequence[float]] | None = None,
+    indicators: Sequence[str] | None = None,
+    figures: bool = True,
+    options: Any = None,
+    **option_values: Any,
+) -> RobustResult:
+    """Run every design in every world and compare each with the first.
+
+    Args:
+        designs: scenario names or files; the first is the reference (default:
+            :func:`~gmg_sim.exploration.worlds.bundled_designs`, the status quo first).
+        worlds: worlds sampled (Latin hypercube over :func:`factor_table`).
+        replications: runs per design and world (common random numbers).
+        seed: root seed: of the worlds' sample and of every run.
+        bounds: ranges that replace or add to the factor table (mapping, TOML or CSV).
+        indicators: indicators compared (default: the headline indicators).
+        figures: with ``out``, write ``figures/robustness.png``.
+        options: a :class:`~gmg_sim.experiments.RunOptions`; keyword options too
+            (``workers``, ``out``, ``resume``, ``overwrite``, ``executor``, ...). By
+            default lean: summaries only, no progress bar.
+
+    Returns:
+        A :class:`RobustResult`.
+
+    Raises:
+        ExperimentError, ConfigError, ScenarioError: bad designs, ranges or output folder.
+    """
+    from gmg_sim import experiments
+    from gmg_sim.config.scenarios import read_scenario
+    from gmg_sim.experiments import ExperimentError, RunOptions
+    from gmg_sim.experiments.store import safe_name
+
+    names = list(designs) if designs else bundled_designs()
+    scenarios = [read_scenario(n) for n in names]
+    labels = [s.name for s in scenarios]
+    if len(set(labels)) < len(labels):
+        raise ExperimentError(f"designs: a design is given twice ({', '.join(labels)})")
+    if len(labels) < 2:
+        raise ExperimentError("designs: give at least two (the first is the reference)")
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
+    inds = experiments.check_indicators(list(indicators or experiments.KEY_INDICATORS))
+    for ind in inds:
+        try:
+            summ.better_sign(ind)
+        except ValueError as exc:
+            raise ExperimentError(str(exc)) from None
+    base = RunOptions.lean(progress=False) if options is None else options
+    opts = RunOptions.build(base, **option_values)
+    factors = factor_table(bounds)
+    t0 = time.perf_counter()
+    world_table, replaced = sample_worlds(worlds, seed, scenarios, factors)
+    ident = _identity(labels, worlds, replications, seed, factors, inds)
+    out = Path(opts.out) if opts.out is not None else None
+    if out is not None:
+        _prepare(out, ident, resume=opts.resume, overwrite=opts.overwrite)
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = {"status": "running", "identity": ident, "command": opts.command}
+        _write_json(out / _MANIFEST, manifest)
+        world_table.to_csv(out / "worlds.csv", index=False)
+        factors.to_csv(out / "factors.csv", index=False)
+    rows = world_table.drop(columns="world").to_dict("records")
+    runs: dict[str, pd.DataFrame] = {}
+    pinned: dict[str, list[str]] = {}
+    executed = 0
+    for s in scenarios:
+        own = design_settings(s)
+        pinned[s.name] = sorted(k for k in factors["key"] if k in own)
+        design_rows = [{k: v for k, v in row.items() if k not in own} for row in rows]
+        run_opts = replace(
+            opts,
+            out=(out / "runs" / safe_name(s.name)) if out is not None else None,
+            overwrite=False,
+        )
+        result = experiments.run_points(
+            s,
+            design_rows,
+            replications=replications,
+            seed=seed,
+            options=run_opts,
+            design={"design": "robust", "worlds": worlds, "pinned": pinned[s.name]},
+        )
+        executed += result.runs_executed
+        runs[s.name] = result.summary
+    res = _assemble(labels, world_table, factors, runs, inds, out)
+    res.manifest = {
+        "status": "complete",
+        "identity": ident,
+        "command": opts.command,
+        "worlds_replaced": replaced,
+        "pinned_by_design": pinned,
+        "runs": len(labels) * worlds * replications,
+        "runs_executed": executed,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    if out is not None:
+        _write_outputs(res, figures=figures)
+        _write_json(out / _MANIFEST, res.manifest)
+    return res
+
+
+def _assemble(
+    labels: list[str],
+    world_table: pd.DataFrame,
+    factors: pd.DataFrame,
+    runs: dict[str, pd.DataFrame],
+    inds: list[str],
+    out: Path | None,
+) -> RobustResult:
+    means = {d: summ.world_means(runs[d], inds) for d in labels}
+    tidy = summ.effects(means, labels[0], inds)
+    return RobustResult(
+        designs=labels,
+        worlds=world_table,
+        factors=factors,
+        runs=runs,
+        indicators=inds,
+        effects=tidy,
+        summary=summ.robustness(tidy),
+        regret=summ.regret(means, inds),
+        out=out,
+    )
+
+
+def _write_outputs(res: RobustResult, *, figures: bool) -> None:
+    from gmg_sim.experiments.store import write_atomic
+
+    out = res.out
+    assert out is not None
+    write_atomic(out / "robustness.parquet", lambda p: res.effects.to_parquet(p, index=False))
+    write_atomic(out / "robustness.csv", lambda p: res.effects.to_csv(p, index=False))
+    write_atomic(out / "summary.csv", lambda p: res.summary.to_csv(p, index=False))
+    write_atomic(out / "regret.csv", lambda p: res.regret.to_csv(p, index=False))
+    if figures:
+        from gmg_sim.exploration.figures import plot_robustness
+
+        folder = out / "figures"
+        folder.mkdir(exist_ok=True)
+        fig = plot_robustness(res.summary, reference=res.reference)
+        path = folder / "robustness.png"
+        write_atomic(path, lambda p: fig.savefig(p, dpi=120, format="png"))
+        res.figures = [path]
+
+
+def load_robust(folder: str | Path) -> RobustResult:
+    """A finished :func:`robust` comparison read back from its folder.
+
+    Raises:
+        ExperimentError: when the folder holds no complete robust comparison.
+    """
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.store import safe_name
+
+    out = Path(folder)
+    path = out / _MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        ident = manifest["identity"]
+    except FileNotFoundError:
+        raise ExperimentError(
+            f"{out} holds no robust comparison (no {_MANIFEST}); run gmg-sim robust ... --out {out}"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ExperimentError(f"{path} is not a gmg-sim robust manifest") from None
+    if manifest.get("status") != "complete":
+        raise ExperimentError(
+            f"{out}: the robust comparison is unfinished; finish it with the same command and --resume"
+        )
+    labels = list(ident["designs"])
+    runs = {d: pd.read_parquet(out / "runs" / safe_name(d) / "summary.parquet") for d in labels}
+    worlds = pd.read_csv(out / "worlds.csv")
+    factors = pd.read_csv(out / "factors.csv")
+    res = _assemble(labels, worlds, factors, runs, list(ident["indicators"]), out)
+    res.manifest = manifest
+    fig = out / "figures" / "robustness.png"
+    res.figures = [fig] if fig.exists() else []
+    return res
