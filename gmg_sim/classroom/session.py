@@ -1,0 +1,874 @@
+"""A classroom session: seats, tokens, open choices, deadlines, defaults, persistence.
+
+The session knows nothing of HTTP (:mod:`gmg_sim.classroom.web` serves it). A
+class plays the Global Migration Group: each student, or team, takes the seat
+of one agency; several students may share a seat. The model runs the month:
+
+1. a *probe* steps the month with the class's answers so far
+   (:class:`~gmg_sim.classroom.choices.ClassroomDecisions` in probe mode); the
+   first moment where a seated agency must choose and has not answered opens
+   those choices (one *batch*: the chair's volunteers, the host offers, the
+   vetoes, or one round of one statement), each with a deadline;
+2. when every open choice is answered, or its deadline passes (the model's own
+   rule then decides, with the same random draw), the month is probed again;
+   a later moment of the same month may open new choices (a decline passes the
+   chair on, a second round of drafting);
+3. when the probe meets no unanswered choice, the month is done: its model is
+   the class's world.
+
+Agencies nobody plays are always the model's. A run in which nobody answers
+is the model-only run with the same scenario and seed, bit for bit.
+
+Security: every seat and the teacher have a token from :mod:`secrets`
+(:data:`SEAT_ALPHABET` codes of 12 characters, about 59 bits; the teacher's
+32 url-safe bytes); the session file keeps only their hashes (salted with
+the session id) and the tokens themselves go to a ``.secrets.json`` file
+beside it with mode 0600, read by the server only to show the teacher the join
+links again after a restart. A seat token acts only for its own agency and
+only on a choice that is open; only the teacher's token changes the session.
+
+Persistence: the session — scenario, seed, seats, players, every decision with
+its time and who made it, the open choices — is one JSON file, written
+atomically (temporary file, fsync, rename) after every change. Loading it
+replays the months from the start with the recorded answers (the model is
+deterministic) and checks each month against a fingerprint saved with it; a
+session that was running comes back paused, each open choice with the time it
+had left (at least :data:`RESUME_MIN_SECONDS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Literal
+
+from gmg_sim.classroom.choices import KINDS, ClassroomDecisions, Pending, StopProbe
+from gmg_sim.config.months import ConfigError, month_index, month_label
+from gmg_sim.config.schema import GMGConfig
+
+__all__ = [
+    "DEFAULT_MONTHS",
+    "DEFAULT_TIME_LIMIT",
+    "RESUME_MIN_SECONDS",
+    "SEAT_ALPHABET",
+    "Session",
+    "SessionError",
+    "normalise_code",
+]
+
+#: Version of the session file's layout.
+FILE_VERSION = 1
+#: Months a session plays by default (two years: a 90-minute class; 12 for 45 minutes).
+DEFAULT_MONTHS = 24
+#: Seconds a choice stays open by default.
+DEFAULT_TIME_LIMIT = 60.0
+#: Seconds an open choice gets at least when a saved session is resumed.
+RESUME_MIN_SECONDS = 15.0
+#: Characters of a seat code (no 0/O, 1/I/L: easy to read aloud and type).
+SEAT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SEAT_CODE_LENGTH = 12
+
+Phase = Literal["lobby", "running", "paused", "ended"]
+
+
+class SessionError(Exception):
+    """A request the session refuses; ``reason`` is a short code, the message says why.
+
+    Reasons: ``unknown_link`` (no seat or teacher has this token), ``not_teacher``,
+    ``not_open`` (no such open choice for this seat), ``time_up``, ``answered``,
+    ``paused``, ``not_running``, ``ended``, ``busy`` (choices still open),
+    ``not_joined``, ``bad_request``, ``file`` (the session file cannot be used).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def normalise_code(code: str) -> str:
+    """A seat code as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(SEAT_ALPHABET) for _ in range(SEAT_CODE_LENGTH))
+
+
+def pretty_code(code: str) -> str:
+    """A seat code in groups of four (``ABCD-EFGH-JKMN``), as shown to people."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _hash(session_id: str, token: str) -> str:
+    return hashlib.sha256(f"{session_id}:{token}".encode()).hexdigest()
+
+
+def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file beside it, fsync, rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # the rename itself, durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def secrets_path(path: Path) -> Path:
+    """Where the tokens of the session saved at ``path`` are kept (mode 0600)."""
+    path = Path(path)
+    return path.with_name(path.stem + ".secrets.json")
+
+
+def _fingerprint(model: Any) -> str:
+    return f"{model.chair_id}|{model.trust_mean():.12g}|{len(model.events)}"
+
+
+def _compact(context: dict[str, Any]) -> dict[str, Any]:
+    """A choice's context without the draft's text (kept in the model's statements)."""
+    return {k: v for k, v in context.items() if k != "text"}
+
+
+class Session:
+    """One class playing one scenario and seed; thread-safe (one lock around every method).
+
+    Build with :meth:`create` or :meth:`load` (or :meth:`open`, which does
+    either). ``clock`` gives the wall time in seconds (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        data: dict[str, Any],
+        tokens: dict[str, Any] | None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self.data = data
+        self.tokens = tokens or {}
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.config = _config(data)
+        self._model: Any = None
+        self._baseline: tuple[int, Any] | None = None
+        self._seat_by_hash = {s["token_hash"]: a for a, s in data["seats"].items()}
+
+    # -- building ---------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        scenario: str = "status_quo",
+        *,
+        seed: int = 0,
+        months: int = DEFAULT_MONTHS,
+        overrides: dict[str, Any] | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
+        clock: Callable[[], float] = time.time,
+    ) -> Session:
+        """A new session saved at ``path`` (with its tokens in :func:`secrets_path`).
+
+        Raises:
+            ConfigError: an unknown scenario, a bad override, or ``months`` < 1.
+        """
+        if months < 1:
+            raise ConfigError(f"months: got {months}; allowed: a whole number of at least 1")
+        if time_limit is not None and time_limit <= 0:
+            raise ConfigError(
+                f"time limit: got {time_limit}; allowed: seconds above 0, or none for no limit"
+            )
+        data: dict[str, Any] = {
+            "version": FILE_VERSION,
+            "id": secrets.token_hex(8),
+            "scenario": scenario,
+            "seed": int(seed),
+            "months": int(months),
+            "overrides": dict(overrides or {}),
+            "created": clock(),
+            "saved": clock(),
+            "time_limit": time_limit,
+            "phase": "lobby",
+            "ended_reason": "",
+            "steps_done": 0,
+            "run_mode": None,
+            "month_had_choices": False,
+            "next_choice": 0,
+            "seats": {},
+            "teacher_hash": "",
+            "players": {},
+            "open": [],
+            "decisions": [],
+            "history": [],
+        }
+        config = _config(data)  # validates the scenario and the overrides
+        from gmg_sim.data.agencies import load_agencies
+
+        ids = load_agencies().subset(config.membership.agencies).ids
+        teacher = secrets.token_urlsafe(32)
+        codes = {a: _new_code() for a in ids}
+        data["teacher_hash"] = _hash(data["id"], teacher)
+        data["seats"] = {a: {"token_hash": _hash(data["id"], codes[a])} for a in ids}
+        tokens = {"session": data["id"], "teacher": teacher, "seats": codes}
+        session = cls(Path(path), data, tokens, clock)
+        session._model = session._replay(0)
+        atomic_write_text(secrets_path(session.path), json.dumps(tokens, indent=1), mode=0o600)
+        session._save()
+        return session
+
+    @classmethod
+    def load(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> Session:
+        """The session saved at ``path``, replayed to where it was (paused if it was running).
+
+        Raises:
+            SessionError: (``file``) unreadable, of another version, or the model
+                no longer gives the recorded run.
+        """
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SessionError("file", f"cannot read the session file {path}: {exc}") from None
+        if not isinstance(data, dict) or data.get("version") != FILE_VERSION:
+            raise SessionError(
+                "file",
+                f"{path} is not a classroom session file of version {FILE_VERSION} "
+                "(start a new session with another --session path)",
+            )
+        tokens = None
+        with contextlib.suppress(OSError, ValueError):
+            tokens = json.loads(secrets_path(path).read_text(encoding="utf-8"))
+            if tokens.get("session") != data["id"]:
+                tokens = None
+        session = cls(path, data, tokens, clock)
+        session._model = session._replay(data["steps_done"], check=True)
+        now = clock()
+        if data["phase"] == "running" and data["open"]:
+            saved = data.get("saved", now)
+            for c in data["open"]:
+                left = None if c["deadline"] is None else c["deadline"] - saved
+                c["remaining"] = None if left is None else max(left, RESUME_MIN_SECONDS)
+                c["deadline"] = None
+            data["phase"] = "paused"
+        session._save()
+        return session
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        scenario: str = "status_quo",
+        *,
+        seed: int = 0,
+        months: int = DEFAULT_MONTHS,
+        overrides: dict[str, Any] | None = None,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
+        clock: Callable[[], float] = time.time,
+    ) -> tuple[Session, bool]:
+        """Resume the session at ``path`` if it exists, else create it; returns (session, resumed).
+
+        Raises:
+            SessionError: (``file``) the saved session is of another scenario or seed.
+        """
+        path = Path(path)
+        if path.exists():
+            session = cls.load(path, clock=clock)
+            d = session.data
+            if (d["scenario"], d["seed"]) != (scenario, int(seed)):
+                raise SessionError(
+                    "file",
+                    f"{path} holds a session of scenario {d['scenario']!r}, seed {d['seed']}, "
+                    f"not {scenario!r}, seed {seed}: give the same scenario and seed to resume "
+                    "it, or another --session path for a new class",
+                )
+            return session, True
+        return cls.create(
+            path,
+            scenario,
+            seed=seed,
+            months=months,
+            overrides=overrides,
+            time_limit=time_limit,
+            clock=clock,
+        ), False
+
+    # -- the model ----------------------------------------------------------------------------
+    @property
+    def answers(self) -> dict[str, bool]:
+        """The class's answers by choice key (choices the model made are absent)."""
+        return {d["key"]: d["answer"] for d in self.data["decisions"] if d["answer"] is not None}
+
+    def _new_model(self) -> Any:
+        from gmg_sim.model.core import GMGModel
+
+        return GMGModel(self.config, rng=self.data["seed"])
+
+    def _replay(self, steps: int, *, check: bool = False, answers: bool = True) -> Any:
+        model = self._new_model()
+        dec = ClassroomDecisions(model, self.answers if answers else {})
+        model.choices = dec
+        history = self.data["history"]
+        for k in range(steps):
+            dec.begin_month()
+            model.step()
+            if check and k < len(history) and history[k]["fingerprint"] != _fingerprint(model):
+                raise SessionError(
+                    "file",
+                    f"{self.path}: replaying month {month_label(model.month)} gives another run "
+                    "than the one saved (the model or the scenario file changed since); the "
+                    "session cannot be resumed with this version",
+                )
+        return model
+
+    def class_model(self) -> Any:
+        """The class's world at the start of the month being decided (do not step it)."""
+        with self.lock:
+            if self._model is None:
+                self._model = self._replay(self.data["steps_done"])
+            return self._model
+
+    def baseline_model(self) -> Any:
+        """The model-only run (same scenario and seed), as far as the class has played."""
+        with self.lock:
+            steps = self.data["steps_done"]
+            if self._baseline is None or self._baseline[0] != steps:
+                self._baseline = (steps, self._replay(steps, answers=False))
+            return self._baseline[1]
+
+    def month_index(self) -> int:
+        """The month being decided next (or the last month, once done)."""
+        start = self.config.start_month
+        return start + min(self.data["steps_done"], self.data["months"] - 1)
+
+    # -- tokens -----------------------------------------------------------------------------
+    def _check_teacher(self, token: str) -> None:
+        if not hmac.compare_digest(_hash(self.data["id"], token), self.data["teacher_hash"]):
+            raise SessionError(
+                "unknown_link",
+                "This teacher link is not valid for the running session (it may be from an "
+                "earlier session).",
+            )
+
+    def is_teacher(self, token: str) -> bool:
+        """Whether ``token`` is this session's teacher token."""
+        try:
+            self._check_teacher(token)
+        except SessionError:
+            return False
+        return True
+
+    def seat_of(self, code: str) -> str:
+        """The agency whose seat ``code`` opens (``unknown_link`` otherwise)."""
+        h = _hash(self.data["id"], normalise_code(code))
+        for known, agency in self._seat_by_hash.items():
+            if hmac.compare_digest(h, known):
+                return agency
+        raise SessionError(
+            "unknown_link",
+            "This seat link or code is not valid for the running session (it may be from an "
+            "earlier session, or mistyped). Ask your teacher for your agency's link.",
+        )
+
+    def seat_codes(self) -> dict[str, str]:
+        """Each agency's seat code (empty when the tokens file is missing)."""
+        return dict(self.tokens.get("seats", {}))
+
+    def teacher_token(self) -> str | None:
+        """The teacher's token (None when the tokens file is missing)."""
+        return self.tokens.get("teacher")
+
+    # -- persistence --------------------------------------------------------------------------
+    def _save(self) -> None:
+        self.data["saved"] = self.clock()
+        atomic_write_text(self.path, json.dumps(self.data, separators=(",", ":")))
+
+    # -- teacher actions ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _teacher(self, token: str) -> Iterator[float]:
+        with self.lock:
+            self._check_teacher(token)
+            now = self.clock()
+            self._expire(now)
+            yield now
+            self._save()
+
+    def start(self, token: str) -> None:
+        """Open the session: students may play (the teacher then advances time)."""
+        with self._teacher(token):
+            if self.data["phase"] == "ended":
+                raise SessionError("ended", "The session has ended.")
+            if self.data["phase"] == "lobby":
+                self.data["phase"] = "running"
+
+    def advance(self, token: str, mode: Literal["month", "decision"] = "month") -> None:
+        """Play one month (``month``) or months until the class has choices to make (``decision``).
+
+        The month is done once its open choices are answered or timed out.
+        """
+        if mode not in ("month", "decision"):
+            raise SessionError("bad_request", f"advance: got {mode!r}; allowed: month, decision")
+        with self._teacher(token) as now:
+            self._require_running()
+            if self.data["open"]:
+                raise SessionError(
+                    "busy",
+                    "The class is still deciding this month: wait for the open choices, or "
+                    "close them (the model decides the rest).",
+                )
+            self.data["run_mode"] = mode
+            self._settle(now)
+
+    def pause(self, token: str) -> None:
+        """Stop the clock: open choices keep the time they have left; students cannot act."""
+        with self._teacher(token) as now:
+            self._require_running()
+            for c in self.data["open"]:
+                c["remaining"] = None if c["deadline"] is None else max(c["deadline"] - now, 0.0)
+                c["deadline"] = None
+            self.data["phase"] = "paused"
+
+    def resume(self, token: str) -> None:
+        """Restart the clock after a pause (or a server restart)."""
+        with self._teacher(token) as now:
+            if self.data["phase"] != "paused":
+                raise SessionError("not_running", "The session is not paused.")
+            for c in self.data["open"]:
+                if c.get("remaining") is not None:
+                    c["deadline"] = now + c["remaining"]
+                c["remaining"] = None
+            self.data["phase"] = "running"
+
+    def set_time_limit(self, token: str, seconds: float | None) -> None:
+        """Seconds each new choice stays open (None: until answered or closed by the teacher)."""
+        if seconds is not None and not seconds > 0:
+            raise SessionError(
+                "bad_request", f"time limit: got {seconds}; allowed: seconds above 0, or none"
+            )
+        with self._teacher(token):
+            self.data["time_limit"] = seconds
+
+    def close_open(self, token: str) -> None:
+        """Close every open choice now: the model's rule decides them."""
+        with self._teacher(token) as now:
+            if self.data["open"]:
+                self._default(list(self.data["open"]), now, "closed by the teacher")
+                self._settle(now)
+
+    def end(self, token: str) -> None:
+        """End the session (the debrief compares the months played)."""
+        with self._teacher(token) as now:
+            if self.data["phase"] != "ended":
+                for c in self.data["open"]:
+                    self._record(c, None, now, "session ended", None)
+                self.data["open"] = []
+                self._finish("ended by the teacher")
+
+    # -- students ---------------------------------------------------------------------------------
+    def join(self, code: str, name: str = "", player_id: str | None = None) -> dict[str, Any]:
+        """A student takes (or, with a known ``player_id``, takes back) a place at a seat.
+
+        Returns the player ``{"id", "name", "agency"}``.
+        """
+        with self.lock:
+            agency = self.seat_of(code)
+            players = self.data["players"]
+            if player_id and player_id in players and players[player_id]["agency"] == agency:
+                p = players[player_id]
+                if name.strip():
+                    p["name"] = name.strip()[:40]
+                p["seen"] = self.clock()
+            else:
+                if self.data["phase"] == "ended":
+                    raise SessionError("ended", "The session has ended.")
+                pid = secrets.token_hex(8)
+                label = name.strip()[:40] or f"{agency} {1 + self._n_players(agency)}"
+                p = {"id": pid, "name": label, "agency": agency, "joined": self.clock()}
+                p["seen"] = p["joined"]
+                players[pid] = p
+            self._save()
+            return {"id": p["id"], "name": p["name"], "agency": agency}
+
+    def _n_players(self, agency: str) -> int:
+        return sum(1 for p in self.data["players"].values() if p["agency"] == agency)
+
+    def seated(self) -> set[str]:
+        """Agencies with at least one student."""
+        return {p["agency"] for p in self.data["players"].values()}
+
+    def choose(self, code: str, choice_id: str, answer: bool, player_id: str) -> None:
+        """A student answers an open choice of their own agency (once; before its deadline)."""
+        if not isinstance(answer, bool):
+            raise SessionError("bad_request", "answer: allowed: true or false")
+        with self.lock:
+            agency = self.seat_of(code)
+            player = self.data["players"].get(player_id or "")
+            if player is None or player["agency"] != agency:
+                raise SessionError("not_joined", "Join your agency's seat first.")
+            now = self.clock()
+            player["seen"] = now
+            self._expire(now)
+            phase = self.data["phase"]
+            done = next((d for d in self.data["decisions"] if d["id"] == choice_id), None)
+            choice = next((c for c in self.data["open"] if c["id"] == choice_id), None)
+            if choice is None or choice["agency"] != agency:
+                if done is not None and done["agency"] == agency:
+                    if done["by"] == "time out":
+                        raise SessionError(
+                            "time_up", "Time was up: the model's rule decided for your agency."
+                        )
+                    raise SessionError("answered", f"This choice was already made ({done['by']}).")
+                raise SessionError("not_open", "Your agency has no such open choice.")
+            if phase == "paused":
+                raise SessionError("paused", "The teacher has paused the session.")
+            if phase != "running":
+                raise SessionError("not_running", "The session is not running.")
+            self._record(choice, answer, now, "student", player)
+            self.data["open"].remove(choice)
+            if not self.data["open"]:
+                self._settle(now)
+            self._save()
+
+    # -- the clock ------------------------------------------------------------------------------
+    def tick(self) -> bool:
+        """Let the model decide the choices whose deadline passed; True when anything changed."""
+        with self.lock:
+            return self._expire(self.clock())
+
+    def _expire(self, now: float) -> bool:
+        if self.data["phase"] != "running":
+            return False
+        late = [c for c in self.data["open"] if c["deadline"] is not None and now >= c["deadline"]]
+        if not late:
+            return False
+        self._default(late, now, "time out")
+        if not self.data["open"]:
+            self._settle(now)
+        self._save()
+        return True
+
+    def _default(self, choices: list[dict[str, Any]], now: float, why: str) -> None:
+        for c in choices:
+            self._record(c, None, now, why, None)
+            self.data["open"].remove(c)
+
+    def _record(
+        self,
+        choice: dict[str, Any],
+        answer: bool | None,
+        now: float,
+        by: str,
+        player: dict[str, Any] | None,
+    ) -> None:
+        self.data["decisions"].append(
+            {
+                "id": choice["id"],
+                "key": choice["key"],
+                "month": choice["context"].get("month", ""),
+                "kind": choice["kind"],
+                "agency": choice["agency"],
+                "subject": choice["subject"],
+                "answer": answer,
+                "default": choice["default"],
+                "p": choice["p"],
+                "by": by,
+                "player": None if player is None else player["id"],
+                "player_name": None if player is None else player["name"],
+                "opened": choice["opened"],
+                "decided": now,
+                "context": _compact(choice["context"]),
+            }
+        )
+
+    # -- running the months ----------------------------------------------------------------------
+    def _require_running(self) -> None:
+        phase = self.data["phase"]
+        if phase == "lobby":
+            raise SessionError("not_running", "Start the session first.")
+        if phase == "paused":
+            raise SessionError("paused", "The session is paused: resume it first.")
+        if phase == "ended":
+            raise SessionError("ended", "The session has ended.")
+
+    def _finish(self, why: str) -> None:
+        self.data["phase"] = "ended"
+        self.data["ended_reason"] = why
+        self.data["run_mode"] = None
+
+    def _seated_indices(self, model: Any) -> set[int]:
+        ids = model.agency_table.ids
+        return {ids.index(a) for a in self.seated() if a in ids}
+
+    def _probe(self) -> tuple[Any, ClassroomDecisions]:
+        model = self._model if self._model is not None else self._replay(self.data["steps_done"])
+        self._model = None
+        dec = ClassroomDecisions(
+            model, self.answers, seated=self._seated_indices(model), probe=True
+        )
+        model.choices = dec
+        dec.begin_month()
+        with contextlib.suppress(StopProbe):
+            model.step()
+        if dec.pending or dec.batch is not None:
+            self._model = self._replay(self.data["steps_done"])
+            return None, dec
+        model.choices = ClassroomDecisions(model, self.answers)
+        return model, dec
+
+    def _open(self, p: Pending, now: float) -> None:
+        limit = self.data["time_limit"]
+        self.data["next_choice"] += 1
+        self.data["open"].append(
+            {
+                "id": f"c{self.data['next_choice']}-{secrets.token_hex(3)}",
+                "key": p.key,
+                "kind": p.kind,
+                "agency": p.agency,
+                "subject": p.subject,
+                "batch": p.batch,
+                "default": p.default,
+                "p": p.p,
+                "context": p.context,
+                "opened": now,
+                "deadline": None if limit is None else now + float(limit),
+                "remaining": None,
+            }
+        )
+
+    def _settle(self, now: float) -> None:
+        """Play on until choices open, the run mode is satisfied, or the session's months are done."""
+        d = self.data
+        while d["run_mode"] is not None and not d["open"]:
+            if d["steps_done"] >= d["months"]:
+                self._finish("the session's last month is played")
+                return
+            model, dec = self._probe()
+            if model is None:
+                for p in dec.pending:
+                    self._open(p, now)
+                d["month_had_choices"] = True
+                return
+            self._model = model
+            d["steps_done"] += 1
+            d["history"].append(
+                {
+                    "step": d["steps_done"],
+                    "month": month_label(model.month),
+                    "made": [asdict(m) for m in dec.made],
+                    "fingerprint": _fingerprint(model),
+                }
+            )
+            had, d["month_had_choices"] = d["month_had_choices"], False
+            if d["steps_done"] >= d["months"]:
+                self._finish("the session's last month is played")
+                return
+            if d["run_mode"] == "month" or had:
+                d["run_mode"] = None
+
+    # -- views ------------------------------------------------------------------------------------
+    def seconds_left(self, choice: dict[str, Any]) -> float | None:
+        """Seconds until ``choice`` closes (None: no limit)."""
+        if choice["deadline"] is None:
+            return choice.get("remaining")
+        return max(choice["deadline"] - self.clock(), 0.0)
+
+    def status(self) -> dict[str, Any]:
+        """Where the session stands (for every page)."""
+        d = self.data
+        return {
+            "scenario": d["scenario"],
+            "seed": d["seed"],
+            "phase": d["phase"],
+            "ended_reason": d["ended_reason"],
+            "month": month_label(self.month_index()),
+            "months_done": d["steps_done"],
+            "months": d["months"],
+            "deciding": bool(d["open"]),
+            "run_mode": d["run_mode"],
+            "time_limit": d["time_limit"],
+        }
+
+    def teacher_view(self, token: str) -> dict[str, Any]:
+        """The teacher's page data: seats and who joined, open choices, recent decisions."""
+        with self.lock:
+            self._check_teacher(token)
+            self._expire(self.clock())
+            model = self.class_model()
+            codes = self.seat_codes()
+            ids = model.agency_table.ids
+            seats = []
+            for a in self.data["seats"]:
+                i = ids.index(a)
+                seats.append(
+                    {
+                        "agency": a,
+                        "name": model.agency_table.names[i],
+                        "code": pretty_code(codes[a]) if a in codes else None,
+                        "member": bool(model.member[i]),
+                        "joins": month_label(int(model.agency_table.joined[i])),
+                        "players": [
+                            p["name"] for p in self.data["players"].values() if p["agency"] == a
+                        ],
+                        "waiting": any(c["agency"] == a for c in self.data["open"]),
+                    }
+                )
+            open_ = [
+                {
+                    "id": c["id"],
+                    "agency": c["agency"],
+                    "kind": c["kind"],
+                    "title": KINDS[c["kind"]].title,
+                    "seconds_left": self.seconds_left(c),
+                }
+                for c in self.data["open"]
+            ]
+            recent = [
+                {
+                    "month": r["month"],
+                    "agency": r["agency"],
+                    "kind": r["kind"],
+                    "answer": _answer_label(r["kind"], r["answer"], r["default"]),
+                    "by": r["player_name"] or f"model ({r['by']})",
+                }
+                for r in self.data["decisions"][-12:]
+            ][::-1]
+            return {
+                "status": self.status(),
+                "world": world_summary(model),
+                "seats": seats,
+                "open": open_,
+                "recent": recent,
+                "events": [f"{e.month} {e.text}" for e in list(model.events)[-10:]][::-1],
+            }
+
+    def seat_view(self, code: str, player_id: str | None = None) -> dict[str, Any]:
+        """A seat's page data: the agency, the world as it sees it, its open choices, its record."""
+        with self.lock:
+            agency = self.seat_of(code)
+            self._expire(self.clock())
+            player = self.data["players"].get(player_id or "")
+            if player is not None and player["agency"] != agency:
+                player = None
+            if player is not None:
+                player["seen"] = self.clock()
+            model = self.class_model()
+            t = model.agency_table
+            i = t.ids.index(agency)
+            top = sorted(range(len(t.themes)), key=lambda k: -t.mandate[i, k])[:3]
+            open_ = []
+            for c in self.data["open"]:
+                if c["agency"] != agency:
+                    continue
+                kind = KINDS[c["kind"]]
+                open_.append(
+                    {
+                        "id": c["id"],
+                        "kind": c["kind"],
+                        "title": kind.title,
+                        "question": kind.question,
+                        "yes": kind.yes,
+                        "no": kind.no,
+                        "context": c["context"],
+                        "seconds_left": self.seconds_left(c),
+                    }
+                )
+            mine = [
+                {
+                    "month": r["month"],
+                    "kind": r["kind"],
+                    "title": KINDS[r["kind"]].title,
+                    "answer": _answer_label(r["kind"], r["answer"], r["default"]),
+                    "by": r["player_name"] or f"the model's rule ({r['by']})",
+                }
+                for r in self.data["decisions"]
+                if r["agency"] == agency
+            ][::-1]
+            return {
+                "status": self.status(),
+                "seat": {
+                    "agency": agency,
+                    "name": t.names[i],
+                    "member": bool(model.member[i]),
+                    "joins": month_label(int(t.joined[i])),
+                    "mandate": [t.theme_labels[k] for k in top],
+                    "keywords": [k.text for k in t.keywords[i]],
+                    "budget_left": round(float(model.budget_left[i])),
+                    "budget_annual": round(float(model.budget_annual[i])),
+                    "engagement": round(float(model.engagement[i]), 3),
+                },
+                "players": [
+                    p["name"] for p in self.data["players"].values() if p["agency"] == agency
+                ],
+                "you": None if player is None else {"id": player["id"], "name": player["name"]},
+                "world": world_summary(model),
+                "open": open_,
+                "mine": mine,
+            }
+
+
+def _answer_label(kind: str, answer: bool | None, default: bool) -> str:
+    k = KINDS[kind]
+    value = default if answer is None else answer
+    return k.yes if value else k.no
+
+
+def world_summary(model: Any) -> dict[str, Any]:
+    """The headline state of a model (chair, vacant months, statements, trust, secretariat)."""
+    ids = model.agency_table.ids
+    sec = model.secretariat
+    host = sec.host
+    drafting = model.drafting
+    return {
+        "chair": model.chair_id,
+        "term": model.chair.term.label if model.chair.term else "",
+        "vacant_months": int(model.chair.vacant_months),
+        "members": int(model.n_members),
+        "statements_adopted": int(drafting.adopted_count),
+        "statements_decided": len(drafting.decided()),
+        "statements_open": [st.title for st in drafting.open],
+        "trust": round(float(model.trust_mean()), 3) if model.n_members > 1 else None,
+        "secretariat": (
+            None
+            if sec.established is None
+            else (
+                "joint" if host == "joint" else (ids[host] if isinstance(host, int) else str(host))
+            )
+        ),
+        "proposals": len(sec.proposals),
+    }
+
+
+def _config(data: dict[str, Any]) -> GMGConfig:
+    """The scenario's config with the overrides and the session's horizon."""
+    from gmg_sim.config.scenarios import load_scenario
+
+    base = load_scenario(data["scenario"])
+    if data.get("overrides"):
+        base = base.with_overrides(**data["overrides"])
+    end = min(base.start_month + int(data["months"]) - 1, base.end_month)
+    data["months"] = end - base.start_month + 1
+    if end != base.end_month:
+        base = base.with_overrides(time__end=month_label(end))
+    assert month_index(month_label(end)) == end
+    return base
