@@ -20,7 +20,13 @@ command is :mod:`gmg_sim.experiments`.
 
 from __future__ import annotations
 
-from gmg_sim.cli import analysis, experiments, scenarios, serve  # noqa: F401  (registers commands)
+from gmg_sim.cli import (  # noqa: F401  (registers commands)
+    analysis,
+    experiments,
+    exploration,
+    scenarios,
+    serve,
+)
 from gmg_sim.cli.common import app
 
 __all__ = ["app", "main"]
