@@ -1,72 +1,206 @@
-"""Throughput of the status quo model: 16 agencies x 120 months, one core.
+"""Throughput of the status quo model (16 agencies x 120 months, 2006-2015) on one core.
 
-Prints runs per second (from the median time per run over repeated runs) with
-monthly data collection and with collection only at the end. Run with
-``make bench`` or ``.venv/bin/python benchmarks/bench_model.py [--runs N]``.
+Measured against bare Mesa loops *in the same process*, interleaved with the
+model's runs, so that the ratio survives a busy machine better than the raw
+times do:
+
+* **bare Mesa model** — 16 agents whose ``step`` does nothing, activated each
+  month with ``agents.shuffle_do("step")``, and a ``DataCollector`` with no
+  reporters collecting every month: what any 16-agent Mesa model pays for 120
+  steps;
+* **Mesa floor** — the same without activating the agents: Mesa's step loop
+  and the empty collector alone (GMGModel activates no agents, so this is the
+  strictest baseline).
+
+Each repeat times ``--runs`` runs of each kind back to back (bare, monthly,
+final, floor); the table gives the median over repeats of each repeat's median
+time per run, and the median of the per-repeat ratios. Two curves follow: the
+cost per simulated month against the run's length (2006 to 2007 ... 2030) and
+the cost of a run with 10 and with 16 agencies.
+
+Run with ``make bench`` or ``.venv/bin/python benchmarks/bench_model.py
+[--runs 100] [--repeats 5] [--json out.json] [--no-curves]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import statistics
 import time
+from pathlib import Path
+from typing import Any
 
 import mesa
+import numpy as np
 
 import gmg_sim
 from gmg_sim import GMGModel
+from gmg_sim.data.agencies import agency_ids, load_agencies
+
+MONTHS = 120
 
 
-def time_runs(collect: str, runs: int) -> list[float]:
-    """Seconds per run, for ``runs`` status-quo runs with seeds 0..runs-1."""
-    times = []
-    for seed in range(runs):
-        t0 = time.perf_counter()
-        GMGModel(rng=seed, collect=collect).run()
-        times.append(time.perf_counter() - t0)
-    return times
-
-
-class _Bare(mesa.Model):
-    """The floor: a Mesa model with 16 agents that does nothing for 120 steps."""
-
-    def __init__(self, rng: int) -> None:
-        super().__init__(rng=rng)
-        mesa.Agent.create_agents(self, 16)
-
+class _Idle(mesa.Agent):
     def step(self) -> None:
         pass
 
 
-def time_bare(runs: int) -> list[float]:
-    """Seconds per run of the bare Mesa loop (16 agents, 120 steps)."""
+class _Bare(mesa.Model):
+    """16 idle agents, activated each step, and a DataCollector with no reporters."""
+
+    def __init__(self, rng: int, activate: bool = True) -> None:
+        super().__init__(rng=rng)
+        _Idle.create_agents(self, 16)
+        self.activate = activate
+        self.datacollector = mesa.DataCollector()
+
+    def step(self) -> None:
+        if self.activate:
+            self.agents.shuffle_do("step")
+        self.datacollector.collect(self)
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo (or platform's guess)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def time_bare(runs: int, activate: bool) -> float:
+    """Median seconds per run of the bare loop (16 agents, 120 steps)."""
     times = []
     for seed in range(runs):
         t0 = time.perf_counter()
-        m = _Bare(rng=seed)
-        for _ in range(120):
+        m = _Bare(rng=seed, activate=activate)
+        for _ in range(MONTHS):
             m.step()
         times.append(time.perf_counter() - t0)
-    return times
+    return statistics.median(times)
+
+
+def time_model(runs: int, collect: str, **overrides: Any) -> float:
+    """Median seconds per run of ``GMGModel(rng=seed, collect=collect, **overrides).run()``."""
+    times = []
+    for seed in range(runs):
+        t0 = time.perf_counter()
+        GMGModel(rng=seed, collect=collect, **overrides).run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def throughput(runs: int, repeats: int) -> dict[str, Any]:
+    """Interleaved repeats: median ms per run of each kind and median ratios to the baselines."""
+    kinds = ("bare", "monthly", "final", "floor")
+    per: dict[str, list[float]] = {k: [] for k in kinds}
+    for _ in range(repeats):
+        per["bare"].append(time_bare(runs, activate=True))
+        per["monthly"].append(time_model(runs, "monthly"))
+        per["final"].append(time_model(runs, "final"))
+        per["floor"].append(time_bare(runs, activate=False))
+    out: dict[str, Any] = {}
+    for k in kinds:
+        med = statistics.median(per[k])
+        out[k] = {
+            "ms_per_run": med * 1e3,
+            "runs_per_s": 1.0 / med,
+            "x_bare": statistics.median(a / b for a, b in zip(per[k], per["bare"], strict=True)),
+            "x_floor": statistics.median(a / b for a, b in zip(per[k], per["floor"], strict=True)),
+            "repeats_ms": [t * 1e3 for t in per[k]],
+        }
+    return out
+
+
+def length_curve(runs: int) -> list[dict[str, Any]]:
+    """Cost per simulated month for runs from 2006-01 to the end of 2007 ... 2030."""
+    rows = []
+    for end in ("2007-12", "2010-12", "2015-12", "2020-12", "2030-12"):
+        months = (int(end[:4]) - 2006 + 1) * 12
+        t = time_model(runs, "monthly", time__end=end)
+        rows.append(
+            {"end": end, "months": months, "ms_per_run": t * 1e3, "us_per_month": t / months * 1e6}
+        )
+    return rows
+
+
+def agency_curve(runs: int) -> list[dict[str, Any]]:
+    """Cost of a run with the first 10, 13 and all 16 agencies (data-file order)."""
+    ids = agency_ids()
+    joined = load_agencies().joined
+    # The first ten founding members (joined by 2006) plus later joiners up to the count.
+    order = sorted(range(len(ids)), key=lambda i: (joined[i], i))
+    rows = []
+    for k in (10, 13, 16):
+        chosen = tuple(ids[i] for i in sorted(order[:k]))
+        t = time_model(runs, "monthly", membership__agencies=chosen)
+        rows.append({"agencies": k, "ms_per_run": t * 1e3})
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=100, help="runs per kind and repeat")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--no-curves", action="store_true", help="skip the two scaling curves")
     args = parser.parse_args()
     GMGModel(rng=0).run()  # warm-up: imports, data files, caches
+    head = {
+        "gmg_sim": gmg_sim.__version__,
+        "mesa": mesa.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "cpu": cpu_model(),
+        "runs": args.runs,
+        "repeats": args.repeats,
+    }
     print(
-        f"gmg-sim {gmg_sim.__version__}, mesa {mesa.__version__}, Python {platform.python_version()}"
-        f", {platform.machine()} {platform.processor() or ''}".rstrip()
+        f"gmg-sim {head['gmg_sim']}, mesa {head['mesa']}, numpy {head['numpy']}, "
+        f"Python {head['python']}, {head['cpu']}"
     )
-    print(f"status quo, 16 agencies x 120 months, {args.runs} runs each, one process\n")
-    bare = statistics.median(time_bare(args.runs))
-    print(f"{'data collection':<18}{'median ms/run':>15}{'runs/s':>10}{'x bare Mesa':>13}")
-    for collect in ("monthly", "final"):
-        med = statistics.median(time_runs(collect, args.runs))
-        print(f"{collect:<18}{med * 1e3:>15.2f}{1 / med:>10.1f}{med / bare:>13.1f}")
-    print(f"{'(bare Mesa loop)':<18}{bare * 1e3:>15.2f}{1 / bare:>10.1f}{1.0:>13.1f}")
+    print(
+        f"status quo, 16 agencies x {MONTHS} months; {args.runs} runs per kind x "
+        f"{args.repeats} interleaved repeats, one process\n"
+    )
+    res = throughput(args.runs, args.repeats)
+    print(f"{'kind':<26}{'ms/run':>9}{'runs/s':>9}{'x bare Mesa':>13}{'x Mesa floor':>14}")
+    labels = {
+        "monthly": "gmg-sim, monthly",
+        "final": "gmg-sim, collect='final'",
+        "bare": "bare Mesa model",
+        "floor": "Mesa floor",
+    }
+    for k in ("monthly", "final", "bare", "floor"):
+        r = res[k]
+        print(
+            f"{labels[k]:<26}{r['ms_per_run']:>9.2f}{r['runs_per_s']:>9.1f}"
+            f"{r['x_bare']:>13.2f}{r['x_floor']:>14.2f}"
+        )
+    report: dict[str, Any] = {"machine": head, "throughput": res}
+    if not args.no_curves:
+        runs = max(args.runs // 2, 10)
+        print(f"\nrun length (monthly collection, {runs} runs each)")
+        print(f"{'end':<10}{'months':>8}{'ms/run':>10}{'us/month':>10}")
+        report["length"] = length_curve(runs)
+        for r in report["length"]:
+            print(
+                f"{r['end']:<10}{r['months']:>8}{r['ms_per_run']:>10.2f}{r['us_per_month']:>10.1f}"
+            )
+        print(f"\nagencies (monthly collection, 2006-2015, {runs} runs each)")
+        print(f"{'agencies':<10}{'ms/run':>10}{'x 10 agencies':>15}")
+        report["agencies"] = agency_curve(runs)
+        base = report["agencies"][0]["ms_per_run"]
+        for r in report["agencies"]:
+            print(f"{r['agencies']:<10}{r['ms_per_run']:>10.2f}{r['ms_per_run'] / base:>15.2f}")
+    if args.json is not None:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nwrote {args.json}")
 
 
 if __name__ == "__main__":
