@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from gmg_sim.config.months import FIRST_MONTH, LAST_MONTH
-from gmg_sim.config.params import NonNegative, Probability, _check_month, _Section, param
+from gmg_sim.config.params import NonNegative, Probability, Usd, _check_month, _Section, param
 
 __all__ = [
     "BudgetConfig",
@@ -138,6 +138,7 @@ class ChairConfig(_Section):
     )
     agenda_focus: NonNegative = param(
         8.0,
+        le=100.0,
         doc="Sharpness of the theme choice (softmax inverse temperature).",
         assumed_range=(2, 20),
     )
@@ -150,6 +151,7 @@ class ChairConfig(_Section):
     )
     prestige_weight: NonNegative = param(
         3.0,
+        le=20.0,
         doc="How much a term's prestige (e.g. an HLD) multiplies willingness to chair.",
         source="direction: 000 article, 'Challenges to Inter-Agency Cooperation' (2013 chair)",
         assumed_range=(1, 6),
@@ -176,7 +178,7 @@ class ChairConfig(_Section):
         " senior officials; below it the volunteers settle it at working level.",
         assumed=True,
     )
-    contest_resolve_prob: Annotated[float, Field(gt=0.0, le=1.0)] = param(
+    contest_resolve_prob: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = param(
         0.3,
         doc="Monthly probability that senior officials settle a contest (mean delay 1/p months).",
         source="direction: 000 article, 'Challenges to Inter-Agency Cooperation' (slow decision)",
@@ -201,7 +203,7 @@ class ChairConfig(_Section):
         doc="Monthly recovery of continuity toward 1 under a sitting chair.",
         assumed=True,
     )
-    cost_per_month: NonNegative = param(
+    cost_per_month: Usd = param(
         8000.0,
         doc="Money (USD) a month of chairing costs the chair: convening, circulating "
         "information, overseeing initiatives.",
@@ -235,7 +237,7 @@ class MeetingsConfig(_Section):
         "(nobody convenes).",
         assumed_range=(0.0, 0.6),
     )
-    working_cost_per_staff: NonNegative = param(
+    working_cost_per_staff: Usd = param(
         400.0,
         doc="Staff-time cost (USD) of one working meeting per attending staff member.",
         assumed=True,
@@ -265,6 +267,7 @@ class MeetingsConfig(_Section):
     )
     principals_salience_boost: NonNegative = param(
         0.5,
+        le=5.0,
         doc="Relative rise of head attendance in a High-Level Dialogue year.",
         assumed_range=(0.0, 1),
     )
@@ -274,7 +277,7 @@ class MeetingsConfig(_Section):
         "stall to the next meeting.",
         assumed_range=(0.3, 0.7),
     )
-    principals_cost: NonNegative = param(
+    principals_cost: Usd = param(
         6000.0, doc="Cost (USD) of a head's attendance (travel, preparation).", assumed=True
     )
 
@@ -284,6 +287,7 @@ class BudgetConfig(_Section):
 
     scale: NonNegative = param(
         1.0,
+        le=100.0,
         doc="Multiplier on every agency's annual participation budget (data file; the budgets"
         " there are assumed values): a sweep knob.",
         assumed_range=(0.5, 2),
@@ -296,7 +300,7 @@ class BudgetConfig(_Section):
         "would need one, 000 article, 'Challenges to Inter-Agency Cooperation'; pooled "
         "budget as a design: the counterfactual the model varies",
     )
-    pooled_size: NonNegative = param(
+    pooled_size: Usd = param(
         300000.0,
         doc="Annual size (USD) of the pooled budget that members are asked to contribute each"
         " January.",
@@ -340,7 +344,7 @@ class BudgetConfig(_Section):
         assumed_range=(0.1, 0.5),
         acts_when=_POOLED,
     )
-    annual_variation: Annotated[float, Field(ge=0.0, lt=1.0)] = param(
+    annual_variation: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] = param(
         0.25,
         doc="Year-to-year relative variation of each budget (uniform +/-), standing for "
         "changing priorities and funding.",
@@ -432,10 +436,11 @@ class EngagementConfig(_Section):
         0.1, doc="Monthly rate at which engagement moves toward its target.", assumed=True
     )
     trust_weight: NonNegative = param(
-        0.3, doc="Rise of target engagement with the agency's mean trust.", assumed=True
+        0.3, le=1.0, doc="Rise of target engagement with the agency's mean trust.", assumed=True
     )
     agenda_weight: NonNegative = param(
         0.15,
+        le=1.0,
         doc="Rise of target engagement when the term's theme touches the agency's mandate.",
         assumed_range=(0.0, 0.3),
         vary=False,

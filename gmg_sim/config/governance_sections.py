@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gmg_sim.config.params import NonNegative, Probability, _Section, param
+from gmg_sim.config.params import NonNegative, Probability, Usd, _Section, param
 
 __all__ = ["DesignConfig", "GFMDConfig", "SecretariatConfig", "StatesConfig"]
 
@@ -126,6 +126,7 @@ class SecretariatConfig(_Section):
     )
     host_veto: NonNegative = param(
         1.5,
+        le=10.0,
         doc="How readily a member vetoes a rival as host: each member vetoes with probability"
         " host_veto * rivalry * (1 - trust) with the candidate (doubled when the hosting "
         "is contested).",
@@ -134,7 +135,7 @@ class SecretariatConfig(_Section):
         assumed_range=(0.5, 3),
         acts_when=_SECRETARIAT_DISCUSSED,
     )
-    annual_cost: NonNegative = param(
+    annual_cost: Usd = param(
         250000.0,
         doc="Yearly cost (USD) of a small secretariat unit (staff of two to three).",
         source="a budget is needed: 000 article, 'Challenges to Inter-Agency Cooperation'",
@@ -158,6 +159,7 @@ class SecretariatConfig(_Section):
     )
     state_support_scale: NonNegative = param(
         1.0,
+        le=10.0,
         doc="Probability that member states give explicit support = this times states' "
         "openness (capped at 1).",
         source="link to states' reluctance: 000 article, 'Future Perspectives'",
@@ -272,6 +274,7 @@ class GFMDConfig(_Section):
     )
     transition_months: NonNegative = param(
         3.0,
+        le=24.0,
         doc="Months of preparation lost at each hand-over from one host government to the next.",
         source="slow hand-over between governments: 000 article, 'GMG-GFMD Relations'",
         assumed_range=(1, 6),
@@ -279,6 +282,7 @@ class GFMDConfig(_Section):
     )
     requests_per_forum: NonNegative = param(
         6.0,
+        le=100.0,
         doc="Mean number of requests (background papers, speakers) states send to agencies "
         "for one forum, times 0.5 + openness.",
         source="requests for papers and speakers: 000 article, 'GMG-GFMD Relations'",
@@ -295,6 +299,7 @@ class GFMDConfig(_Section):
     )
     access_weight: NonNegative = param(
         1.0,
+        le=10.0,
         doc="How much an agency's past access to the forum raises the chance that states ask "
         "it again (some members are much closer to the forum).",
         source="some agencies much closer to the forum: 000 article, 'GMG-GFMD Relations'",
@@ -324,7 +329,7 @@ class GFMDConfig(_Section):
         assumed_range=(0.2, 0.8),
         acts_when=(_FORUM, _SUPPORT),
     )
-    support_cost_per_month: NonNegative = param(
+    support_cost_per_month: Usd = param(
         4000.0,
         doc="Monthly cost (USD) of the support work, paid by the pooled budget if it pays for"
         " 'gfmd', else shared equally by the members.",
@@ -391,7 +396,7 @@ class DesignConfig(_Section):
         assumed=True,
         acts_when=("design.kind", "==", "global_migration_facility"),
     )
-    layer_cost_per_month: NonNegative = param(
+    layer_cost_per_month: Usd = param(
         600.0,
         doc="Under 'coordinator_of_coordinators', monthly cost (USD) to each member of "
         "reporting to and meeting with the extra layer.",

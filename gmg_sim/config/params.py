@@ -30,26 +30,38 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 
 from gmg_sim.config.months import FIRST_MONTH, LAST_MONTH, month_index
 
 __all__ = [
+    "MAX_USD",
     "Clause",
     "NonNegative",
     "ParamInfo",
     "Probability",
+    "Usd",
     "format_range",
     "iter_params",
     "param",
     "param_info",
 ]
 
+#: The largest amount of money (USD) any parameter may take: a hundred million dollars,
+#: hundreds of times the largest participation budget of the data file. A bound keeps
+#: sums and products of money finite (``budget.scale = 1e308`` used to give ``inf``).
+MAX_USD = 1e8
+
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+#: A non-negative float; a field declared with it must add its upper bound (``le=``).
 NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+#: An amount of money in US dollars, ``0 <= value <= MAX_USD``.
+Usd = Annotated[float, Field(ge=0.0, le=MAX_USD, allow_inf_nan=False)]
 
 #: One clause of a condition: ``("secretariat.mode", "!=", "none")``.
 Clause = tuple[str, str, Any]
@@ -58,9 +70,77 @@ _OPS = ("==", "!=", "in")
 
 
 class _Section(BaseModel):
-    """Base of every config section: no unknown keys, immutable, defaults validated."""
+    """Base of every config section: no unknown keys, immutable, defaults validated, strict.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    Strict types: a boolean is not a number, a text is neither a number nor a
+    boolean (``"12"``, ``"yes"`` are refused), a text is not a list, and a
+    whole-number parameter takes only whole numbers written without a decimal
+    point (``12``, not ``12.0`` nor ``true``). A number parameter takes a
+    whole number too (``scale = 2`` is ``2.0``). Lists become tuples, and NumPy
+    scalars the Python numbers they hold. Every number parameter has a finite
+    range (checked when a section class is declared).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for name, fld in cls.model_fields.items():
+            kind = _number_kind(fld.annotation)
+            if kind is None:
+                continue
+            low, high = field_bounds(fld)
+            finite = kind is int or any(
+                getattr(c, "allow_inf_nan", None) is False for c in fld.metadata
+            )
+            if not (math.isfinite(low) and math.isfinite(high) and finite):
+                raise TypeError(
+                    f"{cls.__name__}.{name}: a number parameter needs a finite range "
+                    "(ge/gt and le/lt) and, for a float, allow_inf_nan=False"
+                )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_values(cls, data: Any) -> Any:
+        """Lists as tuples (for list parameters), NumPy scalars as Python ones."""
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        for key, value in out.items():
+            fld = cls.model_fields.get(key) if isinstance(key, str) else None
+            if fld is None:
+                continue
+            if isinstance(value, np.ndarray) and value.ndim == 1:
+                value = value.tolist()
+            if isinstance(value, np.generic):
+                value = value.item()
+            elif isinstance(value, list) and _is_tuple(fld.annotation):
+                value = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+            out[key] = value
+        return out
+
+
+def _union_args(annotation: Any) -> tuple[Any, ...]:
+    """The members of ``X | None`` (or ``(annotation,)``), ``None`` left out."""
+    if get_origin(annotation) in (Union, UnionType):
+        return tuple(a for a in get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def _number_kind(annotation: Any) -> type | None:
+    """``int`` or ``float`` for a (possibly optional, possibly constrained) number field."""
+    args = _union_args(annotation)
+    if len(args) != 1:
+        return None
+    arg = args[0]
+    if get_origin(arg) is Annotated:
+        arg = get_args(arg)[0]
+    return arg if arg in (int, float) else None
+
+
+def _is_tuple(annotation: Any) -> bool:
+    return any(get_origin(a) is tuple or a is tuple for a in _union_args(annotation))
 
 
 def _check_month(value: str | None) -> str | None:

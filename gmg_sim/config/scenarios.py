@@ -25,19 +25,24 @@ is allowed. Loading never writes anything.
 
 from __future__ import annotations
 
+import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from gmg_sim.config.errors import MAX_ERRORS, Problems, show, show_key, suggest
 from gmg_sim.config.params import param_info
-from gmg_sim.config.schema import _SECTIONS, ConfigError, GMGConfig, _suggest
+from gmg_sim.config.schema import _SECTIONS, _TYPE_NEEDS, ConfigError, GMGConfig
 from gmg_sim.data import SCENARIOS_DIR
 
 __all__ = [
     "BUNDLED_DIR",
+    "MAX_EXTENDS_DEPTH",
+    "MAX_SCENARIO_BYTES",
     "Scenario",
     "ScenarioError",
     "bundled_scenarios",
@@ -49,11 +54,31 @@ __all__ = [
 #: The scenarios shipped with the project (``scenarios/`` at the repository root).
 BUNDLED_DIR = SCENARIOS_DIR
 
+#: The largest scenario file read (bytes), checked before the file is parsed: a
+#: scenario holds a few dozen settings, a few kilobytes at most.
+MAX_SCENARIO_BYTES = 1_000_000
+
+#: The longest chain of ``extends`` followed (a file, what it extends, and so on).
+MAX_EXTENDS_DEPTH = 16
+
 _META_KEYS = ("name", "description", "sources", "extends")
+_BOM = b"\xef\xbb\xbf"
+_MAX_KEY_PARTS = 32
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+#: A run of more than _MAX_KEY_PARTS dotted key parts (linear to search, unlike tomllib's parse).
+_LONG_DOTTED_KEY = re.compile(
+    rf"""(?<![A-Za-z0-9_"'-]){_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{_MAX_KEY_PARTS}}}"""
+)
 
 
 class ScenarioError(ConfigError):
     """A scenario file that cannot be loaded; the message names file and key."""
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("must be one line of text, without control characters")
+    return value
 
 
 class _Meta(BaseModel):
@@ -61,10 +86,12 @@ class _Meta(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: str = Field(min_length=1)
+    name: Annotated[
+        str, Field(min_length=1, max_length=100), AfterValidator(_no_control_characters)
+    ]
     description: str = ""
     sources: list[str] = Field(default_factory=list)
-    extends: str | None = None
+    extends: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,16 +113,34 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     It is a path if it ends in ``.toml``, has a folder part (``./x``, ``a/b``)
     or is an existing *file*; otherwise a bundled name, so that a folder (an
     ``--out status_quo``) in the current directory cannot hide a bundled scenario.
+
+    Raises:
+        ScenarioError: for something that is neither a path nor a name, or an
+            unknown bundled name (with a suggestion).
     """
+    if not isinstance(name_or_path, str | Path):
+        raise ScenarioError(
+            f"scenario: got {show(name_or_path)}; give a bundled scenario's name "
+            "(e.g. 'status_quo') or the path of a .toml file"
+        )
+    text = str(name_or_path)
+    if not text or "\x00" in text or len(text) > 4096:
+        raise ScenarioError(
+            f"scenario: got {show(text)}; give a bundled scenario's name or a path of a .toml file"
+        )
     p = Path(name_or_path)
-    if p.suffix == ".toml" or p.is_file() or "/" in str(name_or_path) or len(p.parts) > 1:
+    try:
+        exists = p.is_file()  # a folder of the same name does not hide a bundled scenario
+    except OSError as exc:
+        raise ScenarioError(f"{show_key(text)}: cannot be read: {exc.strerror or exc}") from None
+    if p.suffix == ".toml" or exists or "/" in text or len(p.parts) > 1:
         return p
     bundled = BUNDLED_DIR / f"{name_or_path}.toml"
     if bundled.exists():
         return bundled
     names = [q.stem for q in sorted(BUNDLED_DIR.glob("*.toml"))]
     raise ScenarioError(
-        f"unknown scenario {str(name_or_path)!r}{_suggest(str(name_or_path), names)}; "
+        f"unknown scenario {show_key(text)!r}{suggest(text, names)}; "
         f"bundled scenarios: {', '.join(names)} (or give a path to a .toml file)"
     )
 
@@ -111,57 +156,149 @@ def bundled_names(first: str = "status_quo") -> list[str]:
     return [n for n in names if n == first] + [n for n in names if n != first]
 
 
-def _read_toml(path: Path, included_from: Path | None) -> dict[str, Any]:
+# -- reading one file ---------------------------------------------------------------------
+
+#: One step of an ``extends`` chain: the extending file (as named) and its ``extends`` text.
+_Link = tuple[Path, Path, str]
+
+
+def _chain_text(stack: tuple[_Link, ...]) -> str:
+    """``"a.toml extends 'b.toml'; b.toml extends 'c.toml': "`` ('' for a file of its own)."""
+    if not stack:
+        return ""
+    return "; ".join(f"{shown} extends {ext!r}" for shown, _, ext in stack) + ": "
+
+
+def _read_toml(path: Path, prefix: str) -> dict[str, Any]:
+    """The parsed TOML of a scenario file, its size checked before it is read.
+
+    A UTF-8 byte-order mark is skipped. Every failure is a :class:`ScenarioError`
+    starting with ``prefix`` (the ``extends`` chain that led here).
+    """
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        info = path.stat()
+        regular, folder = stat.S_ISREG(info.st_mode), stat.S_ISDIR(info.st_mode)
+        raw = b""
+        if regular and info.st_size <= MAX_SCENARIO_BYTES:
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_SCENARIO_BYTES + 1)
     except FileNotFoundError:
-        where = f"{included_from}: extends: " if included_from else ""
-        raise ScenarioError(f"{where}scenario file {str(path)!r} does not exist") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a folder, not a scenario file") from None
+        raise ScenarioError(f"{prefix}scenario file {str(path)!r} does not exist") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError(f"{prefix}{path}: cannot be read: {reason}") from None
+    if folder:
+        raise ScenarioError(f"{prefix}{path}: is a folder, not a scenario file")
+    if not regular:
+        raise ScenarioError(f"{prefix}{path}: is not a regular file")
+    if info.st_size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(_too_big(prefix, path, f"{info.st_size:,} bytes"))
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(_too_big(prefix, path, f"more than {MAX_SCENARIO_BYTES:,} bytes"))
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ScenarioError(f"{prefix}{path}: is saved as UTF-16; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{prefix}{path}: not a UTF-8 text file (byte {exc.start} cannot be read as UTF-8)"
+        ) from None
+    if _LONG_DOTTED_KEY.search(text):  # tomllib takes time quadratic in a key's parts
+        raise ScenarioError(
+            f"{prefix}{path}: a dotted key of more than {_MAX_KEY_PARTS} parts (a.b.c...); "
+            "a scenario's keys have at most two: [section] and key"
+        )
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a UTF-8 text file") from None
+        raise ScenarioError(f"{prefix}{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{prefix}{path}: arrays or tables are nested too deeply; a scenario's values are "
+            "numbers, texts, true/false or flat lists"
+        ) from None
 
 
-def _check_top_level(path: Path, data: dict[str, Any]) -> None:
+def _too_big(prefix: str, path: Path, size: str) -> str:
+    return (
+        f"{prefix}{path}: the file is {size}; a scenario file may hold at most "
+        f"{MAX_SCENARIO_BYTES:,} bytes (a scenario sets a few dozen keys)"
+    )
+
+
+def _file_problems(data: dict[str, Any]) -> Problems:
+    """Problems of a file's top level: unknown keys, sections that are not tables, metadata."""
+    problems = Problems()
     allowed = list(_META_KEYS) + list(_SECTIONS)
+    first = True
     for key, value in data.items():
         if key not in allowed:
-            raise ScenarioError(
-                f"{path}: unknown key {key!r}{_suggest(key, allowed)}; allowed at the top level: "
-                f"{', '.join(allowed)}"
+            listed = (
+                f"allowed at the top level: {', '.join(allowed)}"
+                if first
+                else "allowed keys listed above"
             )
-        if key in _SECTIONS and not isinstance(value, dict):
-            raise ScenarioError(
-                f"{path}: {key}: got {value!r} — must be a table of settings, e.g. [{key}]"
+            problems.add(
+                show_key(key),
+                lambda k=key, a=listed: f"unknown key {show_key(k)!r}{suggest(k, allowed)}; {a}",
+            )
+            first = False
+        elif key in _SECTIONS and not isinstance(value, dict):
+            problems.add(
+                key,
+                lambda k=key, v=value: (
+                    f"{k}: got {show(v)} — must be a table of settings, e.g. [{k}]"
+                ),
             )
     try:
         _Meta.model_validate({k: v for k, v in data.items() if k in _META_KEYS})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        got = f": got {err['input']!r}" if err["type"] != "missing" else ""
-        raise ScenarioError(f"{path}: {key}{got} — {err['msg']}") from None
+        for err in exc.errors(include_url=False):
+            key = ".".join(str(p) for p in err["loc"])
+            problems.add(key, lambda e=err, k=key: _meta_text(e, k))
+    return problems
 
 
-def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+def _meta_text(err: Any, key: str) -> str:
+    if err["type"] == "missing":
+        return f'{key}: required — every scenario file has a name, e.g. name = "my_design"'
+    needs = _TYPE_NEEDS.get(err["type"], str(err["msg"]).removeprefix("Value error, "))
+    return f"{key}: got {show(err['input'])} — {needs}"
+
+
+def _merge(
+    base: dict[str, dict[str, Any]],
+    origins: dict[str, str],
+    child: dict[str, Any],
+    source: str,
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """``child``'s tables over ``base``, key by key, and the file that set each key."""
     out = {k: dict(v) for k, v in base.items()}
+    where = dict(origins)
     for section, values in child.items():
+        if section not in _SECTIONS or not isinstance(values, dict):
+            continue
         out.setdefault(section, {}).update(values)
-    return out
+        for key in values:
+            if isinstance(key, str) and len(where) < 10_000:
+                where[f"{section}.{key}"] = source
+    return out, where
 
 
-def _parent_path(path: Path, extends: str) -> Path:
+def _parent_path(path: Path, extends: str, prefix: str) -> Path:
     """The file ``extends`` names: a path relative to ``path``'s folder, else a bundled name.
 
     Raises:
         ScenarioError: if it is neither, naming both places looked in.
     """
-    relative = (path.parent / extends).resolve()
-    if relative.exists():
+    try:
+        relative = (path.parent / extends).resolve()
+        exists = relative.exists()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ScenarioError(f"{prefix}{path}: extends {show(extends)}: {exc}") from None
+    if exists:
         return relative
     name = extends.removesuffix(".toml")
     bundled = BUNDLED_DIR / f"{name}.toml"
@@ -169,36 +306,67 @@ def _parent_path(path: Path, extends: str) -> Path:
         return bundled.resolve()
     names = [q.stem for q in bundled_scenarios()]
     raise ScenarioError(
-        f"{path}: extends: {extends!r} is neither a file ({relative} does not exist) nor a "
-        f"bundled scenario{_suggest(name, names)}; bundled scenarios: {', '.join(names)}"
+        f"{prefix}{path}: extends: {show(extends)} is neither a file ({relative} does not exist) "
+        f"nor a bundled scenario{suggest(name, names)}; bundled scenarios: {', '.join(names)}"
     )
 
 
 def _resolve(
-    path: Path, stack: tuple[Path, ...]
-) -> tuple[dict[str, Any], dict[str, Any], tuple[Path, ...]]:
-    """(metadata, merged sections, chain) of a file and everything it extends."""
-    real = path.resolve()
-    if real in stack:
-        cycle = " -> ".join(str(p) for p in (*stack, real))
-        raise ScenarioError(f"{path}: extends: cycle in 'extends': {cycle}")
-    data = _read_toml(path, stack[-1] if stack else None)
-    _check_top_level(path, data)
-    sections = {k: v for k, v in data.items() if k in _SECTIONS}
+    path: Path, stack: tuple[_Link, ...]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, str], tuple[Path, ...]]:
+    """(metadata, merged sections, origin of each key, chain) of a file and what it extends.
+
+    A problem in a file that is extended names the chain of files that led to
+    it; the problems of the file itself (unknown keys, bad values) are reported
+    together, capped (:data:`~gmg_sim.config.errors.MAX_ERRORS`).
+    """
+    prefix = _chain_text(stack)
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ScenarioError(f"{prefix}{path}: cannot be read: {exc}") from None
+    data = _read_toml(path, prefix)
+    problems = _file_problems(data)
     meta = {k: v for k, v in data.items() if k in _META_KEYS}
-    if meta.get("extends"):
-        parent = _parent_path(path, meta["extends"])
-        _, base, chain = _resolve(parent, (*stack, real))
-        return meta, _merge(base, sections), (*chain, real)
-    return meta, _merge({}, sections), (real,)
+    extends = meta.get("extends")
+    base: dict[str, dict[str, Any]] = {}
+    origins: dict[str, str] = {}
+    chain: tuple[Path, ...] = ()
+    if isinstance(extends, str) and extends and len(extends) <= 1000:
+        link = (path, real, extends)
+        if len(stack) >= MAX_EXTENDS_DEPTH:
+            raise ScenarioError(
+                f"{path}: extends: a chain of more than {MAX_EXTENDS_DEPTH} files; "
+                f"started at {stack[0][0]}"
+            )
+        parent = _parent_path(path, extends, prefix)
+        seen = [r for _, r, _ in stack] + [real]
+        if parent in seen:
+            cycle = " -> ".join(str(p) for p in [*seen[seen.index(parent) :], parent])
+            raise ScenarioError(f"{_chain_text((*stack, link))}cycle in 'extends': {cycle}")
+        _, base, origins, chain = _resolve(parent, (*stack, link))
+    shown = str(path) if not stack else str(real)
+    merged, origins = _merge(base, origins, data, shown)
+    if problems:
+        if not stack:  # the file asked for: its bad values too, in the same message
+            problems.extend(GMGConfig.check(merged)[1])
+        raise ScenarioError(prefix + problems.message(shown, origins))
+    return meta, merged, origins, (*chain, real)
 
 
 def read_scenario(name_or_path: str | Path) -> Scenario:
-    """Load, resolve and validate a scenario file (or a bundled scenario by name)."""
+    """Load, resolve and validate a scenario file (or a bundled scenario by name).
+
+    Raises:
+        ScenarioError: (a ``ValueError``) listing every problem of the file —
+            each with the file, the dotted key, the value and what is allowed —
+            or naming the chain of ``extends`` that led to a file that cannot
+            be loaded.
+    """
     path = resolve_scenario_path(name_or_path)
-    meta, sections, chain = _resolve(path, ())
+    meta, sections, origins, chain = _resolve(path, ())
     try:
-        config = GMGConfig.validated(sections, source=str(path))
+        config = GMGConfig.validated(sections, source=str(path), origins=origins)
     except ConfigError as exc:
         raise ScenarioError(str(exc)) from None
     return Scenario(
@@ -244,6 +412,19 @@ def scenario_reference() -> str:
         "per section below, holding only the settings that differ from what the file extends. "
         "Each key can also be set as a flat keyword `section__key` in Python "
         "(`GMGModel(chair__rule=...)`).",
+        "",
+        "Types are strict, in files and in Python alike: a whole-number key (`int`) takes "
+        '`12`, not `12.0`, `"12"` or `true`; a number key (`float`) takes `0.5` or a whole '
+        "number (`2` is `2.0`) but not `true` or a text; a yes/no key (`bool`) takes `true` or "
+        '`false` only, not `"yes"` or `1`; a list key takes a list in brackets, even of one '
+        'item (`["ILO"]`), never a bare text. Every number has the finite range shown in its '
+        "row; `inf` and `nan` are refused. "
+        f"A scenario file may hold at most {MAX_SCENARIO_BYTES:,} bytes (checked before it is "
+        "read), is UTF-8 (a byte-order mark is skipped), and may extend a chain of at most "
+        f"{MAX_EXTENDS_DEPTH} files. All problems of a file are reported together, one line each "
+        "with the file, the key, the value and what is allowed (the first "
+        f"{MAX_ERRORS}, then a count of the others); `gmg-sim validate FILE` checks a file "
+        "without running it.",
         "",
         "Ranges for `gmg-sim sweep --sample N --bounds FILE` are a TOML or CSV file of "
         "`section.key` -> `[low, high]`: see `docs/examples/bounds.toml` and "

@@ -23,7 +23,7 @@ values or range.
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Mapping
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -37,6 +37,7 @@ from gmg_sim.config.core_sections import (
     RivalryConfig,
     TimeConfig,
 )
+from gmg_sim.config.errors import Problems, show, show_key, suggest
 from gmg_sim.config.governance_sections import (
     DesignConfig,
     GFMDConfig,
@@ -44,7 +45,7 @@ from gmg_sim.config.governance_sections import (
     StatesConfig,
 )
 from gmg_sim.config.months import FIRST_MONTH, LAST_MONTH, ConfigError, month_index, month_label
-from gmg_sim.config.params import NonNegative, Probability, _Section
+from gmg_sim.config.params import NonNegative, Probability, Usd, _num, _Section
 from gmg_sim.config.work_sections import DraftingConfig, ProductsConfig
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "SecretariatConfig",
     "StatesConfig",
     "TimeConfig",
+    "Usd",
     "month_index",
     "month_label",
 ]
@@ -206,8 +208,16 @@ class GMGConfig(BaseModel):
         return {f"{s}__{k}": v for s in _SECTIONS for k, v in getattr(self, s).model_dump().items()}
 
     @classmethod
-    def from_flat(cls, overrides: dict[str, Any], base: GMGConfig | None = None) -> GMGConfig:
-        """Build a config from ``base`` (default: status quo) and flat overrides."""
+    def from_flat(cls, overrides: Mapping[str, Any], base: GMGConfig | None = None) -> GMGConfig:
+        """Build a config from ``base`` (default: status quo) and flat overrides.
+
+        Raises:
+            ConfigError: for an unknown key (with a suggestion), or every bad value.
+        """
+        if not isinstance(overrides, Mapping):
+            raise ConfigError(
+                f"overrides: got {show(overrides)}; give a mapping of 'section__key' -> value"
+            )
         nested: dict[str, dict[str, Any]] = (
             base.model_dump() if base is not None else {s: {} for s in _SECTIONS}
         )
@@ -221,15 +231,94 @@ class GMGConfig(BaseModel):
         return type(self).from_flat(overrides, base=self)
 
     @classmethod
-    def validated(cls, data: dict[str, Any], *, source: str | None = None) -> GMGConfig:
-        """Validate a nested mapping; errors become one :class:`ConfigError`."""
+    def validated(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: str | None = None,
+        origins: dict[str, str] | None = None,
+    ) -> GMGConfig:
+        """Validate a nested mapping; every problem goes into one :class:`ConfigError`.
+
+        Args:
+            data: ``{section: {key: value}}``.
+            source: the file the mapping came from, named in the message.
+            origins: the file that set each dotted key (scenario files with
+                ``extends``), so that a problem names the file to fix.
+
+        Raises:
+            ConfigError: naming, for each problem (at most
+                :data:`~gmg_sim.config.errors.MAX_ERRORS`, then a count), the
+                key, the value given and what is allowed.
+        """
+        config, problems = cls.check(data)
+        if config is None:
+            raise ConfigError(problems.message(source, origins))
+        return config
+
+    @classmethod
+    def check(cls, data: Any) -> tuple[GMGConfig | None, Problems]:
+        """The config of a nested mapping, or ``None`` and every problem found in it.
+
+        Unknown sections and keys and sections that are not tables are found
+        first (their count bounded only by the input; only the first few are
+        described); the known keys are then validated together, so that one
+        message reports the misspelt key and the bad value alike.
+        """
+        problems = Problems()
+        if not isinstance(data, Mapping):
+            problems.add("", lambda: f"got {show(data)}; a configuration is a mapping of sections")
+            return None, problems
+        clean: dict[str, dict[str, Any]] = {}
+        for section, values in data.items():
+            if section not in _SECTIONS:
+                problems.add(
+                    show_key(section),
+                    lambda s=section: (
+                        f"{show_key(s)}: unknown section{suggest(s, list(_SECTIONS))}"
+                        f"; allowed: {', '.join(_SECTIONS)}"
+                    ),
+                )
+                continue
+            if not isinstance(values, Mapping):
+                problems.add(
+                    section,
+                    lambda s=section, v=values: (
+                        f"{s}: got {show(v)} — must be a table of settings, e.g. [{s}]"
+                    ),
+                )
+                continue
+            fields = _SECTIONS[section].model_fields
+            known: dict[str, Any] = {}
+            first = True
+            for key, value in values.items():
+                if key in fields:
+                    known[key] = value
+                    continue
+                where = f"{section}.{show_key(key)}"
+                problems.add(where, lambda w=where, k=key, f=fields, a=first: _unknown(w, k, f, a))
+                first = False
+            clean[section] = known
         try:
-            return cls.model_validate(data)
+            config = cls.model_validate(clean)
         except ValidationError as exc:
-            raise ConfigError(_format_errors(exc, source)) from None
+            for err in exc.errors(include_url=False):
+                where = _where(err["loc"])
+                problems.add(where, lambda e=err, w=where: _error_text(e, w))
+            return None, problems
+        except RecursionError:  # pragma: no cover - inputs are bounded before they get here
+            problems.add("", lambda: "a value is nested too deeply")
+            return None, problems
+        return (config if not problems else None), problems
 
 
-def _split_flat_key(flat_key: str) -> tuple[str, str]:
+def _split_flat_key(flat_key: Any) -> tuple[str, str]:
+    if not isinstance(flat_key, str):
+        raise ConfigError(
+            f"parameter name {show(flat_key)}: give a text 'section__key', e.g. 'chair__rule'"
+        )
+    if len(flat_key) > 200:
+        raise ConfigError(f"unknown parameter {show_key(flat_key)!r} (a name that long is none)")
     if "__" not in flat_key:
         hint = _suggest(flat_key, GMGConfig.flat_keys())
         raise ConfigError(
@@ -253,11 +342,25 @@ def _split_flat_key(flat_key: str) -> tuple[str, str]:
 
 
 def _suggest(word: str, options: list[str], prefix: str = "") -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"; did you mean {prefix + close[0]!r}?" if close else ""
+    return suggest(word, options, prefix)
 
 
 _RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+#: What a value of each kind must be, for pydantic's type errors.
+_TYPE_NEEDS = {
+    "int_type": "must be a whole number (an integer, written without quotes or a decimal point)",
+    "int_parsing": "must be a whole number (an integer, written without quotes or a decimal point)",
+    "int_from_float": "must be a whole number (an integer, written without a decimal point)",
+    "float_type": "must be a number (written without quotes)",
+    "float_parsing": "must be a number (written without quotes)",
+    "bool_type": "must be true or false (written without quotes)",
+    "bool_parsing": "must be true or false (written without quotes)",
+    "string_type": "must be a text in quotes",
+    "tuple_type": 'must be a list in brackets, e.g. ["a", "b"]',
+    "list_type": 'must be a list in brackets, e.g. ["a", "b"]',
+    "finite_number": "must be a finite number (not inf or nan)",
+}
 
 
 def _allowed_range(section: type[_Section], key: str) -> str:
@@ -268,40 +371,53 @@ def _allowed_range(section: type[_Section], key: str) -> str:
     lo = hi = ""
     for c in field.metadata:
         if getattr(c, "ge", None) is not None:
-            lo = f"{c.ge:g} <= "
+            lo = f"{_num(c.ge)} <= "
         elif getattr(c, "gt", None) is not None:
-            lo = f"{c.gt:g} < "
+            lo = f"{_num(c.gt)} < "
         if getattr(c, "le", None) is not None:
-            hi = f" <= {c.le:g}"
+            hi = f" <= {_num(c.le)}"
         elif getattr(c, "lt", None) is not None:
-            hi = f" < {c.lt:g}"
+            hi = f" < {_num(c.lt)}"
     return f"{lo}value{hi}" if lo or hi else ""
 
 
-def _format_errors(exc: ValidationError, source: str | None) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
-        dotted = ".".join(loc)
-        where = f"{dotted} (flat key {'__'.join(loc)})" if len(loc) == 2 else dotted or "config"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            section = loc[0] if len(loc) == 2 else None
-            options = (
-                list(_SECTIONS[section].model_fields) if section in _SECTIONS else list(_SECTIONS)
-            )
-            msg = f"unknown key{_suggest(loc[-1], options)}; allowed: {', '.join(options)}"
-            lines.append(f"{where}: {msg}")
-            continue
-        given = f": got {err['input']!r}" if loc and err["type"] != "missing" else ""
-        if len(loc) == 2 and loc[0] in _SECTIONS:
-            allowed = _allowed_range(_SECTIONS[loc[0]], loc[1])
-            if allowed and err["type"] in _RANGE_ERRORS:
-                msg = f"{msg}; allowed range: {allowed}"
-        if not loc:  # a cross-check: its message names the keys itself
-            lines.append(msg)
-            continue
-        lines.append(f"{where}{given} — {msg}" if given else f"{where}: {msg}")
-    prefix = f"{source}: " if source else ""
-    head = "invalid configuration" if len(lines) > 1 else ""
-    return prefix + (head + ":\n  " + "\n  ".join(lines) if head else lines[0])
+def _unknown(where: str, key: Any, fields: Mapping[str, Any], list_them: bool) -> str:
+    """``chair.rul: unknown key; did you mean 'rule'?; allowed: ...`` (the list once per section)."""
+    allowed = f"allowed: {', '.join(fields)}" if list_them else "allowed keys listed above"
+    return f"{where}: unknown key{suggest(key, list(fields))}; {allowed}"
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """``("membership", "agencies", 1)`` -> ``"membership.agencies[1]"``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _kind(value: Any) -> str:
+    """`` (a text)`` / `` (a boolean)``: said where the value looks right but is not."""
+    if isinstance(value, bool):
+        return " (a boolean)"
+    if isinstance(value, str):
+        return " (a text)"
+    if isinstance(value, float) and value.is_integer():
+        return " (a number with a decimal point)"
+    return ""
+
+
+def _error_text(err: Mapping[str, Any], where: str) -> str:
+    """One pydantic error as ``key (flat key ...): got value — what is allowed``."""
+    loc = [p for p in err["loc"] if not isinstance(p, int)]
+    kind = err["type"]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if not loc:  # a cross-check: its message names the keys itself
+        return msg
+    label = f"{where} (flat key {'__'.join(loc)})" if len(loc) == 2 else where
+    allowed = _allowed_range(_SECTIONS[loc[0]], loc[1]) if len(loc) == 2 else ""
+    if kind in _TYPE_NEEDS:
+        msg = _TYPE_NEEDS[kind] + (f"; allowed: {allowed}" if allowed else "")
+        return f"{label}: got {show(err['input'])}{_kind(err['input'])} — {msg}"
+    if allowed and kind in _RANGE_ERRORS:
+        msg = f"{msg}; allowed range: {allowed}"
+    return f"{label}: got {show(err['input'])} — {msg}"

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gmg_sim.config.params import NonNegative, Probability, _Section, param
+from gmg_sim.config.params import NonNegative, Probability, Usd, _Section, param
 
 __all__ = ["DraftingConfig", "ProductsConfig"]
 
@@ -31,7 +31,7 @@ class DraftingConfig(_Section):
         " objection reaches the threshold; 'chair_text': the chair decides the text.",
         source="000 article, 'Activities and Funding' (adopted by all heads)",
     )
-    majority_threshold: Annotated[float, Field(gt=0.5, le=1.0)] = param(
+    majority_threshold: Annotated[float, Field(gt=0.5, le=1.0, allow_inf_nan=False)] = param(
         0.75,
         doc="Share of members without objection needed under qualified_majority.",
         assumed_range=(0.6, 0.9),
@@ -76,6 +76,7 @@ class DraftingConfig(_Section):
     )
     visibility_fear: NonNegative = param(
         1.0,
+        le=10.0,
         doc="How much the share of other members already named raises a member's propensity "
         "to insert its own keyword (fear of others' visibility).",
         source="fear of others' visibility: 000 article, 'Challenges to Inter-Agency Cooperation'",
@@ -103,7 +104,7 @@ class DraftingConfig(_Section):
         source="heads sign: 000 article, 'Activities and Funding'",
         assumed_range=(0.0, 2),
     )
-    round_cost_per_staff: NonNegative = param(
+    round_cost_per_staff: Usd = param(
         150.0,
         doc="Staff-time cost (USD) of one drafting round per staff member.",
         source="joint activities paid by participants: 000 article, 'Activities and Funding'",
@@ -131,7 +132,7 @@ class ProductsConfig(_Section):
     report_months: int = param(
         12, ge=1, le=36, doc="Months of work from launch to publication.", assumed_range=(6, 18)
     )
-    report_cost_per_month: NonNegative = param(
+    report_cost_per_month: Usd = param(
         3000.0, doc="Monthly cost (USD) to each lead agency of a report.", assumed=True
     )
     working_groups: bool = param(
@@ -144,6 +145,6 @@ class ProductsConfig(_Section):
         doc="Monthly funds (in projects' worth) a working group raises at full capacity and trust.",
         assumed_range=(0.02, 0.2),
     )
-    wg_cost_per_month: NonNegative = param(
+    wg_cost_per_month: Usd = param(
         1000.0, doc="Monthly cost (USD) of a working group to each co-chair.", assumed=True
     )
