@@ -1,0 +1,140 @@
+"""``gmg-sim classroom``: serve a role-play class (students play the agencies, the model the rest)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gmg_sim.cli.common import Sets, app, fail, parse_sets, user_errors
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent); 127.0.0.1 if none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+@app.command("classroom")
+def classroom_command(
+    scenario: Annotated[
+        str, typer.Argument(help="Bundled scenario name or path of a scenario file.")
+    ] = "status_quo",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8770,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Interface to serve on: 127.0.0.1 (this computer only) or 0.0.0.0 for a "
+            "classroom network.",
+        ),
+    ] = "127.0.0.1",
+    months: Annotated[
+        int, typer.Option("--months", help="Months the class plays (12: 45 minutes; 24: 90).")
+    ] = 24,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds per decision (0: no limit).")
+    ] = 60.0,
+    session_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--session",
+            help="Session file (saved after every decision; an existing one is resumed). "
+            "Default: classroom_SCENARIO_SEED.json in the current folder.",
+        ),
+    ] = None,
+    sets: Sets = None,
+) -> None:
+    """Serve a role-play class: each student (or team) plays one agency of the GMG.
+
+    Prints the teacher's secret link; the teacher's page shows one join link and
+    code per agency. Choices not made in time, and every agency nobody plays,
+    follow the model's own rules. Ctrl-C stops the server; run the same command
+    again to resume the class where it was.
+    """
+    try:
+        import uvicorn
+
+        from gmg_sim.classroom.session import Session, SessionError
+        from gmg_sim.classroom.web import create_app
+    except ImportError as exc:  # pragma: no cover - the environment is at fault
+        raise fail(
+            f"the classroom needs starlette and uvicorn ({exc}); install gmg-sim with its "
+            "dependencies",
+            code=3,
+        ) from None
+
+    if not 1 <= port <= 65535:
+        raise fail(f"--port: got {port}; allowed: 1 to 65535")
+    if months < 1:
+        raise fail(f"--months: got {months}; allowed: a whole number of at least 1")
+    if time_limit < 0:
+        raise fail(f"--time-limit: got {time_limit}; allowed: seconds, 0 for no limit")
+    stem = Path(scenario).stem
+    path = session_file or Path(f"classroom_{stem}_{seed}.json")
+    with user_errors():
+        overrides = parse_sets(sets)
+        try:
+            session, resumed = Session.open(
+                path,
+                scenario,
+                seed=seed,
+                months=months,
+                overrides=overrides,
+                time_limit=time_limit or None,
+            )
+        except SessionError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(
+                f"cannot write the session file {path}: {exc.strerror or exc}; choose another "
+                "--session"
+            ) from None
+
+    public_host = host
+    if host in ("0.0.0.0", "::", ""):
+        public_host = lan_address()
+    base = f"http://{public_host}:{port}"
+    teacher = session.teacher_token()
+    status = session.status()
+    if resumed:
+        typer.echo(
+            f"Resuming the class in {path} at {status['month']} ({status['months_done']} of "
+            f"{status['months']} months played, {len(session.data['decisions'])} decisions kept)"
+            + (
+                "; it is paused: press Resume on the teacher's page"
+                if status["phase"] == "paused"
+                else ""
+            )
+        )
+    else:
+        typer.echo(
+            f"New class: {scenario}, seed {seed}, {status['months']} months; saved in {path}"
+        )
+    if teacher is None:
+        raise fail(
+            f"the tokens file beside {path} is missing, so nobody could act as the teacher; "
+            "start a new class with another --session",
+        )
+    typer.echo(f"\nTeacher (keep this link to yourself): {base}/t/{teacher}")
+    if host not in LOCAL_HOSTS:
+        typer.echo(
+            "\nWARNING: the classroom is open to every device on this network. Share the "
+            "agencies' links only with your students; the teacher link controls the session.",
+            err=True,
+        )
+        typer.echo("Join links (also on the teacher's page):")
+        codes = session.seat_codes()
+        for agency, code in codes.items():
+            typer.echo(f"  {agency:<10} {base}/s/{code}")
+    typer.echo("\nCtrl-C stops the server; run the same command to resume.")
+    uvicorn.run(create_app(session, public_base=base), host=host, port=port, log_level="warning")
