@@ -8,7 +8,7 @@ work as usual while the mechanisms operate on whole arrays.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 
@@ -26,6 +26,16 @@ class Agency(mesa.Agent):
     """
 
     model: GMGModel
+
+    #: Attributes that are views on a model array: attribute -> array on the model.
+    #: The data collector reads these columns from the arrays directly
+    #: (:class:`~gmg_sim.model.collector.ArrayCollector`).
+    ARRAYS: ClassVar[dict[str, str]] = {
+        "engagement": "engagement",
+        "spend": "spend_month",
+        "spend_total": "spend_cum",
+        "budget_left": "budget_left",
+    }
 
     def __init__(self, model: GMGModel, index: int) -> None:
         super().__init__(model)

@@ -51,6 +51,7 @@ from gmg_sim.mechanisms.secretariat import SecretariatMechanism
 from gmg_sim.mechanisms.states import StatesMechanism
 from gmg_sim.model.agency import Agency
 from gmg_sim.model.calendar import Calendar
+from gmg_sim.model.collector import ArrayCollector
 from gmg_sim.model.events import Event, EventLog
 
 __all__ = ["GMGModel", "Mechanism"]
@@ -164,9 +165,8 @@ class GMGModel(mesa.Model):
         self.membership.admit(self, cfg.start_month, initial=True)
         self.secretariat.start(self)
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters=indicators.model_reporters(),
-            agent_reporters=indicators.AGENT_REPORTERS,
+        self.datacollector = ArrayCollector(
+            indicators.model_reporters(), indicators.AGENT_REPORTERS, Agency.ARRAYS
         )
 
     # -- running -------------------------------------------------------------
