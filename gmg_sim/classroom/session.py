@@ -538,7 +538,8 @@ class Session:
                         raise SessionError(
                             "time_up", "Time was up: the model's rule decided for your agency."
                         )
-                    raise SessionError("answered", f"This choice was already made ({done['by']}).")
+                    who = done["player_name"] or f"the model's rule, {done['by']}"
+                    raise SessionError("answered", f"This choice was already made (by {who}).")
                 raise SessionError("not_open", "Your agency has no such open choice.")
             if phase == "paused":
                 raise SessionError("paused", "The teacher has paused the session.")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from gmg_sim.cli import (  # noqa: F401  (registers commands)
     analysis,
+    classroom,
     experiments,
     exploration,
     scenarios,
