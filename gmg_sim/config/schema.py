@@ -257,6 +257,23 @@ class GMGConfig(BaseModel):
         return config
 
     @classmethod
+    def check_section(cls, section: str, values: Mapping[str, Any]) -> tuple[Any, Problems]:
+        """One section's values on their own (types and ranges; no cross-checks).
+
+        Returns:
+            The section object, or ``None`` and the problems found.
+        """
+        problems = Problems()
+        try:
+            return _SECTIONS[section].model_validate(values), problems
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                where = _where((section, *err["loc"]))
+                err = {**err, "loc": (section, *err["loc"])}
+                problems.add(where, lambda e=err, w=where: _error_text(e, w))
+            return None, problems
+
+    @classmethod
     def check(cls, data: Any) -> tuple[GMGConfig | None, Problems]:
         """The config of a nested mapping, or ``None`` and every problem found in it.
 

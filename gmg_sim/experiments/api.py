@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -12,14 +14,18 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.analysis.indicators import KEY_INDICATORS, SUMMARY_KEYS
-from gmg_sim.config.schema import ConfigError
+from gmg_sim.config.errors import show, suggest
+from gmg_sim.config.scenarios import Scenario
+from gmg_sim.config.schema import ConfigError, GMGConfig
 from gmg_sim.experiments.engine import ExperimentResult, execute
 from gmg_sim.experiments.parameters import (
+    check_value,
     config_value,
     dotted,
     flat_key,
     normalise_overrides,
     read_bounds,
+    repeated,
 )
 from gmg_sim.experiments.plan import (
     ExperimentError,
@@ -35,6 +41,95 @@ from gmg_sim.experiments.stats import comparison_table
 from gmg_sim.experiments.store import write_atomic
 
 # -- public API -----------------------------------------------------------------------------
+
+#: The most points a grid (``vary``) may have without ``force``: the grid is
+#: built and every point validated before the first run.
+MAX_GRID_POINTS = 1_000_000
+
+
+class UnknownKeywordError(ExperimentError, TypeError):
+    """An unknown keyword argument (a typo such as ``worker=2``), raised before any run.
+
+    Both a ``TypeError`` (what Python raises for an unexpected keyword) and an
+    :class:`~gmg_sim.experiments.plan.ExperimentError` (a user error: exit code
+    2 on the command line).
+    """
+
+
+_OPTION_FIELDS = {f.name: f for f in fields(RunOptions)}
+
+
+def _own_keywords(fn: Any) -> list[str]:
+    return [
+        name
+        for name, p in inspect.signature(fn).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+
+
+def _options(fn: Any, options: RunOptions | None, option_values: Mapping[str, Any]) -> RunOptions:
+    """The run options of a call, every keyword and value checked before anything runs.
+
+    Raises:
+        UnknownKeywordError: for a keyword that is neither the function's nor
+            an option's, with the closest name.
+        ExperimentError: for an option of the wrong type (``progress="no"``).
+    """
+    name = getattr(fn, "__name__", "experiment")
+    for key in option_values:
+        if key not in _OPTION_FIELDS:
+            own = _own_keywords(fn)
+            raise UnknownKeywordError(
+                f"{name}(): unknown keyword {show(key)}{suggest(key, [*own, *_OPTION_FIELDS])}; "
+                f"its keywords: {', '.join(own)}; run options: {', '.join(sorted(_OPTION_FIELDS))}"
+            )
+    if options is not None and not isinstance(options, RunOptions):
+        raise ExperimentError(f"options: got {show(options)}; give a RunOptions or None")
+    opts = RunOptions.build(options, **option_values)
+    for f in fields(opts):
+        value = getattr(opts, f.name)
+        kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        if kind == "bool" and not isinstance(value, bool):
+            raise ExperimentError(f"{f.name}: got {show(value)}; give True or False")
+        if kind == "str | None" and value is not None and not isinstance(value, str):
+            raise ExperimentError(f"{f.name}: got {show(value)}; give a text or None")
+        if kind == "str | Path | None" and value is not None and not isinstance(value, str | Path):
+            raise ExperimentError(f"{f.name}: got {show(value)}; give a folder path or None")
+    return opts
+
+
+def _check_design(replications: Any, seed: Any) -> None:
+    """``replications`` and ``seed`` checked before any scenario is read or point built."""
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise ExperimentError(
+            f"replications: got {show(replications)}; give a whole number >= 1 (not a text or True)"
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise ExperimentError(f"seed: got {show(seed)}; give a whole number >= 0, or None")
+
+
+def _check_scenarios(scenarios: Any) -> None:
+    """A scenario, or a list of them (not a set, a number or a mapping)."""
+    one = (str, Path, Scenario)
+    if isinstance(scenarios, one):
+        return
+    if isinstance(scenarios, tuple) and len(scenarios) == 2 and isinstance(scenarios[1], GMGConfig):
+        return
+    if isinstance(scenarios, list | tuple):
+        for item in scenarios:
+            pair = isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], GMGConfig)
+            if not (isinstance(item, one) or pair):
+                raise ExperimentError(
+                    f"scenarios: got {show(item)} in the list; give bundled names, paths of "
+                    "scenario files, Scenario objects or (label, GMGConfig) pairs"
+                )
+        return
+    raise ExperimentError(
+        f"scenarios: got {show(scenarios)}; give a scenario (a bundled name such as "
+        "'status_quo', a path, a Scenario, a (label, GMGConfig) pair) or a list of them"
+    )
 
 
 def run(
@@ -70,8 +165,12 @@ def run(
     Raises:
         ScenarioError, ConfigError, ExperimentError: (``ValueError``) for bad
         scenarios, parameters or output folders — before anything is written.
+        UnknownKeywordError: (an ``ExperimentError`` and a ``TypeError``) for an
+        unknown keyword, with the closest name — before anything runs.
     """
-    opts = RunOptions.build(options, **option_values)
+    opts = _options(run, options, option_values)
+    _check_design(replications, seed)
+    _check_scenarios(scenarios)
     return _run_scenarios("run", scenarios, replications, seed, overrides, measures, opts)
 
 
@@ -143,9 +242,17 @@ def compare(
         A :class:`Comparison`; with ``out`` the table is also written to
         ``comparison.csv``.
     """
+    opts = _options(compare, options, option_values)
+    _check_design(replications, seed)
+    _check_scenarios(scenarios)
     if indicators is not None:
         indicators = check_indicators(indicators)
-    opts = RunOptions.build(options, **option_values)
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise ExperimentError(
+            f"level: got {show(level)}; give a coverage between 0 and 1, e.g. 0.95"
+        )
+    if not isinstance(figures, bool):
+        raise ExperimentError(f"figures: got {show(figures)}; give True or False")
     result = _run_scenarios("compare", scenarios, replications, seed, overrides, None, opts)
     table = comparison_table(result.summary, indicators, level=level)
     written: list[Path] = []
@@ -165,7 +272,13 @@ def check_indicators(names: Sequence[str]) -> list[str]:
     import difflib
 
     known = list(SUMMARY_KEYS)
+    if isinstance(names, str | bytes) or not isinstance(names, Sequence):
+        raise ExperimentError(
+            f"indicators: got {show(names)}; give a list of indicator names, e.g. [{known[0]!r}]"
+        )
     for name in names:
+        if not isinstance(name, str):
+            raise ExperimentError(f"indicators: got {show(name)} in the list; give names (texts)")
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -285,7 +398,11 @@ def sweep(
     """
     option_values.setdefault("statements", False)
     option_values.setdefault("events", False)
-    opts = RunOptions.build(options, **option_values)
+    opts = _options(sweep, options, option_values)
+    _check_design(replications, seed)
+    _check_scenarios(scenario)
+    if method not in ("lhs", "sobol"):
+        raise ExperimentError(f"method: got {show(method)}; allowed: 'lhs', 'sobol'")
     if (vary is None) == (sample is None):
         raise ExperimentError(
             "sweep: give either vary (a grid: --vary chair.term_months=3,6,12) or sample with "
@@ -293,7 +410,7 @@ def sweep(
         )
     problem: dict[str, Any] | None = None
     if vary is not None:
-        grid = grid_points(vary)
+        grid = grid_points(vary, force=bool(getattr(opts, "force", False)))
         rows = [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*grid.values())]
         extra = {"design": "grid", "vary": {dotted(k): v for k, v in grid.items()}}
     else:
@@ -328,18 +445,55 @@ def sweep(
     return result
 
 
-def grid_points(vary: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
-    """``vary`` with flat keys, each a non-empty list of values (a text is one value)."""
+def grid_points(vary: Mapping[str, Sequence[Any]], *, force: bool = False) -> dict[str, list[Any]]:
+    """``vary`` with flat keys, each a non-empty list of distinct, valid values.
+
+    Each value is checked on its own (type and range) before any point is
+    built, so that a bad value is named with its key; a grid of more than
+    :data:`MAX_GRID_POINTS` points needs ``force``.
+
+    Raises:
+        ExperimentError: for a text, a set or a number where a list of values
+            is expected, an empty list, a repeated value, a key given twice, or
+            too large a grid.
+        ConfigError: for an unknown key or a value the parameter does not take.
+    """
+    if not isinstance(vary, Mapping):
+        raise ExperimentError(
+            f"vary: got {show(vary)}; give a mapping of parameter -> list of values, e.g. "
+            "{'chair.term_months': [3, 6, 12]}"
+        )
     grid: dict[str, list[Any]] = {}
     for key, values in vary.items():
         flat = flat_key(key)
+        if flat in grid:
+            raise ExperimentError(
+                f"vary: {dotted(flat)} is given twice (as {show(key)} and another spelling)"
+            )
+        if isinstance(values, np.ndarray) and values.ndim == 1:
+            values = values.tolist()
         if isinstance(values, str | bytes) or not isinstance(values, Sequence):
             raise ExperimentError(
-                f"vary {dotted(flat)}: got {values!r}; give a list of values, e.g. [3, 6, 12]"
+                f"vary {dotted(flat)}: got {show(values)}; give a list of values, e.g. [3, 6, 12]"
+                " (a text is one value: ['lottery'])"
             )
         if not values:
             raise ExperimentError(f"vary {dotted(flat)}: give at least one value")
+        twice = repeated(values)
+        if twice:
+            raise ExperimentError(
+                f"vary {dotted(flat)}: {', '.join(map(show, twice))} given more than once; give "
+                "each value once (a repeated value would run the same point twice)"
+            )
+        for value in values:
+            check_value(flat, value)
         grid[flat] = list(values)
+    size = math.prod(len(v) for v in grid.values())
+    if size > MAX_GRID_POINTS and not force:
+        raise ExperimentError(
+            f"vary: a grid of {size:,} points (more than {MAX_GRID_POINTS:,}); vary fewer "
+            "values, sample the ranges instead (sample=, bounds=), or pass force=True"
+        )
     return grid
 
 
@@ -365,13 +519,30 @@ def run_points(
     Raises:
         ConfigError: a point the schema refuses (naming the point).
     """
+    opts = _options(run_points, options, option_values)
+    _check_design(replications, seed)
+    _check_scenarios(scenario)
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
+        raise ExperimentError(
+            f"rows: got {show(rows)}; give a list of points, each a mapping of parameter -> value"
+        )
     (base,) = load_scenarios([scenario])
-    opts = RunOptions.build(options, **option_values)
     flat_overrides = normalise_overrides(overrides)
     base_cfg = base.config.with_overrides(**flat_overrides) if flat_overrides else base.config
     points = []
     for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise ExperimentError(
+                f"point {i}: got {show(row)}; give a mapping of parameter -> value"
+            )
         flat_row = normalise_overrides(row)
+        both = sorted(set(flat_row) & set(flat_overrides))
+        if both:
+            raise ExperimentError(
+                f"{', '.join(map(dotted, both))}: both set for every point (overrides, --set) and "
+                "varied from point to point (vary, --vary, bounds); give each parameter in one "
+                "place"
+            )
         try:
             cfg = base_cfg.with_overrides(**flat_row)
         except ConfigError as exc:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gmg_sim.config.errors import show
 from gmg_sim.config.schema import ConfigError, GMGConfig
 from gmg_sim.experiments.plan import ExperimentError
 
@@ -22,6 +23,11 @@ def flat_key(key: str) -> str:
     Raises:
         ConfigError: for an unknown section or key (with a suggestion).
     """
+    if not isinstance(key, str):
+        raise ConfigError(
+            f"parameter name {show(key)}: give a text 'section.key' or 'section__key', "
+            "e.g. 'chair.term_months'"
+        )
     flat = key if "__" in key else key.replace(".", "__", 1)
     if flat not in GMGConfig.flat_keys():
         GMGConfig.from_flat({flat: 0})  # raises the config's own message for unknown keys
@@ -88,12 +94,68 @@ def parse_assignment(text: str, *, many: bool = False) -> tuple[str, Any]:
         values = [parse_value(v) for v in _split_list(raw)]
         if not values:
             raise ConfigError(f"{text!r}: give at least one value after '='")
+        twice = repeated(values)
+        if twice:
+            raise ConfigError(
+                f"--vary {dotted(flat)}: {', '.join(map(show, twice))} given more than once; "
+                "give each value once (a repeated value would run the same point twice)"
+            )
         return flat, values
     return flat, parse_value(raw)
 
 
+def repeated(values: Sequence[Any]) -> list[Any]:
+    """The values that occur more than once in ``values`` (``6`` and ``6.0`` are the same)."""
+    seen: set[Any] = set()
+    twice: list[Any] = []
+    for value in values:
+        try:
+            key: Any = value if not isinstance(value, list) else ("list", repr(value))
+            hash(key)
+        except TypeError:
+            key = ("repr", repr(value))
+        if key in seen and value not in twice:
+            twice.append(value)
+        seen.add(key)
+    return twice
+
+
 def normalise_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {flat_key(k): v for k, v in (overrides or {}).items()}
+    """``{"chair.rule": v}`` or ``{"chair__rule": v}`` -> ``{"chair__rule": v}``.
+
+    Raises:
+        ConfigError: for something that is not a mapping, an unknown key, or a
+            parameter given twice (``chair.rule`` and ``chair__rule``).
+    """
+    if overrides is None:
+        return {}
+    if not isinstance(overrides, Mapping):
+        raise ConfigError(
+            f"overrides: got {show(overrides)}; give a mapping of parameter -> value, "
+            "e.g. {'chair.term_months': 12}"
+        )
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        flat = flat_key(key)
+        if flat in out:
+            raise ConfigError(
+                f"overrides: {dotted(flat)} is given twice (as {show(key)} and another "
+                "spelling); give each parameter once"
+            )
+        out[flat] = value
+    return out
+
+
+def check_value(flat: str, value: Any) -> None:
+    """Check one value of one parameter on its own (type and range; not cross-checks).
+
+    Raises:
+        ConfigError: naming the key, the value and what is allowed.
+    """
+    section, key = flat.split("__", 1)
+    config, problems = GMGConfig.check_section(section, {key: value})
+    if config is None:
+        raise ConfigError(problems.message())
 
 
 def field_annotation(flat: str) -> Any:
