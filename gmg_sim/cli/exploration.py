@@ -42,9 +42,10 @@ def robust_text(res: RobustResult) -> str:
     ident = m.get("identity", {})
     lines = [
         f"{len(res.designs)} designs in {len(res.worlds)} worlds × {ident.get('replications')} "
-        f"replications (root seed {ident.get('seed')}; common random numbers), against {ref}.",
-        f"Worlds: Latin hypercube over {len(res.factors)} assumed parameters "
-        f"({m.get('worlds_replaced', 0)} draws refused by the schema replaced).",
+        f"replication(s), against {ref}.",
+        f"Worlds: Latin hypercube over {len(res.factors)} assumed parameters (root seed "
+        f"{ident.get('seed')}; {m.get('worlds_replaced', 0)} refused draws replaced);",
+        "the same seeds in every design and world (common random numbers).",
         "better/worse: share of worlds; effect: design minus reference, median [5 %, 95 %];",
         "regret: shortfall from the best design in each world, 90th percentile and maximum.",
     ]
@@ -53,7 +54,7 @@ def robust_text(res: RobustResult) -> str:
         info = indicators.get(ind)
         lines += ["", f"{ind} ({info.unit}; {info.better} is better)"]
         lines.append(
-            f"  {'design':<28}{'better':>7}{'worse':>6}{'effect':>8}{'[5 %, 95 %]':>17}"
+            f"  {'design':<29}{'better':>6}{'worse':>6}{'effect':>7}{'[5 %, 95 %]':>16}"
             f"{'p90':>7}{'max':>7}"
         )
         reg = res.regret[res.regret["indicator"] == ind]
@@ -63,17 +64,17 @@ def robust_text(res: RobustResult) -> str:
             p90 = compact(float(r["p90_regret"].iloc[0]), signed=False) if len(r) else "–"
             mx = compact(float(r["max_regret"].iloc[0]), signed=False) if len(r) else "–"
             if d == ref:
-                cells = f"{'(reference)':>21}{'':>17}"
+                cells = f"{'(reference)':>19}{'':>16}"
             elif (d, ind) in summary.index and summary.loc[(d, ind), "n_worlds"] > 0:
                 s = summary.loc[(d, ind)]
                 rng = f"[{compact(s['p5_effect'])}, {compact(s['p95_effect'])}]"
                 cells = (
-                    f"{s['share_better']:>7.0%}{s['share_worse']:>6.0%}"
-                    f"{compact(s['median_effect']):>8}{rng:>17}"
+                    f"{s['share_better']:>6.0%}{s['share_worse']:>6.0%}"
+                    f"{compact(s['median_effect']):>7}{rng:>16}"
                 )
             else:
-                cells = f"{'undefined':>21}{'':>17}"
-            lines.append(f"  {d[:27]:<28}{cells}{p90:>7}{mx:>7}")
+                cells = f"{'undefined':>19}{'':>16}"
+            lines.append(f"  {d:<29}{cells}{p90:>7}{mx:>7}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,121 @@
+"""gmg-sim robust: every design in the same worlds with paired seeds; outputs; resume; the CLI."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from gmg_sim.cli import app
+from gmg_sim.experiments import ExperimentError
+from gmg_sim.exploration import bundled_designs, factor_table, load_robust, robust
+from gmg_sim.exploration.worlds import LEVERS
+
+pytestmark = pytest.mark.xdist_group("exploration")
+
+DESIGNS = ["status_quo", "formal_chair_rules", "pooled_budget"]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    out = tmp_path_factory.mktemp("robust") / "r"
+    return robust(DESIGNS, worlds=5, replications=2, seed=3, out=out)
+
+
+def test_the_factor_table_is_the_assumed_parameters_without_the_levers(tmp_path):
+    table = factor_table()
+    assert len(table) > 60 and not set(table["key"]) & set(LEVERS)
+    assert (table["low"] < table["high"]).all()
+    bounds = tmp_path / "b.toml"
+    bounds.write_text("[chair]\nvolunteer_base = [0.2, 0.3]\nterm_months = [3, 12]\n")
+    narrowed = factor_table(bounds).set_index("key")
+    assert narrowed.loc["chair__volunteer_base", ["low", "high"]].tolist() == [0.2, 0.3]
+    assert narrowed.loc["chair__term_months", "range_from"] == "bounds"  # added
+
+
+def test_every_design_runs_in_the_same_worlds_with_paired_seeds(small):
+    worlds = small.worlds.set_index("world")
+    for design, runs in small.runs.items():
+        assert len(runs) == 5 * 2
+        assert (
+            runs.groupby("replication")["seed"].nunique().eq(1).all()
+        )  # same seed per replication
+        pinned = set(small.manifest["pinned_by_design"][design])
+        for key in worlds.columns.drop(list(pinned)):
+            got = runs.groupby("point")[key].first()
+            assert got.to_numpy() == pytest.approx(worlds[key].to_numpy()), (design, key)
+    seeds = {d: sorted(r["seed"].unique()) for d, r in small.runs.items()}
+    assert len({tuple(s) for s in seeds.values()}) == 1  # the same seeds in every design
+    assert small.manifest["pinned_by_design"]["pooled_budget"] == ["budget__pooled_size"]
+
+
+def test_summary_effects_and_regret(small):
+    assert list(small.effects.columns[:3]) == ["design", "indicator", "world"]
+    assert set(small.effects["design"]) == set(DESIGNS[1:])
+    s = small.summary.set_index(["design", "indicator"])
+    assert s["share_better"].dropna().between(0, 1).all()
+    # Binding rules end the vacant months: better in every world.
+    assert s.loc[("formal_chair_rules", "chair_vacant_months"), "share_better"] == 1.0
+    assert s.loc[("formal_chair_rules", "chair_vacant_months"), "median_effect"] < 0
+    reg = small.regret[small.regret["indicator"] == "chair_vacant_months"].set_index("design")
+    assert reg.loc["formal_chair_rules", "rank_max"] == 1
+    assert (small.regret["max_regret"] >= 0).all()
+
+
+def test_outputs_are_written_and_read_back(small):
+    out = small.out
+    for name in ("robustness.parquet", "robustness.csv", "summary.csv", "regret.csv",
+                 "worlds.csv", "factors.csv", "figures/robustness.png"):  # fmt: skip
+        assert (out / name).exists(), name
+    tidy = pd.read_parquet(out / "robustness.parquet")
+    assert {"design", "indicator", "world", "effect"} <= set(tidy.columns)
+    back = load_robust(out)
+    pd.testing.assert_frame_equal(back.summary, small.summary)
+
+
+def test_resume_reuses_and_a_different_comparison_is_refused(small):
+    again = robust(DESIGNS, worlds=5, replications=2, seed=3, out=small.out, resume=True)
+    assert again.manifest["runs_executed"] == 0
+    with pytest.raises(ExperimentError, match="already holds"):
+        robust(DESIGNS, worlds=5, replications=2, seed=3, out=small.out)
+    with pytest.raises(ExperimentError, match="differs in seed"):
+        robust(DESIGNS, worlds=5, replications=2, seed=4, out=small.out, resume=True)
+
+
+def test_bundled_designs_leave_out_the_historical_reconstructions():
+    designs = bundled_designs()
+    assert designs[0] == "status_quo"
+    assert "history_2003_2013" not in designs and "geneva_migration_group" not in designs
+    assert {"pooled_budget", "permanent_secretariat", "world_migration_organization"} <= set(
+        designs
+    )
+
+
+def test_cli_robust_on_all_bundled_designs_then_discover(tmp_path):
+    out = tmp_path / "all"
+    res = CliRunner().invoke(
+        app, ["robust", "--worlds", "4", "-n", "1", "--out", str(out), "-q"], catch_exceptions=False
+    )
+    assert res.exit_code == 0, res.output
+    for design in bundled_designs():
+        assert design in res.output
+    assert "chair_vacant_months (months; lower is better)" in res.output
+    assert (out / "figures" / "robustness.png").exists()
+    for line in res.output.splitlines():
+        assert len(line) <= 100 or line.startswith("written to"), line
+    found = CliRunner().invoke(
+        app,
+        ["discover", str(out), "--design", "pooled_budget", "--where", "trust_final_effect > 0"],
+        catch_exceptions=False,
+    )
+    assert found.exit_code in (0, 2), found.output
+    if found.exit_code == 0:
+        assert "coverage" in found.output and "density" in found.output
+
+
+def test_cli_user_errors(tmp_path):
+    bad = CliRunner().invoke(app, ["robust", "status_quo", "no_such_design", "--worlds", "2"])
+    assert bad.exit_code == 2 and "no_such_design" in bad.output
+    assert "Traceback" not in bad.output
+    empty = CliRunner().invoke(app, ["discover", str(tmp_path), "--where", "adoption_rate < 1"])
+    assert empty.exit_code == 2 and "neither a robust comparison" in empty.output

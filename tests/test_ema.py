@@ -1,0 +1,43 @@
+"""gmg_sim.ema.ema_model with the EMA workbench's perform_experiments, at a small size."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from gmg_sim.analysis.indicators import KEY_INDICATORS
+from gmg_sim.ema import ema_model
+from gmg_sim.exploration import LEVERS, factor_table
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from ema_workbench import ReplicatorModel, ScalarOutcome, perform_experiments
+
+
+def test_the_model_declares_uncertainties_levers_and_outcomes():
+    model = ema_model(replications=2)
+    assert isinstance(model, ReplicatorModel)
+    assert {u.name for u in model.uncertainties} == set(factor_table()["key"])
+    assert [lev.name for lev in model.levers] == list(LEVERS)
+    assert [o.name for o in model.outcomes] == list(KEY_INDICATORS)
+    kinds = {o.name: o.kind for o in model.outcomes}
+    assert kinds["adoption_rate"] == ScalarOutcome.MAXIMIZE
+    assert kinds["chair_vacant_months"] == ScalarOutcome.MINIMIZE
+
+
+def test_perform_experiments_runs_it():
+    model = ema_model(replications=2, outcomes=["chair_vacant_months", "trust_final"])
+    experiments, outcomes = perform_experiments(model, scenarios=3, policies=2)
+    assert len(experiments) == 6
+    assert {"chair__rule", "design__kind", "chair__volunteer_base"} <= set(experiments.columns)
+    assert set(outcomes) == {"chair_vacant_months", "trust_final"}
+    trust = outcomes["trust_final"]
+    assert trust.shape == (6,) and np.all((trust[np.isfinite(trust)] >= 0) & (trust <= 1))
+    assert np.isfinite(outcomes["chair_vacant_months"]).sum() >= 4
+
+
+def test_an_unknown_outcome_is_refused():
+    with pytest.raises(ValueError, match="unknown indicator"):
+        ema_model(outcomes=["adoption_rat"])
