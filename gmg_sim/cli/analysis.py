@@ -14,6 +14,7 @@ from gmg_sim.cli.common import (
     Sets,
     Workers,
     app,
+    check_scenario_args,
     fail,
     parse_sets,
     user_errors,
@@ -34,6 +35,7 @@ def patterns(
     from gmg_sim.analysis.patterns import check_patterns
 
     with user_errors():
+        check_scenario_args([scenario])
         try:
             report = check_patterns(
                 scenario, replications, seed, workers=workers, progress=not quiet
@@ -71,6 +73,7 @@ def statements(
     from gmg_sim.model.core import GMGModel
 
     with user_errors():
+        check_scenario_args([scenario])
         s = read_scenario(scenario)
         overrides = parse_sets(set_)
         cfg = s.config.with_overrides(**overrides) if overrides else s.config
@@ -133,6 +136,7 @@ def sensitivity(
 
     indicators = list(indicator or ["chair_vacant_months", "adoption_rate"])
     with user_errors():
+        check_scenario_args([scenario])
         experiments.check_indicators(indicators)
         params = assumed_parameters(scenario)
         typer.echo(

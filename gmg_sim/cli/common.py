@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import math
 import os
+import re
 import shlex
+import stat
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -84,25 +87,110 @@ def make_console(width_hint: int = 100) -> Console:
     return Console(width=max(100, width_hint), highlight=False, soft_wrap=False)
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
+#: Exit codes of every command (docs/errors.md): 0 done; 1 done, but a check failed
+#: (``patterns``: a stylized fact not reproduced); 2 what was typed is wrong (a file, an
+#: argument, a folder, a port, an address): fix the command; 3 the command is right but the
+#: environment fails it (disk full, a port in use, no Dask scheduler answering): fix the
+#: machine and run it again; 130/143 interrupted (Ctrl-C / SIGTERM).
+EXIT_USER, EXIT_ENVIRONMENT = 2, 3
+
+
+def fail(message: str, code: int = EXIT_USER) -> typer.Exit:
+    """Print ``error: message`` (one paragraph) on stderr; the :class:`typer.Exit` to raise."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
 
 
+#: errno values where the machine, not the command, is at fault (exit 3).
+_ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EMFILE: "too many open files in this process",
+    errno.ENFILE: "too many open files on this machine",
+    errno.ENOMEM: "out of memory",
+    errno.EIO: "an input/output error of the disk",
+}
+_WRITE_HINTS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENOENT: "a folder on the path does not exist and cannot be created",
+}
+
+
+def _inside(name: str | os.PathLike[str], folder: Path) -> bool:
+    try:
+        return Path(os.path.abspath(name)).is_relative_to(os.path.abspath(folder))
+    except (TypeError, ValueError):
+        return False
+
+
+def os_error_message(exc: OSError, out: Path | None = None) -> tuple[str, int]:
+    """The one-paragraph message and the exit code of an :class:`OSError`.
+
+    Names the real cause: a full disk or another fault of the machine (exit 3),
+    an output folder that cannot be written (``--out``: permission, read-only file
+    system, a file on the path; exit 2), or an input file that cannot be read
+    (missing, permission, a symbolic link loop; exit 2).
+    """
+    name = exc.filename
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    code = exc.errno
+    if code is None and "No space left" in str(exc):  # pyarrow's IOError carries no errno
+        code = errno.ENOSPC
+    writing = out is not None and (name is None or _inside(name, out))
+    where = name if name is not None else out
+    if code in _ENVIRONMENT_ERRNOS:
+        doing = f"writing {where}" if writing else (f"reading {where}" if where else "working")
+        hint = (
+            "; the runs finished so far are saved: free some space, then run the same "
+            "command with --resume (or choose --out on another disk)"
+            if writing and code in (errno.ENOSPC, errno.EDQUOT)
+            else "; free the resource and run the command again"
+        )
+        return (f"{_ENVIRONMENT_ERRNOS[code]} ({reason}) while {doing}{hint}", EXIT_ENVIRONMENT)
+    if writing:
+        cause = _WRITE_HINTS.get(code, reason)
+        return f"cannot write to {where}: {cause}; choose another --out", EXIT_USER
+    if code == errno.ELOOP:
+        return (
+            f"{where}: too many levels of symbolic links (a link that points back to itself); "
+            "give the path of a real file"
+        ), EXIT_USER
+    if code == errno.ENOENT:
+        return f"{where}: no such file or folder", EXIT_USER
+    if code in (errno.EACCES, errno.EPERM):
+        return f"cannot read {where}: permission denied", EXIT_USER
+    if code == errno.EISDIR:
+        return f"{where}: is a folder, not a file", EXIT_USER
+    if where is None:
+        return f"system error: {reason}", EXIT_ENVIRONMENT
+    return f"cannot read {where}: {reason}", EXIT_USER
+
+
+def os_error_exit(exc: OSError, out: Path | None = None) -> typer.Exit:
+    """Print :func:`os_error_message` of ``exc``; the :class:`typer.Exit` to raise."""
+    message, code = os_error_message(exc, out)
+    return fail(message, code)
+
+
 @contextlib.contextmanager
 def user_errors(out: Path | None = None) -> Iterator[None]:
-    """Turn user errors into one paragraph on stderr and exit code 2 (no traceback)."""
+    """Turn user errors into one paragraph on stderr and exit code 2 (no traceback).
+
+    A fault of the machine (a full disk) exits 3; see :func:`os_error_exit`.
+    ``out``: the command's output folder, to tell a file it writes from one it reads.
+    """
     from gmg_sim.experiments import ExperimentError
 
     try:
         yield
     except (ConfigError, ExperimentError) as exc:
-        raise fail(str(exc)) from None
-    except OSError as exc:  # an output folder that cannot be created or written
-        where = exc.filename or out or "the output folder"
-        raise fail(
-            f"cannot write to {where}: {exc.strerror or exc}; choose another --out"
-        ) from None
+        # an error of the environment (no scheduler answering) may say so: exit_code = 3
+        raise fail(str(exc), getattr(exc, "exit_code", EXIT_USER)) from None
+    except OSError as exc:  # unreadable input, unwritable output, a full disk
+        raise os_error_exit(exc, out) from None
     except KeyboardInterrupt:
         hint = (
             f"; the finished runs are saved in {out}: run the same command with --resume to finish"
@@ -465,7 +553,10 @@ ExecutorOpt = Annotated[
 ]
 Scheduler = Annotated[
     str | None,
-    typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); implies dask."),
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address (tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786); implies dask.",
+    ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 Timeseries = Annotated[
@@ -491,6 +582,103 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
     return parse(items)
 
 
+#: How a scenario argument is read (``gmg-sim run --help``, docs/errors.md).
+SCENARIO_ARGUMENT_RULE = (
+    "A scenario is a path if it ends in .toml, has a folder part (./x, a/b) or is an "
+    "existing file; otherwise it is the name of a bundled scenario (gmg-sim list), so a "
+    "folder in the current directory never hides one."
+)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def check_input_file(
+    path: str | os.PathLike[str], what: str = "scenario file", shown: str | None = None
+) -> None:
+    """Raise :class:`ConfigError` unless ``path`` is a regular file this process may read.
+
+    Checked before anything opens it: a folder, a named pipe (whose reading would
+    block for ever), a device, a symbolic link loop or an unreadable file gets a
+    message naming the path (``shown``: as the user typed it) and the cause.
+    """
+    name = shown if shown is not None else os.fspath(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {name!r} does not exist") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(
+                f"{what} {name!r}: too many levels of symbolic links (a link that "
+                "points back to itself); give the path of a real file"
+            ) from None
+        raise ConfigError(f"cannot read {what} {name!r}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            f"{what} {name!r} is {_file_kind(mode)}, not a file; give the path "
+            "of a .toml file"
+            + (" (or a bundled scenario's name)" if what.startswith("scen") else "")
+        )
+    if not os.access(path, os.R_OK):
+        raise ConfigError(f"cannot read {what} {name!r}: permission denied")
+
+
+def check_scenario_args(values: Sequence[str | os.PathLike[str]] | None) -> None:
+    """Check scenario arguments before any is loaded (:data:`SCENARIO_ARGUMENT_RULE`).
+
+    Raises:
+        ConfigError: for an unknown bundled name (saying when a folder or other
+            non-file of that name is in the way) or a path that is not a readable file.
+    """
+    from gmg_sim.config.scenarios import BUNDLED_DIR, resolve_scenario_path
+
+    for value in values or []:
+        try:
+            path = resolve_scenario_path(value)
+        except ConfigError as exc:
+            if os.path.lexists(value):
+                try:
+                    kind = _file_kind(os.stat(value).st_mode)
+                except OSError:
+                    kind = "a broken or looping symbolic link"
+                raise ConfigError(
+                    f"{exc}. Note: {os.fspath(value)!r} here is {kind}, not a scenario file; "
+                    + SCENARIO_ARGUMENT_RULE
+                ) from None
+            raise
+        if path.parent == BUNDLED_DIR and not os.fspath(value).endswith(".toml"):
+            continue
+        check_input_file(path, shown=os.fspath(value))
+
+
+_SCHEDULER = re.compile(
+    r"^(?:(tcp|tls|inproc|ucx|ws|wss)://)?(\[[0-9a-fA-F:]+\]|[^\s:/\[\]]+):(\d+)/?$"
+)
+
+
+def check_scheduler(address: str | None) -> None:
+    """Raise :class:`ConfigError` unless ``address`` reads as a Dask scheduler address."""
+    if address is None:
+        return
+    m = _SCHEDULER.match(address)
+    if m is None or not 1 <= int(m.group(3)) <= 65535:
+        raise ConfigError(
+            f"--scheduler {address!r}: not a Dask scheduler address; give "
+            "tcp://HOST:PORT with a port 1-65535 (e.g. tcp://127.0.0.1:8786, the address "
+            "'dask scheduler' prints), or leave out --scheduler for a local cluster"
+        )
+
+
 def run_options(ctx: typer.Context, **extra: Any) -> Any:
     """The :class:`~gmg_sim.experiments.RunOptions` of an experiment command.
 
@@ -501,6 +689,11 @@ def run_options(ctx: typer.Context, **extra: Any) -> Any:
     from gmg_sim.experiments import RunOptions
 
     p = ctx.params
+    scenarios = p.get("scenarios") or []
+    check_scenario_args([*scenarios, *([p["scenario"]] if p.get("scenario") else [])])
+    if p.get("bounds") is not None:
+        check_input_file(p["bounds"], "--bounds file")
+    check_scheduler(p.get("scheduler"))
     out, resume, overwrite = p["out"], p["resume"], p["overwrite"]
     if resume and out is None:
         raise ConfigError("--resume needs --out DIR: the folder of the experiment to finish")

@@ -10,7 +10,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from gmg_sim.cli.common import Sets, app, make_console, parse_sets, user_errors
+from gmg_sim.cli.common import (
+    SCENARIO_ARGUMENT_RULE,
+    Sets,
+    app,
+    check_scenario_args,
+    make_console,
+    os_error_message,
+    parse_sets,
+    user_errors,
+)
 from gmg_sim.config.schema import GMGConfig
 
 
@@ -47,7 +56,10 @@ NO_DESCRIPTION = "(no description)"
 
 @app.command()
 def show(
-    scenario: Annotated[str, typer.Argument(help="Bundled scenario name or path of a file.")],
+    scenario: Annotated[
+        str,
+        typer.Argument(help=f"Bundled scenario name or path of a file. {SCENARIO_ARGUMENT_RULE}"),
+    ],
     set_: Sets = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the config as JSON.")] = False,
 ) -> None:
@@ -55,6 +67,7 @@ def show(
     from gmg_sim.config.scenarios import read_scenario
 
     with user_errors():
+        check_scenario_args([scenario])
         s = read_scenario(scenario)
         overrides = parse_sets(set_)
         cfg = s.config.with_overrides(**overrides) if overrides else s.config
@@ -96,18 +109,26 @@ def show(
 
 @app.command()
 def validate(
-    files: Annotated[list[str], typer.Argument(help="Scenario files (or bundled names).")],
+    files: Annotated[
+        list[str],
+        typer.Argument(help=f"Scenario files (or bundled names). {SCENARIO_ARGUMENT_RULE}"),
+    ],
 ) -> None:
     """Check scenario files; exit 0 if all are valid, 2 otherwise (one message per bad file)."""
-    from gmg_sim.config.scenarios import ScenarioError, read_scenario
+    from gmg_sim.config.scenarios import read_scenario
+    from gmg_sim.config.schema import ConfigError
 
     bad = 0
     for f in files:
         try:
+            check_scenario_args([f])
             s = read_scenario(f)
-        except ScenarioError as exc:
+        except ConfigError as exc:
             bad += 1
             typer.echo(f"invalid: {exc}", err=True)
+        except OSError as exc:
+            bad += 1
+            typer.echo(f"invalid: {os_error_message(exc)[0]}", err=True)
         else:
             typer.echo(f"ok: {f} (scenario {s.name!r})")
     if bad:
