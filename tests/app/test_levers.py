@@ -25,7 +25,7 @@ def test_scenario_names_are_the_bundled_files_status_quo_first() -> None:
     names = scenario_names()
     assert names[0] == "status_quo"
     assert sorted(names) == sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
-    assert len(names) == 10
+    assert len(names) == 11
 
 
 def test_first_agencies_follow_join_dates() -> None:

@@ -80,7 +80,7 @@ def test_installed_wheel_lists_every_bundled_scenario(installed):
     python, work = installed
     out = _cli(python, work, "list")
     bundled = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
-    assert len(bundled) == 10
+    assert len(bundled) == 11
     for name in bundled:
         assert name in out
 

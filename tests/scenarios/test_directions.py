@@ -31,6 +31,7 @@ BUNDLED = (
     "global_migration_facility",
     "coordinator_of_coordinators",
     "history_2003_2013",
+    "un_network_on_migration",
 )
 
 
@@ -163,6 +164,20 @@ def test_global_migration_facility(runs):
     )
     assert _mean(runs, gmf, "handover_loss_total") < 0.5 * _mean(runs, sq, "handover_loss_total")
     assert (runs[gmf]["pooled_budget_spent"] > 0).all()
+
+
+def test_un_network_on_migration(runs):
+    net, sq, wmo = "un_network_on_migration", "status_quo", "world_migration_organization"
+    # A coordinator for good: no vacancies or hand-overs; a secretariat it hosts; a pooled fund.
+    assert (runs[net]["chair_vacant_months"] == 0).all()
+    assert (runs[net]["handover_loss_total"] == 0).all()
+    assert (runs[net]["secretariat_months"] > 0).all()
+    assert (runs[net]["pooled_budget_spent"] > 0).all()
+    # A steering subset decides: more texts adopted than under the consensus of all heads.
+    assert _mean(runs, net, "adoption_rate") > _mean(runs, sq, "adoption_rate")
+    # Members keep their own migration work: visibility far less concentrated than under a lead.
+    assert _mean(runs, net, "visibility_gini") < 0.6 * _mean(runs, wmo, "visibility_gini")
+    assert _mean(runs, net, "spend_total") > _mean(runs, sq, "spend_total")
 
 
 def test_coordinator_of_coordinators_is_costlier_and_slower(runs):
