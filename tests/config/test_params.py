@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
@@ -148,3 +149,60 @@ def test_replace_parameter_table_touches_only_the_marked_part():
     assert replace_parameter_table(new) == new
     with pytest.raises(ValueError, match="markers"):
         replace_parameter_table("no markers here")
+
+
+# -- strict types and finite ranges ----------------------------------------------------------
+
+
+def test_every_number_parameter_has_a_finite_range_shown_in_the_reference():
+    import math
+
+    from gmg_sim.config.params import _number_kind, field_bounds
+    from gmg_sim.config.reference import type_text
+
+    numbers = 0
+    for key, field, _info in PARAMS:
+        kind = _number_kind(field.annotation)
+        if kind is None:
+            continue
+        numbers += 1
+        low, high = field_bounds(field)
+        assert math.isfinite(low) and math.isfinite(high), key
+        default = GMGConfig().flat()[key]
+        assert default is None or low <= default <= high, key
+        section, name = key.split("__")
+        text = type_text(_SECTIONS[section], name)
+        assert re.search(r"-?[\d.]+ <?=? ?value <=? ?-?[\d.]+", text), (key, text)
+        if kind is float:
+            finite = [getattr(c, "allow_inf_nan", None) for c in field.metadata]
+            assert False in finite, f"{key}: inf and nan must be refused"
+    assert numbers > 80
+
+
+def test_the_stated_plausible_ranges_lie_inside_the_allowed_ranges():
+    from gmg_sim.config.params import field_bounds
+
+    for key, field, info in PARAMS:
+        if info.assumed_range is None:
+            continue
+        low, high = field_bounds(field)
+        assert low <= info.assumed_range[0] and info.assumed_range[1] <= high + 1e-9, key
+
+
+def test_a_section_with_an_unbounded_number_cannot_be_declared():
+    from gmg_sim.config.params import NonNegative, _Section
+
+    with pytest.raises(TypeError, match="finite range"):
+
+        class Loose(_Section):  # declaring it is the test
+            weight: NonNegative = param(1.0, doc="A weight without an upper bound.")
+
+
+def test_money_is_bounded_by_max_usd():
+    from gmg_sim.config.params import MAX_USD
+
+    usd = [key for key, _f, info in PARAMS if "(USD)" in info.doc]
+    assert len(usd) >= 10
+    for key in usd:
+        with pytest.raises(schema.ConfigError, match=key.replace("__", r"\.")):
+            GMGConfig.from_flat({key: MAX_USD * 10})

@@ -1,0 +1,98 @@
+"""Parameters on the command line and in the API: --set/--vary values, overrides, values."""
+
+from __future__ import annotations
+
+import pytest
+
+from gmg_sim.config.schema import ConfigError
+from gmg_sim.experiments.parameters import (
+    check_value,
+    normalise_overrides,
+    parse_assignment,
+    parse_sets,
+    repeated,
+)
+
+
+def test_vary_values_are_typed_and_distinct():
+    assert parse_assignment("chair.term_months=3,6,12", many=True) == (
+        "chair__term_months",
+        [3, 6, 12],
+    )
+    assert parse_assignment("chair.rule=lottery,elected", many=True)[1] == ["lottery", "elected"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("chair.term_months=6,6", "6"),
+        ("chair.term_months=3,6,3,6", "3, 6"),
+        ("chair.agenda_bias=0.5,0.50", "0.5"),
+        ("chair.rule=lottery,lottery", "'lottery'"),
+        ('membership.agencies=["ILO","IOM"],["ILO","IOM"]', "['ILO', 'IOM']"),
+    ],
+)
+def test_repeated_vary_values_are_refused(text, shown):
+    with pytest.raises(ConfigError, match="given more than once") as info:
+        parse_assignment(text, many=True)
+    assert f": {shown} given" in str(info.value)
+
+
+def test_repeated_finds_equal_numbers_and_unhashable_values():
+    assert repeated([6, 6.0, 3]) == [6.0]
+    assert repeated([["a"], ["a"], ["b"]]) == [["a"]]
+    assert repeated([1, 2, 3]) == []
+
+
+def test_set_values_stay_as_typed_so_the_schema_can_refuse_them():
+    assert parse_sets(["chair.term_months=12.0", "chair.decline_allowed=no"]) == {
+        "chair__term_months": 12.0,
+        "chair__decline_allowed": "no",
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ([("chair.rule", "lottery")], "give a mapping"),
+        ("chair.rule=lottery", "give a mapping"),
+        ({None: 1}, "parameter name None"),
+        ({"chair.rule": "lottery", "chair__rule": "elected"}, "given twice"),
+        ({"chair.rull": 1}, "did you mean 'chair__rule'"),
+    ],
+)
+def test_bad_overrides(overrides, expected):
+    with pytest.raises(ConfigError) as info:
+        normalise_overrides(overrides)
+    assert expected in str(info.value)
+
+
+def test_normalise_overrides_accepts_both_spellings():
+    assert normalise_overrides({"chair.rule": "lottery", "budget__scale": 2.0}) == {
+        "chair__rule": "lottery",
+        "budget__scale": 2.0,
+    }
+    assert normalise_overrides(None) == {}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("chair__term_months", True, "whole number"),
+        ("chair__term_months", 40, "1 <= value <= 36"),
+        ("budget__pooled", "yes", "true or false"),
+        ("chair__rule", "lotery", "'lottery'"),
+        ("time__end", "2015-13", "YYYY-MM"),
+    ],
+)
+def test_check_value_names_key_value_and_what_is_allowed(key, value, expected):
+    with pytest.raises(ConfigError) as info:
+        check_value(key, value)
+    message = str(info.value)
+    assert key.replace("__", ".") in message and expected in message
+
+
+def test_check_value_accepts_what_the_schema_accepts():
+    check_value("chair__term_months", 12)
+    check_value("budget__scale", 2)
+    check_value("membership__agencies", ["ILO", "IOM"])
