@@ -187,28 +187,31 @@ def negotiation_round(
     member's choice to ask.
     """
     n = len(members)
+    member = members.tolist()
     counts = [0] * n
     for m in st.mentions:
         counts[m[0]] += 1
-    member = members.tolist()
-    others_n = max(int(members.sum()) - 1, 1)
+    others_n = max(sum(member) - 1, 1)
     cap = cfg.max_mentions_per_agency
     # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
     level = [0] * (cap + 2)
-    for i in range(n):
-        if member[i]:
-            level[min(counts[i], cap + 1)] += 1
+    for c, is_member in zip(counts, member, strict=True):
+        if is_member:
+            level[c if c <= cap else cap + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n).
     u = rng.random((3, n))
     takes_part = (members & (u[0] < engagement)).tolist()
-    want = u[1].tolist()
-    pick = u[2].tolist()
+    want, pick = u[1].tolist(), u[2].tolist()
     n_templates = len(load_templates()["frame"]["mention"])
-    pi, fear = cfg.insert_propensity, cfg.visibility_fear
+    pi, fear, max_words = cfg.insert_propensity, cfg.visibility_fear, cfg.max_words
     granted, unmet = 0, set()
-    for a in rng.permutation(n).tolist():
+    order = list(range(n))
+    rng.shuffle(order)  # the same draws as rng.permutation(n), without the array
+    for a in order:
+        if not takes_part[a]:
+            continue
         c = counts[a]
-        if not takes_part[a] or c >= cap or not keywords[a]:
+        if c >= cap or not keywords[a]:
             continue
         if c == 0:
             # Unnamed: wants in, the more so the more others are already named.
@@ -222,9 +225,9 @@ def negotiation_round(
             continue
         keyword = keywords[a][min(c, len(keywords[a]) - 1)]
         sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
-        while st.words + needed > cfg.max_words and st.substance:
+        while st.words + needed > max_words and st.substance:
             st.cut_substance()  # mentions crowd out substance
-        if st.words + needed > cfg.max_words:
+        if st.words + needed > max_words:
             unmet.add(a)
             continue
         st.add_mention(a, keyword, sentence, needed)
@@ -277,6 +280,8 @@ class DraftingMechanism:
         self.adopted_count = 0
         self._initiative_terms: set[int] = set()
         self._keyword_cache: dict[int, list[list[str]]] = {}
+        self._relevance_cache: dict[int, list[float]] = {}
+        self._staff_cost = table.staff * self.cfg.round_cost_per_staff  # per member and round
         self._scheduled: dict[int, list[Any]] = {}
         for e in model.calendar.events:
             if e.kind in self.cfg.events and e.month >= model.start_month:
@@ -376,20 +381,20 @@ class DraftingMechanism:
         self.open = still_open
 
     def _advance(self, model: GMGModel, st: Statement) -> None:
-        cfg, month, table = self.cfg, model.month, model.agency_table
+        cfg, month = self.cfg, model.month
         if st.status == "signing":  # signing can finish by the deadline (checked at agreement)
             if month >= (st.agreed or month) + cfg.written_procedure_months:
                 self._adopt(model, st)
             return
         members = model.member
         keywords = self._keywords_for(model, st.theme)
-        relevance = self.relevance[:, st.theme].tolist()
-        staff_cost = table.staff * cfg.round_cost_per_staff
-        current = set(np.flatnonzero(members).tolist())
+        relevance = self._relevance_cache.get(st.theme)
+        if relevance is None:
+            relevance = self._relevance_cache[st.theme] = self.relevance[:, st.theme].tolist()
         rounds_before = st.rounds
-        self._rounds(model, st, members, keywords, relevance, current)
+        self._rounds(model, st, members, keywords, relevance)
         # Every member's staff read and answer each round held this month.
-        model.ledger.debit(staff_cost * members * (st.rounds - rounds_before))
+        model.ledger.debit(self._staff_cost * members * (st.rounds - rounds_before))
         if st.status == "open" and month >= st.deadline:
             if self.rule.adopts_at_deadline(st, model.n_members):
                 self._adopt(model, st)
@@ -405,10 +410,12 @@ class DraftingMechanism:
         members: np.ndarray,
         keywords: list[list[str]],
         relevance: list[float],
-        current: set[int],
     ) -> None:
         """This month's rounds on one draft; stops early when the text is agreed."""
         cfg, month, table = self.cfg, model.month, model.agency_table
+        choices, rng = model.choices, model.rng
+        p_object = cfg.objection_prob * model.secretariat.objection_factor()
+        member = members.tolist()
         for _ in range(cfg.rounds_per_month):
             st.rounds += 1
             granted, unmet = negotiation_round(
@@ -423,13 +430,12 @@ class DraftingMechanism:
                 decide=model.choices,
             )
             st.requests += granted + len(unmet)
-            p_object = cfg.objection_prob * model.secretariat.objection_factor()
-            choices, rng = model.choices, model.rng
-            objecting = {
-                a for a in sorted(unmet) if choices.object_to_draft(a, rng.random(), p_object)
-            }
-            st.objectors |= objecting
-            st.objectors &= current
+            if unmet:
+                st.objectors.update(
+                    [a for a in sorted(unmet) if choices.object_to_draft(a, rng.random(), p_object)]
+                )
+            if st.objectors:  # only members object
+                st.objectors.difference_update([a for a in st.objectors if not member[a]])
             verdict = self.rule.after_round(st, granted, model.n_members)
             if verdict == ADOPT:
                 self._adopt(model, st)

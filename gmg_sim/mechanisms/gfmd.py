@@ -225,20 +225,26 @@ class GFMDMechanism:
         n_single = int(n_req - to_group.sum() - to_layer.sum())
         picks = rng.random(n_single)
         ids = table.ids
-        for u in picks:
-            w = self.relevance * model.engagement * (1.0 + cfg.access_weight * self.access)
-            w = w * model.member
+        # Each pick: weights relevance * engagement * (1 + access_weight * access) over
+        # members. Only the picked agency's access changes, so only its weight is renewed.
+        base = self.relevance * model.engagement
+        w = base * (1.0 + cfg.access_weight * self.access)
+        w = w * model.member
+        tension = cfg.request_tension * model.relations.overlap * model.member
+        picked = []
+        for u in picks.tolist():
             cdf = np.cumsum(w)
             if cdf[-1] <= 0:
                 break
             a = int(np.searchsorted(cdf, u * cdf[-1], side="right"))
             a = min(a, len(w) - 1)
             self.access[a] += 1
+            w[a] = base[a] * (1.0 + cfg.access_weight * self.access[a]) * model.member[a]
             fy.asked.append(a)
             fy.requests_single += 1
-            model.relations.add_tension_row(
-                a, cfg.request_tension * model.relations.overlap[a] * model.member
-            )
+            picked.append(a)
+        if picked:
+            model.relations.add_tension_rows(picked, [tension[a] for a in picked])
         if fy.asked:
             asked = sorted({ids[a] for a in fy.asked})
             model.log(

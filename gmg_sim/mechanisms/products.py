@@ -160,17 +160,18 @@ class ProductsMechanism:
 
     def _working_group(self, model: GMGModel, wg: WorkingGroup) -> None:
         a, b = wg.cochairs
-        if model.month < wg.start or not (model.member[a] and model.member[b]):
+        member = model.member
+        if model.month < wg.start or not (member[a] and member[b]):
             return
         cfg = self.cfg
-        room = [
-            min(1.0, model.budget_left[i] / max(model.budget_annual[i], 1e-9))
-            if model.budget_annual[i] > 0
-            else 0.0
-            for i in (a, b)
-        ]
-        cost = cfg.wg_cost_per_month
         ledger = model.ledger
+        # Budget room before this month's cost. Python floats: the same IEEE arithmetic
+        # as on numpy scalars, without their overhead.
+        left, annual = ledger.budget_left.tolist(), ledger.budget_annual.tolist()
+        room_a, room_b = (
+            min(1.0, left[i] / max(annual[i], 1e-9)) if annual[i] > 0 else 0.0 for i in (a, b)
+        )
+        cost = cfg.wg_cost_per_month
         if ledger.cover_in_full("working_groups", 2 * cost):
             pass  # the pool pays a month of the group in full, or not at all
         elif not (ledger.can_pay(a, cost) and ledger.can_pay(b, cost)):
@@ -178,11 +179,12 @@ class ProductsMechanism:
         else:
             ledger.debit_one(a, cost)
             ledger.debit_one(b, cost)
+        eng = model.engagement
         capacity = (
             0.5
-            * (model.engagement[a] + model.engagement[b])
-            * model.trust[a, b]
-            * float(np.mean(room))
+            * (float(eng[a]) + float(eng[b]))
+            * float(model.trust[a, b])
+            * ((room_a + room_b) / 2)
         )
         wg.funds += cfg.wg_fundraising_rate * capacity
         if wg.funds >= 1.0:

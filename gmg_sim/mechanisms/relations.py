@@ -173,9 +173,14 @@ class RelationsMechanism:
 
     def add_tension_row(self, agency: int, amounts: np.ndarray) -> None:
         """Raise rivalry between ``agency`` and every other agency by ``amounts`` (symmetric)."""
-        self.tension[agency] += amounts
-        self.tension[:, agency] += amounts
-        self.tension[agency, agency] = 0.0
+        self.add_tension_rows([agency], [amounts])
+
+    def add_tension_rows(self, agencies: list[int], amounts: list[np.ndarray]) -> None:
+        """:meth:`add_tension_row` for each agency in turn; rivalry is refreshed once, after."""
+        for agency, row in zip(agencies, amounts, strict=True):
+            self.tension[agency] += row
+            self.tension[:, agency] += row
+            self.tension[agency, agency] = 0.0
         self._tension_active = True
         self._refresh_rivalry(self._model)
 
