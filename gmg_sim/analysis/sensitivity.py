@@ -14,7 +14,9 @@ Two steps, as usual for models with many uncertain inputs:
 1. :func:`morris` — elementary-effects screening (Morris 1991, Campolongo et al.
    2007's ``mu_star``): cheap, ranks every factor.
 2. :func:`sobol` — variance-based indices (Saltelli 2010) of the few factors
-   that screening found influential: first-order ``S1`` and total ``ST``.
+   that screening found influential: first-order ``S1`` and total ``ST``, each
+   with SALib's 95 % bootstrap interval (``S1_conf``, ``ST_conf``);
+   :func:`sobol_convergence` gives them at growing sample sizes.
 
 Each model evaluation is the mean of ``replications`` runs with fixed seeds
 (common random numbers across design points), so the indices measure the
@@ -35,7 +37,14 @@ from gmg_sim.config.params import factor_range, iter_params
 from gmg_sim.config.scenarios import load_scenario
 from gmg_sim.config.schema import _SECTIONS, GMGConfig
 
-__all__ = ["assumed_parameters", "evaluate", "morris", "sobol", "top_parameters"]
+__all__ = [
+    "assumed_parameters",
+    "evaluate",
+    "morris",
+    "sobol",
+    "sobol_convergence",
+    "top_parameters",
+]
 
 
 def assumed_parameters(
@@ -225,3 +234,56 @@ def sobol(
         for ind, y in _columns(Y, indicators)
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def sobol_convergence(
+    scenario: str | GMGConfig = "status_quo",
+    parameters: Sequence[str] | pd.DataFrame | None = None,
+    indicators: Sequence[str] = ("chair_vacant_months", "adoption_rate"),
+    *,
+    sizes: Sequence[int] = (8, 16, 32, 64),
+    replications: int = 2,
+    seed: int = 0,
+    workers: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Sobol indices (with SALib's 95 % bootstrap intervals) at growing base sample sizes.
+
+    The Saltelli design of the largest size is run once; the design of each
+    smaller size is its first ``n × (k + 2)`` rows (SALib's scrambled Sobol
+    sequence with the same seed is nested), so the convergence costs no more
+    than the largest :func:`sobol`. The sample is big enough when the indices
+    have settled and their intervals are narrow enough to rank the parameters
+    (:func:`gmg_sim.exploration.figures.plot_sobol_convergence` draws it).
+
+    Returns:
+        One row per (``n``, indicator, parameter): ``n, indicator, parameter,
+        S1, S1_conf, ST, ST_conf``.
+    """
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.sampling import design_matrix, sobol_rows
+
+    sizes = sorted(set(sizes))
+    if not sizes or any(n < 2 or n & (n - 1) for n in sizes):
+        raise ExperimentError(f"sizes: got {list(sizes)}; give powers of 2 (e.g. 8, 16, 32, 64)")
+    table = assumed_parameters(scenario)
+    if isinstance(parameters, pd.DataFrame):
+        params = parameters
+    elif parameters is not None:
+        missing = [p for p in parameters if p not in set(table["key"])]
+        if missing:
+            raise ValueError(f"not assumed parameters of this scenario: {missing}")
+        params = table.set_index("key").loc[list(parameters)].reset_index()
+    else:
+        params = table
+    problem = _problem(params)
+    X = design_matrix(problem, sizes[-1], "sobol", seed)
+    run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
+    Y = evaluate(scenario, params, X, indicators, **run)
+    frames = []
+    step = problem["num_vars"] + 2
+    for n in sizes:
+        for ind, y in _columns(Y[: n * step], indicators):
+            frames.append(sobol_rows(problem, y, seed).assign(n=n, indicator=ind))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["n", "indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -124,12 +125,31 @@ def sensitivity(
     seed: Seed = 0,
     workers: Workers = 1,
     top: Annotated[int, typer.Option("--top", min=1, help="Parameters shown per indicator.")] = 5,
+    sobol: Annotated[
+        int | None,
+        typer.Option(
+            "--sobol",
+            min=2,
+            help="Then Sobol indices (95 % bootstrap intervals) of the screen's top parameters, "
+            "base sample N (a power of 2; N × (k + 2) × replications runs).",
+        ),
+    ] = None,
+    sobol_top: Annotated[
+        int, typer.Option("--sobol-top", min=1, help="Top parameters per indicator for --sobol.")
+    ] = 2,
+    figure: Annotated[
+        Path | None,
+        typer.Option("--figure", help="With --sobol: write the indices' convergence figure (PNG)."),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Morris screening of every assumed parameter: which ones each indicator hangs on.
 
     Costs trajectories × (parameters + 1) × replications runs; the ranking
-    (mu*, its 95 % interval, sigma) is printed per indicator.
+    (mu*, its 95 % interval, sigma) is printed per indicator. With --sobol N,
+    first-order and total Sobol indices of the screen's top parameters follow,
+    each with SALib's 95 % bootstrap interval, at N/4, N/2 and N (their
+    convergence; --figure draws it).
     """
     from gmg_sim import experiments
     from gmg_sim.analysis.sensitivity import assumed_parameters, morris
@@ -162,3 +182,54 @@ def sensitivity(
                 f"  {experiments.dotted(r.parameter):<44} mu* {r.mu_star:9.3f} "
                 f"± {r.mu_star_conf:7.3f}   sigma {r.sigma:9.3f}"
             )
+    if sobol is not None:
+        _sobol_block(scenario, screening, indicators, sobol, sobol_top, replications, seed,
+                     workers, quiet, figure)  # fmt: skip
+
+
+def _sobol_block(
+    scenario: str,
+    screening: Any,
+    indicators: list[str],
+    n: int,
+    top: int,
+    replications: int,
+    seed: int,
+    workers: int,
+    quiet: bool,
+    figure: Path | None,
+) -> None:
+    """Sobol indices with 95 % bootstrap intervals at n/4, n/2 and n, printed (and drawn)."""
+    from gmg_sim import experiments
+    from gmg_sim.analysis.sensitivity import sobol_convergence, top_parameters
+
+    with user_errors(figure):
+        if n & (n - 1):
+            raise ConfigError(f"--sobol {n}: give a power of 2 (e.g. 32, 64, 128)")
+        params = list(
+            dict.fromkeys(p for ind in indicators for p in top_parameters(screening, top, ind))
+        )
+        sizes = [s for s in (n // 4, n // 2, n) if s >= 2]
+        typer.echo(
+            f"\nSobol indices of {len(params)} parameters, base sample n = {n} "
+            f"({n * (len(params) + 2) * replications} runs); ± the 95 % bootstrap interval"
+        )
+        conv = sobol_convergence(
+            scenario, params, indicators, sizes=sizes, replications=replications, seed=seed,
+            workers=workers, progress=not quiet,
+        )  # fmt: skip
+        for ind in indicators:
+            typer.echo(f"\n{ind}")
+            typer.echo(f"  {'parameter':<40}{'n':>5}{'S1':>16}{'ST':>16}")
+            rows = conv[conv["indicator"] == ind].sort_values(["parameter", "n"])
+            for r in rows.itertuples():
+                typer.echo(
+                    f"  {experiments.dotted(r.parameter):<40}{r.n:>5}"
+                    f"{r.S1:>8.2f} ± {r.S1_conf:<5.2f}{r.ST:>8.2f} ± {r.ST_conf:.2f}"
+                )
+        if figure is not None:
+            from gmg_sim.exploration.figures import plot_sobol_convergence
+
+            figure.parent.mkdir(parents=True, exist_ok=True)
+            plot_sobol_convergence(conv).savefig(figure, dpi=120, format="png")
+            typer.echo(f"\nconvergence figure written to {figure}")
