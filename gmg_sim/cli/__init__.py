@@ -28,11 +28,57 @@ from gmg_sim.cli import (  # noqa: F401  (registers commands)
     scenarios,
     serve,
 )
-from gmg_sim.cli.common import app
+from gmg_sim.cli.common import SCENARIO_ARGUMENT_RULE, app
 
-__all__ = ["app", "main"]
+__all__ = ["EXIT_CODES", "app", "main"]
+
+#: What the exit codes of every command mean (docs/errors.md); shown under each ``--help``.
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 done, but a check failed (patterns); 2 a user error (a file, "
+    "argument, option, folder, port or address that is wrong: the message names it); 3 the "
+    "environment (a full disk, a port in use, a Dask scheduler that does not answer): the "
+    "command may succeed unchanged later; 130/143 interrupted by Ctrl-C/SIGTERM."
+)
+
+#: Commands whose arguments are scenarios (their --help states how one is read).
+_SCENARIO_COMMANDS = {
+    "run", "compare", "sweep", "show", "validate", "patterns", "statements", "sensitivity",
+    "robust",
+}  # fmt: skip
+
+
+def _add_epilogs() -> None:
+    for info in app.registered_commands:
+        name = info.name or getattr(info.callback, "__name__", "")
+        rule = f"Scenarios: {SCENARIO_ARGUMENT_RULE}\n\n" if name in _SCENARIO_COMMANDS else ""
+        info.epilog = (info.epilog + "\n\n" if info.epilog else "") + rule + EXIT_CODES
+
+
+_add_epilogs()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``gmg-sim`` command (exit code 2 for user errors)."""
-    app(args=argv, prog_name="gmg-sim")
+    """Entry point of the ``gmg-sim`` command (exit codes: :data:`EXIT_CODES`).
+
+    An unexpected exception is a bug: it is reported in one paragraph (exit 70)
+    rather than as a traceback, unless ``GMG_SIM_TRACEBACK=1`` asks for it.
+    """
+    import os
+    import sys
+
+    try:
+        app(args=argv, prog_name="gmg-sim")
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug: one paragraph, not a traceback
+        if os.environ.get("GMG_SIM_TRACEBACK"):
+            raise
+        import gmg_sim
+
+        print(
+            f"error: internal error of gmg-sim {gmg_sim.__version__} ({type(exc).__name__}: "
+            f"{exc}); this is a bug: please report it with the command line; set "
+            "GMG_SIM_TRACEBACK=1 to see where it happened",
+            file=sys.stderr,
+        )
+        sys.exit(70)

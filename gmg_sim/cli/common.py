@@ -144,8 +144,8 @@ def os_error_message(exc: OSError, out: Path | None = None) -> tuple[str, int]:
     if code in _ENVIRONMENT_ERRNOS:
         doing = f"writing {where}" if writing else (f"reading {where}" if where else "working")
         hint = (
-            "; the runs finished so far are saved: free some space, then run the same "
-            "command with --resume (or choose --out on another disk)"
+            "; free some space (or choose --out on another disk), then run the same command "
+            f"again, with --resume to keep the runs already saved in {out}"
             if writing and code in (errno.ENOSPC, errno.EDQUOT)
             else "; free the resource and run the command again"
         )
