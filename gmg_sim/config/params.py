@@ -27,6 +27,7 @@ section 8) and the sensitivity analysis's factor table are built from them.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -73,12 +74,13 @@ class _Section(BaseModel):
     """Base of every config section: no unknown keys, immutable, defaults validated, strict.
 
     Strict types: a boolean is not a number, a text is neither a number nor a
-    boolean (``"12"``, ``"yes"`` are refused), a text is not a list, and a
-    whole-number parameter takes only whole numbers written without a decimal
-    point (``12``, not ``12.0`` nor ``true``). A number parameter takes a
-    whole number too (``scale = 2`` is ``2.0``). Lists become tuples, and NumPy
-    scalars the Python numbers they hold. Every number parameter has a finite
-    range (checked when a section class is declared).
+    boolean (``"12"``, ``"yes"`` are refused), a text is not a list. A
+    whole-number parameter stays an ``int``: it takes ``12``, and ``12.0`` as
+    ``12`` (samplers and NumPy give whole numbers as floats), but not ``12.5``,
+    ``true`` or ``"12"``. A number parameter takes a whole number too
+    (``scale = 2`` is ``2.0``). Lists become tuples, and NumPy scalars the
+    Python values they hold. Every number parameter has a finite range
+    (checked when a section class is declared).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
@@ -103,7 +105,7 @@ class _Section(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _plain_values(cls, data: Any) -> Any:
-        """Lists as tuples (for list parameters), NumPy scalars as Python ones."""
+        """Lists as tuples (list parameters), NumPy scalars as Python ones, 12.0 as 12 (ints)."""
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
@@ -117,6 +119,8 @@ class _Section(BaseModel):
                 value = value.item()
             elif isinstance(value, list) and _is_tuple(fld.annotation):
                 value = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+            if isinstance(value, float) and value.is_integer() and _is_int(fld.annotation):
+                value = int(value)  # 12.0 is 12; 12.5, inf and nan stay floats and are refused
             out[key] = value
         return out
 
@@ -137,6 +141,11 @@ def _number_kind(annotation: Any) -> type | None:
     if get_origin(arg) is Annotated:
         arg = get_args(arg)[0]
     return arg if arg in (int, float) else None
+
+
+@functools.cache
+def _is_int(annotation: Any) -> bool:
+    return _number_kind(annotation) is int
 
 
 def _is_tuple(annotation: Any) -> bool:

@@ -295,7 +295,7 @@ def _parent_path(path: Path, extends: str, prefix: str) -> Path:
     """
     try:
         relative = (path.parent / extends).resolve()
-        exists = relative.exists()
+        exists = relative.is_file()  # a folder of that name does not hide a bundled scenario
     except (OSError, ValueError, RuntimeError) as exc:
         raise ScenarioError(f"{prefix}{path}: extends {show(extends)}: {exc}") from None
     if exists:
@@ -414,7 +414,8 @@ def scenario_reference() -> str:
         "(`GMGModel(chair__rule=...)`).",
         "",
         "Types are strict, in files and in Python alike: a whole-number key (`int`) takes "
-        '`12`, not `12.0`, `"12"` or `true`; a number key (`float`) takes `0.5` or a whole '
+        '`12` (and `12.0` as `12`), not `12.5`, `"12"` or `true`; a number key (`float`) takes '
+        "`0.5` or a whole "
         "number (`2` is `2.0`) but not `true` or a text; a yes/no key (`bool`) takes `true` or "
         '`false` only, not `"yes"` or `1`; a list key takes a list in brackets, even of one '
         'item (`["ILO"]`), never a bare text. Every number has the finite range shown in its '

@@ -366,9 +366,9 @@ _RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_e
 
 #: What a value of each kind must be, for pydantic's type errors.
 _TYPE_NEEDS = {
-    "int_type": "must be a whole number (an integer, written without quotes or a decimal point)",
-    "int_parsing": "must be a whole number (an integer, written without quotes or a decimal point)",
-    "int_from_float": "must be a whole number (an integer, written without a decimal point)",
+    "int_type": "must be a whole number (an integer such as 12, written without quotes)",
+    "int_parsing": "must be a whole number (an integer such as 12, written without quotes)",
+    "int_from_float": "must be a whole number (an integer such as 12)",
     "float_type": "must be a number (written without quotes)",
     "float_parsing": "must be a number (written without quotes)",
     "bool_type": "must be true or false (written without quotes)",
@@ -418,8 +418,6 @@ def _kind(value: Any) -> str:
         return " (a boolean)"
     if isinstance(value, str):
         return " (a text)"
-    if isinstance(value, float) and value.is_integer():
-        return " (a number with a decimal point)"
     return ""
 
 

@@ -130,6 +130,8 @@ def test_numpy_numbers_are_plain_numbers():
         chair__term_months=np.int64(12), budget__scale=np.float64(2), budget__pooled=np.bool_(True)
     )
     assert type(cfg.chair.term_months) is int and cfg.chair.term_months == 12
+    sampled = GMGConfig().with_overrides(chair__term_months=np.float64(12.0))  # a sampler's int
+    assert type(sampled.chair.term_months) is int
     assert type(cfg.budget.scale) is float and cfg.budget.pooled is True
 
 
@@ -165,6 +167,8 @@ def test_compare_arguments(keywords, expected):
         ({"chair.term_months": [6, 6]}, "6 given more than once"),
         ({"chair.agenda_bias": [0.5, 0.5, 0.7]}, "0.5 given more than once"),
         ({"chair.term_months": [3, True]}, "whole number"),
+        ({"chair.term_months": [3, 6.5]}, "whole number"),
+        ({"chair.term_months": [6, 6.0]}, "6.0 given more than once"),
         ({"chair.term_months": [3, "6"]}, "(a text)"),
         ({"chair.rule": ["lottery", "lotery"]}, "'lotery'"),
         ({"chair.rule": ["lottery"], "chair__rule": ["elected"]}, "given twice"),
@@ -246,7 +250,7 @@ runner = CliRunner()
         ["sweep", "status_quo", "--vary", "chair.term_months=6,6"],
         ["sweep", "status_quo", "--vary", "chair.term_months=3,6", "--set", "chair.term_months=12"],
         ["run", "status_quo", "--set", "chair.decline_allowed=no"],
-        ["run", "status_quo", "--set", "chair.term_months=12.0"],
+        ["run", "status_quo", "--set", "chair.term_months=12.5"],
         ["run", "status_quo", "--set", "budget.scale=1e308"],
     ],
     ids=["vary_repeated", "set_and_vary", "bool_word", "int_as_float", "huge_scale"],

@@ -43,7 +43,7 @@ def error_of(path: Path) -> str:
 WRONG_TYPES = {
     "int_from_bool": ("[chair]\nterm_months = true", ["chair.term_months", "True", "whole number"]),
     "int_from_text": ('[chair]\nterm_months = "12"', ["chair.term_months", "'12'", "(a text)"]),
-    "int_from_float": ("[chair]\nterm_months = 12.0", ["chair.term_months", "12.0", "decimal"]),
+    "int_from_fraction": ("[chair]\nterm_months = 12.5", ["chair.term_months", "12.5", "whole"]),
     "bool_from_text": ('[budget]\npooled = "yes"', ["budget.pooled", "'yes'", "true or false"]),
     "bool_from_int": ("[budget]\npooled = 1", ["budget.pooled", "1", "true or false"]),
     "float_from_bool": (
@@ -83,6 +83,11 @@ def test_loose_types_are_refused_with_key_value_and_what_is_allowed(case, tmp_pa
     assert str(path) in message
     for part in expected:
         assert part in message, (part, message)
+
+
+def test_a_whole_float_for_an_int_is_the_int(tmp_path):
+    sc = read_scenario(write(tmp_path, HEAD + "[chair]\nterm_months = 12.0\n"))
+    assert sc.config.chair.term_months == 12 and type(sc.config.chair.term_months) is int
 
 
 def test_whole_number_for_a_float_is_the_float(tmp_path):
