@@ -46,6 +46,14 @@ from gmg_sim.cli.common import (
     user_errors,
 )
 
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Run beyond the limits: more than 10,000,000 runs, or more than 4 workers per core.",
+    ),
+]
+
 
 @app.command()
 def run(
@@ -65,6 +73,7 @@ def run(
     collect: Collect = CollectChoice.monthly,
     independent_seeds: IndependentSeeds = False,
     output: FormatOpt = OutputFormat.table,
+    force: Force = False,
 ) -> None:
     """Run scenarios, each --replications times; print the key indicators; write --out."""
     from gmg_sim import experiments
@@ -75,6 +84,7 @@ def run(
             ctx,
             collect=collect.value,
             common_random_numbers=not independent_seeds,
+            force=force,
         )
         from gmg_sim.experiments.api import write_figures
 
@@ -128,6 +138,7 @@ def compare(
     timeseries: Timeseries = True,
     independent_seeds: IndependentSeeds = False,
     output: FormatOpt = OutputFormat.table,
+    force: Force = False,
 ) -> None:
     """Compare scenarios: each indicator's mean [95 % interval], and the difference to the first."""
     from gmg_sim import experiments
@@ -148,6 +159,7 @@ def compare(
         options = run_options(
             ctx,
             common_random_numbers=not independent_seeds,
+            force=force,
         )
         cmp = experiments.compare(
             chosen,
@@ -227,6 +239,7 @@ def sweep(
         bool, typer.Option("--events/--no-events", help="Keep every run's event log.")
     ] = False,
     output: FormatOpt = OutputFormat.table,
+    force: Force = False,
 ) -> None:
     """Run one scenario over a grid (--vary) or a sample of parameter ranges (--sample, --bounds)."""
     from gmg_sim import experiments
@@ -258,6 +271,7 @@ def sweep(
             collect=collect.value,
             events=events,
             statements=False,
+            force=force,
         )
         result = experiments.sweep(
             scenario,

@@ -6,9 +6,10 @@ import contextlib
 import json
 import os
 import shlex
-import shutil
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,27 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from gmg_sim.experiments.executors import iter_dask, iter_process, iter_serial, make_chunks
-from gmg_sim.experiments.plan import ExperimentError, Plan, RunOptions
+from gmg_sim import _interrupt
+from gmg_sim.experiments.executors import (
+    LIVE_WORKERS,
+    iter_dask,
+    iter_process,
+    iter_serial,
+    make_chunks,
+    stop_fork_server,
+)
+from gmg_sim.experiments.lock import OutputLock
+from gmg_sim.experiments.lock import forget_all_now as forget_locks
+from gmg_sim.experiments.plan import ExperimentError, ExperimentInterrupted, Plan, RunOptions
 from gmg_sim.experiments.store import (
+    Prepared,
     Store,
+    check_out,
     concat_sorted,
     consolidate,
     new_manifest,
     prepare_out,
+    remove_parts,
     to_pandas,
     utc_now,
     write_manifest,
@@ -112,77 +126,257 @@ def progress_bar(total: int, done: int, description: str, enabled: bool) -> Any:
     return progress
 
 
+# -- Ctrl-C and SIGTERM while runs execute --------------------------------------------------
+
+
+class SignalGuard:
+    """SIGINT and SIGTERM while an experiment runs (a context manager; main thread only).
+
+    The first signal raises :class:`~gmg_sim._interrupt.Interrupted` where the
+    experiment is waiting (or, inside :meth:`defer`, once the store has
+    written what it was writing): the engine then stops the workers, keeps
+    the finished runs and raises :class:`ExperimentInterrupted`. A second
+    signal exits at once in the ``gmg-sim`` command (``hard``: workers killed,
+    one line, exit 130 / 143); in a Python program it raises
+    ``KeyboardInterrupt`` as usual.
+    """
+
+    def __init__(self, *, hard: bool) -> None:
+        self.hard = hard
+        self.signum: int | None = None
+        #: What the hard exit's line adds (where the finished runs are, how to resume).
+        self.hint = ""
+        self._old: dict[int, Any] = {}
+        self._deferred = 0
+        self._pending = False
+
+    def __enter__(self) -> SignalGuard:
+        if _interrupt.in_main_thread():
+            for sig in _interrupt.SIGNALS:
+                old = signal.getsignal(sig)
+                if old is signal.SIG_IGN:
+                    continue
+                self._old[sig] = old
+                signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+        self._old.clear()
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        if self.signum is None:
+            self.signum = signum
+            if self._deferred:
+                self._pending = True
+                return
+            raise _interrupt.Interrupted(signum)
+        if self.hard:
+            self.hard_exit(signum)
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def defer(self) -> Iterator[None]:
+        """Hold a first signal back until the block is done (e.g. a part being written)."""
+        self._deferred += 1
+        try:
+            yield
+        finally:
+            self._deferred -= 1
+        if not self._deferred and self._pending:
+            self._pending = False
+            raise _interrupt.Interrupted(self.signum or signal.SIGINT)
+
+    def hard_exit(self, signum: int) -> None:
+        """Exit now: kill every worker process, drop the output folder's lock record, one line."""
+        _interrupt.say(f"gmg-sim: {_interrupt.describe(signum)} again: stopped at once{self.hint}")
+        _kill_children()
+        forget_locks()
+        with contextlib.suppress(Exception):  # unlink semaphores (Dask's queues), quietly
+            import multiprocessing.util
+
+            multiprocessing.util._run_finalizers(0)
+        os._exit(_interrupt.exit_code(signum))
+
+
+def _kill_children() -> None:
+    """SIGKILL every process this one started (workers, Dask's nannies, fork server)."""
+    pids = set(LIVE_WORKERS)
+    with contextlib.suppress(Exception):
+        import psutil  # installed with dask's distributed
+
+        pids |= {p.pid for p in psutil.Process().children(recursive=True)}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def resume_command(command: str | None) -> str | None:
+    """The ``gmg-sim`` command line that finishes an experiment started by ``command``."""
+    if not command:
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or os.path.basename(words[0]) != "gmg-sim":
+        return None
+    words = [w for w in words if w != "--overwrite"]
+    if "--resume" not in words:
+        words.append("--resume")
+    return shlex.join(words)
+
+
+def _interrupted(
+    signum: int, out: Path | None, finished: int, total: int, command: str | None
+) -> ExperimentInterrupted:
+    resume = resume_command(command)
+    message = f"{_interrupt.describe(signum)} after {finished:,} of {total:,} runs"
+    if out is None:
+        message += "; nothing was saved (no output folder was given)"
+        resume = None
+    elif resume:
+        message += f"; the finished runs are saved in {out}; to finish, run: {resume}"
+    else:
+        message += (
+            f"; the finished runs are saved in {out}; to finish, call the same function "
+            "again with resume=True"
+        )
+    return ExperimentInterrupted(
+        message, signum=signum, out=out, finished=finished, total=total, resume_command=resume
+    )
+
+
+def _note(text: str) -> None:
+    print(f"gmg-sim: note: {text}", file=sys.stderr, flush=True)
+
+
+# -- the one path -----------------------------------------------------------------------------
+
+
 def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> ExperimentResult:
     """Run a plan's missing runs and store them: the one path of every experiment.
 
-    Checks (or prepares) the output folder, streams the tasks through the
+    Takes the output folder's lock (:mod:`~gmg_sim.experiments.lock`),
+    checks (or prepares) the folder, streams the tasks lazily through the
     chosen executor, writes finished runs as they come, and on success merges
     them into the final files and marks the manifest complete.
+
+    Raises:
+        ExperimentError: a user error (the folder is busy, holds another
+            experiment, ...), before anything is written.
+        ExperimentInterrupted: Ctrl-C or SIGTERM; the finished runs are saved
+            and the message says how to finish.
     """
+    command = options.command if options.command is not None else shlex.join(sys.argv)
+    out_path = Path(options.out) if options.out is not None else None
+    state: dict[str, Any] = {"finished": 0}
+    guard = SignalGuard(hard=_interrupt.is_cli())
+    with guard:
+        lock = None
+        try:
+            if out_path is not None:
+                check_out(out_path)
+                lock = OutputLock(out_path, command).acquire()
+                if lock.took_over:
+                    _note(lock.took_over)
+            return _execute(plan, options, out_path, command, guard, state, flush_seconds)
+        except ExperimentInterrupted:
+            raise
+        except KeyboardInterrupt as exc:
+            signum = guard.signum or _interrupt.signum_of(exc)
+            if state.get("executor") == "process":
+                stop_fork_server()  # it may still be importing the model for no one
+            raise _interrupted(signum, out_path, state["finished"], plan.n_runs, command) from None
+        finally:
+            if lock is not None:
+                lock.release()
+
+
+def _execute(
+    plan: Plan,
+    options: RunOptions,
+    out_path: Path | None,
+    command: str,
+    guard: SignalGuard,
+    state: dict[str, Any],
+    flush_seconds: float,
+) -> ExperimentResult:
     workers, scheduler = options.workers, options.scheduler
     executor = options.executor
     if executor is None:
         executor = "dask" if scheduler else ("serial" if workers == 1 else "process")
     if workers == 0:
         workers = os.cpu_count() or 1
-    out, resume, overwrite = options.out, options.resume, options.overwrite
-    progress, command = options.progress, options.command
-    out_path = Path(out) if out is not None else None
-    done: set[tuple[int, int]] = set()
-    next_part, complete = 0, False
+    state["executor"] = executor
+    prepared = Prepared()
     if out_path is not None:
-        done, next_part, complete = prepare_out(out_path, plan, resume=resume, overwrite=overwrite)
-    tasks = [] if complete else plan.tasks(done)
+        prepared = prepare_out(out_path, plan, resume=options.resume, overwrite=options.overwrite)
+        for line in prepared.damaged:
+            _note(f"damaged part in {out_path / 'parts'}: {line}; its runs are run again")
+    done, complete = prepared.done, prepared.complete
+    n_tasks = 0 if complete else plan.n_runs - len(done)
+    workers = max(1, min(workers, n_tasks))  # never more worker processes than runs
+    state["finished"] = plan.n_runs - n_tasks
     started, t0 = utc_now(), time.perf_counter()
     manifest = new_manifest(
-        plan,
-        command=command if command is not None else shlex.join(sys.argv),
-        executor=executor,
-        workers=workers,
-        started=started,
+        plan, command=command, executor=executor, workers=workers, started=started
     )
     if out_path is not None:
+        resume = resume_command(command)
+        guard.hint = f"; the runs saved so far are in {out_path}" + (
+            f"; to finish, run: {resume}" if resume else ""
+        )
         if complete:
             manifest = json.loads((out_path / "manifest.json").read_text(encoding="utf-8"))
         else:
-            if done:  # resumed: keep when the experiment first started
+            if done or prepared.damaged:  # resumed: keep when the experiment first started
                 old = json.loads((out_path / "manifest.json").read_text(encoding="utf-8"))
                 manifest["first_started"] = old.get("first_started", old.get("started"))
-            out_path.mkdir(parents=True, exist_ok=True)
-            write_manifest(out_path, manifest)
-    store = Store(out_path, plan, next_part=next_part, flush_seconds=flush_seconds)
-    if tasks:
-        chunks = make_chunks(tasks, 1 if executor == "serial" else workers)
-        if executor == "serial":
-            stream = iter_serial(chunks)
-        elif executor == "process":
-            stream = iter_process(chunks, workers)
-        else:
-            stream = iter_dask(chunks, workers, scheduler)
+            if prepared.damaged:
+                manifest["damaged_parts"] = prepared.damaged
+            with guard.defer():
+                write_manifest(out_path, manifest)
+    store = Store(out_path, plan, next_part=prepared.next_part, flush_seconds=flush_seconds)
+    if n_tasks:
+        chunks = make_chunks(plan.tasks(done), n_tasks, 1 if executor == "serial" else workers)
         what = f"{plan.kind}: {len(plan.points)} {'point' if plan.kind == 'sweep' else 'scenario'}"
         what += f"{'s' if len(plan.points) != 1 else ''} × {plan.replications}"
-        bar = progress_bar(plan.n_runs, plan.n_runs - len(tasks), what, progress)
+        bar = progress_bar(plan.n_runs, state["finished"], what, options.progress)
+        stream: Any = None
         try:
             with bar:
+                if executor == "serial":
+                    stream = iter_serial(chunks)
+                elif executor == "process":
+                    stream = iter_process(chunks, workers)
+                else:
+                    stream = iter_dask(chunks, workers, scheduler)
                 for records in stream:
-                    store.add(records)
+                    with guard.defer():
+                        store.add(records)
+                        state["finished"] += len(records)
                     bar.advance(bar.task_ids[0], len(records))
         finally:
-            store.flush()  # keep what finished, also when interrupted
-            with contextlib.suppress(Exception):
-                stream.close()  # type: ignore[attr-defined]
+            with guard.defer():
+                if stream is not None:
+                    stream.close()  # stops the workers at once (kills them if busy)
+                store.flush()  # keep what finished, also when interrupted
+                state["finished"] = plan.n_runs - n_tasks + store.stored
     if out_path is not None:
         if not complete:
-            consolidate(out_path, plan)
-            manifest.update(
-                status="complete",
-                finished=utc_now(),
-                runtime_s=round(time.perf_counter() - t0, 3),
-                runs_this_session=len(tasks),
-                resumed=bool(done),
-            )
-            write_manifest(out_path, manifest)
-            shutil.rmtree(out_path / "parts", ignore_errors=True)
+            with guard.defer():
+                consolidate(out_path, plan)
+                manifest.update(
+                    status="complete",
+                    finished=utc_now(),
+                    runtime_s=round(time.perf_counter() - t0, 3),
+                    runs_this_session=n_tasks,
+                    resumed=bool(done),
+                )
+                write_manifest(out_path, manifest)
+                remove_parts(out_path)
         summary = to_pandas(pq.read_table(out_path / "summary.parquet"))
         ts = ev = None
     else:
@@ -195,4 +389,4 @@ def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> E
     points = pd.DataFrame(
         [{"point": p.index, "scenario": p.label, **p.params} for p in plan.points]
     )
-    return ExperimentResult(summary, out_path, manifest, len(tasks), points, None, ts, ev)
+    return ExperimentResult(summary, out_path, manifest, n_tasks, points, None, ts, ev)

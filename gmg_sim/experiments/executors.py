@@ -1,32 +1,63 @@
-"""Executors: serial, a local process pool, or a Dask cluster; each yields finished records."""
+"""Executors: serial, a local process pool, or a Dask cluster; each yields finished records.
+
+Every executor is a generator of record lists; closing it (the engine does,
+also on Ctrl-C or SIGTERM) stops its workers at once: the local pool kills its
+processes (their unfinished runs are simply run again on ``--resume``), the
+Dask cluster is closed with its log messages silenced. Worker processes
+ignore Ctrl-C (the terminal sends it to every process of the command): only
+the experiment's own process decides, so no worker ever prints a traceback.
+
+The local pool is a few processes, each with its own pipe (no shared queues or
+semaphores, so nothing can be left locked or leaked when they are killed),
+started from a fork server that has already imported the model.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import math
 import os
+import pickle
+import signal
 import threading
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from gmg_sim.experiments.plan import ExperimentError, Record, Task, run_chunk
 
-# -- executors -------------------------------------------------------------------------
+#: Process ids of the worker processes running now (killed on a hard exit).
+LIVE_WORKERS: set[int] = set()
+
+# -- chunks ------------------------------------------------------------------------------
 
 
-def make_chunks(tasks: list[Task], workers: int) -> list[list[Task]]:
-    size = max(1, min(16, math.ceil(len(tasks) / max(1, workers * 8))))
-    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+def chunk_size(n_tasks: int, workers: int) -> int:
+    """Runs per chunk: about eight chunks per worker, at most 16 runs each."""
+    return max(1, min(16, math.ceil(n_tasks / max(1, workers * 8))))
 
 
-def iter_serial(chunks: list[list[Task]]) -> Iterator[list[Record]]:
+def make_chunks(tasks: Iterable[Task], n_tasks: int, workers: int) -> Iterator[list[Task]]:
+    """The tasks in chunks, lazily (a plan of 10^9 runs is never held in memory)."""
+    size = chunk_size(n_tasks, workers)
+    it = iter(tasks)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def iter_serial(chunks: Iterable[list[Task]]) -> Iterator[list[Record]]:
     for chunk in chunks:
         yield run_chunk(chunk)
 
 
+# -- the local process pool ---------------------------------------------------------------
+
+
 def _watch_parent(pid: int) -> None:
-    """Worker initializer: exit when the experiment's process is gone (e.g. killed)."""
+    """In a worker: exit when the experiment's process is gone (e.g. killed)."""
 
     def loop() -> None:
         while True:
@@ -41,74 +72,263 @@ def _watch_parent(pid: int) -> None:
     threading.Thread(target=loop, name="gmg-sim-parent-watch", daemon=True).start()
 
 
-def iter_process(chunks: list[list[Task]], workers: int) -> Iterator[list[Record]]:
+class WorkerTraceback(Exception):
+    """The traceback of an error in a worker process (the cause of the error re-raised)."""
+
+
+def _worker_main(conn: Any, parent: int) -> None:
+    """A worker: run the chunks received on ``conn`` and send back their records.
+
+    Sends ``("ok", records)`` or ``("error", exception, traceback text)``;
+    stops on ``None`` or when the pipe closes.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the experiment's process decides
+    _watch_parent(parent)
+    while True:
+        try:
+            chunk = conn.recv()
+        except (EOFError, OSError):
+            return
+        if chunk is None:
+            return
+        try:
+            reply: tuple[Any, ...] = ("ok", run_chunk(chunk))
+        except Exception as exc:
+            text = traceback.format_exc()
+            try:
+                pickle.dumps(exc)
+            except Exception:
+                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+            reply = ("error", exc, text)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+def start_fork_server() -> None:
+    """Start the fork server with Ctrl-C ignored, so that every process it forks ignores it.
+
+    An ignored signal stays ignored across ``exec``, and the fork server hands
+    the handlers it started with on to the processes it forks: the workers
+    (and Dask's) never see the Ctrl-C that a terminal sends to every process of
+    the command; the experiment's process alone decides. (Ctrl-C is ignored
+    here only while the server is launched, a few milliseconds. A fork server
+    already running is kept; its workers then ignore Ctrl-C from their first
+    line.)
+    """
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["gmg_sim.experiments.executors"]
+    )
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def stop_fork_server() -> None:
+    """Kill the fork server, if this process started one (after an interruption).
+
+    It may still be importing the model for workers that will never come;
+    killed, it frees the core and the command's output pipes at once. The next
+    experiment of this process starts a new one.
+    """
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _died(proc: Any) -> ExperimentError:
+    code = proc.exitcode
+    how = (
+        f"was killed by {signal.Signals(-code).name}"
+        if code is not None and code < 0 and -code in signal.Signals._value2member_map_
+        else f"stopped with exit code {code}"
+    )
+    return ExperimentError(
+        f"worker process {proc.pid} {how} (out of memory?); the runs finished so far are "
+        "kept in the output folder: run the same command with --resume to finish"
+    )
+
+
+def iter_process(chunks: Iterable[list[Task]], workers: int) -> Iterator[list[Record]]:
+    """Run chunks in ``workers`` local processes; yields each chunk's records as it finishes.
+
+    Closing the generator (or an exception in it) kills the workers at once.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["gmg_sim.experiments.plan"])
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)
-    )
+    start_fork_server()
     todo = iter(chunks)
-    pending: set[Future[list[Record]]] = set()
-
-    def fill() -> None:
-        while len(pending) < workers * 3:
+    procs: list[Any] = []
+    conns: list[Any] = []
+    busy: dict[Any, Any] = {}  # connection -> process
+    try:
+        for i in range(workers):
             chunk = next(todo, None)
             if chunk is None:
-                return
-            pending.add(pool.submit(run_chunk, chunk))
-
-    try:
-        fill()
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-            fill()
+                break
+            here, there = ctx.Pipe()
+            proc = ctx.Process(
+                target=_worker_main,
+                args=(there, os.getpid()),
+                name=f"gmg-sim-worker-{i}",
+                daemon=True,
+            )
+            proc.start()
+            there.close()
+            conns.append(here)
+            LIVE_WORKERS.add(proc.pid)
+            procs.append(proc)
+            here.send(chunk)
+            busy[here] = proc
+        while busy:
+            sentinels = {p.sentinel: c for c, p in busy.items()}
+            for ready in wait([*busy, *sentinels], timeout=5.0):
+                conn = sentinels.get(ready, ready)
+                if conn not in busy:
+                    continue
+                if not conn.poll():
+                    raise _died(busy[conn])
+                try:
+                    reply = conn.recv()
+                except (EOFError, OSError):
+                    raise _died(busy[conn]) from None
+                if reply[0] == "error":
+                    raise reply[1] from WorkerTraceback(reply[2])
+                chunk = next(todo, None)
+                conn.send(chunk)  # None: the worker stops
+                if chunk is None:
+                    del busy[conn]
+                yield reply[1]
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop(procs, busy, conns)
+
+
+def _stop(procs: list[Any], busy: dict[Any, Any], conns: list[Any]) -> None:
+    """Stop the workers: a busy one at once (killed), an idle one after its ``None``."""
+    for proc in busy.values():
+        with contextlib.suppress(OSError, ValueError):
+            proc.kill()
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.exitcode is None:  # pragma: no cover - a worker that ignored its None
+            proc.kill()
+            proc.join(timeout=5)
+        LIVE_WORKERS.discard(proc.pid)
+        with contextlib.suppress(ValueError):
+            proc.close()
+    for conn in conns:
+        with contextlib.suppress(OSError):
+            conn.close()
+
+
+# -- Dask ---------------------------------------------------------------------------------
+
+
+_DASK_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+@contextlib.contextmanager
+def _quiet_dask(*, for_good: bool = False) -> Iterator[None]:
+    """Silence distributed's loggers: closing a cluster mid-task logs errors by design.
+
+    ``for_good``: keep them silent afterwards (after an interruption, while a
+    cluster cut off mid-start may still log from its threads until the exit).
+    """
+    loggers = [logging.getLogger(n) for n in _DASK_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        if not for_good:
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
 
 
 def iter_dask(
-    chunks: list[list[Task]], workers: int, scheduler: str | None
+    chunks: Iterable[list[Task]], workers: int, scheduler: str | None
 ) -> Iterator[list[Record]]:
+    """Run chunks on a Dask cluster (a local one of ``workers`` processes, or ``scheduler``)."""
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
+    client = None
     try:
         if scheduler:
             client = Client(scheduler, timeout="20s")
         else:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            import dask
+
+            # workers forked from the fork server never see Ctrl-C: this process decides
+            start_fork_server()
+            with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
-        raise ExperimentError(
+        _close_dask(client, cluster)
+        unreachable = ExperimentError(
             f"cannot reach the Dask scheduler at {scheduler!r}: {exc}; start one with "
             "'dask scheduler' (and 'dask worker ADDRESS' on each machine), or leave out "
             "--scheduler to use a local cluster"
-        ) from None
+        )
+        unreachable.exit_code = 3  # the environment, not the command (gmg-sim exits 3)
+        raise unreachable from None
+    except BaseException as exc:
+        _close_dask(client, cluster, for_good=isinstance(exc, KeyboardInterrupt))
+        if cluster is None:  # cut off while starting: nothing to close at exit either
+            with contextlib.suppress(Exception):
+                from distributed.deploy.spec import SpecCluster
+
+                SpecCluster._instances.clear()
+        raise
+    interrupted = False
     try:
         slots = max(1, sum(client.nthreads().values()))
         todo = iter(chunks)
         stream = as_completed()
-        for chunk in itertools.islice(todo, slots * 3):
+        for chunk in itertools.islice(todo, slots * 2):
             stream.add(client.submit(run_chunk, chunk, pure=False))
         for fut in stream:
             records = fut.result()
             fut.release()
-            yield records
             chunk = next(todo, None)
             if chunk is not None:
                 stream.add(client.submit(run_chunk, chunk, pure=False))
+            yield records
+    except (KeyboardInterrupt, GeneratorExit):
+        interrupted = True
+        raise
     finally:
-        client.close()
+        _close_dask(client, cluster, for_good=interrupted)
+
+
+def _close_dask(client: Any, cluster: Any, *, for_good: bool = False) -> None:
+    with _quiet_dask(for_good=for_good):
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close(timeout=5)
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=10)

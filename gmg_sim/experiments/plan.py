@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -48,6 +49,8 @@ class RunOptions:
         common_random_numbers: the same seeds for a replication in every
             scenario or point (paired comparisons).
         command: command line recorded in the manifest (default ``sys.argv``).
+        force: allow an experiment beyond the limits (more than :data:`MAX_RUNS`
+            runs, or more than :data:`WORKERS_PER_CORE` workers per core).
     """
 
     workers: int = 1
@@ -63,6 +66,7 @@ class RunOptions:
     collect: Literal["monthly", "final"] = "monthly"
     common_random_numbers: bool = True
     command: str | None = None
+    force: bool = False
 
     def __post_init__(self) -> None:
         if self.collect not in ("monthly", "final"):
@@ -105,6 +109,82 @@ KEY_COLUMNS = ("scenario", "point", "replication")
 
 class ExperimentError(ValueError):
     """A user error in an experiment's specification or output folder (one paragraph)."""
+
+
+class ExperimentInterrupted(KeyboardInterrupt):
+    """An experiment stopped by Ctrl-C or SIGTERM; the runs finished so far are saved.
+
+    A ``KeyboardInterrupt``, so that code catching Ctrl-C keeps working. Its
+    message says what was saved and how to finish (``resume_command``).
+
+    Attributes:
+        signum: the signal (``signal.SIGINT`` or ``signal.SIGTERM``).
+        out: the output folder, or None.
+        finished: runs stored (of this and earlier sessions).
+        total: runs of the experiment.
+        resume_command: the command line that finishes the experiment, or None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        signum: int,
+        out: Path | None,
+        finished: int,
+        total: int,
+        resume_command: str | None,
+    ) -> None:
+        super().__init__(message)
+        self.signum = signum
+        self.out = out
+        self.finished = finished
+        self.total = total
+        self.resume_command = resume_command
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "interrupted"
+
+
+#: Plans with more runs than this need ``force`` (``--force``).
+MAX_RUNS = 10_000_000
+#: More worker processes than this many per core need ``force`` (``--force``).
+WORKERS_PER_CORE = 4
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def check_limits(n_points: int, replications: int, options: RunOptions, kind: str) -> None:
+    """Refuse, unless ``options.force``, a plan too large or more workers than make sense.
+
+    Raises:
+        ExperimentError: naming the number, the limit and ``--force``.
+    """
+    if options.force:
+        return
+    n_runs = n_points * replications
+    if n_runs > MAX_RUNS:
+        what = "point" if kind == "sweep" else "scenario"
+        raise ExperimentError(
+            f"this experiment has {n_runs:,} runs ({n_points:,} {what}"
+            f"{'s' if n_points != 1 else ''} × {replications:,} replications), more than the "
+            f"limit of {MAX_RUNS:,}: it would run for very long and fill memory and disk; give "
+            "fewer --replications (or points), or pass --force (force=True) to run it anyway"
+        )
+    cores = usable_cores()
+    if options.scheduler is None and options.workers > cores * WORKERS_PER_CORE:
+        raise ExperimentError(
+            f"--workers {options.workers} is more than {WORKERS_PER_CORE} per core of this "
+            f"machine ({cores} core{'s' if cores != 1 else ''}: at most "
+            f"{cores * WORKERS_PER_CORE}); more workers only compete for the cores and memory; "
+            "give --workers 0 for one per core, or pass --force (force=True) to use them anyway"
+        )
 
 
 def jsonable(value: Any) -> Any:
@@ -183,25 +263,25 @@ class Plan:
     def seed(self, point: int, replication: int) -> int:
         return run_seed(self.root, point, replication, common=self.common)
 
-    def tasks(self, skip: set[tuple[int, int]]) -> list[Task]:
-        return [
-            Task(
-                p.index,
-                r,
-                self.seed(p.index, r),
-                p.label,
-                p.config,
-                p.params,
-                self.collect,
-                self.timeseries,
-                self.events,
-                self.statements and r == 0,
-                self.measures,
-            )
-            for p in self.points
-            for r in range(self.replications)
-            if (p.index, r) not in skip
-        ]
+    def tasks(self, skip: set[tuple[int, int]]) -> Iterator[Task]:
+        """The runs not in ``skip``, one at a time (nothing proportional to the plan is built)."""
+        for p in self.points:
+            for r in range(self.replications):
+                if (p.index, r) in skip:
+                    continue
+                yield Task(
+                    p.index,
+                    r,
+                    self.seed(p.index, r),
+                    p.label,
+                    p.config,
+                    p.params,
+                    self.collect,
+                    self.timeseries,
+                    self.events,
+                    self.statements and r == 0,
+                    self.measures,
+                )
 
     def identity(self) -> dict[str, Any]:
         """What defines the results: equal identities give equal files."""
@@ -268,6 +348,7 @@ def make_plan(
         raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
     if measures is not None and not callable(measures):
         raise ExperimentError(f"measures: got {measures!r}; give a function of a finished model")
+    check_limits(len(points), replications, options, kind)
     return Plan(
         kind=kind,
         scenarios=scenarios,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -13,6 +15,7 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +54,45 @@ def safe_name(label: str) -> str:
     return f"{safe}-{hashlib.sha256(label.encode('utf-8')).hexdigest()[:8]}"
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
+def fsync_replace(tmp: Path, path: Path) -> None:
+    """Rename ``tmp`` to ``path`` so that a crash leaves the old file or the new one, whole.
+
+    The temporary file's data reach the disk (``fsync``) before the rename, and
+    the folder's entry after it: without the first, a crash or power cut can
+    leave ``path`` renamed but empty or truncated; without the second, the
+    rename itself may be lost.
+    """
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - a platform without folder descriptors
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on a folder
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``write(temporary path)``, then :func:`fsync_replace` it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        fsync_replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_text(path: Path, text: str) -> None:
@@ -115,6 +153,8 @@ class Store:
         self.flush_seconds = flush_seconds
         self.flush_runs = flush_runs
         self.buffer: list[Record] = []
+        #: Runs written to parts (or kept in memory) so far.
+        self.stored = 0
         self.memory: dict[str, list[pa.Table]] = {k: [] for k in _TABLES}
         self.last_flush = time.monotonic()
 
@@ -138,6 +178,10 @@ class Store:
         if not self.buffer:
             return
         recs, self.buffer = self.buffer, []
+        self._write(recs)
+        self.stored += len(recs)
+
+    def _write(self, recs: list[Record]) -> None:
         tables: dict[str, pa.Table] = {
             "summary": pa.Table.from_pylist([r.summary for r in recs]).replace_schema_metadata(None)
         }
@@ -168,32 +212,133 @@ def _part_no(path: Path) -> int:
     return int(path.name.split(".")[0].removeprefix("part-"))
 
 
-def scan_parts(out: Path, *, tidy: bool = True) -> tuple[set[tuple[int, int]], int]:
-    """Runs already stored in ``out/parts`` and the next free part number.
+def _is_part(path: Path) -> bool:
+    return bool(_PART_NAME.fullmatch(path.name))
 
-    With ``tidy``, files of a batch cut off mid-write (no summary part) and
-    temporary files are deleted: those runs are run again.
+
+_PART_NAME = re.compile(r"part-\d{6,}\.(summary|timeseries|events)\.parquet")
+
+#: Where damaged parts go (inside ``parts/``), kept for inspection.
+DAMAGED = "damaged"
+
+
+def _runs_of(table: pa.Table) -> list[tuple[int, int]]:
+    return list(
+        zip(
+            table.column("point").to_pylist(),
+            table.column("replication").to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def _check_batch(
+    parts: Path, n: int, plan: Plan, done: set[tuple[int, int]]
+) -> tuple[str | None, list[tuple[int, int]]]:
+    """Batch ``n``'s runs, and why it cannot be used (None if whole): each part read in full."""
+    summary_path = parts / f"part-{n:06d}.summary.parquet"
+    try:
+        runs = _runs_of(pq.read_table(summary_path, use_threads=False))
+    except Exception as exc:  # pyarrow raises several kinds for damaged files
+        return f"{summary_path.name} is unreadable ({_short(exc)})", []
+    points, reps = len(plan.points), plan.replications
+    mine = set(runs)
+    if (
+        len(mine) != len(runs)
+        or not mine
+        or any(not (0 <= p < points and 0 <= r < reps) for p, r in mine)
+        or mine & done
+    ):
+        return f"{summary_path.name} names runs that are not this experiment's, or twice", []
+    for name in ("timeseries", "events"):
+        if not getattr(plan, name):
+            continue
+        path = parts / f"part-{n:06d}.{name}.parquet"
+        if not path.exists():
+            return f"{path.name} is missing", []
+        try:
+            extra = set(_runs_of(pq.read_table(path, use_threads=False))) - mine
+        except Exception as exc:
+            return f"{path.name} is unreadable ({_short(exc)})", []
+        if extra:
+            return f"{path.name} holds runs its summary part does not name", []
+    return None, runs
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _move_damaged(parts: Path, n: int) -> list[str]:
+    """Move batch ``n``'s files to ``parts/damaged/`` (never overwriting one there)."""
+    folder = parts / DAMAGED
+    folder.mkdir(exist_ok=True)
+    moved = []
+    for path in sorted(parts.glob(f"part-{n:06d}.*.parquet")):
+        dest, k = folder / path.name, 1
+        while dest.exists():
+            dest, k = folder / f"{path.name}.{k}", k + 1
+        os.replace(path, dest)
+        moved.append(f"{DAMAGED}/{dest.name}")
+    _fsync_folder(folder)
+    _fsync_folder(parts)
+    return moved
+
+
+def count_parts(out: Path) -> int:
+    """Runs in ``out/parts``' committed summary parts (unchecked; for messages)."""
+    total = 0
+    for path in (out / "parts").glob("part-*.summary.parquet"):
+        with contextlib.suppress(Exception):
+            total += pq.read_metadata(path).num_rows
+    return total
+
+
+def scan_parts(out: Path, plan: Plan) -> tuple[set[tuple[int, int]], int, list[str]]:
+    """Runs already stored in ``out/parts``, the next free part number, and damage found.
+
+    Files of a batch cut off mid-write (no summary part) and temporary files
+    are deleted: those runs are run again. Every part of every committed
+    batch is read in full; a batch with a damaged, truncated, missing or
+    foreign part is moved to ``parts/damaged/`` and its runs are run again.
+    The third element names the damaged files and why.
     """
     parts = out / "parts"
     if not parts.is_dir():
-        return set(), 0
-    committed = {_part_no(p) for p in parts.glob("part-*.summary.parquet")}
+        return set(), 0, []
+    committed = {_part_no(p) for p in parts.glob("part-*.summary.parquet") if _is_part(p)}
     for p in parts.iterdir():
-        stale = p.name.endswith(".tmp") or (
-            p.name.startswith("part-") and _part_no(p) not in committed
-        )
-        if stale and tidy:
+        if p.is_dir():
+            continue
+        if p.name.endswith(".tmp") or (_is_part(p) and _part_no(p) not in committed):
             p.unlink()
     done: set[tuple[int, int]] = set()
+    damaged: list[str] = []
     for n in sorted(committed):
-        t = pq.read_table(
-            parts / f"part-{n:06d}.summary.parquet",
-            columns=["point", "replication"],
-            use_threads=False,
-        )
-        pairs = zip(t.column("point").to_pylist(), t.column("replication").to_pylist(), strict=True)
-        done.update(pairs)
-    return done, max(committed, default=-1) + 1
+        why, runs = _check_batch(parts, n, plan, done)
+        if why is None:
+            done.update(runs)
+        else:
+            moved = _move_damaged(parts, n)
+            damaged.append(f"{why}: moved {', '.join(moved)}")
+    return done, max(committed, default=-1) + 1, damaged
+
+
+def remove_parts(out: Path) -> None:
+    """Delete ``out/parts`` once merged, except damaged parts kept for inspection."""
+    parts = out / "parts"
+    if not parts.is_dir():
+        return
+    for p in parts.iterdir():
+        if p.name == DAMAGED and p.is_dir():
+            continue
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        parts.rmdir()  # only when no damaged parts are kept
 
 
 def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], dest: Path) -> None:
@@ -204,7 +349,7 @@ def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], des
     schema = _unified_schema(pq.read_schema(p) for p in paths.values())
     remaining = Counter(part for _, _, part in order)
     cache: dict[int, tuple[pa.Table, dict[tuple[int, int], tuple[int, int]]]] = {}
-    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     writer = pq.ParquetWriter(tmp, schema)
     block: list[pa.Table] = []
     rows = 0
@@ -237,26 +382,30 @@ def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], des
                 block, rows = [], 0
         if block:
             writer.write_table(pa.concat_tables(block))
-    finally:
+    except BaseException:
         writer.close()
-    os.replace(tmp, dest)
+        tmp.unlink(missing_ok=True)
+        raise
+    writer.close()
+    fsync_replace(tmp, dest)
 
 
 def consolidate(out: Path, plan: Plan) -> None:
-    """Merge ``out/parts`` into the final sorted files (each written atomically)."""
+    """Merge ``out/parts`` into the final sorted files (each written atomically).
+
+    Raises:
+        ExperimentError: if the parts do not hold every run of the plan exactly
+            once (then nothing is written and the folder can be resumed).
+    """
     parts = out / "parts"
-    summary_paths = {_part_no(p): p for p in parts.glob("part-*.summary.parquet")}
+    summary_paths = {_part_no(p): p for p in parts.glob("part-*.summary.parquet") if _is_part(p)}
     tables, order = [], []
     for n, path in sorted(summary_paths.items()):
         t = pq.read_table(path, use_threads=False)
         tables.append(t)
-        order += [
-            (int(i), int(r), n)
-            for i, r in zip(
-                t.column("point").to_pylist(), t.column("replication").to_pylist(), strict=True
-            )
-        ]
+        order += [(int(i), int(r), n) for i, r in _runs_of(t)]
     order.sort()
+    _check_complete(out, plan, order)
     summary = concat_sorted(tables)
     write_atomic(out / "summary.parquet", lambda p: pq.write_table(summary, p))
     write_atomic(out / "summary.csv", lambda p: to_pandas(summary).to_csv(p, index=False))
@@ -264,6 +413,22 @@ def consolidate(out: Path, plan: Plan) -> None:
         if getattr(plan, name):
             paths = {n: parts / f"part-{n:06d}.{name}.parquet" for n in summary_paths}
             _merge_stream(paths, order, out / f"{name}.parquet")
+
+
+def _check_complete(out: Path, plan: Plan, order: list[tuple[int, int, int]]) -> None:
+    """Every run of the plan exactly once in ``order`` (sorted), or an ExperimentError."""
+    runs = len(order)
+    expected = plan.n_runs
+    in_plan = all(0 <= p < len(plan.points) and 0 <= r < plan.replications for p, r, _ in order)
+    once = all(a[:2] != b[:2] for a, b in itertools.pairwise(order))
+    if runs == expected and in_plan and once:
+        return
+    raise ExperimentError(
+        f"output folder {out}: its parts hold {runs} runs for an experiment of {expected} "
+        f"({'some twice' if not once else 'some missing' if in_plan else 'some foreign'}); "
+        "nothing was merged; run the same command with --resume to check the parts and "
+        "redo the missing runs"
+    )
 
 
 # -- manifest and the output folder -----------------------------------------------------
@@ -330,15 +495,53 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     return "; ".join(diffs[:4]) or "unknown difference"
 
 
-def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> tuple[set, int, bool]:
-    """Check ``out`` against the plan; returns (runs done, next part number, complete)."""
+#: The lock's files (see :mod:`gmg_sim.experiments.lock`) start with this.
+LOCK_PREFIX = ".gmg-sim.lock"
+
+
+def _foreign_content(out: Path) -> bool:
+    """Whether ``out`` holds something, but no gmg-sim experiment (lock files aside)."""
+    if not out.is_dir() or (out / "manifest.json").exists():
+        return False
+    return any(not p.name.startswith(LOCK_PREFIX) for p in out.iterdir())
+
+
+def check_out(out: Path) -> None:
+    """What can be said of ``out`` before locking it (nothing is created)."""
     if out.exists() and not out.is_dir():
         raise ExperimentError(f"output folder {out} is a file; give a folder with --out")
+    if _foreign_content(out):
+        raise ExperimentError(
+            f"output folder {out} is not empty and holds no gmg-sim experiment (no "
+            "manifest.json); choose a new or empty folder with --out"
+        )
+
+
+@dataclass
+class Prepared:
+    """The state of an output folder for a plan (see :func:`prepare_out`).
+
+    Attributes:
+        done: runs already stored (resumed).
+        next_part: the next free part number.
+        complete: the folder holds this experiment, complete (reused).
+        damaged: one line per damaged batch moved to ``parts/damaged/``.
+    """
+
+    done: set[tuple[int, int]] = field(default_factory=set)
+    next_part: int = 0
+    complete: bool = False
+    damaged: list[str] = field(default_factory=list)
+
+
+def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> Prepared:
+    """Check ``out`` against the plan (under its lock); with ``resume``, check its parts."""
+    check_out(out)
     manifest_path = out / "manifest.json"
     ident = plan.identity()
     if manifest_path.exists() and overwrite:
         _remove_outputs(out)  # a gmg-sim folder: only its own files go
-        return set(), 0, False
+        return Prepared()
     if manifest_path.exists():
         try:
             old = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -355,26 +558,20 @@ def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> tupl
             )
         if status == "complete":
             if resume:
-                return set(), 0, True
+                return Prepared(complete=True)
             raise ExperimentError(
                 f"output folder {out} already holds this experiment, complete; pass --resume to "
                 "reuse its results, --overwrite to run it again, or choose another --out"
             )
         if not resume:
-            done, _ = scan_parts(out, tidy=False)
             raise ExperimentError(
-                f"output folder {out} holds an unfinished run of this experiment ({len(done)} of "
-                f"{plan.n_runs} runs done); pass --resume to finish it, --overwrite to start "
-                "again, or choose another --out"
+                f"output folder {out} holds an unfinished run of this experiment "
+                f"({count_parts(out)} of {plan.n_runs} runs done); pass --resume to finish it, "
+                "--overwrite to start again, or choose another --out"
             )
-        done, next_part = scan_parts(out)
-        return done, next_part, False
-    if out.is_dir() and any(out.iterdir()):
-        raise ExperimentError(
-            f"output folder {out} is not empty and holds no gmg-sim experiment (no "
-            "manifest.json); choose a new or empty folder with --out"
-        )
-    return set(), 0, False
+        done, next_part, damaged = scan_parts(out, plan)
+        return Prepared(done, next_part, False, damaged)
+    return Prepared()
 
 
 def _remove_outputs(out: Path) -> None:
@@ -384,7 +581,12 @@ def _remove_outputs(out: Path) -> None:
         shutil.rmtree(out / name, ignore_errors=True)
 
 
+#: Up to this many runs the manifest lists every run's seed.
+MANIFEST_SEEDS_MAX = 100_000
+
+
 def new_manifest(plan: Plan, **extra: Any) -> dict[str, Any]:
+    """The manifest of a starting experiment (``status: running``)."""
     return {
         "status": "running",
         "kind": plan.kind,
@@ -411,11 +613,17 @@ def new_manifest(plan: Plan, **extra: Any) -> dict[str, Any]:
                 else "numpy.random.SeedSequence(root, spawn_key=(point, replication))"
             )
             + ".generate_state(1, uint64)[0] >> 1",
-            "runs": [
-                [p.index, r, plan.seed(p.index, r)]
-                for p in plan.points
-                for r in range(plan.replications)
-            ],
+            **(
+                {
+                    "runs": [
+                        [p.index, r, plan.seed(p.index, r)]
+                        for p in plan.points
+                        for r in range(plan.replications)
+                    ]
+                }
+                if plan.n_runs <= MANIFEST_SEEDS_MAX
+                else {"runs": None, "note": "too many runs to list; the scheme gives each seed"}
+            ),
         },
         "n_runs": plan.n_runs,
         **extra,
