@@ -194,7 +194,8 @@ class ClassroomDecisions(Decisions):
     Args:
         model: the model whose ``choices`` this is (read for the choices' context).
         answers: recorded answers by choice key (True: the first option, e.g. offer
-            to chair, push, object, offer to host, block).
+            to chair, push, object, offer to host, block; None: the choice was left to
+            the model's rule, e.g. its time ran out, so it is not asked again).
         seated: agency indices played by students this month: their unanswered
             choices are reported (``pending``) in probe mode and their choices
             are logged (``made``).
@@ -204,7 +205,7 @@ class ClassroomDecisions(Decisions):
     def __init__(
         self,
         model: GMGModel,
-        answers: Mapping[str, bool] | None = None,
+        answers: Mapping[str, bool | None] | None = None,
         *,
         seated: Set[int] = frozenset(),
         probe: bool = False,
@@ -238,8 +239,9 @@ class ClassroomDecisions(Decisions):
         aid = model.agency_table.ids[agency]
         key = choice_key(model.month, kind, aid, subject)
         seated = agency in self.seated
-        if key in self.answers:
-            answer, by_class = bool(self.answers[key]), True
+        if key in self.answers:  # answered (None: left to the model's rule, e.g. time out)
+            given = self.answers[key]
+            answer, by_class = (bool(default), False) if given is None else (bool(given), True)
         else:
             answer, by_class = bool(default), False
             if seated and self.probe:

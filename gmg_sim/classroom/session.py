@@ -316,9 +316,9 @@ class Session:
 
     # -- the model ----------------------------------------------------------------------------
     @property
-    def answers(self) -> dict[str, bool]:
-        """The class's answers by choice key (choices the model made are absent)."""
-        return {d["key"]: d["answer"] for d in self.data["decisions"] if d["answer"] is not None}
+    def answers(self) -> dict[str, bool | None]:
+        """The class's answers by choice key (None: left to the model's rule)."""
+        return {d["key"]: d["answer"] for d in self.data["decisions"]}
 
     def _new_model(self) -> Any:
         from gmg_sim.model.core import GMGModel

@@ -1,0 +1,295 @@
+"""The classroom core without a browser: seats, tokens, open choices, deadlines, defaults, persistence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gmg_sim.classroom.choices import ClassroomDecisions
+from gmg_sim.classroom.session import Session, SessionError, secrets_path
+from gmg_sim.model.core import GMGModel
+
+
+class Clock:
+    """A hand-driven wall clock."""
+
+    def __init__(self) -> None:
+        self.t = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _session(tmp_path: Path, name: str = "s.json", **kw) -> tuple[Session, Clock]:
+    clock = Clock()
+    kw.setdefault("seed", 1)
+    kw.setdefault("months", 12)
+    return Session.create(
+        tmp_path / name, kw.pop("scenario", "status_quo"), clock=clock, **kw
+    ), clock
+
+
+def _join(s: Session, *agencies: str) -> dict[str, dict]:
+    codes = s.seat_codes()
+    return {a: s.join(codes[a], f"student {a}") for a in agencies}
+
+
+def _open_for(s: Session, agency: str) -> list[dict]:
+    return [c for c in s.data["open"] if c["agency"] == agency]
+
+
+def _play(s: Session, players: dict[str, dict], answer=lambda c: not c["default"]) -> int:
+    """Play to the end: every open choice answered by ``answer``; returns the answers given."""
+    teacher, codes, n = s.teacher_token(), s.seat_codes(), 0
+    while s.data["phase"] != "ended":
+        if s.data["open"]:
+            for c in list(s.data["open"]):
+                s.choose(codes[c["agency"]], c["id"], answer(c), players[c["agency"]]["id"])
+                n += 1
+        else:
+            s.advance(teacher, "decision")
+    return n
+
+
+def test_no_answers_is_the_model_only_run() -> None:
+    """ClassroomDecisions without answers changes nothing: same draws, same run, bit for bit."""
+    ref = GMGModel(rng=5, collect="final").run()
+    m = GMGModel(rng=5, collect="final")
+    dec = ClassroomDecisions(m, {}, seated={0, 1, 2, 3})
+    m.choices = dec
+    while m.running:
+        dec.begin_month()
+        m.step()
+    assert m.summary() == pytest.approx(ref.summary(), nan_ok=True)
+    assert [e.text for e in m.events] == [e.text for e in ref.events]
+
+
+def test_timed_out_choices_follow_the_models_rules(tmp_path: Path) -> None:
+    s, clock = _session(tmp_path)
+    _join(s, "ILO", "IOM", "UNHCR")
+    teacher = s.teacher_token()
+    s.start(teacher)
+    opened = 0
+    while s.data["phase"] != "ended":
+        if s.data["open"]:
+            opened += len(s.data["open"])
+            clock.t += 61.0
+            s.tick()
+        else:
+            s.advance(teacher, "decision")
+    assert opened > 0
+    assert all(d["by"] == "time out" and d["answer"] is None for d in s.data["decisions"])
+    assert s.class_model().summary() == pytest.approx(s.baseline_model().summary(), nan_ok=True)
+
+
+def test_students_answers_change_the_run(tmp_path: Path) -> None:
+    s, _ = _session(tmp_path)
+    players = _join(s, "ILO", "IOM", "OHCHR", "UNHCR", "UNODC")
+    s.start(s.teacher_token())
+    assert _play(s, players) > 5
+    kinds = {d["kind"] for d in s.data["decisions"]}
+    assert {"volunteer", "push_keyword"} <= kinds
+    assert all(d["answer"] is not None for d in s.data["decisions"])
+    cls, base = s.class_model(), s.baseline_model()
+    assert [e.text for e in cls.events] != [e.text for e in base.events]
+    # every month's record was applied: the class's answers are in the log of made choices
+    made = {m["key"]: m for h in s.data["history"] for m in h["made"]}
+    for d in s.data["decisions"]:
+        if d["key"] in made:
+            assert made[d["key"]]["answer"] == d["answer"]
+
+
+def test_a_token_acts_only_for_its_own_agency_once_and_in_time(tmp_path: Path) -> None:
+    s, clock = _session(tmp_path)
+    players = _join(s, "ILO", "IOM")
+    codes, teacher = s.seat_codes(), s.teacher_token()
+    s.start(teacher)
+    s.advance(teacher, "decision")  # 2006-01: who volunteers to chair
+    ilo, iom = _open_for(s, "ILO")[0], _open_for(s, "IOM")[0]
+    # IOM's seat cannot answer ILO's choice, with its own player or ILO's.
+    with pytest.raises(SessionError) as e:
+        s.choose(codes["IOM"], ilo["id"], True, players["IOM"]["id"])
+    assert e.value.reason == "not_open"
+    with pytest.raises(SessionError) as e:
+        s.choose(codes["IOM"], ilo["id"], True, players["ILO"]["id"])
+    assert e.value.reason == "not_joined"
+    # A made-up or stale token is refused without revealing anything.
+    with pytest.raises(SessionError) as e:
+        s.choose("AAAA-BBBB-CCCC", ilo["id"], True, players["ILO"]["id"])
+    assert e.value.reason == "unknown_link"
+    # ILO answers once; a second answer (or a second student of the seat) is refused.
+    s.choose(codes["ILO"], ilo["id"], True, players["ILO"]["id"])
+    second = s.join(codes["ILO"], "another ILO student")
+    with pytest.raises(SessionError) as e:
+        s.choose(codes["ILO"], ilo["id"], False, second["id"])
+    assert e.value.reason == "answered"
+    # IOM is too late: the model's rule decides.
+    clock.t += 61.0
+    with pytest.raises(SessionError) as e:
+        s.choose(codes["IOM"], iom["id"], True, players["IOM"]["id"])
+    assert e.value.reason == "time_up"
+    rec = {d["agency"]: d for d in s.data["decisions"]}
+    assert rec["ILO"]["answer"] is True and rec["ILO"]["player_name"] == "student ILO"
+    assert rec["IOM"]["answer"] is None and rec["IOM"]["by"] == "time out"
+
+
+def test_only_the_teacher_advances_time(tmp_path: Path) -> None:
+    s, _ = _session(tmp_path)
+    _join(s, "ILO")
+    code = s.seat_codes()["ILO"]
+    for action in (s.start, s.pause, s.resume, s.end, s.close_open):
+        with pytest.raises(SessionError) as e:
+            action(code)
+        assert e.value.reason == "unknown_link"
+    with pytest.raises(SessionError):
+        s.advance(code, "month")
+    with pytest.raises(SessionError):
+        s.teacher_view(code)
+    assert s.data["steps_done"] == 0 and s.data["phase"] == "lobby"
+    # another session's teacher token is stale here
+    other, _ = _session(tmp_path, "other.json")
+    with pytest.raises(SessionError):
+        s.start(other.teacher_token())
+    with pytest.raises(SessionError):
+        s.seat_of(other.seat_codes()["ILO"])
+
+
+def test_pause_stops_the_clock_and_students(tmp_path: Path) -> None:
+    s, clock = _session(tmp_path)
+    players = _join(s, "ILO")
+    teacher, code = s.teacher_token(), s.seat_codes()["ILO"]
+    s.start(teacher)
+    s.advance(teacher, "decision")
+    choice = _open_for(s, "ILO")[0]
+    clock.t += 20
+    s.pause(teacher)
+    clock.t += 500  # a long pause: the choice keeps its 40 seconds
+    s.tick()
+    with pytest.raises(SessionError) as e:
+        s.choose(code, choice["id"], True, players["ILO"]["id"])
+    assert e.value.reason == "paused"
+    with pytest.raises(SessionError) as e:
+        s.advance(teacher, "month")
+    assert e.value.reason == "paused"
+    s.resume(teacher)
+    assert s.seconds_left(s.data["open"][0]) == pytest.approx(40.0)
+    s.choose(code, choice["id"], True, players["ILO"]["id"])
+    assert s.data["decisions"][-1]["answer"] is True
+
+
+def test_a_decline_opens_the_next_agencys_choice_in_the_same_month(tmp_path: Path) -> None:
+    """Under a rotation, ILO declining passes the request to IOM within the month."""
+    s, _ = _session(
+        tmp_path, overrides={"chair__rule": "fixed_order", "chair__decline_allowed": True}
+    )
+    players = _join(s, "ILO", "IOM")
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    s.start(teacher)
+    s.advance(teacher, "month")
+    (first,) = s.data["open"]
+    assert (first["kind"], first["agency"]) == ("accept_chair", "ILO")
+    s.choose(codes["ILO"], first["id"], False, players["ILO"]["id"])
+    (second,) = s.data["open"]
+    assert (second["kind"], second["agency"]) == ("accept_chair", "IOM")
+    assert s.data["steps_done"] == 0  # still the same month
+    s.choose(codes["IOM"], second["id"], True, players["IOM"]["id"])
+    # IOM, now chair, tables an initiative: later choices of the month open; the teacher
+    # closes them (the model's rules decide) and the month is done.
+    assert {c["kind"] for c in s.data["open"]} <= {"push_keyword"}
+    while s.data["open"]:  # each close lets a later round of the draft open
+        s.close_open(teacher)
+    assert s.data["steps_done"] == 1
+    assert {d["by"] for d in s.data["decisions"][2:]} <= {"closed by the teacher"}
+    assert s.class_model().chair_id == "IOM"
+
+
+def test_a_drafting_choice_shows_the_draft(tmp_path: Path) -> None:
+    s, _ = _session(tmp_path)
+    players = _join(s, "ILO", "IOM", "UNHCR", "OHCHR")
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    s.start(teacher)
+    seen = None
+    while seen is None and s.data["phase"] != "ended":
+        if not s.data["open"]:
+            s.advance(teacher, "decision")
+            continue
+        for c in list(s.data["open"]):
+            if c["kind"] == "push_keyword" and seen is None:
+                seen = c
+            s.choose(codes[c["agency"]], c["id"], True, players[c["agency"]]["id"])
+    assert seen is not None
+    ctx = seen["context"]
+    assert ctx["title"] and ctx["your_keyword"] in ctx["keywords"]
+    assert ctx["words"] <= ctx["max_words"]
+    assert {g["kind"] for g in ctx["text"]} >= {"frame", "substance"}
+    view = s.seat_view(codes["ILO"], players["ILO"]["id"])
+    assert view["seat"]["keywords"] and view["you"]["name"] == "student ILO"
+
+
+def test_restart_mid_session_resumes_with_every_decision_kept(tmp_path: Path) -> None:
+    answer = lambda c: not c["default"]  # noqa: E731
+    # The uninterrupted class.
+    full, _ = _session(tmp_path, "full.json")
+    players_full = _join(full, "ILO", "IOM", "UNHCR", "OHCHR")
+    full.start(full.teacher_token())
+    _play(full, players_full, answer)
+
+    # The same class, the server stopped in the middle of a month with a choice open.
+    s, clock = _session(tmp_path, "s.json")
+    players = _join(s, "ILO", "IOM", "UNHCR", "OHCHR")
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    s.start(teacher)
+    while s.data["steps_done"] < 7 or not s.data["open"]:
+        if s.data["open"]:
+            c = s.data["open"][0]
+            s.choose(codes[c["agency"]], c["id"], answer(c), players[c["agency"]]["id"])
+        else:
+            s.advance(teacher, "decision")
+    before = json.loads((tmp_path / "s.json").read_text())
+    summary = s.class_model().summary()
+    del s  # the server dies; nothing but the files survive
+
+    clock.t += 300
+    r = Session.load(tmp_path / "s.json", clock=clock)
+    assert r.data["decisions"] == before["decisions"]
+    assert [c["id"] for c in r.data["open"]] == [c["id"] for c in before["open"]]
+    assert r.data["steps_done"] == before["steps_done"]
+    assert r.data["phase"] == "paused"  # the class resumes when the teacher says so
+    assert r.class_model().summary() == pytest.approx(summary, nan_ok=True)
+    # the students get their seats back (same player), and the class goes on
+    again = r.join(codes["ILO"], "", players["ILO"]["id"])
+    assert again["id"] == players["ILO"]["id"]
+    assert r.teacher_token() == teacher
+    r.resume(teacher)
+    _play(r, players, answer)
+    assert r.data["steps_done"] == full.data["steps_done"]
+    assert [d["key"] for d in r.data["decisions"]] == [d["key"] for d in full.data["decisions"]]
+    assert r.class_model().summary() == pytest.approx(full.class_model().summary(), nan_ok=True)
+
+
+def test_the_session_file_is_written_atomically_and_holds_no_token(tmp_path: Path) -> None:
+    s, _ = _session(tmp_path)
+    players = _join(s, "ILO")
+    teacher, code = s.teacher_token(), s.seat_codes()["ILO"]
+    s.start(teacher)
+    s.advance(teacher, "decision")
+    s.choose(code, s.data["open"][0]["id"], True, players["ILO"]["id"])
+    text = (tmp_path / "s.json").read_text()
+    assert json.loads(text)["decisions"][0]["answer"] is True
+    assert teacher not in text and code not in text
+    assert secrets_path(tmp_path / "s.json").stat().st_mode & 0o077 == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json", "s.secrets.json"]
+
+
+def test_open_refuses_another_scenario_or_seed(tmp_path: Path) -> None:
+    s, _ = _session(tmp_path)
+    with pytest.raises(SessionError) as e:
+        Session.open(s.path, "status_quo", seed=2)
+    assert e.value.reason == "file" and "seed 1" in str(e.value)
+    resumed, was = Session.open(s.path, "status_quo", seed=1)
+    assert was and resumed.data["id"] == s.data["id"]
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(SessionError):
+        Session.load(tmp_path / "bad.json")
