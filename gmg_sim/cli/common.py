@@ -182,8 +182,11 @@ def user_errors(out: Path | None = None) -> Iterator[None]:
     A fault of the machine (a full disk) exits 3; see :func:`os_error_exit`.
     ``out``: the command's output folder, to tell a file it writes from one it reads.
     """
+    from gmg_sim import _interrupt
     from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.plan import ExperimentInterrupted
 
+    restore = _interrupt.raise_on_signals()  # Ctrl-C / SIGTERM: the handler below, not a traceback
     try:
         yield
     except (ConfigError, ExperimentError) as exc:
@@ -191,13 +194,24 @@ def user_errors(out: Path | None = None) -> Iterator[None]:
         raise fail(str(exc), getattr(exc, "exit_code", EXIT_USER)) from None
     except OSError as exc:  # unreadable input, unwritable output, a full disk
         raise os_error_exit(exc, out) from None
-    except KeyboardInterrupt:
-        hint = (
-            f"; the finished runs are saved in {out}: run the same command with --resume to finish"
-            if out is not None
-            else ""
-        )
-        raise fail(f"interrupted{hint}", code=130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143); the experiment's
+        # ExperimentInterrupted says what was saved and the command that finishes it
+        restore()
+        text = str(exc) if isinstance(exc, ExperimentInterrupted) else ""
+        if not text:
+            text = _interrupt.describe(_interrupt.signum_of(exc))
+            if out is not None:
+                text += (
+                    f"; runs finished before it are kept in {out}: run the same command with "
+                    "--resume to finish"
+                )
+        _interrupt.say(f"gmg-sim: {text}")
+        code = _interrupt.exit_code(_interrupt.signum_of(exc))
+        if _interrupt.is_cli():
+            _interrupt.exit_now(code)  # no slow teardown a second Ctrl-C could cut into
+        raise typer.Exit(code) from None
+    finally:
+        restore()
 
 
 def command_line(ctx: typer.Context) -> str:
