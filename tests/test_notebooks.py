@@ -12,13 +12,14 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
 
-def test_the_five_notebooks_exist():
+def test_the_six_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == [
         "01_quickstart",
         "02_compare_scenarios",
         "03_drafting",
         "04_sensitivity",
         "05_validation",
+        "06_robustness",
     ]
 
 
