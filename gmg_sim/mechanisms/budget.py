@@ -268,11 +268,14 @@ class BudgetMechanism:
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg = model.config.budget
+        #: First month whose step can act (the model skips earlier ones): the next January.
+        self.idle_until = 0
 
     def step(self, model: GMGModel) -> None:
         """Renew every agency's budget at the start of a budget year (January)."""
         month = model.month
         first = model.steps == 1
+        self.idle_until = (month // 12 + 1) * 12
         if first or month % 12 == 0:
             months_left = 12 - month % 12
             model.ledger.renew(

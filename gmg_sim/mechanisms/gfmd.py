@@ -139,7 +139,11 @@ class GFMDMechanism:
         self.relevance = forum_relevance(table.mandate, table.themes)
         self.years: list[ForumYear] = []
         self.by_month: dict[int, ForumYear] = {}
+        #: First month whose step can act (the model skips earlier ones): the next
+        #: January or forum, every month with a support structure, never when disabled.
+        self.idle_until = 0
         if not cfg.enabled:
+            self.idle_until = 1 << 40
             return
         history = (
             {int(g["year"]): g for g in load_calendar_data()["gfmd"]}
@@ -186,6 +190,10 @@ class GFMDMechanism:
         fy = self.by_month.get(model.month)
         if fy is not None:
             self._requests(model, fy)
+        if not cfg.support_structure:
+            month = model.month
+            forums = [m for m in self.by_month if m > month]
+            self.idle_until = min((month // 12 + 1) * 12, *forums)
 
     def _log_year(self, model: GMGModel) -> None:
         year = model.month // 12

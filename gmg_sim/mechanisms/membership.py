@@ -31,6 +31,9 @@ class MembershipMechanism:
         self.exited: list[int] = []
         self.agents: dict[int, Agency] = {}
         self._next_join = 0
+        #: First month whose step can act (the model skips earlier ones): the next join,
+        #: or every month when members may leave.
+        self.idle_until = 0
 
     def admit(self, model: GMGModel, month: int, *, initial: bool = False) -> list[int]:
         """Create the agents of agencies whose join date has come; returns their indices."""
@@ -44,6 +47,7 @@ class MembershipMechanism:
             model.relations.on_join(model, i)
             model.engagement_mechanism.on_join(i)
         self._next_join = self.next_join(model)
+        self.idle_until = 0 if self.cfg.allow_exit else self._next_join
         if new:
             model.membership_changed()
             ids = [table.ids[i] for i in new]

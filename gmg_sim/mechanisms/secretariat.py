@@ -180,6 +180,9 @@ class SecretariatMechanism:
     def __init__(self, model: GMGModel) -> None:
         self.cfg: SecretariatConfig = model.config.secretariat
         self.proposes, self.from_start = MODES[self.cfg.mode]  # chosen once
+        #: First month whose step can act (the model skips earlier ones): never, once it
+        #: is clear that no secretariat will be proposed or exists.
+        self.idle_until = 0
         self.support = 0.0
         self.established: int | None = None
         self.host: int | str | None = None
@@ -220,6 +223,7 @@ class SecretariatMechanism:
             self._run(model)
             return
         if not self.proposes:
+            self.idle_until = 1 << 40  # never proposed, not in place: nothing to do
             return
         pending = self._pending
         if pending is not None and model.month >= pending.month + cfg.deliberation_months:

@@ -67,6 +67,8 @@ class StatesMechanism:
         n_years = last_year - self.first_year + 1 + self.LOOKAHEAD_YEARS
         self.by_year = openness_trajectory(model.rng, n_years, self.cfg)
         self.openness = float(self.by_year[0])
+        #: First month whose step can change openness (the model skips earlier ones).
+        self.idle_until = 0
 
     def at(self, year: int) -> float:
         """Openness in a calendar year (the first or last known value outside the run)."""
@@ -74,5 +76,6 @@ class StatesMechanism:
         return float(self.by_year[i])
 
     def step(self, model: GMGModel) -> None:
-        """Set this year's openness (``model.openness`` reads it)."""
+        """Set this year's openness (``model.openness`` reads it); idle until next January."""
         self.openness = self.at(model.month // 12)
+        self.idle_until = (model.month // 12 + 1) * 12

@@ -19,6 +19,11 @@ One step is one calendar month. The order (docs/odd.md, "Process overview"):
 8. engagement — each member's investment in the group adapts;
 9. data collection — one row per month (or only at the end).
 
+A mechanism that knows it has nothing to do until a later month (the calendar
+says when: the next January, the next forum, the next join) sets its
+``idle_until`` to that month and is not called before (:class:`Mechanism`);
+a test runs every scenario with and without the skipping and compares the states.
+
 States' openness (set each January, after the budget) conditions attention,
 secretariat support and forum hosting.
 """
@@ -58,7 +63,14 @@ __all__ = ["GMGModel", "Mechanism"]
 
 
 class Mechanism(Protocol):
-    """A monthly rule: built from the model, applied once per step."""
+    """A monthly rule: built from the model, applied once per step.
+
+    Optionally it has an ``idle_until`` attribute: the first month index in which
+    its step can change anything. The model skips the step in earlier months (a
+    mechanism without the attribute is called every month). A mechanism sets it
+    at the end of its step, from the calendar, only to a month before which its
+    step would be a no-op.
+    """
 
     def step(self, model: GMGModel) -> None: ...
 
@@ -123,6 +135,7 @@ class GMGModel(mesa.Model):
 
         # Month-level state.
         self.month = cfg.start_month
+        self._label_month, self._month_label = self.month, month_label(self.month)
         self.start_month = cfg.start_month
         self.end_month = cfg.end_month
         self.events = EventLog()
@@ -170,6 +183,10 @@ class GMGModel(mesa.Model):
         )
 
     # -- running -------------------------------------------------------------
+    #: Skip a mechanism's step in months before its ``idle_until`` (see :class:`Mechanism`);
+    #: False calls every mechanism every month (the tests compare both).
+    skip_idle: bool = True
+
     def step(self) -> None:
         """Advance one calendar month."""
         if not self.running:
@@ -177,8 +194,10 @@ class GMGModel(mesa.Model):
         if self.steps > 1:
             self.month += 1
         self.ledger.new_month()
+        month = self.month if self.skip_idle else -1
         for mechanism in self.mechanisms:
-            mechanism.step(self)
+            if getattr(mechanism, "idle_until", 0) <= month or month < 0:
+                mechanism.step(self)
         self.member_months += self.member
         self._stats.update(self)
         done = self.month >= self.end_month
@@ -201,7 +220,9 @@ class GMGModel(mesa.Model):
     # -- services for mechanisms -----------------------------------------------
     def log(self, kind: str, agencies: tuple[str, ...], text: str) -> None:
         """Append an event to the structured log."""
-        self.events.append(Event(month_label(self.month), self.steps, kind, agencies, text))
+        if self._label_month != self.month:  # one label per month, whoever moved the month
+            self._label_month, self._month_label = self.month, month_label(self.month)
+        self.events.append(Event(self._month_label, self.steps, kind, agencies, text))
 
     def committed_meeting_costs(self) -> np.ndarray:
         """Money each agency keeps for meetings until the end of this budget year."""
