@@ -52,7 +52,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
-from gmg_sim.classroom.choices import KINDS, ClassroomDecisions, Pending, StopProbe
+from gmg_sim.classroom.choices import KINDS, ClassroomDecisions, Made, Pending, StopProbe
 from gmg_sim.config.months import ConfigError, month_index, month_label
 from gmg_sim.config.schema import GMGConfig
 
@@ -147,9 +147,16 @@ def _fingerprint(model: Any) -> str:
     return f"{model.chair_id}|{model.trust_mean():.12g}|{len(model.events)}"
 
 
+#: What a decision record keeps of its choice's context (the rest is in the model).
+_KEPT = (
+    "budget_left", "engagement", "term", "afford", "title", "round", "words", "max_words",
+    "objectors", "your_keyword", "your_mentions", "proposed_in", "host", "candidates",
+)  # fmt: skip
+
+
 def _compact(context: dict[str, Any]) -> dict[str, Any]:
-    """A choice's context without the draft's text (kept in the model's statements)."""
-    return {k: v for k, v in context.items() if k != "text"}
+    """A choice's context as a decision record keeps it (no draft text, no mandate)."""
+    return {k: context[k] for k in _KEPT if k in context}
 
 
 class Session:
@@ -676,7 +683,7 @@ class Session:
                 {
                     "step": d["steps_done"],
                     "month": month_label(model.month),
-                    "made": [asdict(m) for m in dec.made],
+                    "made": [_made(m) for m in dec.made],
                     "fingerprint": _fingerprint(model),
                 }
             )
@@ -826,6 +833,12 @@ class Session:
                 "open": open_,
                 "mine": mine,
             }
+
+
+def _made(m: Made) -> dict[str, Any]:
+    d = asdict(m)
+    d.pop("context", None)
+    return d
 
 
 def _answer_label(kind: str, answer: bool | None, default: bool) -> str:

@@ -1,0 +1,115 @@
+"""The classroom's HTTP layer: pages, wrong links, a student's flow, the teacher's controls, exports."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from gmg_sim.classroom.session import Session
+from gmg_sim.classroom.web import create_app
+from gmg_sim.cli import app
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    session = Session.create(tmp_path / "s.json", "status_quo", seed=1, months=6)
+    with TestClient(create_app(session)) as c:
+        yield c, session
+
+
+def test_wrong_or_stale_links_get_a_clear_page_and_nothing_else(client) -> None:
+    c, s = client
+    teacher, code = s.teacher_token(), s.seat_codes()["ILO"]
+    for url in ("/t/not-a-token", f"/t/{code}", "/s/AAAABBBBCCCC", f"/s/{teacher}"):
+        r = c.get(url)
+        assert r.status_code == 404, url
+        assert "not valid" in r.text and "ILO" not in r.text and code not in r.text
+    r = c.get("/s/AAAABBBBCCCC/state")
+    assert r.status_code == 404 and r.json()["error"] == "unknown_link"
+    # a seat token cannot drive the session or read the teacher's data
+    assert c.post(f"/t/{code}/action", json={"action": "start"}).status_code == 404
+    assert c.get(f"/t/{code}/state").status_code == 404
+    assert c.get(f"/t/{code}/export/choices.csv").status_code == 404
+    assert s.data["phase"] == "lobby"
+    r = c.get(f"/t/{teacher}")
+    assert r.status_code == 200 and r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_join_by_code_and_a_students_flow(client) -> None:
+    c, s = client
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    pretty = "-".join(codes["IOM"][i : i + 4] for i in (0, 4, 8)).lower()
+    r = c.get("/join", params={"code": pretty}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/s/{codes['IOM']}"
+    assert "You are" in c.get(r.headers["location"]).text
+    me = c.post(f"/s/{codes['IOM']}/join", json={"name": "Bo"}).json()
+    # reconnecting with the saved player id gives the same seat and name back
+    assert c.post(f"/s/{codes['IOM']}/join", json={"player": me["id"]}).json() == me
+    assert c.post(f"/t/{teacher}/action", json={"action": "start"}).json()["ok"]
+    assert c.post(f"/t/{teacher}/action", json={"action": "run"}).json()["ok"]
+    state = c.get(f"/s/{codes['IOM']}/state", params={"player": me["id"]}).json()
+    assert state["you"]["name"] == "Bo" and state["open"]
+    assert "default" not in state["open"][0] and "p" not in state["open"][0]
+    choice = state["open"][0]["id"]
+    busy = c.post(f"/t/{teacher}/action", json={"action": "advance"})
+    assert busy.status_code == 409 and busy.json()["error"] == "busy"
+    r = c.post(
+        f"/s/{codes['IOM']}/choose", json={"choice": choice, "answer": True, "player": me["id"]}
+    )
+    assert r.json() == {"ok": True}
+    again = c.post(
+        f"/s/{codes['IOM']}/choose", json={"choice": choice, "answer": False, "player": me["id"]}
+    )
+    assert again.status_code == 409 and "by Bo" in again.json()["message"]
+    assert c.post(f"/s/{codes['IOM']}/choose", content=b"nope").status_code == 400
+    teacher_state = c.get(f"/t/{teacher}/state").json()
+    iom = next(x for x in teacher_state["seats"] if x["agency"] == "IOM")
+    assert iom["players"] == ["Bo"] and iom["link"].endswith(f"/s/{codes['IOM']}")
+    assert c.post(f"/t/{teacher}/action", json={"action": "fly"}).status_code == 400
+    assert c.get(f"/s/{codes['IOM']}/debrief").status_code == 409  # not before the end
+    assert c.post(f"/t/{teacher}/action", json={"action": "end"}).json()["ok"]
+    assert "Debrief" in c.get(f"/s/{codes['IOM']}/debrief").text
+
+
+def test_debrief_and_exports(client) -> None:
+    c, s = client
+    teacher, code = s.teacher_token(), s.seat_codes()["ILO"]
+    me = c.post(f"/s/{code}/join", json={"name": "Ann"}).json()
+    c.post(f"/t/{teacher}/action", json={"action": "start"})
+    while s.data["phase"] != "ended":
+        state = c.get(f"/s/{code}/state", params={"player": me["id"]}).json()
+        if state["open"]:
+            for ch in state["open"]:
+                c.post(
+                    f"/s/{code}/choose",
+                    json={"choice": ch["id"], "answer": True, "player": me["id"]},
+                )
+        else:
+            c.post(f"/t/{teacher}/action", json={"action": "run"})
+    page = c.get(f"/t/{teacher}/debrief").text
+    for part in ("Chair timeline", "Statements: the class", "Trust between members", "Ann"):
+        assert part in page
+    choices = pd.read_csv(io.StringIO(c.get(f"/t/{teacher}/export/choices.csv").text))
+    assert len(choices) == len(s.data["decisions"]) > 0
+    assert set(choices["agency"]) == {"ILO"} and set(choices["by"]) == {"Ann"}
+    assert choices["consequence"].str.len().min() > 0
+    outcomes = pd.read_parquet(io.BytesIO(c.get(f"/t/{teacher}/export/outcomes.parquet").content))
+    assert {"class", "model_only", "difference"} <= set(outcomes.columns)
+    assert c.get(f"/t/{teacher}/export/secrets.csv").status_code == 404
+
+
+def test_cli_refuses_bad_options_in_one_paragraph(tmp_path: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(app, ["classroom", "no_such_scenario", "--session", str(tmp_path / "x.json")])
+    assert r.exit_code == 2 and "unknown scenario" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["classroom", "--months", "0"])
+    assert r.exit_code == 2 and "--months" in r.output
+    Session.create(tmp_path / "s.json", "status_quo", seed=1)
+    r = runner.invoke(app, ["classroom", "--seed", "2", "--session", str(tmp_path / "s.json")])
+    assert r.exit_code == 2 and "seed 1" in r.output
