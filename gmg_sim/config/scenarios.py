@@ -48,6 +48,8 @@ __all__ = [
     "bundled_scenarios",
     "load_scenario",
     "read_scenario",
+    "read_text_file",
+    "read_toml",
     "resolve_scenario_path",
 ]
 
@@ -169,11 +171,15 @@ def _chain_text(stack: tuple[_Link, ...]) -> str:
     return "; ".join(f"{shown} extends {ext!r}" for shown, _, ext in stack) + ": "
 
 
-def _read_toml(path: Path, prefix: str) -> dict[str, Any]:
-    """The parsed TOML of a scenario file, its size checked before it is read.
+def read_text_file(path: Path, *, what: str = "scenario file", prefix: str = "") -> str:
+    """The text of a small UTF-8 input file, its size checked before it is read.
 
-    A UTF-8 byte-order mark is skipped. Every failure is a :class:`ScenarioError`
-    starting with ``prefix`` (the ``extends`` chain that led here).
+    At most :data:`MAX_SCENARIO_BYTES`; a regular file (not a folder, pipe or
+    device); a UTF-8 byte-order mark is skipped.
+
+    Raises:
+        ScenarioError: naming the file (after ``prefix``, the ``extends`` chain
+            that led here) and what is wrong.
     """
     try:
         info = path.stat()
@@ -183,32 +189,49 @@ def _read_toml(path: Path, prefix: str) -> dict[str, Any]:
             with path.open("rb") as fh:
                 raw = fh.read(MAX_SCENARIO_BYTES + 1)
     except FileNotFoundError:
-        raise ScenarioError(f"{prefix}scenario file {str(path)!r} does not exist") from None
+        raise ScenarioError(f"{prefix}{what} {str(path)!r} does not exist") from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ScenarioError(f"{prefix}{path}: cannot be read: {reason}") from None
     if folder:
-        raise ScenarioError(f"{prefix}{path}: is a folder, not a scenario file")
+        raise ScenarioError(f"{prefix}{path}: is a folder, not a {what}")
     if not regular:
         raise ScenarioError(f"{prefix}{path}: is not a regular file")
-    if info.st_size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(_too_big(prefix, path, f"{info.st_size:,} bytes"))
+    size = f"{info.st_size:,} bytes" if info.st_size > MAX_SCENARIO_BYTES else ""
     if len(raw) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(_too_big(prefix, path, f"more than {MAX_SCENARIO_BYTES:,} bytes"))
+        size = f"more than {MAX_SCENARIO_BYTES:,} bytes"
+    if size:
+        raise ScenarioError(
+            f"{prefix}{path}: the file is {size}; a {what} may hold at most "
+            f"{MAX_SCENARIO_BYTES:,} bytes"
+        )
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ScenarioError(f"{prefix}{path}: is saved as UTF-16; save it as UTF-8")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             f"{prefix}{path}: not a UTF-8 text file (byte {exc.start} cannot be read as UTF-8)"
         ) from None
-    if _LONG_DOTTED_KEY.search(text):  # tomllib takes time quadratic in a key's parts
+
+
+def read_toml(path: Path, *, what: str = "scenario file", prefix: str = "") -> dict[str, Any]:
+    """The parsed TOML of a small input file (:func:`read_text_file`), answered cleanly.
+
+    A dotted key of more than 32 parts is refused before parsing (``tomllib``
+    takes time quadratic in a key's parts); nesting too deep for the parser is
+    a message, not a ``RecursionError``.
+
+    Raises:
+        ScenarioError: naming the file and what is wrong.
+    """
+    text = read_text_file(path, what=what, prefix=prefix)
+    if _LONG_DOTTED_KEY.search(text):
         raise ScenarioError(
             f"{prefix}{path}: a dotted key of more than {_MAX_KEY_PARTS} parts (a.b.c...); "
-            "a scenario's keys have at most two: [section] and key"
+            "keys here have at most two parts: [section] and key"
         )
     try:
         return tomllib.loads(text)
@@ -216,16 +239,9 @@ def _read_toml(path: Path, prefix: str) -> dict[str, Any]:
         raise ScenarioError(f"{prefix}{path}: not valid TOML: {exc}") from None
     except RecursionError:
         raise ScenarioError(
-            f"{prefix}{path}: arrays or tables are nested too deeply; a scenario's values are "
+            f"{prefix}{path}: arrays or tables are nested too deeply; values here are "
             "numbers, texts, true/false or flat lists"
         ) from None
-
-
-def _too_big(prefix: str, path: Path, size: str) -> str:
-    return (
-        f"{prefix}{path}: the file is {size}; a scenario file may hold at most "
-        f"{MAX_SCENARIO_BYTES:,} bytes (a scenario sets a few dozen keys)"
-    )
 
 
 def _file_problems(data: dict[str, Any]) -> Problems:
@@ -242,7 +258,9 @@ def _file_problems(data: dict[str, Any]) -> Problems:
             )
             problems.add(
                 show_key(key),
-                lambda k=key, a=listed: f"unknown key {show_key(k)!r}{suggest(k, allowed)}; {a}",
+                lambda k=key, v=value, a=listed: (
+                    f"unknown key {show_key(k)!r} (set to {show(v)}){suggest(k, allowed)}; {a}"
+                ),
             )
             first = False
         elif key in _SECTIONS and not isinstance(value, dict):
@@ -325,7 +343,7 @@ def _resolve(
         real = path.resolve()
     except (OSError, RuntimeError, ValueError) as exc:
         raise ScenarioError(f"{prefix}{path}: cannot be read: {exc}") from None
-    data = _read_toml(path, prefix)
+    data = read_toml(path, prefix=prefix)
     problems = _file_problems(data)
     meta = {k: v for k, v in data.items() if k in _META_KEYS}
     extends = meta.get("extends")

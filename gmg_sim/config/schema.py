@@ -291,9 +291,9 @@ class GMGConfig(BaseModel):
             if section not in _SECTIONS:
                 problems.add(
                     show_key(section),
-                    lambda s=section: (
-                        f"{show_key(s)}: unknown section{suggest(s, list(_SECTIONS))}"
-                        f"; allowed: {', '.join(_SECTIONS)}"
+                    lambda s=section, v=values: (
+                        f"{show_key(s)}: got {show(v)} — unknown section"
+                        f"{suggest(s, list(_SECTIONS))}; allowed: {', '.join(_SECTIONS)}"
                     ),
                 )
                 continue
@@ -313,7 +313,10 @@ class GMGConfig(BaseModel):
                     known[key] = value
                     continue
                 where = f"{section}.{show_key(key)}"
-                problems.add(where, lambda w=where, k=key, f=fields, a=first: _unknown(w, k, f, a))
+                problems.add(
+                    where,
+                    lambda w=where, k=key, v=value, f=fields, a=first: _unknown(w, k, v, f, a),
+                )
                 first = False
             clean[section] = known
         try:
@@ -398,10 +401,13 @@ def _allowed_range(section: type[_Section], key: str) -> str:
     return f"{lo}value{hi}" if lo or hi else ""
 
 
-def _unknown(where: str, key: Any, fields: Mapping[str, Any], list_them: bool) -> str:
-    """``chair.rul: unknown key; did you mean 'rule'?; allowed: ...`` (the list once per section)."""
+def _unknown(where: str, key: Any, value: Any, fields: Mapping[str, Any], list_them: bool) -> str:
+    """``chair.rul: got 'x' — unknown key; did you mean 'rule'?; allowed: ...``.
+
+    The allowed keys are listed for the first unknown key of a section only.
+    """
     allowed = f"allowed: {', '.join(fields)}" if list_them else "allowed keys listed above"
-    return f"{where}: unknown key{suggest(key, list(fields))}; {allowed}"
+    return f"{where}: got {show(value)} — unknown key{suggest(key, list(fields))}; {allowed}"
 
 
 def _where(loc: tuple[Any, ...]) -> str:

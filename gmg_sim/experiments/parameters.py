@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
+import math
 import tomllib
 import typing
 from collections.abc import Mapping, Sequence
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gmg_sim.config.errors import show
+from gmg_sim.config.scenarios import read_text_file, read_toml
 from gmg_sim.config.schema import ConfigError, GMGConfig
 from gmg_sim.experiments.plan import ExperimentError
 
@@ -185,40 +188,42 @@ def read_bounds(
     the columns ``key, low, high``.
 
     Raises:
-        ExperimentError: for an unreadable file or a malformed range.
-        ConfigError: for an unknown or non-numeric parameter.
+        ExperimentError: for a malformed range.
+        ConfigError: for an unknown or non-numeric parameter, a range beyond
+            what the parameter allows, or a file that cannot be read (over
+            1 MB, not UTF-8, not TOML/CSV: a ``ScenarioError``).
     """
     where = ""
     if isinstance(source, Mapping):
         raw: dict[str, Any] = dict(source)
+    elif not isinstance(source, str | Path):
+        raise ExperimentError(
+            f"bounds: got {show(source)}; give a TOML or CSV file, or a mapping of "
+            "parameter -> [low, high]"
+        )
     else:
         path = Path(source)
         where = f"{path}: "
-        try:
-            if path.suffix.lower() == ".csv":
-                with path.open(newline="", encoding="utf-8") as fh:
-                    reader = csv.DictReader(fh)
-                    cols = {c.strip().lower() for c in reader.fieldnames or []}
-                    if not {"key", "low", "high"} <= cols:
-                        raise ExperimentError(
-                            f"{where}a bounds CSV needs the columns key, low, high; got "
-                            f"{', '.join(reader.fieldnames or []) or 'none'}"
-                        )
-                    raw = {}
-                    for row in reader:
-                        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-                        raw[row["key"]] = [parse_value(row["low"]), parse_value(row["high"])]
-            elif path.suffix.lower() == ".toml":
-                with path.open("rb") as fh:
-                    raw = _flatten_bounds(tomllib.load(fh))
-            else:
-                raise ExperimentError(f"{where}a bounds file must be .toml or .csv")
-        except FileNotFoundError:
-            raise ExperimentError(f"bounds file {str(path)!r} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ExperimentError(f"{where}not valid TOML: {exc}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ExperimentError(f"{where}cannot read the bounds file: {exc}") from None
+        if path.suffix.lower() not in (".csv", ".toml"):
+            raise ExperimentError(f"{where}a bounds file must be .toml or .csv")
+        if path.suffix.lower() == ".toml":
+            raw = _flatten_bounds(read_toml(path, what="bounds file"))
+        else:
+            text = read_text_file(path, what="bounds file")
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            cols = {c.strip().lower() for c in reader.fieldnames or [] if c}
+            if not {"key", "low", "high"} <= cols:
+                raise ExperimentError(
+                    f"{where}a bounds CSV needs the columns key, low, high; got "
+                    f"{show(reader.fieldnames or 'none')}"
+                )
+            raw = {}
+            try:
+                for row in reader:
+                    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                    raw[row["key"]] = [parse_value(row["low"]), parse_value(row["high"])]
+            except csv.Error as exc:
+                raise ExperimentError(f"{where}not a valid CSV file: {exc}") from None
     if not raw:
         raise ExperimentError(f"{where}no parameter ranges given")
     out: dict[str, tuple[float, float]] = {}
@@ -250,8 +255,29 @@ def read_bounds(
                 f"{where}{dotted(flat)} is not numeric ({getattr(ann, '__name__', ann)}); "
                 "sample only numbers — use --vary for choices"
             )
+        allowed_lo, allowed_hi = _allowed(flat)
+        if lo < allowed_lo or hi > allowed_hi:
+            raise ConfigError(
+                f"{where}{dotted(flat)}: the range [{lo:g}, {hi:g}] goes beyond what the "
+                f"parameter allows ({allowed_lo:g} .. {allowed_hi:g})"
+            )
         out[flat] = (lo, hi)
     return out
+
+
+def _allowed(flat: str) -> tuple[float, float]:
+    """The range a numeric parameter allows (an open end counts as closed here)."""
+    section, key = flat.split("__", 1)
+    section_model = GMGConfig.model_fields[section].annotation
+    lo, hi = -math.inf, math.inf
+    for c in section_model.model_fields[key].metadata:  # type: ignore[union-attr]
+        for name in ("ge", "gt"):
+            if getattr(c, name, None) is not None:
+                lo = float(getattr(c, name))
+        for name in ("le", "lt"):
+            if getattr(c, name, None) is not None:
+                hi = float(getattr(c, name))
+    return lo, hi
 
 
 def _flatten_bounds(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

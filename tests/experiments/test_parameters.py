@@ -96,3 +96,50 @@ def test_check_value_accepts_what_the_schema_accepts():
     check_value("chair__term_months", 12)
     check_value("budget__scale", 2)
     check_value("membership__agencies", ["ILO", "IOM"])
+
+
+# -- bounds files: read like scenario files -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("b.toml", "[budget]\nscale = [0, 1e308]\n", "goes beyond what the parameter allows"),
+        ("b.csv", "key,low,high\nchair.agenda_bias,-1,0.5\n", "goes beyond"),
+        ("b.toml", "[chair]\nvolunteer_base = [0.1, inf]\n", "goes beyond"),
+        ("b.toml", "x = " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+        ("b.toml", "# " + "x" * 1_000_001 + "\n", "at most 1,000,000 bytes"),
+        ("b.csv", "key,low,high\n" + "x" * 1_000_001 + "\n", "at most 1,000,000 bytes"),
+        ("b.csv", b"key,low,high\nchair.agenda_bias,0.1,\xff\n", "not a UTF-8 text file"),
+        ("b.toml", "a." * 40 + "b = [0, 1]\n", "dotted key"),
+    ],
+    ids=["huge", "below", "inf", "deep", "big_toml", "big_csv", "latin1", "dotted"],
+)
+def test_hostile_bounds_files(tmp_path, name, data, expected):
+    from gmg_sim.experiments import read_bounds
+
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data)
+    with pytest.raises(ValueError) as info:
+        read_bounds(path)
+    assert expected in str(info.value) and str(path) in str(info.value)
+
+
+def test_bounds_files_with_a_byte_order_mark(tmp_path):
+    from gmg_sim.experiments import read_bounds
+
+    csv_file = tmp_path / "b.csv"
+    csv_file.write_bytes(b"\xef\xbb\xbfkey,low,high\nchair.agenda_bias,0.1,0.5\n")
+    toml_file = tmp_path / "b.toml"
+    toml_file.write_bytes(b"\xef\xbb\xbf[chair]\nagenda_bias = [0.1, 0.5]\n")
+    assert read_bounds(csv_file) == read_bounds(toml_file) == {"chair__agenda_bias": (0.1, 0.5)}
+
+
+def test_bounds_of_the_wrong_type():
+    from gmg_sim.experiments import ExperimentError, read_bounds
+
+    with pytest.raises(ExperimentError, match="bounds: got 3"):
+        read_bounds(3)  # type: ignore[arg-type]
