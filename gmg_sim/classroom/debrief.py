@@ -77,7 +77,7 @@ def consequence(model: Any, kind: str, agency: str, subject: str) -> str:
             return ""
         term = terms[k]
         if term.chair is not None:
-            who = "your agency" if ids[term.chair] == agency else ids[term.chair]
+            who = ids[term.chair]
             how = " after a contest" if term.contested else ""
             return f"{who} chaired {term.label}{how} ({term.vacant_months} months vacant)"
         if term.contested:

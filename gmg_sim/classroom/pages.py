@@ -438,6 +438,6 @@ def _fmt(x: Any, signed: bool = False) -> str:
         return "–"
     x = float(x)
     sign = "+" if signed else ""
-    if abs(x - round(x)) < 1e-9 and abs(x) >= 1:
+    if abs(x - round(x)) < 1e-9:
         return f"{x:{sign},.0f}"
     return f"{x:{sign}.3f}"
