@@ -8,9 +8,11 @@ with its source or "assumed" (see ``docs/sources.md``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +24,7 @@ __all__ = [
     "AgencyTable",
     "Keyword",
     "agency_ids",
+    "derived",
     "load_agencies",
     "load_themes",
 ]
@@ -150,6 +153,28 @@ def load_agencies() -> AgencyTable:
     ):
         arr.setflags(write=False)
     return table
+
+
+#: Values derived from a table's facts, computed once per process (see :func:`derived`).
+_DERIVED: dict[tuple[Any, ...], Any] = {}
+_DERIVED_MAX = 256
+
+
+def derived[T](table: AgencyTable, name: str, compute: Callable[[AgencyTable], T]) -> T:
+    """``compute(table)``, computed once per table contents and ``name`` (treat as read-only).
+
+    For what a run derives from the agencies' facts alone (mandate overlap, top
+    themes...), so that a sweep does not recompute it for every run. The cache is
+    keyed on the table's ids and arrays, and emptied when it holds many entries.
+    """
+    key = (name, table.ids, table.mandate.tobytes(), table.voluntary_funding.tobytes())
+    try:
+        return _DERIVED[key]
+    except KeyError:
+        if len(_DERIVED) >= _DERIVED_MAX:
+            _DERIVED.clear()
+        value = _DERIVED[key] = compute(table)
+        return value
 
 
 def agency_ids() -> tuple[str, ...]:

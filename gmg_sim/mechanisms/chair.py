@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import ChairConfig
+from gmg_sim.data.agencies import derived
 from gmg_sim.mechanisms.chair_rules import (
     RULES,
     SelectionOutcome,
@@ -165,7 +166,11 @@ class ChairMechanism:
         self.declines_budget = 0
         self.convening = 1.0
         self.last_chaired = np.full(n, -(10**6), dtype=np.int64)
-        self.own_mandate_top = [set(own_mandate_themes(m).tolist()) for m in table.mandate]
+        self.own_mandate_top: list[frozenset[int]] = derived(
+            table,
+            "own_mandate_top",
+            lambda t: [frozenset(own_mandate_themes(m).tolist()) for m in t.mandate],
+        )
         self.grab = 0.0
         self._next_term_start = model.config.start_month
         self._term_end = model.config.start_month - 1

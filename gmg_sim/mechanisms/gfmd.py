@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import LAST_MONTH, GFMDConfig, month_index
+from gmg_sim.data.agencies import derived
 from gmg_sim.model.calendar import load_calendar_data
 
 if TYPE_CHECKING:
@@ -136,7 +137,9 @@ class GFMDMechanism:
         table = model.agency_table
         n = len(table)
         self.access = np.zeros(n)
-        self.relevance = forum_relevance(table.mandate, table.themes)
+        self.relevance = derived(
+            table, "forum_relevance", lambda t: forum_relevance(t.mandate, t.themes)
+        )
         self.years: list[ForumYear] = []
         self.by_month: dict[int, ForumYear] = {}
         #: First month whose step can act (the model skips earlier ones): the next

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import RivalryConfig
+from gmg_sim.data.agencies import derived
 
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
@@ -152,7 +153,8 @@ class RelationsMechanism:
         table = model.agency_table
         self._model = model
         self.base = base_rivalry(table.mandate, table.voluntary_funding, self.cfg)
-        self.overlap = mandate_overlap(table.mandate)
+        overlap = derived(table, "mandate_overlap", lambda t: mandate_overlap(t.mandate))
+        self.overlap = overlap.copy()
         np.fill_diagonal(self.overlap, 0.0)
         n = len(table)
         self.tension = np.zeros((n, n))

@@ -31,6 +31,7 @@ secretariat support and forum hosting.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal, Protocol
 
 import mesa
@@ -359,11 +360,17 @@ class GMGModel(mesa.Model):
         return indicators.terms_frame(self)
 
 
+@cache
+def _default_config() -> GMGConfig:
+    """The status quo (a frozen config, built once)."""
+    return GMGConfig()
+
+
 def _resolve_config(
     config: GMGConfig | Mapping[str, Any] | None, overrides: dict[str, Any]
 ) -> GMGConfig:
     if config is None:
-        base = GMGConfig()
+        base = _default_config()
     elif isinstance(config, GMGConfig):
         base = config
     elif isinstance(config, Mapping):
