@@ -11,11 +11,14 @@ Examples::
     gmg-sim sweep status_quo --vary chair.term_months=3,6,12 --vary chair.rule=volunteer,lottery
     gmg-sim sweep status_quo --sample 64 --bounds ranges.toml --method sobol --out results/sobol
 
-Scenarios are bundled names (``status_quo``) or paths of scenario files. Bad
-input — an invalid scenario file, an unknown ``--set`` key or a bad value, an
-output folder that holds another experiment — is reported in one paragraph on
-stderr, with exit code 2 and nothing written. The Python API behind every
-command is :mod:`gmg_sim.experiments`.
+Scenarios are bundled names (``status_quo``) or paths of scenario files: an
+argument is a path if it ends in ``.toml``, has a folder part or is an existing
+file, otherwise a bundled name. Bad input — an invalid or unreadable scenario
+file, an unknown ``--set`` key or a bad value, an output folder that holds
+another experiment, a port out of range — is reported in one paragraph on
+stderr, with exit code 2 and nothing written; a fault of the environment (a
+full disk, a port in use) exits 3 (docs/errors.md lists them all). The Python
+API behind every command is :mod:`gmg_sim.experiments`.
 """
 
 from __future__ import annotations
