@@ -27,12 +27,11 @@ section 8) and the sensitivity analysis's factor table are built from them.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -70,6 +69,10 @@ Clause = tuple[str, str, Any]
 _OPS = ("==", "!=", "in")
 
 
+#: Values _plain_values leaves as they are (a float may be a whole number for an int).
+_PLAIN = frozenset({int, bool, str, tuple, type(None)})
+
+
 class _Section(BaseModel):
     """Base of every config section: no unknown keys, immutable, defaults validated, strict.
 
@@ -85,11 +88,16 @@ class _Section(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
 
+    #: Per section class: field name -> "int", "tuple" or "" (how _plain_values treats it).
+    _shapes: ClassVar[dict[str, str]] = {}
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
+        shapes = {}
         for name, fld in cls.model_fields.items():
             kind = _number_kind(fld.annotation)
+            shapes[name] = "int" if kind is int else "tuple" if _is_tuple(fld.annotation) else ""
             if kind is None:
                 continue
             low, high = field_bounds(fld)
@@ -101,6 +109,7 @@ class _Section(BaseModel):
                     f"{cls.__name__}.{name}: a number parameter needs a finite range "
                     "(ge/gt and le/lt) and, for a float, allow_inf_nan=False"
                 )
+        cls._shapes = shapes
 
     @model_validator(mode="before")
     @classmethod
@@ -108,18 +117,22 @@ class _Section(BaseModel):
         """Lists as tuples (list parameters), NumPy scalars as Python ones, 12.0 as 12 (ints)."""
         if not isinstance(data, Mapping):
             return data
+        shapes = cls._shapes
         out = dict(data)
         for key, value in out.items():
-            fld = cls.model_fields.get(key) if isinstance(key, str) else None
-            if fld is None:
+            kind = type(value)
+            if kind in _PLAIN:  # the common case: nothing to do
+                continue
+            shape = shapes.get(key) if isinstance(key, str) else None
+            if shape is None or (kind is float and shape != "int"):
                 continue
             if isinstance(value, np.ndarray) and value.ndim == 1:
                 value = value.tolist()
             if isinstance(value, np.generic):
                 value = value.item()
-            elif isinstance(value, list) and _is_tuple(fld.annotation):
+            elif isinstance(value, list) and shape == "tuple":
                 value = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
-            if isinstance(value, float) and value.is_integer() and _is_int(fld.annotation):
+            if isinstance(value, float) and value.is_integer() and shape == "int":
                 value = int(value)  # 12.0 is 12; 12.5, inf and nan stay floats and are refused
             out[key] = value
         return out
@@ -141,11 +154,6 @@ def _number_kind(annotation: Any) -> type | None:
     if get_origin(arg) is Annotated:
         arg = get_args(arg)[0]
     return arg if arg in (int, float) else None
-
-
-@functools.cache
-def _is_int(annotation: Any) -> bool:
-    return _number_kind(annotation) is int
 
 
 def _is_tuple(annotation: Any) -> bool:
