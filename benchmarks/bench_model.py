@@ -12,7 +12,9 @@ times do:
   and the empty collector alone (GMGModel activates no agents, so this is the
   strictest baseline).
 
-Each repeat times ``--runs`` runs of each kind back to back (bare, monthly,
+Times are CPU seconds of this process (``time.process_time``): the cost of a run
+on one core, which other processes on a shared machine inflate far less than
+they inflate wall time. Each repeat times ``--runs`` runs of each kind back to back (bare, monthly,
 final, floor); the table gives the median over repeats of each repeat's median
 time per run, and the median of the per-repeat ratios. Two curves follow: the
 cost per simulated month against the run's length (2006 to 2007 ... 2030) and
@@ -77,11 +79,11 @@ def time_bare(runs: int, activate: bool) -> float:
     """Median seconds per run of the bare loop (16 agents, 120 steps)."""
     times = []
     for seed in range(runs):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         m = _Bare(rng=seed, activate=activate)
         for _ in range(MONTHS):
             m.step()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return statistics.median(times)
 
 
@@ -89,9 +91,9 @@ def time_model(runs: int, collect: str, **overrides: Any) -> float:
     """Median seconds per run of ``GMGModel(rng=seed, collect=collect, **overrides).run()``."""
     times = []
     for seed in range(runs):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         GMGModel(rng=seed, collect=collect, **overrides).run()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return statistics.median(times)
 
 
