@@ -24,6 +24,14 @@ from tests.hostile.conftest import SHORT, invoke, one_paragraph, run_cli
 GOOD = 'name = "mine"\ndescription = "A valid file."\nextends = "status_quo"\n'
 
 
+@pytest.fixture(autouse=True)
+def no_figures(monkeypatch):
+    """No figures in --out: drawing them costs seconds and no case here is about them."""
+    from gmg_sim.experiments import api
+
+    monkeypatch.setattr(api, "write_figures", lambda result, *args, **kwargs: None)
+
+
 @pytest.fixture
 def here(tmp_path, monkeypatch) -> pathlib.Path:
     """A fresh current folder with a few hostile files in it."""
