@@ -71,6 +71,12 @@ class ServeError(Exception):
 STOP_GRACE_SECONDS = 5.0
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """``repr(text)``, its middle cut when it is long."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else f"{shown[: limit // 2]}...{shown[-limit // 2 :]}"
+
+
 def check_address(host: str, port: int) -> None:
     """Raise :class:`ServeError` unless ``host:port`` can be served now.
 
@@ -85,7 +91,7 @@ def check_address(host: str, port: int) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise ServeError(
-            f"--host {host!r}: not a host name or address this machine knows ({reason}); "
+            f"--host {_short(host)}: not a host name or address this machine knows ({reason}); "
             "use localhost, 127.0.0.1, or 0.0.0.0 for every interface"
         ) from None
     family, kind, proto, _, address = infos[0]
@@ -107,7 +113,7 @@ def check_address(host: str, port: int) -> None:
                 ) from None
             if exc.errno == errno.EADDRNOTAVAIL:
                 raise ServeError(
-                    f"--host {host!r}: not an address of this machine; use localhost, "
+                    f"--host {_short(host)}: not an address of this machine; use localhost, "
                     "127.0.0.1, or 0.0.0.0 for every interface"
                 ) from None
             raise ServeError(
