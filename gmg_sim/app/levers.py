@@ -64,6 +64,13 @@ class Lever:
     high: float = 1.0
     step: float = 1.0
 
+    @property
+    def extremes(self) -> tuple[Any, ...]:
+        """The values the control can set at its ends: every choice, both booleans, or low and high."""
+        if self.kind == "bool":
+            return (False, True)
+        return self.choices or (self.low, self.high)
+
 
 #: The levers, in the order the app shows them.
 LEVERS: tuple[Lever, ...] = (
