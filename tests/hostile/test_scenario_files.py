@@ -121,7 +121,7 @@ def test_a_file_of_many_unknown_keys_answers_fast_and_short(tmp_path):
     start = time.perf_counter()
     message = error_of(path)
     elapsed = time.perf_counter() - start
-    assert elapsed < 3.0, f"{elapsed:.2f} s"  # about 0.5 s, nearly all of it TOML parsing
+    assert elapsed < 5.0, f"{elapsed:.2f} s"  # 0.5 s (1.3 s on a loaded machine), mostly parsing
     assert len(message.splitlines()) == MAX_ERRORS + 2  # heading, 20 problems, the count
     assert "55000 problems" in message and "... and 54980 more" in message
     assert len(message) < 5_000
