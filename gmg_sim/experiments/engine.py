@@ -24,6 +24,7 @@ from gmg_sim.experiments.executors import (
     iter_process,
     iter_serial,
     make_chunks,
+    start_fork_server,
     stop_fork_server,
 )
 from gmg_sim.experiments.lock import OutputLock
@@ -340,6 +341,9 @@ def _execute(
                 write_manifest(out_path, manifest)
     store = Store(out_path, plan, next_part=prepared.next_part, flush_seconds=flush_seconds)
     if n_tasks:
+        if executor == "process":
+            # before the progress bar: Ctrl-C is ignored for the few milliseconds of its start
+            start_fork_server()
         chunks = make_chunks(plan.tasks(done), n_tasks, 1 if executor == "serial" else workers)
         what = f"{plan.kind}: {len(plan.points)} {'point' if plan.kind == 'sweep' else 'scenario'}"
         what += f"{'s' if len(plan.points) != 1 else ''} × {plan.replications}"

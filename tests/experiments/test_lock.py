@@ -1,0 +1,63 @@
+"""The output folder's lock, and writes that survive a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+
+import pytest
+
+from gmg_sim import experiments
+from gmg_sim.experiments import lock, store
+
+SHORT = {"time.end": "2007-12"}
+
+
+def _run(out, **kw):
+    return experiments.run(
+        "status_quo", replications=2, overrides=SHORT, out=out, progress=False, **kw
+    )
+
+
+def test_a_busy_folder_is_refused_naming_its_holder(tmp_path):
+    out = tmp_path / "out"
+    with (
+        lock.OutputLock(out, "gmg-sim run status_quo --out out"),
+        pytest.raises(lock.FolderBusy) as err,
+    ):
+        _run(out)
+    text = str(err.value)
+    assert f"process {os.getpid()} on {platform.node()}" in text
+    assert "running: gmg-sim run status_quo --out out" in text and "started 20" in text
+    assert not (out / "manifest.json").exists()
+    assert _run(out).runs_executed == 2  # released
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / lock.LOCK_NAME).write_text("")
+    holder = {"pid": 999_999_999, "host": "elsewhere", "started": "2026-01-01T00:00:00+00:00"}
+    (out / lock.HOLDER_NAME).write_text(json.dumps({**holder, "command": "gmg-sim run old"}))
+    result = _run(out)
+    assert result.runs_executed == 2
+    err = capsys.readouterr().err
+    assert "took over the lock" in err and "process 999999999 on elsewhere" in err
+    assert not (out / lock.HOLDER_NAME).exists()
+
+
+def test_atomic_writes_fsync_the_file_and_the_folder(tmp_path, monkeypatch):
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append(os.path.realpath(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = tmp_path / "a.txt"
+    store.write_text(path, "x")
+    assert path.read_text() == "x"
+    assert str(tmp_path) in synced and any(".a.txt." in p for p in synced)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]

@@ -1,0 +1,78 @@
+"""Huge plans and too many workers need --force; planning is lazy; no more workers than runs."""
+
+from __future__ import annotations
+
+import signal
+import tracemalloc
+from pathlib import Path
+
+from gmg_sim import experiments
+from gmg_sim.experiments import executors, plan, store
+from tests.hostile.conftest import invoke
+from tests.hostile.processes import Zygote
+
+
+def test_a_billion_runs_or_a_thousand_workers_need_force(tmp_path):
+    out = tmp_path / "out"
+    rc, _, err = invoke(["run", "status_quo", "-n", "1000000000", "--out", str(out)])
+    assert rc == 2
+    assert "1,000,000,000 runs" in err and "more than the limit of 10,000,000" in err
+    assert "--force" in err
+    rc, _, err = invoke(["compare", "status_quo", "-n", "2", "--workers", "1000"])
+    assert rc == 2 and "--workers 1000 is more than 4 per core" in err and "--force" in err
+    assert not out.exists()
+
+
+def test_a_forced_billion_runs_start_at_once_in_little_memory(tmp_path):
+    zygote = Zygote()
+    try:
+        cmd = zygote.start(["run", "status_quo", "-n", "1000000000", "--force"], tmp_path, "big")
+        assert cmd.wait_for("runs", timeout=30) < 20
+        status = Path(f"/proc/{cmd.pid}/status").read_text().splitlines()
+        rss_kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+        assert rss_kb < 1_000_000, f"{rss_kb} kB before the first run"
+        cmd.signal(signal.SIGINT)
+        done = cmd.finish(30)
+        assert done.rc == 130
+        done.assert_clean()
+        assert "after " in done.stderr and "nothing was saved" in done.stderr
+    finally:
+        zygote.close()
+
+
+def test_planning_is_lazy():
+    scenarios = plan.load_scenarios(["status_quo"])
+    big = plan.make_plan(
+        "run",
+        scenarios,
+        [plan.Point(0, "status_quo", scenarios[0].config)],
+        replications=10**9,
+        seed=0,
+        options=plan.RunOptions(force=True),
+        overrides={},
+    )
+    tracemalloc.start()
+    try:
+        manifest = store.new_manifest(big, command="gmg-sim run", workers=2)
+        first = next(executors.make_chunks(big.tasks(set()), big.n_runs, 2))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+    assert manifest["n_runs"] == 10**9 and manifest["seeds"]["runs"] is None
+    assert len(first) == 16 and first[0].seed == big.seed(0, 0)
+
+
+def test_never_more_worker_processes_than_runs():
+    result = experiments.run(
+        "status_quo",
+        replications=2,
+        overrides={"time.end": "2007-12"},
+        workers=8,
+        progress=False,
+        timeseries=False,
+        events=False,
+        statements=False,
+    )
+    assert result.manifest["workers"] == 2 and len(result.summary) == 2
+    assert not executors.LIVE_WORKERS
