@@ -98,21 +98,26 @@ def test_a_class_in_chromium(tmp_path: Path) -> None:
                 time.sleep(0.3)
             assert drafted, "no drafting choice reached the student in time"
 
+            def settle() -> None:
+                """Answer until the server has no open choice and no run in progress."""
+                stop = time.monotonic() + 30
+                while session.data["open"] or session.data["run_mode"]:
+                    assert time.monotonic() < stop, "the class did not settle"
+                    if not (answer_all(a, lambda card: 1) or answer_all(b, lambda card: 1)):
+                        time.sleep(0.3)
+
             # The teacher advances one more month once the class has decided.
-            stop = time.monotonic() + 30
-            months_before = session.data["steps_done"]
-            while time.monotonic() < stop:
-                if t.locator("#month").is_enabled():
-                    t.click("#month")
-                    break
-                if not (answer_all(a, lambda card: 1) or answer_all(b, lambda card: 1)):
-                    time.sleep(0.3)
-            stop = time.monotonic() + 30
-            while session.data["open"] and time.monotonic() < stop:
-                if not (answer_all(a, lambda card: 1) or answer_all(b, lambda card: 1)):
-                    time.sleep(0.3)
+            settle()
             expect(t.locator("#month")).to_be_enabled()
-            assert session.data["steps_done"] > months_before
+            months_before = session.data["steps_done"]
+            t.click("#month")
+            stop = time.monotonic() + 10
+            while session.data["run_mode"] is None and session.data["steps_done"] == months_before:
+                assert time.monotonic() < stop, "the teacher's click did not advance"
+                time.sleep(0.05)
+            settle()
+            assert session.data["steps_done"] == months_before + 1
+            expect(t.locator("#month")).to_be_enabled()
 
             t.click("#end")
             expect(t.locator("#status")).to_contain_text("ended")
