@@ -196,7 +196,7 @@ class GFMDMechanism:
         if not cfg.support_structure:
             month = model.month
             forums = [m for m in self.by_month if m > month]
-            self.idle_until = min((month // 12 + 1) * 12, *forums)
+            self.idle_until = min([(month // 12 + 1) * 12, *forums])
 
     def _log_year(self, model: GMGModel) -> None:
         year = model.month // 12

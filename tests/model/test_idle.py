@@ -61,6 +61,10 @@ def test_other_settings_same_with_and_without_skipping(extra: str) -> None:
     _same(*_pair(None, seed=5, time__end="2012-12", **EXTRA[extra]))
 
 
+def test_to_the_last_month_past_the_last_forum() -> None:
+    _same(*_pair(None, seed=3, time__start="2024-01", time__end="2030-12"))  # no forum in 2031
+
+
 def test_idle_mechanisms_are_skipped() -> None:
     calls: Counter[str] = Counter()
     m = GMGModel(rng=0)
