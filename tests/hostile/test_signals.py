@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from gmg_sim import experiments
-from tests.hostile.processes import Command, Zygote, assert_same_tables, command_args, gmg_sim
+from tests.hostile.processes import Command, Zygote, assert_same_tables, command_args
 
 SHORT = ["--set", "time.end=2007-12"]  # two simulated years a run
 BIG = ["run", "status_quo", "-n", "400", "-w", "2", *SHORT]  # runs long past any signal
@@ -36,14 +36,17 @@ def _double_ctrl_c(zygote: Zygote, tmp_path, i: int) -> None:
     assert f"--out {out} --resume" in done.stderr
 
 
-def test_double_ctrl_c_never_hangs_20_times(tmp_path):
+@pytest.fixture(scope="module")
+def zygote():
+    z = Zygote()
+    yield z
+    z.close()
+
+
+def test_double_ctrl_c_never_hangs_20_times(tmp_path, zygote):
     """20 double Ctrl-Cs, three at a time; the commands fork from one import (see Zygote)."""
-    zygote = Zygote()
-    try:
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            list(pool.map(lambda i: _double_ctrl_c(zygote, tmp_path, i), range(20)))
-    finally:
-        zygote.close()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda i: _double_ctrl_c(zygote, tmp_path, i), range(20)))
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +59,12 @@ def reference(tmp_path_factory):
     return out
 
 
-def test_sigterm_exits_143_with_the_resume_command_and_resume_completes(tmp_path, reference):
+def test_sigterm_exits_143_with_the_resume_command_and_resume_completes(
+    tmp_path, reference, zygote
+):
     out = tmp_path / "out"
-    cmd = Command(["run", "status_quo", "-n", "24", "-w", "2", *SHORT, "--out", str(out)], tmp_path)
+    args = ["run", "status_quo", "-n", "24", "-w", "2", *SHORT, "--out", str(out)]
+    cmd = zygote.start(args, tmp_path, "term")
     cmd.wait_for("runs")
     cmd.signal(signal.SIGTERM, group=False)  # kill PID
     done = cmd.finish(timeout=30)
@@ -68,7 +74,7 @@ def test_sigterm_exits_143_with_the_resume_command_and_resume_completes(tmp_path
     expected = f"gmg-sim run status_quo -n 24 -w 2 --set time.end=2007-12 --out {out} --resume"
     assert line == expected
     assert "gmg-sim: stopped by SIGTERM after " in done.stderr
-    resumed = gmg_sim(command_args(line), tmp_path, "resume")
+    resumed = zygote.start(command_args(line), tmp_path, "resume").finish(120)
     assert resumed.rc == 0, resumed.stderr
     resumed.assert_clean()
     assert_same_tables(out, reference)
