@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -52,9 +52,17 @@ class EventLog(list[Event]):
         cols = ["month", "step", "kind", "agencies", "text"]
         if not self:
             return pd.DataFrame(columns=cols)
-        frame = pd.DataFrame([asdict(e) for e in self], columns=cols)
-        frame["agencies"] = frame["agencies"].map(" ".join)
-        return frame
+        # Column by column: the frame of [asdict(e) for e in self], without copying each event.
+        return pd.DataFrame(
+            {
+                "month": [e.month for e in self],
+                "step": [e.step for e in self],
+                "kind": [e.kind for e in self],
+                "agencies": [" ".join(e.agencies) for e in self],
+                "text": [e.text for e in self],
+            },
+            columns=cols,
+        )
 
     def render(self, limit: int | None = None) -> str:
         """The log as readable lines ``YYYY-MM  text``."""
