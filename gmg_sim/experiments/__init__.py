@@ -31,6 +31,7 @@ executor or the order in which runs finish.
 from gmg_sim.experiments.api import (
     KEY_INDICATORS,
     Comparison,
+    UnknownKeywordError,
     check_indicators,
     compare,
     run,
@@ -46,15 +47,22 @@ from gmg_sim.experiments.parameters import (
     parse_value,
     read_bounds,
 )
-from gmg_sim.experiments.plan import ExperimentError, RunOptions, run_seed
+from gmg_sim.experiments.plan import (
+    ExperimentError,
+    ExperimentInterrupted,
+    RunOptions,
+    run_seed,
+)
 from gmg_sim.experiments.stats import comparison_table, t_interval
 
 __all__ = [
     "KEY_INDICATORS",
     "Comparison",
     "ExperimentError",
+    "ExperimentInterrupted",
     "ExperimentResult",
     "RunOptions",
+    "UnknownKeywordError",
     "check_indicators",
     "compare",
     "comparison_table",
