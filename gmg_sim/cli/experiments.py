@@ -316,14 +316,18 @@ def sweep(
         report.print(f"... {len(result.points) - len(shown)} more points (summary.csv)")
     if output == OutputFormat.table and result.sensitivity is not None:
         sens = result.sensitivity[result.sensitivity["indicator"].isin(keys)]
-        st = Table(caption="Sobol total-order index ST (first-order S1)", caption_justify="left")
+        st = Table(
+            caption="Sobol total-order index ST (first-order S1), each ± the half-width of "
+            "SALib's 95 % bootstrap interval",
+            caption_justify="left",
+        )
         st.add_column("indicator")
         names = list(dict.fromkeys(sens["parameter"]))
         for name in names:
             st.add_column(name, justify="right")
         for ind, grp in sens.groupby("indicator", sort=False):
             g = grp.set_index("parameter")
-            st.add_row(ind, *[f"{g.loc[n, 'ST']:.2f} ({g.loc[n, 'S1']:.2f})" for n in names])
+            st.add_row(ind, *[_sobol_cell(g.loc[n]) for n in names])
         if _measure(st) > console.width:  # long: a row per indicator and parameter
             st = Table(caption=st.caption, caption_justify="left")
             for col in ("indicator", "parameter", "ST (S1)"):
@@ -333,11 +337,18 @@ def sweep(
                     st.add_row(
                         ind if k == 0 else "",
                         r["parameter"],
-                        f"{r['ST']:.2f} ({r['S1']:.2f})",
+                        _sobol_cell(r),
                         end_section=k == len(grp) - 1,
                     )
         console.print(st)
     report_files(report, result, time.perf_counter() - t0)
+
+
+def _sobol_cell(row: pd.Series) -> str:
+    """``ST ±conf (S1 ±conf)``: the indices with their bootstrap half-widths."""
+    return (
+        f"{row['ST']:.2f} ±{row['ST_conf']:.2f} ({row['S1']:.2f} ±{row['S1_conf']:.2f})"
+    ).replace("-", "−")
 
 
 def _cell(value: object, unit: str = "") -> str:

@@ -198,6 +198,7 @@ def test_sweep_grid_and_sample(tmp_path):
     )
     assert res.exit_code == 0, res.stderr
     assert "Sobol total-order index" in res.stdout and "chair.volunteer_base" in res.stdout
+    assert "bootstrap interval" in res.stdout and "±" in res.stdout  # indices with intervals
 
 
 # -- user errors: exit 2, one message, no traceback, nothing written -------------------------------
