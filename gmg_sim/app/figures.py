@@ -82,6 +82,7 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any]]] = {
     "global_migration_facility": ("global_migration_facility", {}),
     "coordinator_of_coordinators": ("coordinator_of_coordinators", {}),
     "history_2003_2013": ("history_2003_2013", {}),
+    "un_network_on_migration": ("un_network_on_migration", {}),
     "sq_lottery": ("status_quo", {"chair__rule": "lottery"}),
     "sq_no_decline": ("status_quo", {"chair__decline_allowed": False}),
     "sq_members_6": ("status_quo", {"members": 6}),
@@ -327,6 +328,16 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     put("cc_layer_blocked", _fmt(m(cc, "layer_blocked_statements"), 1))
     put("cc_spend_change", _change(m(cc, "spend_total"), m(sq, "spend_total")))
     put("cc_declines_budget", _fmt(m(cc, "chair_declines_budget"), 1))
+    un = "un_network_on_migration"
+    put("un_vacant_months", _fmt(m(un, "chair_vacant_months"), 1))
+    put("un_adoption", _pct(m(un, "adoption_rate")))
+    put("un_gini", _fmt(m(un, "visibility_gini"), 2))
+    put("un_principals_attendance", _fmt(m(un, "principals_attendance_mean"), 2))
+    put("un_trust_final", _fmt(m(un, "trust_final"), 2))
+    put("un_handover_loss", _fmt(m(un, "handover_loss_total"), 1))
+    put("un_spend_change", _change(m(un, "spend_total"), m(sq, "spend_total")))
+    put("un_mentions", _fmt(m(un, "mentions_per_statement"), 1))
+    put("sq_mentions", _fmt(m(sq, "mentions_per_statement"), 1))
     h = "history_2003_2013"
     put("history_members", _fmt(m(h, "n_members_final"), 0))
     put("history_months", _fmt(m(h, "months"), 0))
