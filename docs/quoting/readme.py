@@ -1,0 +1,104 @@
+"""The README's scenario table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from quoting.fmt import delta, num
+from quoting.results import LONG, SEED, N, Results
+
+
+def scenario_headlines(res: Results) -> str:
+    """One row per bundled scenario that has a headline written for it below."""
+    t = res.table
+    long = res.stored("secretariat_200")
+    from gmg_sim.experiments import comparison_table
+
+    lt = comparison_table(long).set_index(["scenario", "indicator"])
+
+    def m(s: str, i: str, d: int = 1) -> str:
+        return num(t.loc[(s, i), "mean"], d)
+
+    def ci(s: str, i: str, d: int = 1) -> str:
+        r = t.loc[(s, i)]
+        return f"[{num(r['ci_low'], d)}, {num(r['ci_high'], d)}]"
+
+    def dl(s: str, i: str, d: int = 1) -> str:
+        return delta(t.loc[(s, i)], d, N)
+
+    def dl200(i: str, d: int) -> str:
+        return delta(lt.loc[("permanent_secretariat", i)], d, LONG)
+
+    sq, sp = "status_quo", "secretariat_proposals"
+    spend = t.loc[("coordinator_of_coordinators", "spend_total")]
+    spend_pct = 100 * spend["diff"] / t.loc[(sq, "spend_total"), "mean"]
+    set_up = t.loc[(sq, "secretariat_months"), "mean"]
+    # Hand-written headlines: a bundled scenario without one here (e.g. a newly added
+    # file) is left out of the README table; docs/odd.md §10 lists every scenario.
+    rows: dict[str, tuple[str, Callable[[], str]]] = {
+        sq: ("rotating chair, no rules, no budget, no secretariat, consensus", lambda: (
+            f"{m(sq, 'chair_vacant_months')} vacant months {ci(sq, 'chair_vacant_months')}; "
+            f"a secretariat is proposed {m(sq, sp)} times a run and "
+            + ("set up in none" if set_up == 0 else "sometimes set up")
+            + " (host, budget and member-state obstacles)")),
+        "geneva_migration_group": ("the 4-, then 6-agency Geneva core of 2003–2005", lambda: (
+            f"{m('geneva_migration_group', 'n_members_final', 0)} members; principals' attendance "
+            f"{m('geneva_migration_group', 'principals_attendance_mean', 2)} "
+            f"({dl('geneva_migration_group', 'principals_attendance_mean', 2)})")),
+        "permanent_secretariat": ("a funded support unit hosted by one agency", lambda: (
+            f"hand-over losses {m('permanent_secretariat', 'handover_loss_total')} "
+            f"({dl('permanent_secretariat', 'handover_loss_total')}); vacant months: "
+            f"{m('permanent_secretariat', 'chair_vacant_months')} "
+            f"({dl('permanent_secretariat', 'chair_vacant_months')}); over {LONG} replications "
+            f"(`gmg-sim compare status_quo permanent_secretariat -n {LONG}`) "
+            f"{dl200('chair_vacant_months', 1)}, while contested terms rise "
+            f"({dl200('contested_terms', 2)}): a cheaper chair draws more volunteers to "
+            "prestigious terms")),
+        "formal_chair_rules": ("fixed binding order, no declines", lambda: (
+            f"{m('formal_chair_rules', 'chair_vacant_months', 0)} vacant months "
+            f"({dl('formal_chair_rules', 'chair_vacant_months')}), "
+            f"{m('formal_chair_rules', 'contested_terms', 0)} contests "
+            f"({dl('formal_chair_rules', 'contested_terms')})")),
+        "pooled_budget": ("a GMG budget paid by members by size", lambda: (
+            f"{m('pooled_budget', 'chair_declines_budget', 0)} declines for lack of budget "
+            f"({dl('pooled_budget', 'chair_declines_budget')}); members stop paying "
+            f"{m('pooled_budget', 'pool_contribution_stops')} times a run "
+            f"({dl('pooled_budget', 'pool_contribution_stops')})")),
+        "gfmd_support_structure": ("the GMG as the forum's support structure", lambda: (
+            f"host failures {m('gfmd_support_structure', 'gfmd_host_failures')} "
+            f"({dl('gfmd_support_structure', 'gfmd_host_failures')}); single-agency requests "
+            f"{m('gfmd_support_structure', 'single_agency_requests', 0)} "
+            f"({dl('gfmd_support_structure', 'single_agency_requests', 0)})")),
+        "world_migration_organization": ("IOM in charge: permanent chair, its text", lambda: (
+            f"{m('world_migration_organization', 'chair_vacant_months', 0)} vacant months "
+            f"({dl('world_migration_organization', 'chair_vacant_months')}); "
+            f"visibility Gini {m('world_migration_organization', 'visibility_gini', 2)} "
+            f"({dl('world_migration_organization', 'visibility_gini', 2)}); principals' "
+            f"attendance {m('world_migration_organization', 'principals_attendance_mean', 2)} "
+            f"({dl('world_migration_organization', 'principals_attendance_mean', 2)})")),
+        "global_migration_facility": (
+            "GCIM 2005: high-level group twice a year, joint pooled facility", lambda: (
+            f"principals' attendance "
+            f"{m('global_migration_facility', 'principals_attendance_mean', 2)} "
+            f"({dl('global_migration_facility', 'principals_attendance_mean', 2)}); hand-over "
+            f"losses {m('global_migration_facility', 'handover_loss_total')} "
+            f"({dl('global_migration_facility', 'handover_loss_total')})")),
+        "coordinator_of_coordinators": ("one more layer to coordinate the coordinators", lambda: (
+            f"adoption {m('coordinator_of_coordinators', 'adoption_rate', 2)} "
+            f"({dl('coordinator_of_coordinators', 'adoption_rate', 2)}); spending "
+            f"{spend_pct:+.0f} % ({delta(spend, 1, N, scale=1e6)} M USD)".replace("-", "−"))),
+        "history_2003_2013": ("the membership path 2003→16 and the forum's real hosts", lambda: (
+            f"{m('history_2003_2013', 'gfmd_host_failures', 0)} host failures a run "
+            "(2011, 2012 withdrawals; no 2013 forum); "
+            f"{m('history_2003_2013', 'n_members_final', 0)} members (levels: its 2003–2013 "
+            "horizon is not comparable with the status quo's)")),
+    }  # fmt: skip
+    lines = [
+        f"| scenario | what it switches on | headline ({N} replications, root seed {SEED}) |",
+        "|---|---|---|",
+    ]
+    for s in res.names:
+        if s in rows:
+            what, text = rows[s]
+            lines.append(f"| `{s}` | {what} | {text()} |")
+    return "\n".join(lines) + "\n"
