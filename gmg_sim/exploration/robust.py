@@ -46,7 +46,7 @@ from gmg_sim.exploration.worlds import (
     sample_worlds,
 )
 
-__all__ = ["RobustResult", "load_robust", "robust"]
+__all__ = ["RobustResult", "design_points", "load_robust", "rerun", "robust"]
 
 _MANIFEST = "robust.json"
 
@@ -172,6 +172,58 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
+def design_points(
+    scenario: Any, world_table: pd.DataFrame, factors: pd.DataFrame
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The points one design runs at, one per world, and the factors the design pins.
+
+    A world's value of a factor that the design's own scenario file sets is
+    dropped (the design's value wins over the world's).
+
+    Args:
+        scenario: the design (a :class:`~gmg_sim.config.scenarios.Scenario`).
+        world_table: one row per world (``world`` and one column per factor).
+        factors: the factor table (``key`` column).
+    """
+    own = design_settings(scenario)
+    rows = world_table.drop(columns="world").to_dict("records")
+    pinned = sorted(k for k in factors["key"] if k in own)
+    return [{k: v for k, v in row.items() if k not in own} for row in rows], pinned
+
+
+def rerun(
+    folder: str | Path, design: str, worlds: Sequence[int], replication: int = 0
+) -> pd.DataFrame:
+    """Some runs of a stored comparison run again with today's code (a staleness check).
+
+    Each run gets the design's point in that world (:func:`design_points`, from
+    the folder's ``worlds.csv`` and ``factors.csv``) and the seed of
+    ``replication`` under the comparison's root seed (common random numbers),
+    as :func:`robust` gave it.
+
+    Returns:
+        Their summaries, one row per world (``point`` = the world, as stored).
+    """
+    from gmg_sim import experiments
+    from gmg_sim.config.scenarios import read_scenario
+    from gmg_sim.experiments import RunOptions, run_seed
+
+    out = Path(folder)
+    ident = json.loads((out / _MANIFEST).read_text(encoding="utf-8"))["identity"]
+    world_table = pd.read_csv(out / "worlds.csv")
+    rows, _ = design_points(read_scenario(design), world_table, pd.read_csv(out / "factors.csv"))
+    index = {int(w): i for i, w in enumerate(world_table["world"])}
+    chosen = [rows[index[int(w)]] for w in worlds]
+    result = experiments.run_points(
+        design, chosen, replications=replication + 1, seed=int(ident["seed"]),
+        options=RunOptions.lean(progress=False),
+    )  # fmt: skip
+    fresh = result.summary[result.summary["replication"] == replication].copy()
+    fresh["point"] = [int(worlds[p]) for p in fresh["point"]]
+    assert (fresh["seed"] == run_seed(int(ident["seed"]), 0, replication)).all()
+    return fresh.reset_index(drop=True)
+
+
 def robust(
     designs: Sequence[str] | None = None,
     *,
@@ -239,14 +291,11 @@ def robust(
         _write_json(out / _MANIFEST, manifest)
         world_table.to_csv(out / "worlds.csv", index=False)
         factors.to_csv(out / "factors.csv", index=False)
-    rows = world_table.drop(columns="world").to_dict("records")
     runs: dict[str, pd.DataFrame] = {}
     pinned: dict[str, list[str]] = {}
     executed = 0
     for s in scenarios:
-        own = design_settings(s)
-        pinned[s.name] = sorted(k for k in factors["key"] if k in own)
-        design_rows = [{k: v for k, v in row.items() if k not in own} for row in rows]
+        design_rows, pinned[s.name] = design_points(s, world_table, factors)
         run_opts = replace(
             opts,
             out=(out / "runs" / safe_name(s.name)) if out is not None else None,
