@@ -24,15 +24,15 @@ unanswered choice of another batch (:class:`StopProbe`), so students decide
 one moment at a time and each sees the situation as it stands.
 
 The context a student sees (the draft text, who objected, who would host) is
-read from the model when the choice arises. Where the decision function is not
-given it (the candidate host of ``veto_host``, who is eligible to chair in
-``volunteer``, where host offers count in ``offer_to_host``) it is read from
-the calling mechanism's local variables, with a plain fallback when absent.
+read from the model when the choice arises, and from the context the
+mechanisms pass to every decision function as keyword arguments (the draft of
+``push_keyword`` and ``object_to_draft``, who may chair in ``volunteer``, what
+the agency can pay in ``accept_chair``, who may host in ``offer_to_host``, the
+candidate host and the other candidates in ``veto_host``).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gmg_sim.config.months import month_label
-from gmg_sim.mechanisms.chair_rules import Situation
 from gmg_sim.mechanisms.decisions import Decisions
 
 if TYPE_CHECKING:
@@ -171,19 +170,6 @@ def choice_key(month: int, kind: str, agency: str, subject: str) -> str:
     return f"{month_label(month)}/{kind}/{agency}/{subject}"
 
 
-def _caller_local(name: str, kind: type | tuple[type, ...], depth: int = 8) -> Any:
-    """A local variable of a calling mechanism (None when no caller has one of that type)."""
-    frame = sys._getframe(2)
-    for _ in range(depth):
-        if frame is None:
-            return None
-        value = frame.f_locals.get(name)
-        if isinstance(value, kind):
-            return value
-        frame = frame.f_back
-    return None
-
-
 def _num(x: Any) -> float:
     return round(float(x), 4)
 
@@ -291,12 +277,15 @@ class ClassroomDecisions(Decisions):
         return ctx
 
     def volunteer(
-        self, draws: np.ndarray, willingness: np.ndarray, afford: np.ndarray
+        self,
+        draws: np.ndarray,
+        willingness: np.ndarray,
+        afford: np.ndarray,
+        *,
+        eligible: np.ndarray | None = None,
     ) -> np.ndarray:
         """Who offers to chair: the seated agencies' answers, the model's rule for the rest."""
         default = super().volunteer(draws, willingness, afford)
-        situation = _caller_local("s", Situation)
-        eligible = None if situation is None else situation.eligible
         if eligible is None:
             eligible = self.model.member
         asked = [a for a in sorted(self.seated) if eligible[a]]
@@ -316,13 +305,12 @@ class ClassroomDecisions(Decisions):
             )
         return out
 
-    def accept_chair(self, agency: int, u: float, p_accept: float) -> bool:
+    def accept_chair(self, agency: int, u: float, p_accept: float, *, afford: float = 1.0) -> bool:
         """Whether ``agency``, asked to chair, accepts: its answer, else ``u < p_accept``."""
         default = super().accept_chair(agency, u, p_accept)
         term = self.model.chair.term
         subject = f"term{term.index if term else 0}"
-        situation = _caller_local("s", Situation)
-        a_afford = float(situation.afford[agency]) if situation is not None else 1.0
+        a_afford = float(afford)
         return self._choose(
             "accept_chair",
             agency,
@@ -340,10 +328,6 @@ class ClassroomDecisions(Decisions):
         for st in self.model.drafting.open:
             if st.rounds > marks.get(st.id, 0):
                 current = st
-        if current is None:
-            from gmg_sim.mechanisms.drafting import Statement
-
-            current = _caller_local("st", Statement)
         return current
 
     def _keyword_for(self, agency: int, st: Statement) -> str:
@@ -376,10 +360,10 @@ class ClassroomDecisions(Decisions):
         )
         return ctx
 
-    def push_keyword(self, agency: int, u: float, p: float) -> bool:
+    def push_keyword(self, agency: int, u: float, p: float, *, statement: Any = None) -> bool:
         """Whether ``agency`` asks for its keyword this round: its answer, else ``u < p``."""
         default = super().push_keyword(agency, u, p)
-        st = self._statement()
+        st = statement if statement is not None else self._statement()
         if st is None:
             return default
         return self._choose(
@@ -391,10 +375,10 @@ class ClassroomDecisions(Decisions):
             lambda: self._statement_context(agency, st),
         )
 
-    def object_to_draft(self, agency: int, u: float, p: float) -> bool:
+    def object_to_draft(self, agency: int, u: float, p: float, *, statement: Any = None) -> bool:
         """Whether ``agency``, its request unmet, objects: its answer, else ``u < p``."""
         default = super().object_to_draft(agency, u, p)
-        st = self._statement()
+        st = statement if statement is not None else self._statement()
         if st is None:
             return default
         return self._choose(
@@ -407,7 +391,9 @@ class ClassroomDecisions(Decisions):
         )
 
     # -- secretariat ---------------------------------------------------------------------------
-    def _proposal_context(self, agency: int, host: int | None) -> dict[str, Any]:
+    def _proposal_context(
+        self, agency: int, host: int | None, candidates: tuple[int, ...] = ()
+    ) -> dict[str, Any]:
         m = self.model
         ids = m.agency_table.ids
         ctx = self._agency_context(agency)
@@ -423,22 +409,26 @@ class ClassroomDecisions(Decisions):
         if host is not None:
             ctx["trust_to_host"] = _num(m.trust[agency, host])
             ctx["rivalry_to_host"] = _num(m.rivalry[agency, host])
-        candidates = _caller_local("candidates", np.ndarray)
-        if candidates is not None:
+        if candidates:
             ctx["candidates"] = [ids[int(c)] for c in candidates]
         return ctx
 
-    def offer_to_host(self, draws: np.ndarray, engagement: np.ndarray) -> np.ndarray:
+    def offer_to_host(
+        self,
+        draws: np.ndarray,
+        engagement: np.ndarray,
+        *,
+        eligible: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Who is willing to host: the seated agencies' answers, the model's rule for the rest."""
         default = super().offer_to_host(draws, engagement)
         m = self.model
         if m.config.secretariat.host == "joint":
             return default
-        member = _caller_local("member", np.ndarray)
-        level = _caller_local("centrality_level", np.ndarray)
-        member = m.member if member is None else member
-        level = m.agency_table.centrality_level if level is None else level
-        can = member & (level < 2)
+        member = m.member
+        if eligible is None:
+            eligible = member & (m.agency_table.centrality_level < 2)
+        can = np.asarray(eligible, dtype=bool).copy()
         if m.config.secretariat.host is not None:
             can = np.zeros_like(can)
             designated = m.agency_table.ids.index(m.config.secretariat.host)
@@ -456,11 +446,17 @@ class ClassroomDecisions(Decisions):
             )
         return out
 
-    def veto_host(self, draws: np.ndarray, p_veto: np.ndarray) -> np.ndarray:
+    def veto_host(
+        self,
+        draws: np.ndarray,
+        p_veto: np.ndarray,
+        *,
+        host: int | None = None,
+        candidates: tuple[int, ...] = (),
+    ) -> np.ndarray:
         """Who refuses the candidate host: the seated agencies' answers, the model's rule else."""
         default = super().veto_host(draws, p_veto)
         m = self.model
-        host = _caller_local("host", int)
         member = m.member
         ids = m.agency_table.ids
         subject = (
@@ -476,7 +472,7 @@ class ClassroomDecisions(Decisions):
                 subject,
                 bool(default[a]),
                 float(p_veto[a]),
-                lambda a=a: self._proposal_context(a, host),
+                lambda a=a: self._proposal_context(a, host, candidates),
             )
         return out
 

@@ -134,9 +134,10 @@ class SelectionRule:
         if s.relief > 0:
             w = np.minimum(w * (1.0 + s.relief), 1.0)
         draws = rng.random(n)
-        offered = s.eligible & s.decide.volunteer(draws, w, s.afford)
+        offered = s.eligible & s.decide.volunteer(draws, w, s.afford, eligible=s.eligible)
         out.volunteers = np.flatnonzero(offered).tolist()
-        blocked = s.eligible & ~offered & (draws < w)
+        # Would offer but cannot pay (not: chose to hold back, as another maker may).
+        blocked = s.eligible & ~offered & (draws < w) & ~(draws < w * s.afford)
         out.budget_blocked = np.flatnonzero(blocked).tolist()
 
 
@@ -204,7 +205,7 @@ class Elected(SelectionRule):
         winner = candidates[int(top[int(rng.integers(top.size))])]
         accept_p = acceptance_probability(s.engagement[[winner]], s.afford[[winner]], s.relief)[0]
         u = rng.random()
-        accepts = s.decide.accept_chair(winner, u, accept_p)
+        accepts = s.decide.accept_chair(winner, u, accept_p, afford=float(s.afford[winner]))
         if winner in out.volunteers or not cfg.decline_allowed or accepts:
             out.chair, out.forced = winner, winner not in out.volunteers and not accepts
             out.how = "elected"
@@ -238,7 +239,7 @@ class _AskInTurn(SelectionRule):
         for a in self.pending(rng, s):
             pointer = self.asked(s, a, pointer)
             u = rng.random()
-            accepts = s.decide.accept_chair(a, u, accept[a])
+            accepts = s.decide.accept_chair(a, u, accept[a], afford=float(s.afford[a]))
             if not cfg.decline_allowed or accepts:
                 out.chair, out.forced = a, not accepts
                 out.how = self.how

@@ -7,7 +7,10 @@ random draw with its propensity (computed by the mechanism from the sources'
 account, see each mechanism's docstring), or applies an assumed formula. A
 later feature can subclass :class:`Decisions` to let a person or an alternative
 strategy make a choice; the mechanisms still draw the same random numbers, so
-the other agencies' choices stay on the same stream.
+the other agencies' choices stay on the same stream. Keyword-only arguments
+(``eligible``, ``afford``, ``statement``, ``host``, ``candidates``) are the
+choice's context, passed for such makers (the classroom shows them to
+students); the default rules ignore them.
 
 =========================  ====================================================
 ``attend_working``         send staff to a working-level videoconference
@@ -39,6 +42,8 @@ and returns exactly what the inline comparison it replaced returned.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -75,31 +80,69 @@ class Decisions:
 
     # -- chair ------------------------------------------------------------------------
     def volunteer(
-        self, draws: np.ndarray, willingness: np.ndarray, afford: np.ndarray
+        self,
+        draws: np.ndarray,
+        willingness: np.ndarray,
+        afford: np.ndarray,
+        *,
+        eligible: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Who offers to chair: ``draw < willingness * afford`` (per agency)."""
+        """Who offers to chair: ``draw < willingness * afford`` (per agency).
+
+        ``eligible`` (context for other makers; the rule ignores it): who may
+        chair this term; the mechanism keeps only their offers.
+        """
         return draws < willingness * afford
 
-    def accept_chair(self, agency: int, u: float, p_accept: float) -> bool:
-        """Whether ``agency``, asked to chair, accepts: ``u < p_accept``."""
+    def accept_chair(self, agency: int, u: float, p_accept: float, *, afford: float = 1.0) -> bool:
+        """Whether ``agency``, asked to chair, accepts: ``u < p_accept``.
+
+        ``afford`` (context): the share of the chair's cost the agency can pay.
+        """
         return bool(u < p_accept)
 
     # -- drafting -----------------------------------------------------------------------
-    def push_keyword(self, agency: int, u: float, p: float) -> bool:
-        """Whether ``agency`` asks for its keyword in this round: ``u < p``."""
+    def push_keyword(self, agency: int, u: float, p: float, *, statement: Any = None) -> bool:
+        """Whether ``agency`` asks for its keyword in this round: ``u < p``.
+
+        ``statement`` (context): the draft being negotiated.
+        """
         return u < p
 
-    def object_to_draft(self, agency: int, u: float, p: float) -> bool:
-        """Whether ``agency``, its request unmet, objects to the draft: ``u < p``."""
+    def object_to_draft(self, agency: int, u: float, p: float, *, statement: Any = None) -> bool:
+        """Whether ``agency``, its request unmet, objects to the draft: ``u < p``.
+
+        ``statement`` (context): the draft being negotiated.
+        """
         return u < p
 
     # -- secretariat ----------------------------------------------------------------------
-    def offer_to_host(self, draws: np.ndarray, engagement: np.ndarray) -> np.ndarray:
-        """Who is willing to host a secretariat: ``draw < engagement`` (eligibility apart)."""
+    def offer_to_host(
+        self,
+        draws: np.ndarray,
+        engagement: np.ndarray,
+        *,
+        eligible: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Who is willing to host a secretariat: ``draw < engagement`` (eligibility apart).
+
+        ``eligible`` (context): the members who may host (the mechanism applies it).
+        """
         return draws < engagement
 
-    def veto_host(self, draws: np.ndarray, p_veto: np.ndarray) -> np.ndarray:
-        """Who refuses the candidate host (does not back the proposal): ``draw < p_veto``."""
+    def veto_host(
+        self,
+        draws: np.ndarray,
+        p_veto: np.ndarray,
+        *,
+        host: int | None = None,
+        candidates: tuple[int, ...] = (),
+    ) -> np.ndarray:
+        """Who refuses the candidate host (does not back the proposal): ``draw < p_veto``.
+
+        ``host`` and ``candidates`` (context): the agency put to the members and
+        every agency that offered.
+        """
         return draws < p_veto
 
     def pledge(

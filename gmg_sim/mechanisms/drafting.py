@@ -221,7 +221,7 @@ def negotiation_round(
             # Named: pushes again where the theme is its own, or when others are more visible.
             more = sum(level[c + 1 :])
             p = pi * (0.25 * relevance[a] + fear * more / others_n)
-        if not decide.push_keyword(a, want[a], p):
+        if not decide.push_keyword(a, want[a], p, statement=st):
             continue
         keyword = keywords[a][min(c, len(keywords[a]) - 1)]
         sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
@@ -432,7 +432,11 @@ class DraftingMechanism:
             st.requests += granted + len(unmet)
             if unmet:
                 st.objectors.update(
-                    [a for a in sorted(unmet) if choices.object_to_draft(a, rng.random(), p_object)]
+                    [
+                        a
+                        for a in sorted(unmet)
+                        if choices.object_to_draft(a, rng.random(), p_object, statement=st)
+                    ]
                 )
             if st.objectors:  # only members object
                 st.objectors.difference_update([a for a in st.objectors if not member[a]])

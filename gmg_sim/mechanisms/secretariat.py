@@ -105,8 +105,9 @@ def host_obstacle(
     """
     n = len(member)
     offer_draws, veto_draws, pick_draw = rng.random(n), rng.random(n), rng.random()
-    willing = decide.offer_to_host(offer_draws, engagement)
-    offers = member & (centrality_level < 2) & willing
+    may_host = member & (centrality_level < 2)
+    willing = decide.offer_to_host(offer_draws, engagement, eligible=may_host)
+    offers = may_host & willing
     if designated is not None:
         offers = np.zeros(n, dtype=bool)
         offers[designated] = bool(member[designated] and willing[designated])
@@ -118,7 +119,9 @@ def host_obstacle(
     host = int(candidates[min(pick, candidates.size - 1)])
     factor = 2.0 if candidates.size >= 2 else 1.0
     p_veto = np.clip(host_veto * factor * rivalry[:, host] * (1.0 - trust[:, host]), 0.0, 1.0)
-    vetoing = member & decide.veto_host(veto_draws, p_veto)
+    vetoing = member & decide.veto_host(
+        veto_draws, p_veto, host=host, candidates=tuple(candidates.tolist())
+    )
     vetoing[host] = False
     vetoes = tuple(np.flatnonzero(vetoing).tolist())
     return host, tuple(candidates.tolist()), vetoes

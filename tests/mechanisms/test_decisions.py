@@ -46,12 +46,12 @@ def test_defaults_compare_the_draw_with_the_propensity():
 
 
 class _NobodyVolunteers(Decisions):
-    def volunteer(self, draws, willingness, afford):
+    def volunteer(self, draws, willingness, afford, **context):
         return np.zeros_like(draws, dtype=bool)
 
 
 class _AlwaysDeclines(Decisions):
-    def accept_chair(self, agency, u, p_accept):
+    def accept_chair(self, agency, u, p_accept, **context):
         return False
 
 
@@ -66,7 +66,7 @@ def test_another_maker_takes_the_choice_on_the_same_stream():
 
 def test_host_vetoes_go_through_the_decision_function():
     class NoVeto(Decisions):
-        def veto_host(self, draws, p_veto):
+        def veto_host(self, draws, p_veto, **context):
             return np.zeros_like(draws, dtype=bool)
 
     kw = dict(
@@ -85,7 +85,7 @@ def test_host_vetoes_go_through_the_decision_function():
 
 def test_model_uses_its_choices_object():
     class Silent(Decisions):
-        def push_keyword(self, agency, u, p):
+        def push_keyword(self, agency, u, p, **context):
             return False
 
     m = GMGModel(rng=0, collect="final", time__end="2008-12")
