@@ -570,13 +570,17 @@ def openness(res: Results) -> str:
             cells.append(
                 "0" if all(m == 0 for m in means) else " / ".join(num(m, d) for m in means)
             )
-        share = []
+        share, raw = [], []
         for v in OPENNESS:
             f = frame[(frame["scenario"] == s) & (frame["states__openness"] == v)]
             made = f["secretariat_proposals"].sum()
+            raw.append(f["secretariat_proposals_blocked_states"].sum() / made if made else 0.0)
             share.append(
                 num(f["secretariat_proposals_blocked_states"].sum() / made, 2) if made else "-"
             )
+        require(
+            raw == sorted(raw, reverse=True), "states block a larger share the lower openness is"
+        )
         head = " / ".join(f"{v:g}" for v in OPENNESS)
         lines.append(f"| `{s}` | {head} | " + " | ".join(cells) + f" | {' / '.join(share)} |")
     sq, g = "status_quo", "gfmd_support_structure"
