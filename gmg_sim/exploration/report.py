@@ -222,8 +222,9 @@ def render_run(res: Any) -> str:
         f"= {m['runs']:,} runs, in {secs:.0f} s ({int(secs // 60)} min {secs % 60:.0f} s) by "
         "the run's own clock, at low priority (`nice -n 19`) on the 2-core development machine "
         "while other jobs shared it. Its compact results (the manifest, the worlds, the factors "
-        "and each design's run summaries) are stored in `docs/data/robust/`; every number on "
-        "this page is generated from them by\n"
+        "and each design's run summaries) are stored in `docs/data/robust/`; every result this "
+        "page quotes is generated from them (and from a live run of the secretariat sweep "
+        "below) by\n"
         f"`{_TOOL}`\n(checked by `tests/docs/test_robustness_page.py`):\n\n"
         f"![Designs against the status quo across {ident['worlds']} worlds]"
         "(figures/robustness.png)\n"
@@ -548,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stored {len(files)} files in {args.data}")
             return 0
         page = Path(args.update or args.check)
+        if not page.is_file():
+            print(f"error: {page}: no such page; give docs/robustness.md", file=sys.stderr)
+            return 2
         text = page.read_text(encoding="utf-8")
         blocks = render_blocks(args.data, page.parent, workers=args.workers)
         if args.check:
