@@ -34,7 +34,8 @@ def test_perform_experiments_runs_it():
     assert {"chair__rule", "design__kind", "chair__volunteer_base"} <= set(experiments.columns)
     assert set(outcomes) == {"chair_vacant_months", "trust_final"}
     trust = outcomes["trust_final"]
-    assert trust.shape == (6,) and np.all((trust[np.isfinite(trust)] >= 0) & (trust <= 1))
+    finite = trust[np.isfinite(trust)]  # a lever combination the schema refuses gives NaN
+    assert trust.shape == (6,) and finite.size >= 4 and np.all((finite >= 0) & (finite <= 1))
     assert np.isfinite(outcomes["chair_vacant_months"]).sum() >= 4
 
 
