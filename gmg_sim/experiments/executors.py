@@ -277,14 +277,24 @@ def iter_dask(
 
             # workers forked from the fork server never see Ctrl-C: this process decides
             start_fork_server()
-            with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
-                cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.CRITICAL,
-                )
+            # Ctrl-C blocked (not ignored: it stays pending) while the cluster starts: a
+            # blocked signal stays blocked in every thread and process started meanwhile
+            # (Dask's event loop, its nannies' workers, however they are started), so none
+            # of them can print a traceback; this process gets the Ctrl-C once unblocked.
+            main = threading.current_thread() is threading.main_thread()
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if main else None
+            try:
+                with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+                    cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.CRITICAL,
+                    )
+            finally:
+                if mask is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
         _close_dask(client, cluster)
