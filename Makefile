@@ -18,7 +18,7 @@ PYTHON := $(shell \
       command -v $$c; break; fi; \
   done)
 
-.PHONY: demo test lint format bench bench-experiments clean venv app app-screenshot chromium lab docs docs-serve
+.PHONY: demo test lint format bench bench-experiments bench-batch-run clean venv app app-screenshot classroom-screenshot chromium lab docs docs-serve robust-study
 
 venv: $(STAMP)
 
@@ -66,10 +66,18 @@ app-screenshot: $(STAMP) chromium
 # Regenerate every quoted number (README scenario table, teaching figures), then build.
 docs: $(STAMP)
 	$(PY) docs/quoted.py --update
+	$(PY) -m gmg_sim.exploration.report --update docs/robustness.md --data docs/data/robust
 	$(PY) -m gmg_sim.app.figures --update
 	$(VENV)/bin/gmg-sim compare --all --replications 5 --quiet --overwrite --out demo_output > /dev/null
 	cp demo_output/figures/differences.png docs/figures/demo_differences.png
 	$(VENV)/bin/mkdocs build --strict -d site
+
+# The documented robustness study (about 8 minutes on 2 cores): its compact results are
+# stored in docs/data/robust, from which docs/robustness.md is regenerated and checked.
+robust-study: $(STAMP)
+	$(VENV)/bin/gmg-sim robust --worlds 120 --replications 2 --seed 0 --workers 2 --out results/robust --overwrite
+	$(PY) -m gmg_sim.exploration.report --store results/robust --data docs/data/robust
+	$(PY) -m gmg_sim.exploration.report --update docs/robustness.md --data docs/data/robust
 
 docs-serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve
@@ -80,6 +88,12 @@ bench: $(STAMP)
 bench-experiments: $(STAMP)
 	$(PY) benchmarks/bench_experiments.py
 
+bench-batch-run: $(STAMP)
+	$(PY) benchmarks/bench_batch_run.py
+
+classroom-screenshot: $(STAMP) chromium
+	GMG_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/classroom/test_browser.py -q
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
@@ -88,4 +102,4 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) demo_output site .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) demo_output results site .pytest_cache .hypothesis build *.egg-info
