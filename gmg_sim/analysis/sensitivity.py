@@ -131,6 +131,19 @@ def _columns(Y: np.ndarray, indicators: Sequence[str]) -> Iterator[tuple[str, np
         yield ind, np.where(np.isnan(y), fill, y)
 
 
+def _selected(scenario: Any, parameters: Any) -> pd.DataFrame:
+    """The factor table: ``parameters`` as given (a table), or those assumed parameters, or all."""
+    if isinstance(parameters, pd.DataFrame):
+        return parameters
+    table = assumed_parameters(scenario)
+    if parameters is None:
+        return table
+    missing = [p for p in parameters if p not in set(table["key"])]
+    if missing:
+        raise ValueError(f"not assumed parameters of this scenario: {missing}")
+    return table.set_index("key").loc[list(parameters)].reset_index()
+
+
 def _problem(params: pd.DataFrame) -> dict[str, Any]:
     """SALib's problem for a factor table (:func:`gmg_sim.experiments.sampling.problem_of`)."""
     from gmg_sim.experiments.sampling import problem_of
@@ -214,16 +227,7 @@ def sobol(
 
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
 
-    table = assumed_parameters(scenario)
-    if isinstance(parameters, pd.DataFrame):
-        params = parameters
-    elif parameters is not None:
-        missing = [p for p in parameters if p not in set(table["key"])]
-        if missing:
-            raise ValueError(f"not assumed parameters of this scenario: {missing}")
-        params = table.set_index("key").loc[list(parameters)].reset_index()
-    else:
-        params = table
+    params = _selected(scenario, parameters)
     problem = _problem(params)
     X = design_matrix(problem, n, "sobol", seed)
     Y = evaluate(scenario, params, X, indicators, **run)
@@ -266,16 +270,7 @@ def sobol_convergence(
     sizes = sorted(set(sizes))
     if not sizes or any(n < 2 or n & (n - 1) for n in sizes):
         raise ExperimentError(f"sizes: got {list(sizes)}; give powers of 2 (e.g. 8, 16, 32, 64)")
-    table = assumed_parameters(scenario)
-    if isinstance(parameters, pd.DataFrame):
-        params = parameters
-    elif parameters is not None:
-        missing = [p for p in parameters if p not in set(table["key"])]
-        if missing:
-            raise ValueError(f"not assumed parameters of this scenario: {missing}")
-        params = table.set_index("key").loc[list(parameters)].reset_index()
-    else:
-        params = table
+    params = _selected(scenario, parameters)
     problem = _problem(params)
     X = design_matrix(problem, sizes[-1], "sobol", seed)
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
