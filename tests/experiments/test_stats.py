@@ -31,3 +31,20 @@ def test_half_width_is_vectorised_and_nan_for_single_runs():
     assert half[0] == pytest.approx(stats.t.ppf(0.975, 9) / math.sqrt(10))
     assert half[1] == pytest.approx(2 * half[0])
     assert math.isnan(half[2])
+
+
+def test_t_quantile_is_scipy_stats_t_ppf_exactly():
+    from gmg_sim.experiments.stats import t_quantile, welch
+
+    dfs = np.array([np.nan, -1.0, 0.0, 0.5, 1, 2, 3, 4.7, 9, 19, 29, 199, 1999, 1e6, np.inf])
+    for level in (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0):
+        q = 0.5 + level / 2
+        np.testing.assert_array_equal(t_quantile(q, dfs), stats.t.ppf(q, dfs))
+        for df in dfs:  # scalars too
+            np.testing.assert_array_equal(t_quantile(q, df), stats.t.ppf(q, df))
+    a, b = np.array([1.0, 2.5, 3.0, 7.0]), np.array([2.0, 2.2, 9.0])
+    diff, lo, hi = welch(a, b, 0.95)
+    va, vb = a.var(ddof=1) / 4, b.var(ddof=1) / 3
+    df = (va + vb) ** 2 / (va**2 / 3 + vb**2 / 2)
+    half = float(stats.t.ppf(0.975, df)) * math.sqrt(va + vb)
+    assert (lo, hi) == (diff - half, diff + half)
