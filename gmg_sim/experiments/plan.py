@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -387,6 +388,7 @@ def _qualname(fn: Callable[..., Any]) -> str:
 
 
 def _arrow(frame: pd.DataFrame, task: Task) -> pa.Table:
+    """A run's frame as an Arrow table with the key columns first (the reference path)."""
     frame = frame.reset_index(drop=True)
     keys = pd.DataFrame(
         {
@@ -397,6 +399,82 @@ def _arrow(frame: pd.DataFrame, task: Task) -> pa.Table:
     )
     both = pd.concat([keys, frame], axis=1)
     return pa.Table.from_pandas(both, preserve_index=False).replace_schema_metadata(None)
+
+
+@functools.cache
+def _string_type() -> pa.DataType:
+    """The Arrow type of a pandas string column here (``large_string`` from pandas 3)."""
+    return pa.Table.from_pandas(pd.DataFrame({"s": ["x"]}), preserve_index=False).schema[0].type
+
+
+def _plain_array(values: list[Any]) -> pa.Array | None:
+    """``values`` as the Arrow array that a pandas column + ``Table.from_pandas`` gives.
+
+    As pandas does: NaN is null; whole numbers with a missing value become
+    floats (float64 with NaN), and so do values that are all NaN; strings take
+    pandas' string type. None for any other type (the caller takes the pandas
+    path).
+    """
+    try:
+        arr = pa.array(values, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    kind = arr.type
+    if kind == pa.int64():
+        return arr.cast(pa.float64()) if arr.null_count else arr
+    if kind == pa.string():
+        return arr.cast(_string_type())
+    if kind == pa.null():
+        return (
+            pa.nulls(len(arr), pa.float64()) if any(isinstance(v, float) for v in values) else arr
+        )
+    return arr if kind in (pa.float64(), pa.bool_()) else None
+
+
+def _arrow_columns(columns: Mapping[str, list[Any]], task: Task) -> pa.Table | None:
+    """Columns (name -> list) as :func:`_arrow` would tabulate them, without pandas.
+
+    About 3 ms a run less than building a frame and converting it; the same
+    table (names, types, values, nulls; tested against :func:`_arrow`). None
+    when a column is of another type (see :func:`_plain_array`) or there are no rows: the
+    caller then takes the pandas path.
+    """
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) != 1 or 0 in lengths:
+        return None
+    (n,) = lengths
+    arrays = [
+        pa.array([task.label] * n, _string_type()),
+        pa.array(np.full(n, task.point, dtype=np.int64)),
+        pa.array(np.full(n, task.replication, dtype=np.int64)),
+    ]
+    for values in columns.values():
+        arr = _plain_array(values)
+        if arr is None:
+            return None
+        arrays.append(arr)
+    return pa.table(arrays, names=["scenario", "point", "replication", *columns])
+
+
+def timeseries_table(model: GMGModel, task: Task) -> pa.Table:
+    """The run's DataCollector model rows with the key columns (one row per collection)."""
+    collector = model.datacollector
+    table = _arrow_columns(collector.model_vars, task)
+    return table if table is not None else _arrow(collector.get_model_vars_dataframe(), task)
+
+
+def events_table(model: GMGModel, task: Task) -> pa.Table:
+    """The run's event log with the key columns (one row per event)."""
+    log = model.events
+    columns = {
+        "month": [e.month for e in log],
+        "step": [e.step for e in log],
+        "kind": [e.kind for e in log],
+        "agencies": [" ".join(e.agencies) for e in log],
+        "text": [e.text for e in log],
+    }
+    table = _arrow_columns(columns, task)
+    return table if table is not None else _arrow(log.to_frame(), task)
 
 
 def render_statements(model: GMGModel, label: str, seed: int) -> str:
@@ -434,8 +512,8 @@ def run_task(task: Task) -> Record:
     }
     if task.measures is not None:
         summary.update(task.measures(model))
-    ts = _arrow(model.datacollector.get_model_vars_dataframe(), task) if task.timeseries else None
-    ev = _arrow(model.events.to_frame(), task) if task.events else None
+    ts = timeseries_table(model, task) if task.timeseries else None
+    ev = events_table(model, task) if task.events else None
     text = render_statements(model, task.label, task.seed) if task.statements else None
     return Record(task.point, task.replication, summary, ts, ev, text)
 
