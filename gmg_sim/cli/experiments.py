@@ -46,6 +46,15 @@ from gmg_sim.cli.common import (
     user_errors,
 )
 
+#: ``--events/--no-events``: keep every run's event log (default on for run and compare).
+Events = Annotated[
+    bool,
+    typer.Option(
+        "--events/--no-events",
+        help="Keep every run's event log (events.parquet); --no-events keeps less and runs faster.",
+    ),
+]
+
 Force = Annotated[
     bool,
     typer.Option(
@@ -71,6 +80,7 @@ def run(
     quiet: Quiet = False,
     timeseries: Timeseries = True,
     collect: Collect = CollectChoice.monthly,
+    events: Events = True,
     independent_seeds: IndependentSeeds = False,
     output: FormatOpt = OutputFormat.table,
     force: Force = False,
@@ -83,6 +93,7 @@ def run(
         options = run_options(
             ctx,
             collect=collect.value,
+            events=events,
             common_random_numbers=not independent_seeds,
             force=force,
         )
@@ -136,6 +147,7 @@ def compare(
     scheduler: Scheduler = None,
     quiet: Quiet = False,
     timeseries: Timeseries = True,
+    events: Events = True,
     independent_seeds: IndependentSeeds = False,
     output: FormatOpt = OutputFormat.table,
     force: Force = False,
@@ -158,6 +170,7 @@ def compare(
         experiments.check_indicators(shown)
         options = run_options(
             ctx,
+            events=events,
             common_random_numbers=not independent_seeds,
             force=force,
         )
@@ -235,9 +248,7 @@ def sweep(
     quiet: Quiet = False,
     timeseries: Timeseries = True,
     collect: Collect = CollectChoice.monthly,
-    events: Annotated[
-        bool, typer.Option("--events/--no-events", help="Keep every run's event log.")
-    ] = False,
+    events: Events = False,
     output: FormatOpt = OutputFormat.table,
     force: Force = False,
 ) -> None:

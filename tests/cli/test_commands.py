@@ -114,6 +114,28 @@ def test_run_writes_results_and_workers_do_not_change_them(tmp_path):
     assert m["executor"] == "process" and m["workers"] == 2
 
 
+def test_run_and_compare_no_events_keep_no_event_log(tmp_path):
+    """--no-events (as sweep has): no events.parquet, the same summaries as with events."""
+    kw = ("-n", "2", *SHORT, "-q", "--no-timeseries")
+    with_events = experiments.run(
+        "status_quo",
+        replications=2,
+        overrides={"time__end": "2007-12"},
+        options=experiments.RunOptions(timeseries=False, progress=False),
+    )
+    res = cli("run", "status_quo", *kw, "--no-events", "-o", str(tmp_path / "r"))
+    assert res.exit_code == 0, res.stderr
+    res = cli("compare", "status_quo", "formal_chair_rules", *kw, "--no-events",
+              "-o", str(tmp_path / "c"))  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    for name in ("r", "c"):
+        assert not (tmp_path / name / "events.parquet").exists()
+        assert (tmp_path / name / "summary.parquet").exists()
+    summary = pd.read_parquet(tmp_path / "r" / "summary.parquet")
+    pdt.assert_frame_equal(summary, with_events.summary, check_dtype=False)
+    assert not with_events.events.empty
+
+
 def test_run_on_a_local_dask_cluster_matches(tmp_path):
     kw = ("-n", "2", *SHORT, "-q", "--no-timeseries")
     a = cli("run", "status_quo", *kw, "-o", str(tmp_path / "a"))
