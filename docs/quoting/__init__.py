@@ -80,6 +80,8 @@ BLOCKS: list[Block] = [
           calibration.robustness, ("robustness", "alternatives"), show_commands=False),
     Block("calibration-morris", "docs/calibration.md", STORED["morris"].commands,
           calibration.morris, ("morris",), show_commands=False),
+    Block("readme-morris", "README.md", STORED["morris"].commands, readme.morris_ranking,
+          ("morris",), show_commands=False),
 ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 from quoting.fmt import delta, num, signed
 from quoting.results import LONG, SEED, N, Results
@@ -116,3 +117,44 @@ def scenario_headlines(res: Results) -> str:
             what, text = rows[s]
             lines.append(f"| `{s}` | {what} | {text()} |")
     return "\n".join(lines) + "\n"
+
+
+def morris_ranking(res: Results) -> str:
+    """The README's sentence on the Morris screen: the top three per indicator with μ* ± CI."""
+    from gmg_sim.analysis.sensitivity import assumed_parameters
+    from gmg_sim.experiments import dotted
+    from quoting.calibration import MORRIS
+    from quoting.results import STORED
+
+    data = res.stored("morris")
+    screen = data[data["kind"] == "screen"]
+    k = len(assumed_parameters("status_quo"))
+    runs = MORRIS["trajectories"] * (k + 1) * MORRIS["replications"]
+
+    def top(ind: str, d: int, unit: str) -> str:
+        rows = list(
+            screen[screen["indicator"] == ind]
+            .sort_values("mu_star", ascending=False)
+            .head(3)
+            .itertuples()
+        )
+        cells = [
+            f"`{dotted(r.parameter)}` ("
+            + ("mu* " if i == 0 else "")
+            + f"{num(r.mu_star, d)} ± {num(r.mu_star_conf, d)}{unit if i == 0 else ''})"
+            for i, r in enumerate(rows)
+        ]
+        text = f"{cells[0]}, {cells[1]} and {cells[2]}"
+        # The order is resolved only where each interval clears the next one's.
+        if any(a.mu_star - a.mu_star_conf <= b.mu_star + b.mu_star_conf for a, b in pairwise(rows)):
+            text += " (their intervals overlap: the order is not resolved at this size)"
+        return text
+
+    return (
+        f"Morris screening of the {k} assumed parameters,\n\n"
+        f"```bash\n{STORED['morris'].commands[0]}   # {runs:,} runs\n```\n\n"
+        f"ranks {top('chair_vacant_months', 1, ' vacant months')} first for "
+        f"`chair_vacant_months`, and {top('adoption_rate', 2, '')} for `adoption_rate` "
+        "(μ* ± its 95 % bootstrap interval): all assumptions, so report results with them "
+        "varied.\n"
+    )
