@@ -29,6 +29,7 @@ the design is better, the median effect and its 5-95 % range across worlds
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,9 @@ from typing import Any
 
 import pandas as pd
 
+from gmg_sim.experiments.lock import LOCK_FILES, OutputLock
+from gmg_sim.experiments.plan import RunOptions
+from gmg_sim.experiments.store import write_text
 from gmg_sim.exploration import summary as summ
 from gmg_sim.exploration.worlds import (
     bundled_designs,
@@ -143,7 +147,7 @@ def _prepare(out: Path, ident: dict[str, Any], *, resume: bool, overwrite: bool)
                 "finish or reuse it, --overwrite to run it again, or choose another --out"
             )
         return
-    if out.is_dir() and any(out.iterdir()):
+    if out.is_dir() and any(p.name not in LOCK_FILES for p in out.iterdir()):
         raise ExperimentError(
             f"output folder {out} is not empty and holds no robust comparison (no {_MANIFEST}); "
             "choose a new or empty folder with --out"
@@ -260,7 +264,6 @@ def robust(
     from gmg_sim import experiments
     from gmg_sim.config.scenarios import read_scenario
     from gmg_sim.experiments import ExperimentError, RunOptions
-    from gmg_sim.experiments.store import safe_name
 
     names = list(designs) if designs else bundled_designs()
     scenarios = [read_scenario(n) for n in names]
@@ -281,16 +284,40 @@ def robust(
     opts = RunOptions.build(base, **option_values)
     factors = factor_table(bounds)
     t0 = time.perf_counter()
+    out = Path(opts.out) if opts.out is not None else None
+    # One process at a time writes the study's folder (each design's runs/ folder has its own).
+    with OutputLock(out, opts.command) if out is not None else contextlib.nullcontext():
+        return _robust_locked(
+            labels, scenarios, worlds, replications, seed, inds, opts, factors, out, figures, t0
+        )
+
+
+def _robust_locked(
+    labels: list[str],
+    scenarios: list[Any],
+    worlds: int,
+    replications: int,
+    seed: int,
+    inds: list[str],
+    opts: RunOptions,
+    factors: pd.DataFrame,
+    out: Path | None,
+    figures: bool,
+    t0: float,
+) -> RobustResult:
+    """The body of :func:`robust`, run while the output folder's lock is held."""
+    from gmg_sim import experiments
+    from gmg_sim.experiments.store import safe_name
+
     world_table, replaced = sample_worlds(worlds, seed, scenarios, factors)
     ident = _identity(labels, worlds, replications, seed, factors, inds)
-    out = Path(opts.out) if opts.out is not None else None
     if out is not None:
         _prepare(out, ident, resume=opts.resume, overwrite=opts.overwrite)
         out.mkdir(parents=True, exist_ok=True)
         manifest = {"status": "running", "identity": ident, "command": opts.command}
         _write_json(out / _MANIFEST, manifest)
-        world_table.to_csv(out / "worlds.csv", index=False)
-        factors.to_csv(out / "factors.csv", index=False)
+        write_text(out / "worlds.csv", world_table.to_csv(index=False))
+        write_text(out / "factors.csv", factors.to_csv(index=False))
     runs: dict[str, pd.DataFrame] = {}
     pinned: dict[str, list[str]] = {}
     executed = 0

@@ -119,3 +119,21 @@ def test_cli_user_errors(tmp_path):
     assert "Traceback" not in bad.output
     empty = CliRunner().invoke(app, ["discover", str(tmp_path), "--where", "adoption_rate < 1"])
     assert empty.exit_code == 2 and "neither a robust comparison" in empty.output
+
+
+def test_a_second_process_on_a_busy_study_folder_is_refused_and_the_study_survives(tmp_path):
+    from gmg_sim.experiments.lock import FolderBusy, OutputLock
+
+    out = tmp_path / "study"
+    with OutputLock(out, "gmg-sim robust (the other process)"):
+        with pytest.raises(FolderBusy, match="in use by another gmg-sim experiment"):
+            robust(
+                ["status_quo", "formal_chair_rules"],
+                worlds=2,
+                replications=1,
+                out=out,
+                overwrite=True,
+            )
+        assert [p.name for p in out.iterdir() if not p.name.startswith(".gmg-sim.lock")] == []
+    res = robust(["status_quo", "formal_chair_rules"], worlds=2, replications=1, out=out)
+    assert (out / "worlds.csv").exists() and res.manifest["status"] == "complete"
