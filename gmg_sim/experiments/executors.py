@@ -142,18 +142,32 @@ def stop_fork_server() -> None:
     """
     from multiprocessing import forkserver
 
-    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    server = forkserver._forkserver
+    pid = getattr(server, "_forkserver_pid", None)
     if pid:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        # Reap it and forget it (pid, socket, pipe), so that ensure_running starts a new one.
+        with contextlib.suppress(OSError):
+            stop = getattr(server, "_stop", None)
+            if stop is not None:
+                stop()
+            else:
+                os.waitpid(pid, 0)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _died(proc: Any) -> ExperimentError:
     code = proc.exitcode
     how = (
-        f"was killed by {signal.Signals(-code).name}"
-        if code is not None and code < 0 and -code in signal.Signals._value2member_map_
+        f"was killed by {_signal_name(-code)}"
+        if code is not None and code < 0
         else f"stopped with exit code {code}"
     )
     return ExperimentError(

@@ -74,6 +74,15 @@ def test_same_results_with_two_worker_processes(serial):
     pdt.assert_frame_equal(serial.events, par.events)
 
 
+def test_worker_processes_start_again_after_an_interruption_killed_the_fork_server(serial):
+    from gmg_sim.experiments.executors import stop_fork_server
+
+    _run(workers=2)
+    stop_fork_server()  # what an interrupted experiment does (a notebook keeps its process)
+    again = _run(workers=2)
+    pdt.assert_frame_equal(serial.summary, again.summary)
+
+
 def test_same_results_on_a_dask_local_cluster(serial):
     from distributed import LocalCluster
 
