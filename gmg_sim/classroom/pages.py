@@ -385,7 +385,9 @@ def debrief_page(d: dict[str, Any], *, exports: str | None = None) -> str:
         for s in sts:
             outcome = s["status"]
             if s["status"] == "failed":
-                outcome += f" ({_e(s['reason'])}{': ' + ', '.join(s['blockers']) if s['blockers'] else ''})"
+                outcome += (
+                    f" ({s['reason']}{': ' + ', '.join(s['blockers']) if s['blockers'] else ''})"
+                )
             when = f", {s['decided']}" if s["decided"] else ""
             out.append(
                 f"<div style='margin-bottom:10px'><b>{_e(s['title'])}</b> — {_e(outcome)}{when}; "

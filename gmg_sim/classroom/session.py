@@ -70,6 +70,8 @@ __all__ = [
 FILE_VERSION = 1
 #: Months a session plays by default (two years: a 90-minute class; 12 for 45 minutes).
 DEFAULT_MONTHS = 24
+#: Players who may share one agency's seat (a team, not the whole class).
+MAX_PLAYERS_PER_SEAT = 12
 #: Seconds a choice stays open by default.
 DEFAULT_TIME_LIMIT = 60.0
 #: Seconds an open choice gets at least when a saved session is resumed.
@@ -310,6 +312,16 @@ class Session:
                     f"not {scenario!r}, seed {seed}: give the same scenario and seed to resume "
                     "it, or another --session path for a new class",
                 )
+            wanted = {"months": int(months), "overrides": dict(overrides or {})}
+            saved = {"months": d["months"], "overrides": d.get("overrides") or {}}
+            if json.dumps(wanted, sort_keys=True) != json.dumps(saved, sort_keys=True):
+                raise SessionError(
+                    "file",
+                    f"{path} holds a session with months={saved['months']} and settings "
+                    f"{saved['overrides'] or 'none'}, not months={wanted['months']} and "
+                    f"{wanted['overrides'] or 'none'}: give the same --months and --set to "
+                    "resume it, or another --session path for a new class",
+                )
             return session, True
         return cls.create(
             path,
@@ -509,6 +521,12 @@ class Session:
             else:
                 if self.data["phase"] == "ended":
                     raise SessionError("ended", "The session has ended.")
+                if self._n_players(agency) >= MAX_PLAYERS_PER_SEAT:
+                    raise SessionError(
+                        "bad_request",
+                        f"{agency}'s seat already has {MAX_PLAYERS_PER_SEAT} players; "
+                        "ask your teacher for another agency",
+                    )
                 pid = secrets.token_hex(8)
                 label = name.strip()[:40] or f"{agency} {1 + self._n_players(agency)}"
                 p = {"id": pid, "name": label, "agency": agency, "joined": self.clock()}

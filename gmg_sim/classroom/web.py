@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -49,6 +50,8 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
 }
+
+_log = logging.getLogger("gmg_sim.classroom")
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
@@ -274,8 +277,12 @@ def create_app(session: Session, *, public_base: str = "", tick_seconds: float =
         async def ticker() -> None:
             while True:
                 await asyncio.sleep(tick_seconds)
-                with contextlib.suppress(Exception):  # a failed save is retried next tick
+                try:
                     await run_in_threadpool(session.tick)
+                except OSError as exc:  # a failed save (disk full?) is retried next tick
+                    _log.warning("classroom: saving the session failed: %s; retrying", exc)
+                except Exception:  # a bug: say so, keep serving the class
+                    _log.exception("classroom: the session's clock tick failed")
 
         task = asyncio.create_task(ticker())
         try:

@@ -283,13 +283,30 @@ def test_the_session_file_is_written_atomically_and_holds_no_token(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json", "s.secrets.json"]
 
 
-def test_open_refuses_another_scenario_or_seed(tmp_path: Path) -> None:
+def test_open_refuses_another_scenario_seed_length_or_settings(tmp_path: Path) -> None:
     s, _ = _session(tmp_path)
     with pytest.raises(SessionError) as e:
         Session.open(s.path, "status_quo", seed=2)
     assert e.value.reason == "file" and "seed 1" in str(e.value)
-    resumed, was = Session.open(s.path, "status_quo", seed=1)
+    with pytest.raises(SessionError, match="months=12") as e:  # another length: a new class
+        Session.open(s.path, "status_quo", seed=1, months=24)
+    with pytest.raises(SessionError, match="proposal_prob"):  # other settings: a new class
+        Session.open(
+            s.path, "status_quo", seed=1, months=12, overrides={"secretariat__proposal_prob": 0.05}
+        )
+    resumed, was = Session.open(s.path, "status_quo", seed=1, months=12)
     assert was and resumed.data["id"] == s.data["id"]
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(SessionError):
         Session.load(tmp_path / "bad.json")
+
+
+def test_a_seat_takes_at_most_a_team(tmp_path: Path) -> None:
+    from gmg_sim.classroom.session import MAX_PLAYERS_PER_SEAT
+
+    s, _ = _session(tmp_path)
+    code = s.seat_codes()["IOM"]
+    for k in range(MAX_PLAYERS_PER_SEAT):
+        s.join(code, f"student {k}")
+    with pytest.raises(SessionError, match="already has"):
+        s.join(code, "one too many")
