@@ -38,7 +38,10 @@ __all__ = ["LEVER_CHOICES", "ema_model", "run_experiment"]
 #: The values each lever may take (the schema's choices; the term and word limit
 #: over a plausible set/range).
 LEVER_CHOICES: dict[str, tuple[Any, ...]] = {
+    # assumption: terms from a quarter to two years around the GMG's six months
+    # (000 article, 'Origins and Functioning of the GMG': six-month rotation)
     "chair__term_months": (3, 6, 12, 24),
+    # assumption: the range of drafting.max_words that calibration.md explores (200-600)
     "drafting__max_words": (200, 600),  # an integer range
 }
 
