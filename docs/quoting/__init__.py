@@ -82,6 +82,8 @@ BLOCKS: list[Block] = [
           calibration.morris, ("morris",), show_commands=False),
     Block("readme-morris", "README.md", STORED["morris"].commands, readme.morris_ranking,
           ("morris",), show_commands=False),
+    Block("readme-speed", "README.md", (readme.BENCH_COMMAND,), readme.speed,
+          show_commands=False),
 ]  # fmt: skip
 
 

@@ -158,3 +158,47 @@ def morris_ranking(res: Results) -> str:
         "(μ* ± its 95 % bootstrap interval): all assumptions, so report results with them "
         "varied.\n"
     )
+
+
+#: The benchmark results the README's speed paragraph quotes (written by `make bench`'s script).
+BENCH_BEFORE = "benchmarks/results/model_before_56818ba.json"
+BENCH_AFTER = "benchmarks/results/model_after.json"
+BENCH_COMMAND = (
+    ".venv/bin/python benchmarks/bench_model.py --json benchmarks/results/model_after.json"
+)
+
+
+def speed(res: Results) -> str:
+    """The README's speed paragraph, from the stored results of benchmarks/bench_model.py."""
+    import json
+
+    from quoting.results import ROOT
+
+    before = json.loads((ROOT / BENCH_BEFORE).read_text(encoding="utf-8"))
+    after = json.loads((ROOT / BENCH_AFTER).read_text(encoding="utf-8"))
+    m = after["machine"]
+    tb, ta = before["throughput"], after["throughput"]
+
+    def rate(t: dict, kind: str) -> str:
+        return f"{t[kind]['runs_per_s']:.0f} runs/s ({t[kind]['x_bare']:.0f}× a bare Mesa model)"
+
+    months = {r["months"]: r["us_per_month"] for r in after["length"]}
+    agencies = {r["agencies"]: r["ms_per_run"] for r in after["agencies"]}
+    lo, hi = min(months), max(months)
+    return (
+        f"`make bench` ({BENCH_COMMAND.split(' --json')[0].removeprefix('.venv/bin/')}) "
+        "measures CPU time per status-quo run (16 agencies × 120 months) on one core, "
+        "beside a bare 16-agent Mesa model with an empty DataCollector timed in the same "
+        f"process. On the 2-core development machine ({m['cpu']}, Python {m['python']}, Mesa "
+        f"{m['mesa']}; shared with other jobs while measured, so single figures move by "
+        f"about ±20 %), gmg-sim {m['gmg_sim']} does {rate(ta, 'monthly')} with monthly "
+        f'collection and {rate(ta, "final")} with `collect="final"`, against '
+        f"{rate(tb, 'monthly')} and {rate(tb, 'final')} before this version's "
+        "speed work (same results: the golden summaries are unchanged). A month costs "
+        f"{months[lo]:.0f} µs in a {lo}-month run and {months[hi]:.0f} µs in a {hi}-month "
+        f"run; a run with 16 agencies costs {agencies[16] / agencies[10]:.2f}× one with 10. "
+        "**This is far from the project's targets** (at least 100 runs/s monthly and 150 "
+        'with `collect="final"`, at most 4× and 2.5× the bare model): what remains is the '
+        "overhead of many small calls a month, and `benchmarks/README.md` says what a "
+        "faster model would have to change.\n"
+    )
