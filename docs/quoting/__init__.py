@@ -84,6 +84,8 @@ BLOCKS: list[Block] = [
           ("morris",), show_commands=False),
     Block("readme-speed", "README.md", (readme.BENCH_COMMAND,), readme.speed,
           show_commands=False),
+    Block("robustness-sobol", "docs/robustness.md", STORED["sobol"].commands,
+          readme.sobol_table, ("sobol",)),
 ]  # fmt: skip
 
 

@@ -461,6 +461,70 @@ def _spot_morris(res: Results, frame: pd.DataFrame) -> list[str]:
                      ["point", "indicator"], ["value"])  # fmt: skip
 
 
+#: The Sobol convergence quoted in docs/robustness.md: the three parameters Morris ranks first
+#: for chair_vacant_months (docs/calibration.md), at three base sample sizes.
+SOBOL = {
+    "parameters": (
+        "chair__contest_resolve_prob",
+        "chair__volunteer_base",
+        "chair__prestige_lookahead_months",
+    ),
+    "sizes": (16, 32, 64),
+    "replications": 2,
+    "seed": SEED,
+}
+SOBOL_INDICATORS = ("chair_vacant_months", "adoption_rate")
+
+
+def _sobol_points(res: Results, points: int, workers: int | None = None) -> pd.DataFrame:
+    """The indicators' means at the first points of the Sobol design (the stored runs' check)."""
+    from gmg_sim.analysis.sensitivity import assumed_parameters, evaluate
+    from gmg_sim.experiments.sampling import design_matrix, problem_of
+
+    table = assumed_parameters("status_quo").set_index("key")
+    params = table.loc[list(SOBOL["parameters"])].reset_index()
+    bounds = params[["low", "high"]].to_numpy(dtype=float)
+    problem = problem_of({k: (lo, hi) for k, (lo, hi) in zip(params["key"], bounds, strict=True)})
+    X = design_matrix(problem, SOBOL["sizes"][-1], "sobol", SEED)
+    Y = evaluate(
+        "status_quo",
+        params,
+        X[:points],
+        SOBOL_INDICATORS,
+        replications=SOBOL["replications"],
+        seed=SEED,
+        workers=workers or res.workers,
+    )
+    return pd.DataFrame(
+        [
+            {"kind": "point", "point": i, "indicator": ind, "value": float(Y[i, j])}
+            for i in range(points)
+            for j, ind in enumerate(SOBOL_INDICATORS)
+        ]
+    )
+
+
+def _sobol(res: Results) -> pd.DataFrame:
+    from gmg_sim.analysis.sensitivity import sobol_convergence
+
+    conv = sobol_convergence(
+        "status_quo",
+        list(SOBOL["parameters"]),
+        SOBOL_INDICATORS,
+        sizes=SOBOL["sizes"],
+        replications=SOBOL["replications"],
+        seed=SEED,
+        workers=res.workers,
+    )
+    return pd.concat([conv.assign(kind="index"), _sobol_points(res, 2)], ignore_index=True)
+
+
+def _spot_sobol(res: Results, frame: pd.DataFrame) -> list[str]:
+    stored = frame[frame["kind"] == "point"]
+    return same_rows("sobol design points 0-1", stored, _sobol_points(res, 2, 1),
+                     ["point", "indicator"], ["value"])  # fmt: skip
+
+
 STORED: dict[str, Stored] = {
     s.name: s
     for s in [
@@ -517,6 +581,17 @@ STORED: dict[str, Stored] = {
             ),
             _morris,
             _spot_morris,
+        ),
+        Stored(
+            "sobol",
+            (
+                "sobol_convergence('status_quo', ['chair__contest_resolve_prob', "
+                "'chair__volunteer_base', 'chair__prestige_lookahead_months'], "
+                "('chair_vacant_months', 'adoption_rate'), sizes=(16, 32, 64), replications=2, "
+                "seed=0)",
+            ),
+            _sobol,
+            _spot_sobol,
         ),
     ]
 }
