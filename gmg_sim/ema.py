@@ -148,15 +148,14 @@ def ema_model(
             uncertainties.append(RealParameter(row.key, float(row.low), float(row.high)))
     model.uncertainties = uncertainties
     model.levers = _levers()
-    model.outcomes = [
-        ScalarOutcome(
-            n,
-            kind=ScalarOutcome.MAXIMIZE
-            if indicators.get(n).better == "higher"
-            else ScalarOutcome.MINIMIZE,
-            function=np.nanmean,
-        )
-        for n in names
-    ]
+
+    def kind(name: str) -> int:
+        # The registry's direction; a descriptive indicator (no direction) is only reported.
+        better = indicators.get(name).better
+        if better is None:
+            return ScalarOutcome.INFO
+        return ScalarOutcome.MAXIMIZE if better == "higher" else ScalarOutcome.MINIMIZE
+
+    model.outcomes = [ScalarOutcome(n, kind=kind(n), function=np.nanmean) for n in names]
     model.replications = [{"seed": run_seed(seed, 0, r)} for r in range(replications)]
     return model
