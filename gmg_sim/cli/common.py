@@ -53,6 +53,9 @@ def _root(
     ] = False,
 ) -> None:
     """Agent-based model of coordination in the UN Global Migration Group."""
+    # A command runs: the model now, before any other module of gmg_sim imports a part of it
+    # (the order `import gmg_sim` keeps outside the command; --help and --version skip this).
+    import gmg_sim.model.core  # noqa: F401
 
 
 class ExecutorChoice(enum.StrEnum):

@@ -514,3 +514,18 @@ def test_a_user_file_extends_a_bundled_name_without_description(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "bad"\nextends = "status_qou"\n')
     _user_error(cli("run", str(bad), "-q"), "status_qou", "did you mean 'status_quo'")
+
+
+def test_version_and_help_do_not_import_the_model():
+    """gmg-sim --version and --help start without Mesa or the model (a fraction of a second)."""
+    for flag in ("--version", "--help"):
+        res = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "gmg_sim.cli", flag],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert res.returncode == 0, res.stderr
+        imported = {line.split("|")[-1].strip() for line in res.stderr.splitlines()}
+        assert "gmg_sim.cli" in imported
+        assert not imported & {"mesa", "gmg_sim.model.core", "pandas", "pyarrow"}, flag
