@@ -9,7 +9,23 @@
 The monthly rules themselves live in :mod:`gmg_sim.mechanisms`.
 """
 
-from gmg_sim.model.agency import Agency
-from gmg_sim.model.core import GMGModel
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gmg_sim.model.agency import Agency
+    from gmg_sim.model.core import GMGModel
 
 __all__ = ["Agency", "GMGModel"]
+
+_HOME = {"Agency": "gmg_sim.model.agency", "GMGModel": "gmg_sim.model.core"}
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: a mechanism may import gmg_sim.model.events (which runs this
+    # file) while gmg_sim.model.core, which imports the mechanisms, is not loaded yet.
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'gmg_sim.model' has no attribute {name!r}")
