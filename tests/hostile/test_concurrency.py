@@ -40,7 +40,8 @@ def _reference(folder, seed: int, n: int):
 
 def test_resume_while_the_experiment_runs_is_refused_and_nothing_is_lost(tmp_path, zygote):
     out = tmp_path / "out"
-    args = ["run", "status_quo", "-n", "40", "-w", "1", *SHORT, "--out", str(out)]
+    n = 400  # seconds of work on a quiet machine: still running when the second one starts
+    args = ["run", "status_quo", "-n", str(n), "-w", "1", *SHORT, "--out", str(out)]
     first = zygote.start(args, tmp_path, "first")
     first.wait_for("runs")
     second = zygote.start([*args, "--resume"], tmp_path, "second").finish(60)
@@ -49,14 +50,14 @@ def test_resume_while_the_experiment_runs_is_refused_and_nothing_is_lost(tmp_pat
     second.assert_clean()
     assert f"is in use by another gmg-sim experiment (process {first.pid} on " in second.stderr
     assert platform.node() in second.stderr and "started 20" in second.stderr
-    assert "running: gmg-sim run status_quo -n 40 -w 1" in second.stderr
+    assert f"running: gmg-sim run status_quo -n {n} -w 1" in second.stderr
     done = first.finish(120)
     assert done.rc == 0, done.stderr
     done.assert_clean()
-    assert "40 runs in" in done.stdout
-    assert_same_tables(out, _reference(tmp_path, 0, 40))
+    assert f"{n} runs in" in done.stdout
+    assert_same_tables(out, _reference(tmp_path, 0, n))
     again = zygote.start([*args, "--resume"], tmp_path, "again").finish(60)
-    assert again.rc == 0 and "40 reused" in again.stdout, again.stderr
+    assert again.rc == 0 and f"{n} reused" in again.stdout, again.stderr
 
 
 def test_two_experiments_started_at_once_on_a_new_folder(tmp_path, zygote):

@@ -19,6 +19,8 @@ from tests.hostile.processes import Command, Zygote, assert_same_tables, command
 
 SHORT = ["--set", "time.end=2007-12"]  # two simulated years a run
 BIG = ["run", "status_quo", "-n", "400", "-w", "2", *SHORT]  # runs long past any signal
+#: Runs of the SIGTERM-then-resume test: enough to be still running when the signal comes.
+N_TERM = 200
 
 
 def _double_ctrl_c(zygote: Zygote, tmp_path, i: int) -> None:
@@ -54,7 +56,11 @@ def reference(tmp_path_factory):
     """The uninterrupted experiment (in this process, serially)."""
     out = tmp_path_factory.mktemp("reference") / "ref"
     experiments.run(
-        "status_quo", replications=24, overrides={"time.end": "2007-12"}, out=out, progress=False
+        "status_quo",
+        replications=N_TERM,
+        overrides={"time.end": "2007-12"},
+        out=out,
+        progress=False,
     )
     return out
 
@@ -63,7 +69,7 @@ def test_sigterm_exits_143_with_the_resume_command_and_resume_completes(
     tmp_path, reference, zygote
 ):
     out = tmp_path / "out"
-    args = ["run", "status_quo", "-n", "24", "-w", "2", *SHORT, "--out", str(out)]
+    args = ["run", "status_quo", "-n", str(N_TERM), "-w", "2", *SHORT, "--out", str(out)]
     cmd = zygote.start(args, tmp_path, "term")
     cmd.wait_for("runs")
     cmd.signal(signal.SIGTERM, group=False)  # kill PID
@@ -71,7 +77,9 @@ def test_sigterm_exits_143_with_the_resume_command_and_resume_completes(
     assert done.rc == 143, (done.rc, done.stderr[-2000:])
     done.assert_clean()
     line = done.stderr.split("to finish, run: ")[1].splitlines()[0]
-    expected = f"gmg-sim run status_quo -n 24 -w 2 --set time.end=2007-12 --out {out} --resume"
+    expected = (
+        f"gmg-sim run status_quo -n {N_TERM} -w 2 --set time.end=2007-12 --out {out} --resume"
+    )
     assert line == expected
     assert "gmg-sim: stopped by SIGTERM after " in done.stderr
     resumed = zygote.start(command_args(line), tmp_path, "resume").finish(120)
