@@ -278,7 +278,7 @@ def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> E
         lock = None
         try:
             if out_path is not None:
-                check_out(out_path)
+                check_out(out_path, before_lock=True)
                 lock = OutputLock(out_path, command).acquire()
                 if lock.took_over:
                     _note(lock.took_over)

@@ -506,10 +506,17 @@ def _foreign_content(out: Path) -> bool:
     return any(not p.name.startswith(LOCK_PREFIX) for p in out.iterdir())
 
 
-def check_out(out: Path) -> None:
-    """What can be said of ``out`` before locking it (nothing is created)."""
+def check_out(out: Path, *, before_lock: bool = False) -> None:
+    """What can be said of ``out`` (nothing is created).
+
+    ``before_lock``: another process may be writing ``out`` right now (its lock
+    record is there): its half-written files are not foreign content, and the
+    lock, not this check, tells the user who holds the folder.
+    """
     if out.exists() and not out.is_dir():
         raise ExperimentError(f"output folder {out} is a file; give a folder with --out")
+    if before_lock and (out / f"{LOCK_PREFIX}.json").exists():
+        return
     if _foreign_content(out):
         raise ExperimentError(
             f"output folder {out} is not empty and holds no gmg-sim experiment (no "

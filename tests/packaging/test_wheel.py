@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -33,9 +34,15 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     """(python of a fresh venv with only the built wheel installed, a folder outside the repo)."""
     tmp = tmp_path_factory.mktemp("wheel")
     dist = tmp / "dist"
+    # Built from a copy: setuptools writes build/ and *.egg-info into the source tree, so
+    # two test workers building from the checkout at once would collide.
+    src = tmp / "src"
+    shutil.copytree(ROOT / "gmg_sim", src / "gmg_sim", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, src / name)
     _run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "-w", str(dist), str(ROOT)],
+         "--quiet", "-w", str(dist), str(src)],
         cwd=tmp,
     )  # fmt: skip
     (wheel,) = dist.glob("gmg_sim-*.whl")
