@@ -421,21 +421,34 @@ MORRIS = {"trajectories": 12, "levels": 4, "replications": 4, "seed": SEED}
 MORRIS_INDICATORS = ("chair_vacant_months", "adoption_rate")
 
 
-def _morris_points(res: Results, points: int, workers: int | None = None) -> pd.DataFrame:
-    """The indicators' means at the first design points of the Morris screening."""
-    from gmg_sim.analysis.sensitivity import assumed_parameters, evaluate
+def _design_points(
+    res: Results,
+    params: pd.DataFrame,
+    method: str,
+    size: int,
+    indicators: tuple[str, ...],
+    replications: int,
+    points: int,
+    workers: int | None = None,
+    **design: Any,
+) -> pd.DataFrame:
+    """The indicators' means at the first ``points`` points of a sensitivity design.
+
+    The same design, seeds and evaluation as the analysis itself, so the stored
+    runs of a Morris or Sobol study can be checked by re-running a few of them.
+    """
+    from gmg_sim.analysis.sensitivity import evaluate
     from gmg_sim.experiments.sampling import design_matrix, problem_of
 
-    params = assumed_parameters("status_quo")
     bounds = params[["low", "high"]].to_numpy(dtype=float)
     problem = problem_of({k: (lo, hi) for k, (lo, hi) in zip(params["key"], bounds, strict=True)})
-    X = design_matrix(problem, MORRIS["trajectories"], "morris", SEED, levels=MORRIS["levels"])
+    X = design_matrix(problem, size, method, SEED, **design)
     Y = evaluate(
         "status_quo",
         params,
         X[:points],
-        MORRIS_INDICATORS,
-        replications=MORRIS["replications"],
+        indicators,
+        replications=replications,
         seed=SEED,
         workers=workers or res.workers,
     )
@@ -443,8 +456,25 @@ def _morris_points(res: Results, points: int, workers: int | None = None) -> pd.
         [
             {"kind": "point", "point": i, "indicator": ind, "value": float(Y[i, j])}
             for i in range(points)
-            for j, ind in enumerate(MORRIS_INDICATORS)
+            for j, ind in enumerate(indicators)
         ]
+    )
+
+
+def _morris_points(res: Results, points: int, workers: int | None = None) -> pd.DataFrame:
+    """The indicators' means at the first design points of the Morris screening."""
+    from gmg_sim.analysis.sensitivity import assumed_parameters
+
+    return _design_points(
+        res,
+        assumed_parameters("status_quo"),
+        "morris",
+        MORRIS["trajectories"],
+        MORRIS_INDICATORS,
+        MORRIS["replications"],
+        points,
+        workers,
+        levels=MORRIS["levels"],
     )
 
 
@@ -478,29 +508,19 @@ SOBOL_INDICATORS = ("chair_vacant_months", "adoption_rate")
 
 def _sobol_points(res: Results, points: int, workers: int | None = None) -> pd.DataFrame:
     """The indicators' means at the first points of the Sobol design (the stored runs' check)."""
-    from gmg_sim.analysis.sensitivity import assumed_parameters, evaluate
-    from gmg_sim.experiments.sampling import design_matrix, problem_of
+    from gmg_sim.analysis.sensitivity import assumed_parameters
 
     table = assumed_parameters("status_quo").set_index("key")
     params = table.loc[list(SOBOL["parameters"])].reset_index()
-    bounds = params[["low", "high"]].to_numpy(dtype=float)
-    problem = problem_of({k: (lo, hi) for k, (lo, hi) in zip(params["key"], bounds, strict=True)})
-    X = design_matrix(problem, SOBOL["sizes"][-1], "sobol", SEED)
-    Y = evaluate(
-        "status_quo",
+    return _design_points(
+        res,
         params,
-        X[:points],
+        "sobol",
+        SOBOL["sizes"][-1],
         SOBOL_INDICATORS,
-        replications=SOBOL["replications"],
-        seed=SEED,
-        workers=workers or res.workers,
-    )
-    return pd.DataFrame(
-        [
-            {"kind": "point", "point": i, "indicator": ind, "value": float(Y[i, j])}
-            for i in range(points)
-            for j, ind in enumerate(SOBOL_INDICATORS)
-        ]
+        SOBOL["replications"],
+        points,
+        workers,
     )
 
 
