@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import platform
 import resource
 import statistics
@@ -116,10 +117,12 @@ class _Sampler:
         self.peak_self = 0
         self.peak_total = 0
         self.peak_children = 0
+        self.trace: list[tuple[float, int]] = []  # (seconds since start, RSS of all processes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _loop(self) -> None:
+        t0 = time.perf_counter()
         while not self._stop.is_set():
             try:
                 own = self.me.memory_info().rss
@@ -132,6 +135,7 @@ class _Sampler:
             self.peak_self = max(self.peak_self, own)
             self.peak_children = max(self.peak_children, kids)
             self.peak_total = max(self.peak_total, own + kids)
+            self.trace.append((time.perf_counter() - t0, own + kids))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> _Sampler:
@@ -143,8 +147,8 @@ class _Sampler:
         self._thread.join()
 
 
-def memory(runs: int, workers: int) -> None:
-    """Print peak memory of a ``runs``-run sweep with ``workers`` worker processes."""
+def memory(runs: int, workers: int) -> dict[str, object]:
+    """Print (and return) peak memory of a ``runs``-run sweep with ``workers`` worker processes."""
     terms = [3, 6, 12, 24]
     rules = ["volunteer", "fixed_order", "lottery", "elected"]
     reps = max(1, runs // (len(terms) * len(rules)))
@@ -176,6 +180,35 @@ def memory(runs: int, workers: int) -> None:
     print(f"   peak RSS, descendants together:         {sampler.peak_children / mib:8.0f} MiB")
     print(f"   peak RSS, this process + descendants:   {sampler.peak_total / mib:8.0f} MiB")
     print(f"   peak Python allocations (tracemalloc):  {py_peak / mib:8.1f} MiB")
+    # Flat or growing? The largest total RSS in each tenth of the sweep's duration.
+    deciles = _deciles(sampler.trace)
+    print(
+        "   peak RSS of all processes by tenth of the sweep (MiB): "
+        + " ".join(f"{d / mib:.0f}" for d in deciles)
+    )
+    return {
+        "runs": len(res.summary),
+        "workers": workers,
+        "seconds": dt,
+        "output_mib": size / mib,
+        "peak_rss_self_mib": sampler.peak_self / mib,
+        "peak_rss_descendants_mib": sampler.peak_children / mib,
+        "peak_rss_total_mib": sampler.peak_total / mib,
+        "peak_python_alloc_mib": py_peak / mib,
+        "peak_rss_total_by_tenth_mib": [d / mib for d in deciles],
+    }
+
+
+def _deciles(trace: list[tuple[float, int]]) -> list[int]:
+    """The largest sampled value in each tenth of the traced duration."""
+    if not trace:
+        return []
+    end = trace[-1][0] or 1.0
+    peaks = [0] * 10
+    for t, rss in trace:
+        k = min(int(10 * t / end), 9)
+        peaks[k] = max(peaks[k], rss)
+    return peaks
 
 
 def main() -> None:
@@ -186,6 +219,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="workers of the memory sweep")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the memory figures to this JSON file")
     args = parser.parse_args()
     print(
         f"gmg-sim {gmg_sim.__version__}, mesa {mesa.__version__}, Python "
@@ -195,7 +229,10 @@ def main() -> None:
     if not args.skip_throughput:
         throughput(args.runs, args.repeat)
     if not args.skip_memory:
-        memory(args.sweep_runs, args.workers)
+        figures = memory(args.sweep_runs, args.workers)
+        figures.update(machine=cpu_model(), cpus=psutil.cpu_count(), gmg_sim=gmg_sim.__version__)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n")
     per_run = statistics.median(
         _timed(lambda s=s: GMGModel(rng=s, collect="final").run()) for s in range(20)
     )

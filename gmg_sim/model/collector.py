@@ -6,13 +6,16 @@ every value. :class:`ArrayCollector` keeps Mesa's storage and read-outs
 (``model_vars``, ``get_model_vars_dataframe``, ``get_agent_vars_dataframe``) and
 fills them with the same values faster: an agent column that is a view on a model
 array (:data:`Agency.ARRAYS <gmg_sim.model.agency.Agency.ARRAYS>`) is read with one
-``tolist()`` of the array; only mutable values are deep-copied.
+``tolist()`` of the array; only mutable values are deep-copied. The agent rows are
+kept as columns and become Mesa's per-agent records (``_agent_records``) only when
+read: the run path keeps the model columns alone, so most runs never build them.
 """
 
 from __future__ import annotations
 
 from copy import deepcopy
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -50,6 +53,27 @@ class ArrayCollector(mesa.DataCollector):
         super().__init__(model_reporters=model_reporters, agent_reporters=agent_reporters)
         self._model_columns = [(self.model_vars[k], f) for k, f in model_reporters.items()]
         self._agent_columns = [(attr, arrays.get(attr)) for attr in agent_reporters.values()]
+        # Agent rows not yet turned into records: time -> (agent ids, one list per column).
+        self._pending: dict[Any, tuple[list[Any], list[list[Any]]]] = {}
+        # The agents of the last collection, their ids and a picker of their array entries
+        # (rebuilt only when the set of agents changes).
+        self._agents: list[Any] = []
+        self._ids: list[Any] = []
+        self._pick: Any = None
+
+    @property
+    def _agent_records(self) -> dict[Any, list[tuple[Any, ...]]]:
+        """Mesa's per-agent records (time -> one tuple per agent), built on first read."""
+        records = self.__dict__["_agent_records"]
+        if self._pending:
+            for time, (ids, columns) in self._pending.items():
+                records[time] = list(zip(repeat(time), ids, *columns, strict=False))
+            self._pending.clear()
+        return records
+
+    @_agent_records.setter
+    def _agent_records(self, value: dict[Any, list[tuple[Any, ...]]]) -> None:
+        self.__dict__["_agent_records"] = value
 
     def collect(self, model: GMGModel) -> None:  # type: ignore[override]
         """Append one row of model columns and one row per agent."""
@@ -64,16 +88,25 @@ class ArrayCollector(mesa.DataCollector):
                 values.append(v if isinstance(v, _IMMUTABLE) else deepcopy(v))
         if self.agent_reporters:
             agents = list(model.agents)
-            index = [a.index for a in agents]
-            columns = []
-            for attr, array in self._agent_columns:
-                if array is not None:
-                    values = getattr(model, array).tolist()
-                    columns.append([values[i] for i in index])
-                else:
-                    column = [getattr(a, attr) for a in agents]
-                    columns.append(
-                        [v if isinstance(v, _IMMUTABLE) else deepcopy(v) for v in column]
-                    )
-            ids = [a.unique_id for a in agents]
-            self._agent_records[time] = list(zip(repeat(time), ids, *columns, strict=False))
+            if agents != self._agents:
+                self._agents = agents
+                self._ids = [a.unique_id for a in agents]
+                index = [a.index for a in agents]
+                # itemgetter of one index returns a value, not a tuple: wrap it.
+                self._pick = (
+                    (lambda v, i=index[0]: (v[i],)) if len(index) == 1 else itemgetter(*index)
+                )
+            columns: list[list[Any]] = []
+            if agents:
+                for attr, array in self._agent_columns:
+                    if array is not None:
+                        columns.append(self._pick(getattr(model, array).tolist()))
+                    else:
+                        column = [getattr(a, attr) for a in agents]
+                        columns.append(
+                            [v if isinstance(v, _IMMUTABLE) else deepcopy(v) for v in column]
+                        )
+            else:
+                columns = [[] for _ in self._agent_columns]
+            self.__dict__["_agent_records"].pop(time, None)
+            self._pending[time] = (self._ids, columns)
