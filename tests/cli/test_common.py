@@ -1,0 +1,51 @@
+"""The command's early start of the fork server (cli.common.uses_pool) and what it starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from gmg_sim.cli.common import uses_pool
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "expected"),
+    [
+        ("run", ["status_quo", "--workers", "2"], True),
+        ("run", ["status_quo", "-w", "0"], True),  # all cores
+        ("sweep", ["status_quo", "--workers=4", "--vary", "chair.term_months=6,12"], True),
+        ("compare", ["a", "b", "-w3"], True),
+        ("run", ["status_quo"], False),  # one worker by default: serial
+        ("run", ["status_quo", "--workers", "1"], False),
+        ("run", ["status_quo", "-w", "2", "--executor", "serial"], False),
+        ("run", ["status_quo", "-w", "2", "--executor=serial"], False),
+        ("run", ["status_quo", "-w", "2", "--scheduler", "tcp://h:8786"], False),
+        ("run", ["status_quo", "-w", "two"], False),  # left to the command's own check
+        ("run", ["status_quo", "-w"], False),
+        ("validate", ["status_quo", "-w", "2"], False),
+        (None, [], False),
+    ],
+)
+def test_uses_pool(command: str | None, args: list[str], expected: bool) -> None:
+    assert uses_pool(command, args) is expected
+
+
+def test_a_pool_command_runs_with_the_server_started_early(tmp_path) -> None:
+    """`run -w 2` starts the fork server before its imports; the runs match a serial run."""
+    code = (
+        "import sys; from gmg_sim.cli import main; sys.argv = ['gmg-sim'] + sys.argv[1:]; "
+        "sys.exit(main())"
+    )
+    outs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "run", "status_quo", "-n", "4", "-w", workers,
+             "--quiet", "--collect", "final", "--no-events", "--no-timeseries", "--out", str(out)],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        outs[workers] = (out / "summary.csv").read_text()
+    assert outs["1"] == outs["2"]
