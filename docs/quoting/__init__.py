@@ -82,7 +82,7 @@ BLOCKS: list[Block] = [
           calibration.morris, ("morris",), show_commands=False),
     Block("readme-morris", "README.md", STORED["morris"].commands, readme.morris_ranking,
           ("morris",), show_commands=False),
-    Block("readme-speed", "README.md", (readme.BENCH_COMMAND,), readme.speed,
+    Block("readme-speed", "README.md", (readme.BENCH_COMMAND, readme.MEMORY_COMMAND), readme.speed,
           show_commands=False),
     Block("robustness-sobol", "docs/robustness.md", STORED["sobol"].commands,
           readme.sobol_table, ("sobol",)),

@@ -163,6 +163,11 @@ def morris_ranking(res: Results) -> str:
 #: The benchmark results the README's speed paragraph quotes (written by `make bench`'s script).
 BENCH_BEFORE = "benchmarks/results/model_before_56818ba.json"
 BENCH_AFTER = "benchmarks/results/model_after.json"
+BENCH_MEMORY = "benchmarks/results/sweep_memory_100k.json"
+MEMORY_COMMAND = (
+    ".venv/bin/python benchmarks/bench_experiments.py --skip-throughput --sweep-runs 100000 "
+    f"--json {BENCH_MEMORY}"
+)
 BENCH_COMMAND = (
     ".venv/bin/python benchmarks/bench_model.py --json benchmarks/results/model_after.json"
 )
@@ -175,6 +180,8 @@ def speed(res: Results) -> str:
     from quoting.results import ROOT
 
     before = json.loads((ROOT / BENCH_BEFORE).read_text(encoding="utf-8"))
+    memory = json.loads((ROOT / BENCH_MEMORY).read_text(encoding="utf-8"))
+    tenths = memory["peak_rss_total_by_tenth_mib"]
     after = json.loads((ROOT / BENCH_AFTER).read_text(encoding="utf-8"))
     m = after["machine"]
     tb, ta = before["throughput"], after["throughput"]
@@ -200,7 +207,12 @@ def speed(res: Results) -> str:
         "**This is far from the project's targets** (at least 100 runs/s monthly and 150 "
         'with `collect="final"`, at most 4× and 2.5× the bare model): what remains is the '
         "overhead of many small calls a month, and `benchmarks/README.md` says what a "
-        "faster model would have to change.\n"
+        "faster model would have to change. Memory stays flat: a sweep of "
+        f"{memory['runs']:,} runs on {memory['workers']} workers "
+        f"({memory['runs'] / memory['seconds']:.1f} runs/s) held "
+        f"{tenths[0]:.0f}–{max(tenths[:-1]):.0f} MiB for all processes together while it ran "
+        f"and peaked at {memory['peak_rss_total_mib']:.0f} MiB while merging its results "
+        "(`benchmarks/bench_experiments.py`).\n"
     )
 
 
