@@ -108,5 +108,5 @@ class ArrayCollector(mesa.DataCollector):
                         )
             else:
                 columns = [[] for _ in self._agent_columns]
-            self.__dict__["_agent_records"].pop(time, None)
+            # Built on reading; a time collected again replaces its rows where they are.
             self._pending[time] = (self._ids, columns)

@@ -52,3 +52,23 @@ def test_every_array_view_names_a_model_array() -> None:
     for attr, array in Agency.ARRAYS.items():
         agent = next(iter(m.members))
         assert getattr(agent, attr) == getattr(m, array)[agent.index]
+
+
+def test_agent_rows_are_built_when_read_and_replaced_when_collected_again() -> None:
+    """Rows kept as columns become Mesa's records on reading; a second collection at a
+    time already read replaces that time's rows where they are (Mesa's order)."""
+    m = GMGModel(rng=0, time__end="2006-03")
+    m.step()
+    dc = m.datacollector
+    assert dc._pending  # not built yet
+    first = dc.get_agent_vars_dataframe()
+    assert not dc._pending
+    m.step()
+    dc.collect(m)  # twice at the same time (not yet read): the second replaces the first
+    dc.get_agent_vars_dataframe()  # times 1 and 2 built
+    m.ledger.spend_month[:] = 7.0  # a different value at the same time
+    dc.collect(m)  # at a time already read: replaced where it is
+    frame = dc.get_agent_vars_dataframe()
+    assert list(frame.index.get_level_values("Step").unique()) == [1.0, 2.0]
+    assert (frame.xs(2.0, level="Step")["spend"] == 7.0).all()
+    pd.testing.assert_frame_equal(frame.xs(1.0, level="Step", drop_level=False), first)
