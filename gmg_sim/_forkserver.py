@@ -27,23 +27,34 @@ def start_fork_server() -> None:
     An ignored signal stays ignored across ``exec``, and the fork server hands
     the handlers it started with on to the processes it forks: the workers
     (and Dask's) never see the Ctrl-C that a terminal sends to every process of
-    the command; the experiment's process alone decides. (Ctrl-C is ignored
-    here only while the server is launched, a few milliseconds. A fork server
-    already running is kept; its workers then ignore Ctrl-C from their first
-    line.)
+    the command; the experiment's process alone decides. (Ctrl-C is held back
+    here only while the server is launched, a few milliseconds, and delivered
+    after. A fork server already running is kept; its workers then ignore Ctrl-C
+    from their first line.)
     """
     import multiprocessing
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Blocked first, then ignored: a Ctrl-C that comes while the server is launched waits
+    # (a blocked signal stays pending on Linux even while ignored) and reaches this process
+    # once its handler is back, instead of being lost. The server starts with it ignored
+    # (and blocked), and so do the workers it forks.
+    # (Multiprocessing's resource tracker is started first, outside the window: starting it
+    # unblocks SIGINT, which would drop a pending Ctrl-C while it is ignored.)
+    resource_tracker.ensure_running()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        forkserver.ensure_running()
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, old)
     finally:
-        signal.signal(signal.SIGINT, old)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def stop_fork_server() -> None:

@@ -182,6 +182,11 @@ def speed(res: Results) -> str:
     before = json.loads((ROOT / BENCH_BEFORE).read_text(encoding="utf-8"))
     memory = json.loads((ROOT / BENCH_MEMORY).read_text(encoding="utf-8"))
     tenths = memory["peak_rss_total_by_tenth_mib"]
+    low, high = min(tenths[:-1]), max(tenths[:-1])
+    if high > 1.05 * low or memory["peak_rss_total_mib"] >= 1024:
+        raise ValueError(  # the sentence says flat and under 1 GiB: the figures must show it
+            f"{BENCH_MEMORY}: memory not flat ({low:.0f}-{high:.0f} MiB) or not under 1 GiB"
+        )
     after = json.loads((ROOT / BENCH_AFTER).read_text(encoding="utf-8"))
     m = after["machine"]
     tb, ta = before["throughput"], after["throughput"]
@@ -207,11 +212,11 @@ def speed(res: Results) -> str:
         "**This is far from the project's targets** (at least 100 runs/s monthly and 150 "
         'with `collect="final"`, at most 4× and 2.5× the bare model): what remains is the '
         "overhead of many small calls a month, and `benchmarks/README.md` says what a "
-        "faster model would have to change. Memory stays flat: a sweep of "
+        "faster model would have to change. Memory stays flat: in a sweep of "
         f"{memory['runs']:,} runs on {memory['workers']} workers "
-        f"({memory['runs'] / memory['seconds']:.1f} runs/s) held "
-        f"{tenths[0]:.0f}–{max(tenths[:-1]):.0f} MiB for all processes together while it ran "
-        f"and peaked at {memory['peak_rss_total_mib']:.0f} MiB while merging its results "
+        f"({memory['runs'] / memory['seconds']:.1f} runs/s) the summed RSS of all its processes "
+        f"peaked at {low:.0f}–{high:.0f} MiB in each of the first nine tenths of its duration, "
+        f"and at {memory['peak_rss_total_mib']:.0f} MiB overall "
         "(`benchmarks/bench_experiments.py`).\n"
     )
 

@@ -54,7 +54,7 @@ def uses_pool(command: str | None, args: list[str]) -> bool:
     than 1 (0: all cores) and no Dask scheduler; a value that is not a number
     is left to the command's own check (False here).
     """
-    if command not in _POOL_COMMANDS:
+    if command not in _POOL_COMMANDS or "--help" in args or "-h" in args:
         return False
     workers = "1"
     for i, arg in enumerate(args):
@@ -70,12 +70,14 @@ def uses_pool(command: str | None, args: list[str]) -> bool:
             arg == "--executor" and args[i + 1 : i + 2] == ["serial"]
         ):
             return False
-    return workers.isdigit() and int(workers) != 1
+    return workers.isascii() and workers.isdigit() and int(workers) != 1
 
 
-def _command_args(command: str | None) -> list[str]:
-    """The process's arguments after ``command`` (empty when the command is not in them)."""
-    argv = sys.argv[1:]
+def _command_args(ctx: typer.Context) -> list[str]:
+    """The command line's arguments after the subcommand's name (as :func:`gmg_sim.cli.main`
+    passed them; empty when called otherwise, e.g. by a test's ``CliRunner``)."""
+    argv = (ctx.obj or {}).get("argv", []) if isinstance(ctx.obj, dict) else []
+    command = ctx.invoked_subcommand
     return argv[argv.index(command) + 1 :] if command in argv else []
 
 
@@ -90,11 +92,13 @@ def _root(
     ] = False,
 ) -> None:
     """Agent-based model of coordination in the UN Global Migration Group."""
-    if uses_pool(ctx.invoked_subcommand, _command_args(ctx.invoked_subcommand)):
-        # Its fork server imports the model while this process does (not after it).
-        from gmg_sim._forkserver import start_fork_server
+    if uses_pool(ctx.invoked_subcommand, _command_args(ctx)):
+        # Its fork server imports the model while this process does (not after it); stopped
+        # when the command ends, however it ends (also on bad input, before any pool is used).
+        from gmg_sim._forkserver import start_fork_server, stop_fork_server
 
         start_fork_server()
+        ctx.call_on_close(stop_fork_server)
     # A command runs: the model now, before any other module of gmg_sim imports a part of it
     # (the order `import gmg_sim` keeps outside the command; --help and --version skip this).
     import gmg_sim.model.core  # noqa: F401

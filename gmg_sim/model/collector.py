@@ -55,9 +55,8 @@ class ArrayCollector(mesa.DataCollector):
         self._agent_columns = [(attr, arrays.get(attr)) for attr in agent_reporters.values()]
         # Agent rows not yet turned into records: time -> (agent ids, one list per column).
         self._pending: dict[Any, tuple[list[Any], list[list[Any]]]] = {}
-        # The agents of the last collection, their ids and a picker of their array entries
-        # (rebuilt only when the set of agents changes).
-        self._agents: list[Any] = []
+        # The ids of the last collection's agents and a picker of their array entries
+        # (rebuilt only when the agents change; ids, not agents, so no reference is kept).
         self._ids: list[Any] = []
         self._pick: Any = None
 
@@ -74,6 +73,8 @@ class ArrayCollector(mesa.DataCollector):
     @_agent_records.setter
     def _agent_records(self, value: dict[Any, list[tuple[Any, ...]]]) -> None:
         self.__dict__["_agent_records"] = value
+        if "_pending" in self.__dict__:
+            self._pending.clear()  # rows not yet read belong to the records replaced
 
     def collect(self, model: GMGModel) -> None:  # type: ignore[override]
         """Append one row of model columns and one row per agent."""
@@ -88,13 +89,17 @@ class ArrayCollector(mesa.DataCollector):
                 values.append(v if isinstance(v, _IMMUTABLE) else deepcopy(v))
         if self.agent_reporters:
             agents = list(model.agents)
-            if agents != self._agents:
-                self._agents = agents
-                self._ids = [a.unique_id for a in agents]
+            ids = [a.unique_id for a in agents]
+            if ids != self._ids:  # the agents changed: who is read from which array entry
+                self._ids = ids
                 index = [a.index for a in agents]
-                # itemgetter of one index returns a value, not a tuple: wrap it.
                 self._pick = (
-                    (lambda v, i=index[0]: (v[i],)) if len(index) == 1 else itemgetter(*index)
+                    None
+                    if not index
+                    # itemgetter of one index returns a value, not a tuple: wrap it.
+                    else (lambda v, i=index[0]: (v[i],))
+                    if len(index) == 1
+                    else itemgetter(*index)
                 )
             columns: list[list[Any]] = []
             if agents:

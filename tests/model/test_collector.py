@@ -72,3 +72,28 @@ def test_agent_rows_are_built_when_read_and_replaced_when_collected_again() -> N
     assert list(frame.index.get_level_values("Step").unique()) == [1.0, 2.0]
     assert (frame.xs(2.0, level="Step")["spend"] == 7.0).all()
     pd.testing.assert_frame_equal(frame.xs(1.0, level="Step", drop_level=False), first)
+
+
+def test_one_agent_and_none() -> None:
+    """A single agent (one array entry) and an agent set that empties give Mesa's rows."""
+    m = GMGModel(rng=0, time__end="2006-03")
+    m.step()
+    dc = type(m.datacollector)(
+        indicators.model_reporters(), indicators.AGENT_REPORTERS, Agency.ARRAYS
+    )
+    reference = mesa.DataCollector(
+        model_reporters=indicators.model_reporters(), agent_reporters=indicators.AGENT_REPORTERS
+    )
+    agents = list(m.agents)
+    for a in agents[1:]:
+        a.remove()
+    for c in (dc, reference):
+        c.collect(m)
+    m.step()
+    agents[0].remove()
+    for c in (dc, reference):
+        c.collect(m)
+    pd.testing.assert_frame_equal(
+        dc.get_agent_vars_dataframe(), reference.get_agent_vars_dataframe()
+    )
+    assert len(dc.get_agent_vars_dataframe()) == 1
