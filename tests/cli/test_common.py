@@ -34,25 +34,6 @@ def test_uses_pool(command: str | None, args: list[str], expected: bool) -> None
     assert uses_pool(command, args) is expected
 
 
-def test_a_pool_command_runs_with_the_server_started_early(tmp_path) -> None:
-    """`run -w 2` starts the fork server before its imports; the runs match a serial run."""
-    code = (
-        "import sys; from gmg_sim.cli import main; sys.argv = ['gmg-sim'] + sys.argv[1:]; "
-        "sys.exit(main())"
-    )
-    outs = {}
-    for workers in ("1", "2"):
-        out = tmp_path / f"w{workers}"
-        proc = subprocess.run(
-            [sys.executable, "-c", code, "run", "status_quo", "-n", "4", "-w", workers,
-             "--quiet", "--collect", "final", "--no-events", "--no-timeseries", "--out", str(out)],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr
-        outs[workers] = (out / "summary.csv").read_text()
-    assert outs["1"] == outs["2"]
-
-
 _PROBE = (
     "import sys\n"
     "sys.argv[0] = 'gmg-sim'  # the command: gmg_sim imports the model only when it runs\n"
