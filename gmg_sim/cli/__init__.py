@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     import sys
 
     try:
-        app(args=argv, prog_name="gmg-sim")
+        args = list(sys.argv[1:] if argv is None else argv)
+        # The arguments, for the root callback (it cannot see the subcommand's own).
+        app(args=args, prog_name="gmg-sim", obj={"argv": args})
     except SystemExit:
         raise
     except Exception as exc:  # a bug: one paragraph, not a traceback

@@ -43,8 +43,47 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: Commands that run experiments, and so may use a pool of local worker processes.
+_POOL_COMMANDS = ("run", "compare", "sweep")
+
+
+def uses_pool(command: str | None, args: list[str]) -> bool:
+    """Whether ``gmg-sim COMMAND ARGS`` will fork local workers (read before its options are parsed).
+
+    True for ``run``, ``compare`` and ``sweep`` with ``--workers``/``-w`` other
+    than 1 (0: all cores) and no Dask scheduler; a value that is not a number
+    is left to the command's own check (False here).
+    """
+    if command not in _POOL_COMMANDS or "--help" in args or "-h" in args:
+        return False
+    workers = "1"
+    for i, arg in enumerate(args):
+        if arg in ("--workers", "-w") and i + 1 < len(args):
+            workers = args[i + 1]
+        elif arg.startswith("--workers="):
+            workers = arg.split("=", 1)[1]
+        elif arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--"):
+            workers = arg[2:]
+        elif arg.startswith("--scheduler"):
+            return False  # a remote Dask cluster: no local workers
+        elif arg == "--executor=serial" or (
+            arg == "--executor" and args[i + 1 : i + 2] == ["serial"]
+        ):
+            return False
+    return workers.isascii() and workers.isdigit() and int(workers) != 1
+
+
+def _command_args(ctx: typer.Context) -> list[str]:
+    """The command line's arguments after the subcommand's name (as :func:`gmg_sim.cli.main`
+    passed them; empty when called otherwise, e.g. by a test's ``CliRunner``)."""
+    argv = (ctx.obj or {}).get("argv", []) if isinstance(ctx.obj, dict) else []
+    command = ctx.invoked_subcommand
+    return argv[argv.index(command) + 1 :] if command in argv else []
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -53,6 +92,13 @@ def _root(
     ] = False,
 ) -> None:
     """Agent-based model of coordination in the UN Global Migration Group."""
+    if uses_pool(ctx.invoked_subcommand, _command_args(ctx)):
+        # Its fork server imports the model while this process does (not after it); stopped
+        # when the command ends, however it ends (also on bad input, before any pool is used).
+        from gmg_sim._forkserver import start_fork_server, stop_fork_server
+
+        start_fork_server()
+        ctx.call_on_close(stop_fork_server)
     # A command runs: the model now, before any other module of gmg_sim imports a part of it
     # (the order `import gmg_sim` keeps outside the command; --help and --version skip this).
     import gmg_sim.model.core  # noqa: F401

@@ -18,14 +18,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from gmg_sim import _interrupt
+from gmg_sim._forkserver import start_fork_server, stop_fork_server
 from gmg_sim.experiments.executors import (
     LIVE_WORKERS,
     iter_dask,
     iter_process,
     iter_serial,
     make_chunks,
-    start_fork_server,
-    stop_fork_server,
 )
 from gmg_sim.experiments.lock import OutputLock
 from gmg_sim.experiments.lock import forget_all_now as forget_locks

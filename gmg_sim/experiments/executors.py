@@ -27,6 +27,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from gmg_sim._forkserver import start_fork_server
 from gmg_sim.experiments.plan import ExperimentError, Record, Task, run_chunk
 
 #: Process ids of the worker processes running now (killed on a hard exit).
@@ -104,56 +105,6 @@ def _worker_main(conn: Any, parent: int) -> None:
             conn.send(reply)
         except (OSError, ValueError):
             return
-
-
-def start_fork_server() -> None:
-    """Start the fork server with Ctrl-C ignored, so that every process it forks ignores it.
-
-    An ignored signal stays ignored across ``exec``, and the fork server hands
-    the handlers it started with on to the processes it forks: the workers
-    (and Dask's) never see the Ctrl-C that a terminal sends to every process of
-    the command; the experiment's process alone decides. (Ctrl-C is ignored
-    here only while the server is launched, a few milliseconds. A fork server
-    already running is kept; its workers then ignore Ctrl-C from their first
-    line.)
-    """
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(
-        ["gmg_sim.experiments.executors"]
-    )
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        forkserver.ensure_running()
-    finally:
-        signal.signal(signal.SIGINT, old)
-
-
-def stop_fork_server() -> None:
-    """Kill the fork server, if this process started one (after an interruption).
-
-    It may still be importing the model for workers that will never come;
-    killed, it frees the core and the command's output pipes at once. The next
-    experiment of this process starts a new one.
-    """
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver
-    pid = getattr(server, "_forkserver_pid", None)
-    if pid:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        # Reap it and forget it (pid, socket, pipe), so that ensure_running starts a new one.
-        with contextlib.suppress(OSError):
-            stop = getattr(server, "_stop", None)
-            if stop is not None:
-                stop()
-            else:
-                os.waitpid(pid, 0)
 
 
 def _signal_name(number: int) -> str:

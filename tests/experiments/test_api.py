@@ -75,7 +75,7 @@ def test_same_results_with_two_worker_processes(serial):
 
 
 def test_worker_processes_start_again_after_an_interruption_killed_the_fork_server(serial):
-    from gmg_sim.experiments.executors import stop_fork_server
+    from gmg_sim._forkserver import stop_fork_server
 
     _run(workers=2)
     stop_fork_server()  # what an interrupted experiment does (a notebook keeps its process)

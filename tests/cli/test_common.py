@@ -1,0 +1,69 @@
+"""The command's early start of the fork server (cli.common.uses_pool) and what it starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from gmg_sim.cli.common import uses_pool
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "expected"),
+    [
+        ("run", ["status_quo", "--workers", "2"], True),
+        ("run", ["status_quo", "-w", "0"], True),  # all cores
+        ("sweep", ["status_quo", "--workers=4", "--vary", "chair.term_months=6,12"], True),
+        ("compare", ["a", "b", "-w3"], True),
+        ("run", ["status_quo"], False),  # one worker by default: serial
+        ("run", ["status_quo", "--workers", "1"], False),
+        ("run", ["status_quo", "-w", "2", "--executor", "serial"], False),
+        ("run", ["status_quo", "-w", "2", "--executor=serial"], False),
+        ("run", ["status_quo", "-w", "2", "--scheduler", "tcp://h:8786"], False),
+        ("run", ["status_quo", "-w", "two"], False),  # left to the command's own check
+        ("run", ["status_quo", "-w"], False),
+        ("run", ["status_quo", "-w", "²"], False),  # not an ASCII number: the command says so
+        ("run", ["status_quo", "-w", "2", "--help"], False),
+        ("validate", ["status_quo", "-w", "2"], False),
+        (None, [], False),
+    ],
+)
+def test_uses_pool(command: str | None, args: list[str], expected: bool) -> None:
+    assert uses_pool(command, args) is expected
+
+
+_PROBE = (
+    "import sys\n"
+    "sys.argv[0] = 'gmg-sim'  # the command: gmg_sim imports the model only when it runs\n"
+    "import gmg_sim._forkserver as f\n"
+    "start = f.start_fork_server\n"
+    "def probe():\n"
+    "    print('early', 'gmg_sim.model.core' in sys.modules, file=sys.stderr)\n"
+    "    start()\n"
+    "f.start_fork_server = probe\n"
+    "from gmg_sim.cli import main\n"
+    "main(sys.argv[1:])\n"
+)
+
+
+def test_the_server_starts_before_the_model_is_imported() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, "run", "status_quo", "-n", "2", "-w", "2", "--quiet",
+         "--collect", "final", "--no-events", "--no-timeseries"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "early False" in proc.stderr  # started, and before the model's import
+
+
+def test_bad_input_after_an_early_start_exits_2_at_once() -> None:
+    """The server started for nothing is stopped with the command: nothing holds the pipes."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, "run", "no_such_scenario", "-w", "2"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "early False" in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
