@@ -76,7 +76,7 @@ def uses_pool(command: str | None, args: list[str]) -> bool:
 def _command_args(ctx: typer.Context) -> list[str]:
     """The command line's arguments after the subcommand's name (as :func:`gmg_sim.cli.main`
     passed them; empty when called otherwise, e.g. by a test's ``CliRunner``)."""
-    argv = (ctx.obj or {}).get("argv", []) if isinstance(ctx.obj, dict) else []
+    argv = ctx.obj.get("argv", []) if isinstance(ctx.obj, dict) else []
     command = ctx.invoked_subcommand
     return argv[argv.index(command) + 1 :] if command in argv else []
 
