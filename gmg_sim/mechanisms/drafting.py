@@ -195,23 +195,26 @@ def negotiation_round(
     cap = cfg.max_mentions_per_agency
     # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
     level = [0] * (cap + 2)
-    for c, is_member in zip(counts, member, strict=True):
-        if is_member:
+    for a in range(n):
+        if member[a]:
+            c = counts[a]
             level[c if c <= cap else cap + 1] += 1
-    # Three uniforms per agency in one call (same stream as three calls of size n).
-    u = rng.random((3, n))
-    takes_part = (members & (u[0] < engagement)).tolist()
-    want, pick = u[1].tolist(), u[2].tolist()
+    # Three uniforms per agency in one call (same stream as three calls of size n);
+    # compared as Python floats (the same IEEE comparisons as on the arrays).
+    take, want, pick = rng.random((3, n)).tolist()
+    eng = engagement.tolist()
     n_templates = len(load_templates()["frame"]["mention"])
     pi, fear, max_words = cfg.insert_propensity, cfg.visibility_fear, cfg.max_words
+    push = decide.push_keyword
     granted, unmet = 0, set()
     order = list(range(n))
     rng.shuffle(order)  # the same draws as rng.permutation(n), without the array
     for a in order:
-        if not takes_part[a]:
-            continue
+        if not (member[a] and take[a] < eng[a]):
+            continue  # not a member, or not taking part this round
         c = counts[a]
-        if c >= cap or not keywords[a]:
+        own = keywords[a]
+        if c >= cap or not own:
             continue
         if c == 0:
             # Unnamed: wants in, the more so the more others are already named.
@@ -221,9 +224,9 @@ def negotiation_round(
             # Named: pushes again where the theme is its own, or when others are more visible.
             more = sum(level[c + 1 :])
             p = pi * (0.25 * relevance[a] + fear * more / others_n)
-        if not decide.push_keyword(a, want[a], p, statement=st):
+        if not push(a, want[a], p, statement=st):
             continue
-        keyword = keywords[a][min(c, len(keywords[a]) - 1)]
+        keyword = own[c] if c < len(own) else own[-1]
         sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
         while st.words + needed > max_words and st.substance:
             st.cut_substance()  # mentions crowd out substance
