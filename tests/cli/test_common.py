@@ -39,12 +39,24 @@ _PROBE = (
     "sys.argv[0] = 'gmg-sim'  # the command: gmg_sim imports the model only when it runs\n"
     "import gmg_sim._forkserver as f\n"
     "start = f.start_fork_server\n"
+    "pids = []\n"
     "def probe():\n"
     "    print('early', 'gmg_sim.model.core' in sys.modules, file=sys.stderr)\n"
     "    start()\n"
+    "    from multiprocessing import forkserver\n"
+    "    pids.append(forkserver._forkserver._forkserver_pid)\n"
     "f.start_fork_server = probe\n"
     "from gmg_sim.cli import main\n"
-    "main(sys.argv[1:])\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "finally:  # still inside the command's process: is the server it started still there?\n"
+    "    import os\n"
+    "    for pid in pids:\n"
+    "        try:\n"
+    "            os.kill(pid, 0)\n"
+    "            print('server alive', file=sys.stderr)\n"
+    "        except ProcessLookupError:\n"
+    "            print('server gone', file=sys.stderr)\n"
 )
 
 
@@ -56,10 +68,16 @@ def test_the_server_starts_before_the_model_is_imported() -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "early False" in proc.stderr  # started, and before the model's import
+    assert "server gone" in proc.stderr  # stopped (and reaped) when the command ended
 
 
 def test_bad_input_after_an_early_start_exits_2_at_once() -> None:
-    """The server started for nothing is stopped with the command: nothing holds the pipes."""
+    """The server started for nothing is stopped with the command: nothing holds the pipes.
+
+    The probe looks for the server from inside the command's process, after the
+    command has returned: a server left to exit by itself (when that process ends)
+    would still be there.
+    """
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE, "run", "no_such_scenario", "-w", "2"],
         capture_output=True, text=True, timeout=60,
@@ -67,3 +85,4 @@ def test_bad_input_after_an_early_start_exits_2_at_once() -> None:
     assert "early False" in proc.stderr
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
+    assert "server gone" in proc.stderr, proc.stderr
