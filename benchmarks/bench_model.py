@@ -30,6 +30,7 @@ import argparse
 import json
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -145,12 +146,80 @@ def agency_curve(runs: int) -> list[dict[str, Any]]:
     return rows
 
 
+def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
+    """Function calls per simulated month, by part of the model (a machine-independent count).
+
+    Counted are calls of Python functions and of C functions and methods by name
+    (``sys.setprofile``'s ``call`` and ``c_call`` events, what ``cProfile``
+    counts); arithmetic operators on arrays (``a * b``) call no function by name
+    and are not counted, so a part that works on whole arrays costs more time
+    per call than one that loops in Python.
+
+    A count does not depend on the machine or its load, unlike a time: it shows
+    where the per-call overhead that dominates the run comes from, and whether a
+    change removed calls. Each mechanism's step, the running statistics and the
+    collector are wrapped; "model step loop" is everything else inside ``run``
+    (Mesa's step machinery and the model's own step); "building the model" is
+    ``GMGModel(...)``. Same seeds as the timings.
+    """
+    counts: dict[str, int] = {}
+    part = ["building the model"]
+    wrapper_calls = [0]
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" or event == "c_call":
+            counts[part[0]] = counts.get(part[0], 0) + 1
+
+    def wrap(obj: Any, name: str, label: str) -> None:
+        step = getattr(obj, name)
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            wrapper_calls[0] += 1
+            outer, part[0] = part[0], label
+            try:
+                return step(*args, **kwargs)
+            finally:
+                part[0] = outer
+
+        setattr(obj, name, wrapped)
+
+    months = 0
+    for seed in range(runs):
+        part[0] = "building the model"
+        sys.setprofile(count)
+        m = GMGModel(rng=seed, collect=collect)
+        sys.setprofile(None)
+        for mech in m.mechanisms:
+            wrap(mech, "step", type(mech).__name__.removesuffix("Mechanism").lower())
+        wrap(m._stats, "update", "running statistics")
+        wrap(m.datacollector, "collect", "collection")
+        part[0] = "model step loop"
+        sys.setprofile(count)
+        m.run()
+        sys.setprofile(None)
+        months += m.steps
+    # Each wrapper adds one call, counted in the step loop that calls it: take them out.
+    counts["model step loop"] -= wrapper_calls[0]
+    total = {k: v / months for k, v in counts.items()}
+    return {
+        "collect": collect,
+        "runs": runs,
+        "months": months,
+        "per_month": dict(sorted(total.items(), key=lambda kv: -kv[1])),
+        "total_per_month": sum(total.values()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=100, help="runs per kind and repeat")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--no-curves", action="store_true", help="skip the two scaling curves")
+    parser.add_argument(
+        "--calls", type=int, default=0, metavar="RUNS",
+        help="also count function calls per month by part over RUNS runs (0: skip)",
+    )  # fmt: skip
     args = parser.parse_args()
     GMGModel(rng=0).run()  # warm-up: imports, data files, caches
     head = {
@@ -200,6 +269,15 @@ def main() -> None:
         base = report["agencies"][0]["ms_per_run"]
         for r in report["agencies"]:
             print(f"{r['agencies']:<10}{r['ms_per_run']:>10.2f}{r['ms_per_run'] / base:>15.2f}")
+    if args.calls > 0:
+        report["calls"] = calls_per_month(args.calls)
+        c = report["calls"]
+        print(
+            f"\nfunction calls per month (collect='final', {c['runs']} runs; operators not counted)"
+        )
+        for name, n in c["per_month"].items():
+            print(f"{name:<22}{n:>8.1f}")
+        print(f"{'total':<22}{c['total_per_month']:>8.1f}")
     if args.json is not None:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"\nwrote {args.json}")
