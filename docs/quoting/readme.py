@@ -169,7 +169,8 @@ MEMORY_COMMAND = (
     f"--json {BENCH_MEMORY}"
 )
 BENCH_COMMAND = (
-    ".venv/bin/python benchmarks/bench_model.py --json benchmarks/results/model_after.json"
+    ".venv/bin/python benchmarks/bench_model.py --runs 40 --repeats 5 --calls 20 "
+    "--json benchmarks/results/model_after.json"
 )
 
 
@@ -198,7 +199,7 @@ def speed(res: Results) -> str:
     agencies = {r["agencies"]: r["ms_per_run"] for r in after["agencies"]}
     lo, hi = min(months), max(months)
     return (
-        f"`make bench` ({BENCH_COMMAND.split(' --json')[0].removeprefix('.venv/bin/')}) "
+        f"`make bench` (these figures: `{BENCH_COMMAND.split(' --json')[0].removeprefix('.venv/bin/')}`) "
         "measures CPU time per status-quo run (16 agencies × 120 months) on one core, "
         "beside a bare 16-agent Mesa model with an empty DataCollector timed in the same "
         f"process. On the 2-core development machine ({m['cpu']}, Python {m['python']}, Mesa "
