@@ -115,6 +115,9 @@ def test_end_to_end_in_chromium(app_url: str, tmp_path: Path) -> None:
             reset.click()
             expect(status).to_contain_text("Months run: 0 of 120")
             plus12.click()
+            # Wait for the twelve months before stepping on: a click while the app is
+            # still running them can be lost on a loaded machine (seen on a 2-core VM).
+            expect(status).to_contain_text("Months run: 12 of 120", timeout=30_000)
             for month in (13, 14):
                 step.click()
                 expect(status).to_contain_text(f"Months run: {month} of 120")
