@@ -60,7 +60,16 @@ def statements(
     scenario: Annotated[
         str, typer.Argument(help="Scenario name or file (default: the status quo).")
     ] = "status_quo",
-    seed: Annotated[int, typer.Option("--seed", "-s", min=0, help="The run's seed.")] = 1,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            "-s",
+            min=0,
+            help="The run's own seed: the `seed` column of `gmg-sim run`'s summary "
+            "(not the root seed of an experiment).",
+        ),
+    ] = 1,
     show: Annotated[
         str | None,
         typer.Option(

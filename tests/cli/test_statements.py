@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 
@@ -40,3 +41,22 @@ def test_statements_bad_input_exit_2_without_traceback():
     assert bad_show.returncode == 2 and "Traceback" not in bad_show.stderr
     twice = _run("--set", "chair.rule=lottery", "--set", "chair.rule=elected")
     assert twice.returncode == 2 and "given twice" in twice.stderr
+
+
+def test_the_seed_is_the_seed_column_of_a_run_summary(tmp_path):
+    """``--seed`` takes a run's own seed, as ``gmg-sim run`` writes it: same run, same texts."""
+    out = tmp_path / "run"
+    made = subprocess.run(
+        [sys.executable, "-m", "gmg_sim.cli", "run", "status_quo", "-n", "2", "--seed", "7",
+         "--quiet", "--no-events", "--no-timeseries", "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    with open(out / "summary.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        listed = _run("status_quo", "--seed", row["seed"])
+        assert listed.returncode == 0, listed.stderr
+        statuses = [line.split()[4] for line in listed.stdout.splitlines()[1:] if line.strip()]
+        assert statuses.count("adopted") == float(row["statements_adopted"])
+        assert len(statuses) <= float(row["statements_attempted"])  # drafts still open: unlisted
