@@ -133,6 +133,42 @@ def tools(args: argparse.Namespace) -> dict[str, Any]:
     return found
 
 
+def scaling(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Speed-up of each tool at each worker count over its own 1-worker run (median wall times).
+
+    Only for the (collect, runs, tool) groups measured at 1 worker and at least one other count.
+    """
+    wall = {
+        (r["collect"], r["runs"], r["tool"], r["workers"]): statistics.median(r["wall_s"])
+        for r in rows
+    }
+    out = []
+    for (collect, runs, tool, workers), t in wall.items():
+        one = wall.get((collect, runs, tool, 1))
+        if one is not None and workers != 1:
+            out.append(
+                {"collect": collect, "runs": runs, "tool": tool, "workers": workers,
+                 "speedup": one / t, "efficiency": one / t / workers}
+            )  # fmt: skip
+    return out
+
+
+def print_scaling(rows: list[dict[str, Any]]) -> None:
+    """The :func:`scaling` table, if there is one to print."""
+    found = scaling(rows)
+    if not found:
+        return
+    print(f"\nscaling (wall time at 1 worker / at W workers; {os.cpu_count()} cores)")
+    print(
+        f"{'collect':<8}{'runs':>6}  {'tool':<17}{'workers':>8}{'speed-up':>10}{'per worker':>12}"
+    )
+    for r in found:
+        print(
+            f"{r['collect']:<8}{r['runs']:>6}  {r['tool']:<17}{r['workers']:>8}"
+            f"{r['speedup']:>9.2f}x{r['efficiency']:>12.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, nargs="+", default=[200, 2000])
@@ -194,6 +230,7 @@ def main() -> None:
                         f"{runs / wall:>8.1f}{1000 * cpu / runs:>11.1f}{rw:>10.2f}x{rc:>9.2f}x",
                         flush=True,
                     )
+    print_scaling(rows)
     if args.json is not None:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
         print(f"\nwrote {args.json}")
