@@ -147,20 +147,22 @@ def agency_curve(runs: int) -> list[dict[str, Any]]:
 
 
 def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
-    """Function calls per simulated month, by part of the model (a machine-independent count).
+    """Function calls per simulated month, by part of the model.
 
-    Counted are calls of Python functions and of C functions and methods by name
-    (``sys.setprofile``'s ``call`` and ``c_call`` events, what ``cProfile``
-    counts); arithmetic operators on arrays (``a * b``) call no function by name
-    and are not counted, so a part that works on whole arrays costs more time
-    per call than one that loops in Python.
-
-    A count does not depend on the machine or its load, unlike a time: it shows
-    where the per-call overhead that dominates the run comes from, and whether a
-    change removed calls. Each mechanism's step, the running statistics and the
-    collector are wrapped; "model step loop" is everything else inside ``run``
-    (Mesa's step machinery and the model's own step); "building the model" is
-    ``GMGModel(...)``. Same seeds as the timings.
+    A count that the machine's speed and load do not move (it does depend on the
+    versions of Python, numpy and Mesa): it shows where the per-call overhead
+    that dominates a run comes from, and whether a change removed calls.
+    Counted are ``sys.setprofile``'s ``call`` and ``c_call`` events, as
+    ``cProfile`` counts them: calls of Python functions (and each resumption of
+    a generator) and of built-in functions and methods. Not counted: arithmetic
+    operators on arrays (``a * b``), numpy ufuncs called directly
+    (``np.maximum``) and calls of types (``int()``, ``list()``), so a part that
+    works on whole arrays costs more time per counted call than one that loops
+    in Python. Each mechanism's step, the running statistics and the collector
+    are wrapped; "model step loop" is everything else inside ``run`` (Mesa's
+    step machinery and the model's own step); "building the model" is
+    ``GMGModel(...)``. The same seeds are run once unprofiled first, so that
+    per-process caches are warm, as in a long experiment.
     """
     counts: dict[str, int] = {}
     part = ["building the model"]
@@ -183,20 +185,26 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
 
         setattr(obj, name, wrapped)
 
+    for seed in range(runs):  # warm the per-process caches (templates, mentions, data)
+        GMGModel(rng=seed, collect=collect).run()
     months = 0
     for seed in range(runs):
         part[0] = "building the model"
-        sys.setprofile(count)
-        m = GMGModel(rng=seed, collect=collect)
-        sys.setprofile(None)
+        try:
+            sys.setprofile(count)
+            m = GMGModel(rng=seed, collect=collect)
+        finally:
+            sys.setprofile(None)
         for mech in m.mechanisms:
             wrap(mech, "step", type(mech).__name__.removesuffix("Mechanism").lower())
         wrap(m._stats, "update", "running statistics")
         wrap(m.datacollector, "collect", "collection")
         part[0] = "model step loop"
-        sys.setprofile(count)
-        m.run()
-        sys.setprofile(None)
+        try:
+            sys.setprofile(count)
+            m.run()
+        finally:
+            sys.setprofile(None)
         months += m.steps
     # Each wrapper adds one call, counted in the step loop that calls it: take them out.
     counts["model step loop"] -= wrapper_calls[0]

@@ -199,8 +199,8 @@ def speed(res: Results) -> str:
     agencies = {r["agencies"]: r["ms_per_run"] for r in after["agencies"]}
     lo, hi = min(months), max(months)
     return (
-        f"`make bench` (these figures: `{BENCH_COMMAND.split(' --json')[0].removeprefix('.venv/bin/')}`) "
-        "measures CPU time per status-quo run (16 agencies × 120 months) on one core, "
+        "`benchmarks/bench_model.py` (`make bench` runs it with its defaults; these figures: "
+        f"`{BENCH_COMMAND.split(' --json')[0].removeprefix('.venv/bin/')}`) measures CPU time per status-quo run (16 agencies × 120 months) on one core, "
         "beside a bare 16-agent Mesa model with an empty DataCollector timed in the same "
         f"process. On the 2-core development machine ({m['cpu']}, Python {m['python']}, Mesa "
         f"{m['mesa']}; shared with other jobs while measured, so single figures move by "

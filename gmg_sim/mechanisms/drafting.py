@@ -180,7 +180,8 @@ def negotiation_round(
 ) -> tuple[int, set[int]]:
     """One round of requests on a statement; returns (mentions granted, members left unmet).
 
-    Mutates ``st`` (mentions added, substance cut). ``relevance`` is how much
+    Mutates ``st`` (mentions added, substance cut). ``members`` is a boolean
+    array and ``engagement`` a float array, one entry per agency. ``relevance`` is how much
     the statement's theme belongs to each agency's mandate (0..1);
     ``keywords[i]`` the phrases agency ``i`` wants, most relevant first.
     The word limit is never exceeded. ``decide.push_keyword`` makes each

@@ -69,6 +69,7 @@ def test_the_server_starts_before_the_model_is_imported() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "early False" in proc.stderr  # started, and before the model's import
     assert "server gone" in proc.stderr  # stopped (and reaped) when the command ended
+    assert "server alive" not in proc.stderr
 
 
 def test_bad_input_after_an_early_start_exits_2_at_once() -> None:
@@ -86,3 +87,4 @@ def test_bad_input_after_an_early_start_exits_2_at_once() -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "server gone" in proc.stderr, proc.stderr
+    assert "server alive" not in proc.stderr
