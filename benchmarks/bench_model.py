@@ -32,6 +32,7 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,29 @@ def agency_curve(runs: int) -> list[dict[str, Any]]:
     return rows
 
 
+def wrap_parts(model: GMGModel, around: Callable[..., Any]) -> None:
+    """Route each part of ``model``'s monthly step through ``around(label, call, *args)``.
+
+    The parts: each mechanism's ``step`` (labelled by the mechanism: "drafting",
+    "chair" ...), the running statistics (``_stats.update``) and the collector
+    (``datacollector.collect``). What is not wrapped is the model step loop:
+    Mesa's step machinery and the model's own step.
+    """
+
+    def wrap(obj: Any, name: str, label: str) -> None:
+        call = getattr(obj, name)
+        setattr(obj, name, lambda *args, **kwargs: around(label, call, *args, **kwargs))
+
+    for mech in model.mechanisms:
+        wrap(mech, "step", type(mech).__name__.removesuffix("Mechanism").lower())
+    wrap(model._stats, "update", "running statistics")
+    wrap(model.datacollector, "collect", "collection")
+
+
+def _per_month(totals: dict[str, float], months: int) -> dict[str, float]:
+    return dict(sorted(((k, v / months) for k, v in totals.items()), key=lambda kv: -kv[1]))
+
+
 def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
     """Function calls per simulated month, by part of the model.
 
@@ -158,11 +182,10 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
     operators on arrays (``a * b``), numpy ufuncs called directly
     (``np.maximum``) and calls of types (``int()``, ``list()``), so a part that
     works on whole arrays costs more time per counted call than one that loops
-    in Python. Each mechanism's step, the running statistics and the collector
-    are wrapped; "model step loop" is everything else inside ``run`` (Mesa's
-    step machinery and the model's own step); "building the model" is
-    ``GMGModel(...)``. The same seeds are run once unprofiled first, so that
-    per-process caches are warm, as in a long experiment.
+    in Python. The parts are :func:`wrap_parts`'; "model step loop" is everything
+    else inside ``run``; "building the model" is ``GMGModel(...)``. The same
+    seeds are run once unprofiled first, so that per-process caches are warm,
+    as in a long experiment.
     """
     counts: dict[str, int] = {}
     part = ["building the model"]
@@ -172,18 +195,13 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
         if event == "call" or event == "c_call":
             counts[part[0]] = counts.get(part[0], 0) + 1
 
-    def wrap(obj: Any, name: str, label: str) -> None:
-        step = getattr(obj, name)
-
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            wrapper_calls[0] += 1
-            outer, part[0] = part[0], label
-            try:
-                return step(*args, **kwargs)
-            finally:
-                part[0] = outer
-
-        setattr(obj, name, wrapped)
+    def around(label: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        wrapper_calls[0] += 1
+        outer, part[0] = part[0], label
+        try:
+            return call(*args, **kwargs)
+        finally:
+            part[0] = outer
 
     for seed in range(runs):  # warm the per-process caches (templates, mentions, data)
         GMGModel(rng=seed, collect=collect).run()
@@ -195,10 +213,7 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
             m = GMGModel(rng=seed, collect=collect)
         finally:
             sys.setprofile(None)
-        for mech in m.mechanisms:
-            wrap(mech, "step", type(mech).__name__.removesuffix("Mechanism").lower())
-        wrap(m._stats, "update", "running statistics")
-        wrap(m.datacollector, "collect", "collection")
+        wrap_parts(m, around)
         part[0] = "model step loop"
         try:
             sys.setprofile(count)
@@ -206,15 +221,67 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
         finally:
             sys.setprofile(None)
         months += m.steps
-    # Each wrapper adds one call, counted in the step loop that calls it: take them out.
-    counts["model step loop"] -= wrapper_calls[0]
-    total = {k: v / months for k, v in counts.items()}
+    # Each wrapper makes two calls (the lambda, then `around`), counted in the step
+    # loop that calls it: take them out.
+    counts["model step loop"] -= 2 * wrapper_calls[0]
+    per_month = _per_month(counts, months)
     return {
         "collect": collect,
         "runs": runs,
         "months": months,
-        "per_month": dict(sorted(total.items(), key=lambda kv: -kv[1])),
-        "total_per_month": sum(total.values()),
+        "per_month": per_month,
+        "total_per_month": sum(per_month.values()),
+    }
+
+
+def time_per_part(runs: int, collect: str = "monthly") -> dict[str, Any]:
+    """Where a run's time goes: CPU microseconds per simulated month, by part of the model.
+
+    The parts are :func:`wrap_parts`' (each timed with ``time.thread_time``),
+    "building the model" (``GMGModel(...)``) and "model step loop": the rest of
+    ``run``, which also holds the timers' own cost (about two clock reads and
+    two calls per part and month). The summary after the run is timed apart and
+    left out of the total, as in the table of ``benchmarks/README.md``.
+    Shares move with the machine's load less than the times do.
+    """
+    clock = time.thread_time
+    spent: dict[str, float] = {}
+
+    def around(label: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        t0 = clock()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + clock() - t0
+
+    for seed in range(runs):  # warm the per-process caches
+        GMGModel(rng=seed, collect=collect).run()
+    months, summary = 0, 0.0
+    for seed in range(runs):
+        t0 = clock()
+        m = GMGModel(rng=seed, collect=collect)
+        spent["building the model"] = spent.get("building the model", 0.0) + clock() - t0
+        wrap_parts(m, around)
+        before = sum(v for k, v in spent.items() if k != "building the model")
+        t0 = clock()
+        m.run()
+        run_time = clock() - t0
+        parts = sum(v for k, v in spent.items() if k != "building the model") - before
+        spent["model step loop"] = spent.get("model step loop", 0.0) + run_time - parts
+        t0 = clock()
+        m.summary()
+        summary += clock() - t0
+        months += m.steps
+    us = _per_month({k: v * 1e6 for k, v in spent.items()}, months)
+    total = sum(us.values())
+    return {
+        "collect": collect,
+        "runs": runs,
+        "months": months,
+        "us_per_month": us,
+        "share": {k: v / total for k, v in us.items()},
+        "ms_per_run": total * months / runs / 1e3,
+        "summary_share": summary * 1e6 / months / total,
     }
 
 
@@ -227,6 +294,10 @@ def main() -> None:
     parser.add_argument(
         "--calls", type=int, default=0, metavar="RUNS",
         help="also count function calls per month by part over RUNS runs (0: skip)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--parts", type=int, default=0, metavar="RUNS",
+        help="also time each part of the run (monthly collection) over RUNS runs (0: skip)",
     )  # fmt: skip
     args = parser.parse_args()
     GMGModel(rng=0).run()  # warm-up: imports, data files, caches
@@ -277,6 +348,15 @@ def main() -> None:
         base = report["agencies"][0]["ms_per_run"]
         for r in report["agencies"]:
             print(f"{r['agencies']:<10}{r['ms_per_run']:>10.2f}{r['ms_per_run'] / base:>15.2f}")
+    if args.parts > 0:
+        report["parts"] = p = time_per_part(args.parts)
+        print(
+            f"\nwhere the time goes (monthly collection, {p['runs']} runs, "
+            f"{p['ms_per_run']:.1f} ms a run; CPU time of the thread)"
+        )
+        for name, us in p["us_per_month"].items():
+            print(f"{name:<22}{us:>8.1f} us/month{100 * p['share'][name]:>7.1f} %")
+        print(f"{'summary (not in total)':<22}{'':>17}{100 * p['summary_share']:>7.1f} %")
     if args.calls > 0:
         report["calls"] = calls_per_month(args.calls)
         c = report["calls"]

@@ -71,3 +71,16 @@ def test_scaling_is_each_tools_speed_up_over_its_own_one_worker_run() -> None:
     assert found["gmg-sim", 8]["speedup"] == 6.0
     assert found["gmg-sim", 8]["efficiency"] == 6.0 / 8
     assert bench.scaling(rows[2:3]) == []  # nothing but 1 worker: no table
+
+
+def test_time_per_part_accounts_for_the_whole_run() -> None:
+    bench = _load("bench_model")
+    found = bench.time_per_part(2)
+    us, share = found["us_per_month"], found["share"]
+    assert found["months"] == 2 * 120
+    assert set(us) == set(share)
+    assert {"drafting", "collection", "model step loop", "building the model"} <= set(us)
+    assert all(v >= 0 for v in us.values())
+    assert abs(sum(share.values()) - 1.0) < 1e-9
+    assert abs(sum(us.values()) * found["months"] / 2 / 1e3 - found["ms_per_run"]) < 1e-9
+    assert 0 < found["summary_share"] < 1
