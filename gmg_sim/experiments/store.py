@@ -499,11 +499,17 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
 LOCK_PREFIX = ".gmg-sim.lock"
 
 
+def _is_lock_file(name: str) -> bool:
+    """The lock's files, and the temporary file of a holder record being written
+    (:func:`write_atomic` names it ``.<name>.<pid>.tmp``)."""
+    return name.startswith(LOCK_PREFIX) or name.startswith("." + LOCK_PREFIX)
+
+
 def _foreign_content(out: Path) -> bool:
     """Whether ``out`` holds something, but no gmg-sim experiment (lock files aside)."""
     if not out.is_dir() or (out / "manifest.json").exists():
         return False
-    return any(not p.name.startswith(LOCK_PREFIX) for p in out.iterdir())
+    return any(not _is_lock_file(p.name) for p in out.iterdir())
 
 
 def check_out(out: Path, *, before_lock: bool = False) -> None:

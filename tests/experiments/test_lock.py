@@ -61,3 +61,18 @@ def test_atomic_writes_fsync_the_file_and_the_folder(tmp_path, monkeypatch):
     assert path.read_text() == "x"
     assert str(tmp_path) in synced and any(".a.txt." in p for p in synced)
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_a_holder_record_being_written_is_not_foreign_content(tmp_path):
+    """Another experiment that just took the folder is writing its holder record (a
+    temporary file, then a rename): the folder is not 'not a gmg-sim folder', and the
+    lock, not this check, tells who holds it (a race seen with two commands at once)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / lock.LOCK_NAME).write_text("")
+    (out / f".{lock.HOLDER_NAME}.12345.tmp").write_text("{")
+    store.check_out(out, before_lock=True)
+    store.check_out(out)
+    (out / "notes.txt").write_text("mine")  # something that is not gmg-sim's
+    with pytest.raises(experiments.ExperimentError, match="holds no gmg-sim experiment"):
+        store.check_out(out, before_lock=True)
