@@ -166,6 +166,12 @@ def wrap_parts(model: GMGModel, around: Callable[..., Any]) -> None:
     wrap(model.datacollector, "collect", "collection")
 
 
+def _warm(runs: int, collect: str) -> None:
+    """Run the seeds once unmeasured: per-process caches (templates, mentions, data) warm."""
+    for seed in range(runs):
+        GMGModel(rng=seed, collect=collect).run()
+
+
 def _per_month(totals: dict[str, float], months: int) -> dict[str, float]:
     return dict(sorted(((k, v / months) for k, v in totals.items()), key=lambda kv: -kv[1]))
 
@@ -203,8 +209,7 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
         finally:
             part[0] = outer
 
-    for seed in range(runs):  # warm the per-process caches (templates, mentions, data)
-        GMGModel(rng=seed, collect=collect).run()
+    _warm(runs, collect)
     months = 0
     for seed in range(runs):
         part[0] = "building the model"
@@ -254,8 +259,7 @@ def time_per_part(runs: int, collect: str = "monthly") -> dict[str, Any]:
         finally:
             spent[label] = spent.get(label, 0.0) + clock() - t0
 
-    for seed in range(runs):  # warm the per-process caches
-        GMGModel(rng=seed, collect=collect).run()
+    _warm(runs, collect)
     months, summary = 0, 0.0
     for seed in range(runs):
         t0 = clock()

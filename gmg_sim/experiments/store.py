@@ -84,9 +84,13 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+#: Temporary files of :func:`write_atomic` are named ``TMP_PREFIX + name + ".<pid>.tmp"``.
+TMP_PREFIX = "."
+
+
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Write ``path`` through ``write(temporary path)``, then :func:`fsync_replace` it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}.tmp")
     try:
         write(tmp)
         fsync_replace(tmp, path)
@@ -500,9 +504,8 @@ LOCK_PREFIX = ".gmg-sim.lock"
 
 
 def _is_lock_file(name: str) -> bool:
-    """The lock's files, and the temporary file of a holder record being written
-    (:func:`write_atomic` names it ``.<name>.<pid>.tmp``)."""
-    return name.startswith(LOCK_PREFIX) or name.startswith("." + LOCK_PREFIX)
+    """The lock's files, and the temporary file of a holder record being written."""
+    return name.startswith((LOCK_PREFIX, TMP_PREFIX + LOCK_PREFIX))
 
 
 def _foreign_content(out: Path) -> bool:

@@ -80,7 +80,9 @@ def test_time_per_part_accounts_for_the_whole_run() -> None:
     assert found["months"] == 2 * 120
     assert set(us) == set(share)
     assert {"drafting", "collection", "model step loop", "building the model"} <= set(us)
+    # The step loop is the run's time less its parts: negative if a part were counted
+    # twice (nested timers), and Mesa's step machinery is never free.
+    assert us["model step loop"] > 0
     assert all(v >= 0 for v in us.values())
-    assert abs(sum(share.values()) - 1.0) < 1e-9
-    assert abs(sum(us.values()) * found["months"] / 2 / 1e3 - found["ms_per_run"]) < 1e-9
+    assert us["drafting"] > us["states"]  # states act in January only
     assert 0 < found["summary_share"] < 1

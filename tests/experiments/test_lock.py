@@ -70,7 +70,8 @@ def test_a_holder_record_being_written_is_not_foreign_content(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / lock.LOCK_NAME).write_text("")
-    (out / f".{lock.HOLDER_NAME}.12345.tmp").write_text("{")
+    # What write_atomic leaves while it writes the holder record.
+    (out / f"{store.TMP_PREFIX}{lock.HOLDER_NAME}.12345.tmp").write_text("{")
     store.check_out(out, before_lock=True)
     store.check_out(out)
     (out / "notes.txt").write_text("mine")  # something that is not gmg-sim's
