@@ -1,7 +1,8 @@
 """Every number the README and the docs quote, regenerated from the model (``docs/quoted.py``).
 
 A *quoted block* is the text between ``<!-- quoted:NAME -->`` and
-``<!-- /quoted:NAME -->`` in a markdown file. :data:`BLOCKS` lists them: for
+``<!-- /quoted:NAME -->`` in a markdown file, or in a markdown cell of a
+notebook (an HTML comment, which Jupyter does not show). :data:`BLOCKS` lists them: for
 each, its file, the commands whose output it quotes (printed beside it), and
 the function that renders its markdown from the experiments' results
 (:mod:`quoting.results`; one lazy cache, so a result several blocks use is
@@ -13,6 +14,7 @@ ever written by ``--update``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,11 +84,34 @@ BLOCKS: list[Block] = [
           calibration.morris, ("morris",), show_commands=False),
     Block("readme-morris", "README.md", STORED["morris"].commands, readme.morris_ranking,
           ("morris",), show_commands=False),
+    Block("notebook-morris", "notebooks/04_sensitivity.ipynb", STORED["morris"].commands,
+          readme.morris_ranking, ("morris",), show_commands=False),
     Block("readme-speed", "README.md", (readme.BENCH_COMMAND, readme.MEMORY_COMMAND), readme.speed,
           show_commands=False),
     Block("robustness-sobol", "docs/robustness.md", STORED["sobol"].commands,
           readme.sobol_table, ("sobol",)),
 ]  # fmt: skip
+
+
+def read_parts(path: Path) -> list[str]:
+    """The texts a file's blocks live in: a markdown file's text, or each cell of a notebook."""
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix != ".ipynb":
+        return [raw]
+    return ["".join(cell["source"]) for cell in json.loads(raw)["cells"]]
+
+
+def write_parts(path: Path, parts: list[str]) -> None:
+    """Write back what :func:`read_parts` read (a notebook keeps its format: nbformat's JSON)."""
+    if path.suffix != ".ipynb":
+        (text,) = parts
+        path.write_text(text, encoding="utf-8")
+        return
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell, text in zip(nb["cells"], parts, strict=True):
+        if "".join(cell["source"]) != text:
+            cell["source"] = text.splitlines(keepends=True)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def marker(name: str) -> re.Pattern[str]:
@@ -125,13 +150,15 @@ def run(
     blocks = BLOCKS if blocks is None else blocks
     res = results or Results(workers, recompute_stored=update)
     outcomes: list[Outcome] = []
-    texts: dict[Path, str] = {}
+    texts: dict[Path, list[str]] = {}
     for block in blocks:
-        text = texts.setdefault(block.path, block.path.read_text(encoding="utf-8"))
-        match = marker(block.name).search(text)
-        if match is None:
+        parts = texts.setdefault(block.path, read_parts(block.path))
+        found = [(i, m) for i, part in enumerate(parts) if (m := marker(block.name).search(part))]
+        if not found:
             outcomes.append(Outcome(block, "error", "markers not found"))
             continue
+        i, match = found[0]
+        text = parts[i]
         try:
             fresh = block.text(res)
         except (MissingStored, odd.ProseOutdated) as exc:
@@ -140,14 +167,14 @@ def run(
         if match.group(2) == fresh:
             outcomes.append(Outcome(block, "current"))
         elif update:
-            texts[block.path] = text[: match.start(2)] + fresh + text[match.end(2) :]
+            parts[i] = text[: match.start(2)] + fresh + text[match.end(2) :]
             outcomes.append(Outcome(block, "rewritten"))
         else:
             outcomes.append(Outcome(block, "stale", _first_difference(match.group(2), fresh)))
     if update:
-        for path, text in texts.items():
-            if path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+        for path, parts in texts.items():
+            if read_parts(path) != parts:
+                write_parts(path, parts)
     problems: list[str] = []
     if spot and not update:
         used = dict.fromkeys(name for b in blocks for name in b.stored)

@@ -39,9 +39,11 @@ def test_every_block_has_its_markers_once():
     names = [b.name for b in quoting.BLOCKS]
     assert len(names) == len(set(names))
     for block in quoting.BLOCKS:
-        text = block.path.read_text(encoding="utf-8")
-        assert len(quoting.marker(block.name).findall(text)) == 1, (block.file, block.name)
-        assert text.count(f"<!-- quoted:{block.name} -->") == 1, (block.file, block.name)
+        parts = quoting.read_parts(block.path)
+        found = sum(len(quoting.marker(block.name).findall(part)) for part in parts)
+        assert found == 1, (block.file, block.name)
+        opened = sum(part.count(f"<!-- quoted:{block.name} -->") for part in parts)
+        assert opened == 1, (block.file, block.name)
 
 
 def _toy(tmp_path: Path, body: str, fresh: str, show: bool = False) -> quoting.Block:
@@ -63,6 +65,40 @@ def test_check_fails_on_a_stale_number_and_update_rewrites_it(tmp_path):
     assert "| vacant months | 14.4 |" in text and text.endswith("<!-- /quoted:toy -->\n\nafter\n")
     outcomes, _ = quoting.run([block], results=Results(), spot=False)
     assert outcomes[0].status == "current"
+
+
+def test_a_block_in_a_notebook_cell_is_checked_and_rewritten_in_nbformat(tmp_path):
+    import json
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Ünïcode title"),
+        nbformat.v4.new_code_cell("x = 1\nx"),
+        nbformat.v4.new_markdown_cell(
+            "Before.\n\n<!-- quoted:toy -->\n14.5\n<!-- /quoted:toy -->\n"
+        ),
+    ]
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(nb, path)
+    block = quoting.Block("toy", str(path), ("gmg-sim run status_quo",), lambda res: "14.4\n",
+                          show_commands=False)  # fmt: skip
+    outcomes, _ = quoting.run([block], results=Results(), spot=False)
+    assert outcomes[0].status == "stale" and "14.5" in outcomes[0].detail
+    quoting.run([block], update=True, results=Results(), spot=False)
+    assert quoting.run([block], results=Results(), spot=False)[0][0].status == "current"
+    rewritten = nbformat.read(path, as_version=4)
+    nbformat.validate(rewritten)
+    assert (
+        rewritten.cells[2].source == "Before.\n\n<!-- quoted:toy -->\n14.4\n<!-- /quoted:toy -->\n"
+    )
+    assert (
+        rewritten.cells[0].source == "# Ünïcode title" and rewritten.cells[1].source == "x = 1\nx"
+    )
+    # Written as Jupyter and nbformat write it (one-space indent, characters kept).
+    raw = path.read_text(encoding="utf-8")
+    assert raw == json.dumps(json.loads(raw), indent=1, ensure_ascii=False) + "\n"
 
 
 def test_the_commands_are_printed_beside_a_table(tmp_path):
