@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LEVER_CHOICES", "ema_model", "run_experiment"]
+__all__ = ["LEVER_CHOICES", "ema_model", "replication_mean", "run_experiment"]
 
 #: The values each lever may take (the schema's choices; the term and word limit
 #: over a plausible set/range).
@@ -72,6 +72,17 @@ def run_experiment(
         return {k: float("nan") for k in outcomes}
     summary = GMGModel(cfg, rng=int(seed), collect="final").run().summary()
     return {k: float(summary[k]) for k in outcomes}
+
+
+def replication_mean(values: Any) -> float:
+    """An outcome's mean over an experiment's replications, NaN left out.
+
+    NaN (without numpy's "Mean of empty slice" warning) when every replication
+    is NaN, as for a combination the schema refuses.
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    return float(x.mean()) if x.size else float("nan")
 
 
 class _Runner:
@@ -156,6 +167,6 @@ def ema_model(
             return ScalarOutcome.INFO
         return ScalarOutcome.MAXIMIZE if better == "higher" else ScalarOutcome.MINIMIZE
 
-    model.outcomes = [ScalarOutcome(n, kind=kind(n), function=np.nanmean) for n in names]
+    model.outcomes = [ScalarOutcome(n, kind=kind(n), function=replication_mean) for n in names]
     model.replications = [{"seed": run_seed(seed, 0, r)} for r in range(replications)]
     return model

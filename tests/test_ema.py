@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gmg_sim.analysis.indicators import KEY_INDICATORS
-from gmg_sim.ema import ema_model
+from gmg_sim.ema import ema_model, replication_mean
 from gmg_sim.exploration import LEVERS, factor_table
 
 with warnings.catch_warnings():
@@ -27,6 +27,7 @@ def test_the_model_declares_uncertainties_levers_and_outcomes():
     assert kinds["chair_vacant_months"] == ScalarOutcome.MINIMIZE
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_perform_experiments_runs_it():
     model = ema_model(replications=2, outcomes=["chair_vacant_months", "trust_final"])
     experiments, outcomes = perform_experiments(model, scenarios=3, policies=2)
@@ -42,3 +43,10 @@ def test_perform_experiments_runs_it():
 def test_an_unknown_outcome_is_refused():
     with pytest.raises(ValueError, match="unknown indicator"):
         ema_model(outcomes=["adoption_rat"])
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_the_replication_mean_leaves_out_nan_and_is_nan_when_all_are():
+    assert replication_mean(np.array([1.0, np.nan, 3.0])) == 2.0
+    assert np.isnan(replication_mean(np.array([np.nan, np.nan])))
+    assert np.isnan(replication_mean(np.array([])))
