@@ -123,8 +123,12 @@ def lapsed(res: Results) -> str:
     proposed = int((sq["secretariat_proposals"] > 0).sum())
     made = int(sq["secretariat_established_month"].notna().sum())
     set_up = "in none is it set up" if made == 0 else f"in {made} it is set up"
+    quorate, meetings = res.quorum
+    require(quorate / meetings < 0.1, "principals rarely reach a quorum")
     return (
-        "A by-product consistent with the sources: principals rarely reach a quorum, so most\n"
+        "A by-product consistent with the sources: principals rarely reach a quorum (at\n"
+        f"{quorate} of their {meetings} meetings, {num(100 * quorate / meetings)} %, in the event "
+        "logs), so most\n"
         "chairs' strategic priorities stall and lapse (`principal_decisions_lapsed`: "
         f"{num(lapsed.mean())}\na run ({rng(lapsed, 0)}), against {num(taken.mean(), 2)} decisions "
         f"taken ({rng(taken, 0)}), same command).\n"

@@ -135,6 +135,27 @@ class Results:
         ]
         return sum(len(st.substance) < st.initial_substance for st in adopted), len(adopted)
 
+    @cached_property
+    def quorum(self) -> tuple[int, int]:
+        """(principals' meetings that reached the quorum, meetings held) in the status quo runs.
+
+        Read from the ``principals_meeting`` events of the comparison ("Principals'
+        meeting: K of N heads attend ..."): a meeting is quorate when K / N reaches
+        ``meetings.principals_quorum``, as in MeetingsMechanism._principals.
+        """
+        import re
+
+        from gmg_sim import load_scenario
+
+        quorum = load_scenario("status_quo").meetings.principals_quorum
+        ev = self.events
+        texts = ev[(ev["scenario"] == "status_quo") & (ev["kind"] == "principals_meeting")]["text"]
+        counts = texts.str.extract(r"^Principals' meeting: (\d+) of (\d+) heads attend")
+        if counts.isna().any().any() or texts.empty:
+            raise ValueError("the principals' meeting events no longer read 'K of N heads attend'")
+        share = counts[0].astype(int) / counts[1].astype(int)
+        return int((share >= quorum).sum()), len(texts)
+
     # -- stored --------------------------------------------------------------------------
     def stored(self, name: str) -> pd.DataFrame:
         """A stored experiment's runs: from its file, or run now (``recompute_stored``)."""

@@ -243,10 +243,11 @@ class GFMDConfig(_Section):
         0.95,
         doc="Probability that a government offers to host a year's forum at openness 0.35 "
         "(scaled by (0.5 + openness) / 0.85, and falling as the novelty wears off). "
-        "Calibrated so that 2007-2015 has about three host failures, as in the public "
-        "record (Spain 2011 and Morocco 2012 withdrew; no forum in 2013).",
-        source="hosts hard to find: 000 article, 'GMG-GFMD Relations'; calibrated to about three"
-        " failures in 2007-2015 (public record)",
+        "Calibrated so that 2007-2015 has a few host failures, near the three of the public "
+        "record (Spain 2011 and Morocco 2012 withdrew; no forum in 2013); docs/calibration.md "
+        "gives the model's count with its interval.",
+        source="hosts hard to find: 000 article, 'GMG-GFMD Relations'; calibrated to a few"
+        " failures in 2007-2015, near the public record's three",
         assumed_range=(0.8, 1),
         acts_when=_FORUM,
     )
