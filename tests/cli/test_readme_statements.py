@@ -42,3 +42,44 @@ def test_readme_statement_counts_match_the_text():
     first = re.findall(r"````markdown\n(.*?)\n````", section, flags=re.DOTALL)[0]
     mentions = len(re.findall(r"(priority of|stressed by|has urged|reminds states)", first))
     assert f"{mentions} mentions in all" in section
+
+
+def _statement(seed: int, sid: int, **overrides: object):
+    from gmg_sim import GMGModel, load_scenario
+
+    cfg = load_scenario("status_quo")
+    cfg = cfg.with_overrides(**overrides) if overrides else cfg
+    model = GMGModel(cfg, rng=seed, collect="final").run()
+    return model, model.drafting.statements[sid]
+
+
+def test_readme_statement_figures_are_the_statements_own():
+    """The lines that introduce the two examples state the records' figures."""
+    section = _section()
+    first = re.search(
+        r"Statement (\d+) of `gmg-sim statements status_quo --seed 1` \((\w+), (\d+) members, "
+        r"(\d+) rounds\): (\d+) agencies got themselves named, (\d+) mentions in all; (\d+) of "
+        r"the theme's (\d+) substance sentences survive",
+        section,
+    )
+    assert first, "the first example's introduction changed: update this test"
+    sid, rule, members, rounds, named, mentions, kept, initial = first.groups()
+    model, st = _statement(1, int(sid))
+    assert rule == model.config.drafting.decision_rule
+    assert int(members) == len(st.signatories) and int(rounds) == st.rounds
+    assert int(named) == len(st.named) and int(mentions) == len(st.mentions)
+    assert (int(kept), int(initial)) == (len(st.substance), st.initial_substance)
+
+    second = re.search(
+        r"--set drafting.decision_rule=chair_text --show (\d+)`\): (\w+) rounds?, (\d+) "
+        r"mentions, (\d+) of (\d+) substance sentences kept, substance (\d+)% of the text",
+        section,
+    )
+    assert second, "the second example's introduction changed: update this test"
+    sid, rounds, mentions, kept, initial, share = second.groups()
+    _, st = _statement(1, int(sid), drafting__decision_rule="chair_text")
+    words = {"one": 1, "two": 2, "three": 3}
+    assert words.get(rounds) == st.rounds or rounds == str(st.rounds)
+    assert int(mentions) == len(st.mentions)
+    assert (int(kept), int(initial)) == (len(st.substance), st.initial_substance)
+    assert int(share) == round(100 * st.substance_share)
