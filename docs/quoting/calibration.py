@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pandas as pd
 
 from quoting.fmt import delta, interval, num, paired
@@ -233,6 +235,17 @@ def robustness(res: Results) -> str:
     return text
 
 
+#: The parameters the "Reading" paragraph after the Morris block explains.
+READING = {
+    "chair_vacant_months": {
+        "chair.contest_resolve_prob",
+        "chair.volunteer_base",
+        "chair.prestige_lookahead_months",
+    },
+    "adoption_rate": {"drafting.rounds_per_month", "engagement.marginal", "drafting.lead_months"},
+}
+
+
 def morris(res: Results) -> str:
     """The Morris screening: its size and the three parameters with the largest μ*."""
     from gmg_sim.analysis.sensitivity import assumed_parameters
@@ -255,11 +268,31 @@ def morris(res: Results) -> str:
         "| indicator | 1st | 2nd | 3rd |",
         "|---|---|---|---|",
     ]
+    verdicts: list[str] = []
     for ind, d, unit in (("chair_vacant_months", 1, " months"), ("adoption_rate", 2, "")):
         top = screen[screen["indicator"] == ind].sort_values("mu_star", ascending=False).head(3)
+        # The "Reading" paragraph after the block names these three.
+        require(
+            {dotted(p) for p in top["parameter"]} == READING[ind],
+            f"the Reading paragraph names {sorted(READING[ind])} as {ind}'s top three",
+        )
         cells = []
         for i, r in enumerate(top.itertuples()):
             mu = f"{num(r.mu_star, d)} ± {num(r.mu_star_conf, d)}"
             cells.append(f"`{dotted(r.parameter)}` ({'μ* ' + mu + unit if i == 0 else mu})")
         lines.append(f"| `{ind}` | " + " | ".join(cells) + " |")
+        rows = list(top.itertuples())
+        # The order is resolved only where each interval clears the next one's.
+        resolved = all(
+            a.mu_star - a.mu_star_conf > b.mu_star + b.mu_star_conf for a, b in pairwise(rows)
+        )
+        verdicts.append(
+            f"`{ind}`: the intervals "
+            + (
+                "separate the three, so the order holds"
+                if resolved
+                else "overlap, so the screen does not rank the three against each other"
+            )
+        )
+    lines += ["", "; ".join(verdicts) + "."]
     return "\n".join(lines) + "\n"

@@ -143,8 +143,6 @@ class Results:
         meeting: K of N heads attend ..."): a meeting is quorate when K / N reaches
         ``meetings.principals_quorum``, as in MeetingsMechanism._principals.
         """
-        import re
-
         from gmg_sim import load_scenario
 
         quorum = load_scenario("status_quo").meetings.principals_quorum

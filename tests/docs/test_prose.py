@@ -12,7 +12,21 @@ from pathlib import Path
 import gmg_sim
 
 ROOT = Path(__file__).resolve().parents[2]
-WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 
 
 def test_the_odd_describes_this_version():
