@@ -111,7 +111,8 @@ def _render_table(res: Any, found: dict[str, Any]) -> str:
         f"{res.reference}; worlds drawn over {len(res.factors)} assumed parameters.",
         "",
         "Share of worlds in which each design is better than the status quo (median effect "
-        "across worlds in brackets, in the indicator's unit):",
+        "across worlds in brackets, in the indicator's unit; its 5–95 % range across worlds is "
+        "in the study's `summary.csv`):",
         "",
         *_summary_table(res),
         "",
