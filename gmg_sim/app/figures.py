@@ -48,10 +48,13 @@ __all__ = [
     "MARKER",
     "REPLICATIONS",
     "ROOT_SEED",
+    "VERDICTS",
+    "VerdictOutdated",
     "check_docs",
     "experiment_runs",
     "find_markers",
     "page_measures",
+    "paired_difference",
     "teaching_figures",
     "update_docs",
 ]
@@ -163,6 +166,51 @@ def _pct(value: float) -> str:
 def _change(new: float, old: float) -> str:
     """Relative change as a signed percentage, e.g. ``+44%``."""
     return f"{100 * (new / old - 1):+.0f}%"
+
+
+class VerdictOutdated(AssertionError):
+    """A page's word for a difference ("within the noise", "higher") no longer fits its interval."""
+
+
+#: What a page's words say of a paired difference: its 95 % interval spans zero, or lies
+#: above or below it.
+VERDICTS = {"none": "spans zero", "up": "lies above zero", "down": "lies below zero"}
+
+
+def _signed(value: float, digits: int) -> str:
+    """``value`` with its sign, a true minus sign for negatives (``+2.5``, ``−2.3``)."""
+    text = f"{value:+.{digits}f}"
+    return text.replace("-", "\u2212")
+
+
+def paired_difference(
+    runs: Mapping[str, pd.DataFrame],
+    design: str,
+    reference: str,
+    column: str,
+    digits: int,
+    verdict: str,
+) -> str:
+    """``Δ +2.5 [−2.3, +7.3]``: ``design`` minus ``reference`` per replication, with its 95 % interval.
+
+    The experiments share their seeds replication by replication (common random
+    numbers), so the difference is taken within each replication. ``verdict``
+    (a key of :data:`VERDICTS`) is what the page's words say of it; if the interval
+    no longer does that, :class:`VerdictOutdated` names the figure, so the pages'
+    check fails until the sentence is rewritten.
+    """
+    a, b = runs[design], runs[reference]
+    if list(a["seed"]) != list(b["seed"]):
+        raise ValueError(f"{design} and {reference} were not run with the same seeds")
+    diff = a[column].to_numpy(dtype=float) - b[column].to_numpy(dtype=float)
+    mean, _sd, low, high = experiments.t_interval(diff, 0.95)
+    holds = {"none": low <= 0 <= high, "up": low > 0, "down": high < 0}[verdict]
+    if not holds:
+        raise VerdictOutdated(
+            f"{design} - {reference}, {column}: the pages say its interval {VERDICTS[verdict]}, "
+            f"but it is [{low:.3g}, {high:.3g}]; rewrite the sentences that quote it"
+        )
+    return f"\u0394 {_signed(mean, digits)} [{_signed(low, digits)}, {_signed(high, digits)}]"
 
 
 def _app_run_figures() -> dict[str, str]:
@@ -345,6 +393,23 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     put("history_forums", _fmt(m(h, "gfmd_forums_held"), 1))
     put("history_host_failures", _fmt(m(h, "gfmd_host_failures"), 1))
     put("history_mentions", _fmt(m(h, "mentions_per_statement"), 1))
+
+    # Differences the pages put into words, each with its interval (and its words checked).
+    def diff(key: str, design: str, column: str, digits: int, verdict: str, ref: str = sq) -> None:
+        put(key, paired_difference(runs, design, ref, column, digits, verdict))
+
+    diff("ps_vacant_diff", ps, "chair_vacant_months", 1, "none")
+    diff("ps_principals_diff", ps, "principals_attendance_mean", 3, "none")
+    diff("ps_mentions_diff", ps, "mentions_per_statement", 1, "none")
+    diff("members6_vs10_vacant_diff", "sq_members_6", "chair_vacant_months", 1, "none",
+         ref="sq_members_10")  # fmt: skip
+    diff("members10_vacant_diff", "sq_members_10", "chair_vacant_months", 1, "up")
+    diff("members6_vacant_diff", "sq_members_6", "chair_vacant_months", 1, "up")
+    diff("fcr_handover_diff", fcr, "handover_loss_total", 2, "up")
+    diff("wmo_principals_diff", wmo, "principals_attendance_mean", 3, "down")
+    diff("cc_declines_diff", cc, "chair_declines_budget", 1, "none")
+    diff("gs_declines_diff", gs, "chair_declines_budget", 1, "none")
+    diff("gmf_vacant_diff", gmf, "chair_vacant_months", 1, "none")
 
     f.update(_app_run_figures())
     return f

@@ -11,10 +11,12 @@ from gmg_sim.app.figures import (
     EXPERIMENTS,
     REPLICATIONS,
     ROOT_SEED,
+    VerdictOutdated,
     check_docs,
     experiment_runs,
     find_markers,
     page_measures,
+    paired_difference,
     teaching_figures,
     update_docs,
 )
@@ -98,3 +100,40 @@ def test_update_docs_rewrites_stale_markers(tmp_path: Path, figures: dict[str, s
         f"Vacant\n<!-- fig:sq_vacant_months -->{figures['sq_vacant_months']}<!-- /fig -->\n"
     )
     assert check_docs(figures, tmp_path) == ["page.md:2: a figure marker starts the line"]
+
+
+def _toy_runs(a: list[float], b: list[float], seeds: tuple[int, ...] = (1, 2, 3, 4)):
+    import pandas as pd
+
+    return {
+        "design": pd.DataFrame({"seed": [1, 2, 3, 4], "x": a}),
+        "status_quo": pd.DataFrame({"seed": list(seeds), "x": b}),
+    }
+
+
+def test_a_paired_difference_is_taken_within_replications_with_its_interval() -> None:
+    # Differences 1, 2, 1, 2 (mean 1.5, sd 0.577, t(0.975, 3) = 3.182): [0.58, 2.42].
+    runs = _toy_runs([11.0, 22.0, 31.0, 42.0], [10.0, 20.0, 30.0, 40.0])
+    assert paired_difference(runs, "design", "status_quo", "x", 1, "up") == "Δ +1.5 [+0.6, +2.4]"
+    down = _toy_runs([10.0, 20.0, 30.0, 40.0], [11.0, 22.0, 31.0, 42.0])
+    assert paired_difference(down, "design", "status_quo", "x", 2, "down") == (
+        "Δ \u22121.50 [\u22122.42, \u22120.58]"
+    )
+
+
+def test_a_page_verdict_that_no_longer_fits_its_interval_fails() -> None:
+    runs = _toy_runs([11.0, 22.0, 31.0, 42.0], [10.0, 20.0, 30.0, 40.0])
+    with pytest.raises(VerdictOutdated, match=r"spans zero.*rewrite the sentences"):
+        paired_difference(runs, "design", "status_quo", "x", 1, "none")
+    with pytest.raises(VerdictOutdated, match="lies below zero"):
+        paired_difference(runs, "design", "status_quo", "x", 1, "down")
+    noisy = _toy_runs([12.0, 18.0, 33.0, 37.0], [10.0, 20.0, 30.0, 40.0])
+    assert paired_difference(noisy, "design", "status_quo", "x", 1, "none").startswith("Δ +0.0 [")
+    with pytest.raises(VerdictOutdated):
+        paired_difference(noisy, "design", "status_quo", "x", 1, "up")
+
+
+def test_a_difference_needs_the_same_seeds() -> None:
+    runs = _toy_runs([1.0] * 4, [1.0] * 4, seeds=(1, 2, 3, 5))
+    with pytest.raises(ValueError, match="same seeds"):
+        paired_difference(runs, "design", "status_quo", "x", 1, "none")
