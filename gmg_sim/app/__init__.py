@@ -1,4 +1,4 @@
-"""The teaching app (Solara, Mesa's ModelController) and the figures of the teaching pages.
+"""The teaching app (Solara, on Mesa's redraw signal) and the figures of the teaching pages.
 
 Pure data (no browser, no Solara; unit-tested without a server):
 
@@ -17,6 +17,8 @@ Pure data (no browser, no Solara; unit-tested without a server):
 The app itself (Solara):
 
 * :mod:`~gmg_sim.app.app_model` — the model the app runs and Reset's parameters;
+* :mod:`~gmg_sim.app.runner` — the months the buttons ask for, run by one thread (every
+  click counts; no Solara);
 * :mod:`~gmg_sim.app.panels` — the panels, each redrawn only when its data changed;
 * :mod:`~gmg_sim.app.sidebar` — run controls, scenario picker, levers;
 * :mod:`~gmg_sim.app.page` — the page ``solara run gmg_sim.app.page`` serves;

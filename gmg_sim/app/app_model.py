@@ -1,9 +1,9 @@
 """The model the teaching app runs, and the parameters its Reset button builds it from.
 
 :class:`AppModel` is a :class:`~gmg_sim.model.core.GMGModel` built from a bundled
-scenario plus the app's levers (:mod:`gmg_sim.app.levers`); Mesa's
-``ModelController`` rebuilds it on Reset from :func:`initial_parameters` (or the
-parameters the sidebar changed), and :func:`reset_pending` says whether Reset would
+scenario plus the app's levers (:mod:`gmg_sim.app.levers`); the sidebar's Reset
+rebuilds it from :func:`initial_parameters` (or the parameters the sidebar changed),
+and :func:`reset_pending` says whether Reset would
 start a different run from the one shown.
 """
 
@@ -32,16 +32,15 @@ __all__ = ["AppModel", "initial_parameters", "reset_pending"]
 class AppModel(GMGModel):
     """The model the app runs: a bundled scenario with the app's levers applied.
 
-    Mesa's ``ModelController`` rebuilds it on Reset as
-    ``AppModel(scenario_name=..., levers=..., rng=..., scenario=...)``; the
-    run is the same as ``GMGModel(build_config_from_levers(name, levers), rng=seed)``.
+    The sidebar's Reset rebuilds it as ``AppModel(scenario_name=..., levers=...,
+    rng=...)``; the run is the same as ``GMGModel(build_config_from_levers(name, levers), rng=seed)``.
 
     Args:
         scenario_name: a bundled scenario name (or a scenario file's path).
         levers: lever key -> value (see :data:`gmg_sim.app.levers.LEVERS`);
             levers left as the scenario sets them change nothing.
         rng: the seed.
-        scenario: Mesa's scenario object, passed by Mesa's controller; unused.
+        scenario: Mesa's scenario object (Mesa's own controller passes one); unused.
     """
 
     _serials = itertools.count(1)
@@ -62,7 +61,7 @@ class AppModel(GMGModel):
         super().__init__(build_config_from_levers(scenario_name, self.levers), rng=rng)
 
     def step(self) -> None:
-        """Advance one month (serialised: the play loop and the buttons may overlap)."""
+        """Advance one month (serialised: one run thread steps it, but a caller may too)."""
         with self._lock:
             super().step()
 

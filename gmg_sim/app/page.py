@@ -14,9 +14,10 @@ press **Reset** to start a run with them, then **Step**, **▶** (play) or
 - the statement being drafted, with each agency's keywords highlighted;
 - the narrative event log ("UNODC declines the chair ...").
 
-Built on Mesa's Solara visualisation: Mesa's ``ModelController`` gives Reset,
-play/pause and Step and rebuilds the model (:class:`gmg_sim.app.app_model.AppModel`)
-from the chosen parameters. This module holds only the layout: :func:`Page` and the
+Built on Solara and Mesa's redraw signal: the sidebar's buttons (Reset, play/pause,
+Step, +12 months, Run to end) queue months that one thread runs
+(:mod:`gmg_sim.app.runner`; every click counts), and Reset rebuilds the model
+(:class:`gmg_sim.app.app_model.AppModel`) from the chosen parameters. This module holds only the layout: :func:`Page` and the
 module-level ``page`` that ``solara run`` serves. The sidebar is in
 :mod:`gmg_sim.app.sidebar`, the panels in :mod:`gmg_sim.app.panels`, the server in
 :mod:`gmg_sim.app.server`.

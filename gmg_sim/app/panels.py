@@ -9,7 +9,7 @@
 - :func:`InfoPanel`: the scenario's teaching page.
 
 A small pump (:func:`SignalPump`) compares cheap per-panel signatures
-(:func:`gmg_sim.app.readouts.view_signatures`) after every step and updates one
+(:func:`gmg_sim.app.readouts.view_signatures`) after every batch of months and updates one
 reactive variable per panel; each panel subscribes to its own, so a month in which
 nothing happens to the chair leaves the timeline alone, a month without events
 leaves the log alone. :data:`RENDER_COUNTS` counts the renders (for the tests).
@@ -77,8 +77,8 @@ _SIGNALS: dict[str, solara.Reactive[Hashable]] = {k: solara.reactive(None) for k
 
 @solara.component
 def SignalPump(model: GMGModel) -> None:
-    """Publishes each view's signature after every step; views subscribe to their own."""
-    counter = update_counter.value  # Mesa's controller bumps it after each step
+    """Publishes each view's signature after every batch of months; views subscribe to their own."""
+    counter = update_counter.value  # the run queue bumps it after each batch of months
 
     def publish() -> None:
         for key, value in view_signatures(model).items():

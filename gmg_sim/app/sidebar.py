@@ -1,7 +1,9 @@
 """The teaching app's sidebar (Solara components): run controls, scenario picker, levers.
 
-- :func:`RunCard`: Mesa's Reset / play / Step, **+12 months**, **Run to end**, the
-  seed and the speed; warns when changed settings wait for Reset;
+- :func:`RunCard`: Reset, play, Step, **+12 months**, **Run to end**, the seed and the
+  speed; warns when changed settings wait for Reset. The buttons queue months on a
+  :class:`gmg_sim.app.runner.MonthQueue` and return at once: a worker thread runs them
+  and redraws, so every click counts, however fast they come (see :mod:`gmg_sim.app.runner`);
 - :func:`ScenarioCard`: the scenario picker, with the scenario's description and sources;
 - :func:`LeverCard`: one control per lever of :data:`gmg_sim.app.levers.LEVERS`, set
   to the scenario's values; Reset applies them.
@@ -13,8 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import solara
-from mesa.visualization.solara_viz import ModelController
-from mesa.visualization.utils import force_update
+from mesa.visualization.utils import force_update, update_counter
 
 from gmg_sim.app.app_model import AppModel, initial_parameters, reset_pending
 from gmg_sim.app.levers import (
@@ -25,9 +26,69 @@ from gmg_sim.app.levers import (
     scenario_info,
     scenario_names,
 )
+from gmg_sim.app.runner import MonthQueue, RunState
 from gmg_sim.config.schema import ConfigError
 
-__all__ = ["LeverCard", "RunCard", "ScenarioCard"]
+__all__ = ["RUN_TO_END", "LeverCard", "RunButtons", "RunCard", "ScenarioCard"]
+
+
+#: Months "Run to end" asks for (more than any run has; the end of the run stops it).
+RUN_TO_END = 10_000
+
+
+@solara.component
+def RunButtons(
+    model: solara.Reactive[AppModel],
+    params: solara.Reactive[dict[str, Any]],
+    play_interval: solara.Reactive[int],
+    render_interval: solara.Reactive[int],
+) -> None:
+    """Reset, play/pause, Step, +12 months, Run to end; a bar while months run.
+
+    The buttons only queue months (:class:`~gmg_sim.app.runner.MonthQueue`); Step is
+    disabled while playing, and every button but Reset once the run has ended.
+    """
+    state = solara.use_reactive(RunState())
+    update_counter.value  # noqa: B018  (subscribes: the end of the run disables the buttons)
+
+    def make_queue() -> MonthQueue:
+        return MonthQueue(
+            lambda: model.value,
+            force_update,
+            on_state=state.set,
+            play_interval=lambda: play_interval.value / 1000,
+            months_per_redraw=lambda: render_interval.value,
+        )
+
+    queue = solara.use_memo(make_queue, [])
+    solara.use_effect(lambda: queue.close, [])  # the page is gone: stop the worker
+
+    def reset() -> None:
+        queue.clear()
+        model.set(AppModel(**params.value))
+
+    ended = not model.value.running
+    playing = state.value.playing
+    with solara.Row(justify="space-between"):
+        solara.Button("Reset", color="primary", on_click=reset)
+        solara.Button(
+            "❚❚" if playing else "▶",
+            color="primary",
+            on_click=queue.pause if playing else queue.play,
+            disabled=ended and not playing,
+        )
+        solara.Button(
+            "Step", color="primary", on_click=lambda: queue.add(1), disabled=playing or ended
+        )
+    with solara.Row(justify="space-between"):
+        solara.Button("+12 months", on_click=lambda: queue.add(12), outlined=True, disabled=ended)
+        solara.Button(
+            "Run to end", on_click=lambda: queue.add(RUN_TO_END), outlined=True, disabled=ended
+        )
+    # Hidden but still taking its place when idle: nothing moves when months start to run.
+    solara.ProgressLinear(state.value.busy, classes=["gmg-running"])
+    if state.value.error:
+        solara.Error(state.value.error, dense=True)
 
 
 @solara.component
@@ -37,24 +98,9 @@ def RunCard(
     play_interval: solara.Reactive[int],
     render_interval: solara.Reactive[int],
 ) -> None:
-    """Reset / play / step (Mesa's controller), run 12 months or to the end, seed, speed."""
-    use_threads = solara.use_reactive(False)
-
-    def advance(months: int) -> None:
-        model.value.advance(months)
-        force_update()
-
+    """The run's buttons (:func:`RunButtons`), the seed, the speed; warns of changed settings."""
     with solara.Card("Run", margin=0, classes=["gmg-run"]):
-        ModelController(
-            model,
-            model_parameters=params,
-            play_interval=play_interval,
-            render_interval=render_interval,
-            use_threads=use_threads,
-        )
-        with solara.Row(justify="space-between"):
-            solara.Button("+12 months", on_click=lambda: advance(12), outlined=True)
-            solara.Button("Run to end", on_click=lambda: advance(10_000), outlined=True)
+        RunButtons(model, params, play_interval, render_interval)
         solara.InputInt(
             "Seed (same seed, same run)",
             value=params.value["rng"],
