@@ -46,6 +46,15 @@ def test_an_unknown_outcome_is_refused():
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_an_experiment_whose_every_replication_is_nan_gives_nan_without_a_warning():
+    # What EMA does with an experiment's replications (a refused combination: all NaN);
+    # with np.nanmean as the outcome function this warned "Mean of empty slice".
+    (outcome,) = ema_model(replications=2, outcomes=["trust_final"]).outcomes
+    assert np.isnan(outcome.process([np.array([np.nan, np.nan])]))
+    assert outcome.process([np.array([0.5, np.nan])]) == 0.5
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_the_replication_mean_leaves_out_nan_and_is_nan_when_all_are():
     assert replication_mean(np.array([1.0, np.nan, 3.0])) == 2.0
     assert np.isnan(replication_mean(np.array([np.nan, np.nan])))

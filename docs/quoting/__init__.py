@@ -97,11 +97,11 @@ BLOCKS: list[Block] = [
 
 
 def read_parts(path: Path) -> list[str]:
-    """The texts a file's blocks live in: a markdown file's text, or each cell of a notebook."""
+    """The texts a file's blocks live in: a markdown file's text, or a notebook's markdown cells."""
     raw = path.read_text(encoding="utf-8")
     if path.suffix != ".ipynb":
         return [raw]
-    return ["".join(cell["source"]) for cell in json.loads(raw)["cells"]]
+    return ["".join(c["source"]) for c in json.loads(raw)["cells"] if c["cell_type"] == "markdown"]
 
 
 def write_parts(path: Path, parts: list[str]) -> None:
@@ -111,7 +111,8 @@ def write_parts(path: Path, parts: list[str]) -> None:
         path.write_text(text, encoding="utf-8")
         return
     nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell, text in zip(nb["cells"], parts, strict=True):
+    markdown = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    for cell, text in zip(markdown, parts, strict=True):
         if "".join(cell["source"]) != text:
             cell["source"] = text.splitlines(keepends=True)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -157,8 +158,9 @@ def run(
     for block in blocks:
         parts = texts.setdefault(block.path, read_parts(block.path))
         found = [(i, m) for i, part in enumerate(parts) if (m := marker(block.name).search(part))]
-        if not found:
-            outcomes.append(Outcome(block, "error", "markers not found"))
+        if len(found) != 1:
+            where = "markers not found" if not found else "markers found in several places"
+            outcomes.append(Outcome(block, "error", where))
             continue
         i, match = found[0]
         text = parts[i]

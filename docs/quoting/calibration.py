@@ -236,7 +236,7 @@ def robustness(res: Results) -> str:
 
 
 #: The parameters the "Reading" paragraph after the Morris block explains.
-READING = {
+MORRIS_READING = {
     "chair_vacant_months": {
         "chair.contest_resolve_prob",
         "chair.volunteer_base",
@@ -268,31 +268,37 @@ def morris(res: Results) -> str:
         "| indicator | 1st | 2nd | 3rd |",
         "|---|---|---|---|",
     ]
-    verdicts: list[str] = []
+    verdicts: dict[str, list[str]] = {}
     for ind, d, unit in (("chair_vacant_months", 1, " months"), ("adoption_rate", 2, "")):
         top = screen[screen["indicator"] == ind].sort_values("mu_star", ascending=False).head(3)
         # The "Reading" paragraph after the block names these three.
         require(
-            {dotted(p) for p in top["parameter"]} == READING[ind],
-            f"the Reading paragraph names {sorted(READING[ind])} as {ind}'s top three",
+            {dotted(p) for p in top["parameter"]} == MORRIS_READING[ind],
+            f"the Reading paragraph names {sorted(MORRIS_READING[ind])} as {ind}'s top three",
         )
         cells = []
         for i, r in enumerate(top.itertuples()):
             mu = f"{num(r.mu_star, d)} ± {num(r.mu_star_conf, d)}"
             cells.append(f"`{dotted(r.parameter)}` ({'μ* ' + mu + unit if i == 0 else mu})")
         lines.append(f"| `{ind}` | " + " | ".join(cells) + " |")
-        rows = list(top.itertuples())
-        # The order is resolved only where each interval clears the next one's.
-        resolved = all(
-            a.mu_star - a.mu_star_conf > b.mu_star + b.mu_star_conf for a, b in pairwise(rows)
-        )
-        verdicts.append(
-            f"`{ind}`: the intervals "
-            + (
-                "separate the three, so the order holds"
-                if resolved
-                else "overlap, so the screen does not rank the three against each other"
-            )
-        )
-    lines += ["", "; ".join(verdicts) + "."]
+        verdicts.setdefault(morris_order(list(top.itertuples())), []).append(f"`{ind}`")
+    lines.append("")
+    lines += [f"For {' and '.join(who)}: {ORDER_WORDS[v]}." for v, who in verdicts.items()]
     return "\n".join(lines) + "\n"
+
+
+#: What :func:`morris_order` finds, in words.
+ORDER_WORDS = {
+    "resolved": "each interval clears the next one's, so the screen ranks the three",
+    "partial": "some adjacent intervals overlap, so the screen ranks the three only in part",
+    "none": "adjacent intervals overlap, so the screen does not rank the three",
+}
+
+
+def morris_order(rows: list) -> str:
+    """Whether μ*'s intervals order ``rows`` (largest μ* first): resolved, partial or none.
+
+    A pair of neighbours is ordered when the upper one's interval clears the lower one's.
+    """
+    clear = [a.mu_star - a.mu_star_conf > b.mu_star + b.mu_star_conf for a, b in pairwise(rows)]
+    return "resolved" if all(clear) else "partial" if any(clear) else "none"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import pairwise
 
 from quoting.fmt import delta, num, signed
 from quoting.results import LONG, SEED, N, Results
@@ -123,7 +122,7 @@ def morris_ranking(res: Results) -> str:
     """The README's sentence on the Morris screen: the top three per indicator with μ* ± CI."""
     from gmg_sim.analysis.sensitivity import assumed_parameters
     from gmg_sim.experiments import dotted
-    from quoting.calibration import MORRIS
+    from quoting.calibration import MORRIS, ORDER_WORDS, morris_order
     from quoting.results import STORED
 
     data = res.stored("morris")
@@ -140,15 +139,13 @@ def morris_ranking(res: Results) -> str:
         )
         cells = [
             f"`{dotted(r.parameter)}` ("
-            + ("mu* " if i == 0 else "")
+            + ("μ* " if i == 0 else "")
             + f"{num(r.mu_star, d)} ± {num(r.mu_star_conf, d)}{unit if i == 0 else ''})"
             for i, r in enumerate(rows)
         ]
         text = f"{cells[0]}, {cells[1]} and {cells[2]}"
-        # The order is resolved only where each interval clears the next one's.
-        if any(a.mu_star - a.mu_star_conf <= b.mu_star + b.mu_star_conf for a, b in pairwise(rows)):
-            text += " (their intervals overlap: the order is not resolved at this size)"
-        return text
+        order = morris_order(rows)
+        return text if order == "resolved" else f"{text} ({ORDER_WORDS[order]})"
 
     return (
         f"Morris screening of the {k} assumed parameters,\n\n"
@@ -208,14 +205,14 @@ def speed(res: Results) -> str:
         f"`{BENCH_COMMAND.split(' --json')[0].removeprefix('.venv/bin/')}`) measures CPU time per status-quo run (16 agencies × 120 months) on one core, "
         "beside a bare 16-agent Mesa model with an empty DataCollector timed in the same "
         f"process. On the 2-core development machine ({m['cpu']}, Python {m['python']}, Mesa "
-        f"{m['mesa']}; shared with other jobs while measured: the repeats' medians lie "
-        f"within ±{100 * spread:.0f} % of the figures given), gmg-sim {m['gmg_sim']} does {rate(ta, 'monthly')} with monthly "
+        f"{m['mesa']}; shared with other jobs while measured: this version's repeats lie "
+        f"within ±{100 * spread:.0f} % of its figures), gmg-sim {m['gmg_sim']} does {rate(ta, 'monthly')} with monthly "
         f'collection and {rate(ta, "final")} with `collect="final"`, against '
         f"{rate(tb, 'monthly')} and {rate(tb, 'final')} before this version's "
         "speed work (same results: the golden summaries are unchanged). A month costs "
         f"{months[lo]:.0f} µs in a {lo}-month run and {months[hi]:.0f} µs in a {hi}-month "
         f"run; a run with 16 agencies costs {agencies[16] / agencies[10]:.2f}× one with 10. "
-        f"**This is at least {short:.0f}× short of the project's targets** (at least 100 runs/s "
+        f"**This is about {short:.0f}× short of the project's targets** (at least 100 runs/s "
         'monthly and 150 with `collect="final"`, at most 4× and 2.5× the bare model): what '
         "remains is the "
         "overhead of many small calls a month, and `benchmarks/README.md` says what a "
