@@ -64,6 +64,26 @@ READING = [
 ]
 
 
+#: What each row's reading (and section 6's list of tight constraints) says the facts
+#: do: break only below the default ("below"), only above it ("above"), somewhere
+#: ("any"), or nowhere ("none"). The renderer fails when the table disagrees.
+BOUNDS = ["below", "above", "any", "above", "below", "below", "below", "none", "any", "none",
+          "none"]  # fmt: skip
+
+
+def _bound_holds(kind: str, failing: list[int], default: int) -> bool:
+    """Whether the positions of the failing values fit ``kind`` (see :data:`BOUNDS`)."""
+    if kind == "none":
+        return not failing
+    if not failing:
+        return False
+    if kind == "below":
+        return max(failing) < default
+    if kind == "above":
+        return min(failing) > default
+    return True
+
+
 def _value(frame: pd.DataFrame, runs: pd.DataFrame, measure: str) -> float:
     """The report's value of a measure (geometric mean for ratios), else the runs' mean."""
     rows = frame[frame["measure"].str.contains(measure, regex=False)]
@@ -79,8 +99,9 @@ def one_at_a_time(res: Results) -> str:
         "| parameter (default) | values tried → measured | facts | what the fact pins down |",
         "|---|---|---|---|",
     ]
-    for row, (label, _default, values) in enumerate(ONE_AT_A_TIME):
+    for row, (label, default, values) in enumerate(ONE_AT_A_TIME):
         cells, fails = [], {}
+        failing: list[int] = []
         for k, (value, over) in enumerate(values):
             runs = data[(data["row"] == row) & (data["value"] == value)]
             frame = evaluate_facts(runs, oat_config(over))
@@ -96,6 +117,13 @@ def one_at_a_time(res: Results) -> str:
             failed = frame.loc[~frame["passed"], "fact"].unique()
             for fact in failed:
                 fails.setdefault(fact, []).append(value)
+            if len(failed):
+                failing.append(k)
+        at = next((k for k, (v, _) in enumerate(values) if v == default), -1)
+        require(
+            _bound_holds(BOUNDS[row], failing, at),
+            f"{label}: the reading says the facts break {BOUNDS[row]} (row {row} of BOUNDS)",
+        )
         facts = (
             "; ".join(f"`{f}` fails at {', '.join(v)}" for f, v in fails.items())
             if fails
