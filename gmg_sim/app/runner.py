@@ -17,8 +17,13 @@ connection, the page's check on reconnecting (0.5 s) timed out against the busy
 kernel, and the page shut the session down; the clicks still queued were lost. With
 the queue, a handler takes microseconds and the server reads on.
 
+A Reset or the page's closing stops a long batch (say **Run to end**) within a month:
+the worker runs a batch one month at a time and checks between months that the run it
+took the batch for is still the run shown (:meth:`MonthQueue.clear` starts a new
+*generation*) and that the page is still open.
+
 Importing this module does not import Solara; the sidebar
-(:func:`gmg_sim.app.sidebar.RunCard`) wires a queue to the page.
+(:func:`gmg_sim.app.sidebar.RunButtons`) wires a queue to the page.
 """
 
 from __future__ import annotations
@@ -43,6 +48,14 @@ class _Model(Protocol):
     def advance(self, months: int) -> int: ...
 
 
+class _Batch(NamedTuple):
+    """Months taken by the worker, the model to run them on and the run's generation."""
+
+    months: int
+    model: _Model
+    generation: int
+
+
 class RunState(NamedTuple):
     """What the run controls show: months running (``busy``), playing, the last error."""
 
@@ -55,14 +68,17 @@ class MonthQueue:
     """Months asked for and not yet run, and the one worker thread that runs them.
 
     :meth:`add` (Step: 1, +12 months: 12, Run to end: everything left) and :meth:`play`
-    return at once. The worker takes all the months queued, runs them with
-    ``model().advance(months)``, calls ``redraw()`` once, and repeats until nothing is
+    return at once. The worker takes all the months queued, runs them one at a time
+    with ``model().advance(1)``, calls ``redraw()`` once, and repeats until nothing is
     queued and it is not playing; while playing it runs ``months_per_redraw()`` months
     every ``play_interval()`` seconds. Months queued past the end of the run are dropped
-    when the run ends, and the end stops playing.
+    when the run ends, and the end stops playing. :meth:`clear` (Reset) and
+    :meth:`close` stop the batch running after its current month; what that batch's
+    run does afterwards (it ends, it fails) no longer touches the queue.
 
     Args:
-        model: the model to run now (read at each batch, so a Reset takes effect).
+        model: the model to run now (read when a batch is taken, so a Reset takes
+            effect; the sidebar clears the queue first, then swaps the model).
         redraw: redraws the page (called by the worker after each batch).
         on_state: called with the new :class:`RunState` when it changes (by the thread
             that changed it; never while the queue's lock is held).
@@ -88,6 +104,7 @@ class MonthQueue:
         self._pending = 0
         self._playing = False
         self._error: str | None = None
+        self._generation = 0  # the run the queued months are for: clear() starts a new one
         self._closed = False
         self._worker: threading.Thread | None = None
         self._publishing = 0  # calls of on_state under way
@@ -128,8 +145,13 @@ class MonthQueue:
         self._publish()
 
     def clear(self) -> None:
-        """Forget the months queued and stop playing (Reset: a new run starts)."""
+        """Forget the months queued and stop playing (Reset: a new run starts).
+
+        The batch running stops after its current month; months queued from now on
+        are for the new run, and nothing the old batch does afterwards drops them.
+        """
         with self._cond:
+            self._generation += 1
             self._pending = 0
             self._playing = False
             self._error = None
@@ -137,7 +159,7 @@ class MonthQueue:
         self._publish()
 
     def close(self) -> None:
-        """Stop for good (the page is gone); the batch running ends first."""
+        """Stop for good (the page is gone); the batch running stops after its current month."""
         with self._cond:
             self._closed = True
             self._pending = 0
@@ -173,46 +195,92 @@ class MonthQueue:
             self._worker = threading.Thread(target=self._work, name="gmg-app-run", daemon=True)
             self._worker.start()
 
-    def _take(self) -> int:
-        """The months of the next batch; 0: the worker stops (and says so)."""
+    def _take(self) -> _Batch | None:
+        """The next batch; None: the worker stops (it is no longer the worker, and its
+        last call of ``_publish`` is counted, so that no one sees it idle before that)."""
+        # Read before taking the lock: these read the page's settings (Solara reactive
+        # variables), which may be slow or fail.
+        interval = max(0.0, float(self._play_interval()))
+        per_redraw = max(1, int(self._months_per_redraw()))
         with self._cond:
             if self._playing and not self._pending and not self._closed:
-                self._cond.wait(max(0.0, float(self._play_interval())))
+                self._cond.wait(interval)
             months, self._pending = self._pending, 0
             if not months and self._playing and not self._closed:
-                months = max(1, int(self._months_per_redraw()))
+                months = per_redraw
             if not months or self._closed:
-                self._worker = None
-                self._publishing += 1  # the worker's last word: idle only once it is told
-                return 0
-            return months
+                self._stop_working()
+                return None
+            # The generation before the model: a model read after a Reset (which clears
+            # first, then swaps the model) goes with a stale batch, which runs nothing.
+            generation = self._generation
+            return _Batch(months, self._model(), generation)
+
+    def _stop_working(self) -> None:
+        """The worker stops (the lock is held; its last ``_publish`` is counted here)."""
+        self._worker = None
+        self._publishing += 1
+
+    def _current(self, batch: _Batch) -> bool:
+        """Whether ``batch`` is still for the run shown, on a page still open."""
+        with self._cond:
+            return not self._closed and self._generation == batch.generation
+
+    def _stop_run(self, batch: _Batch, error: str | None = None) -> None:
+        """The run ended or failed: drop the months queued, stop playing, show ``error``;
+        unless a Reset started a new run meanwhile (they are the new run's)."""
+        with self._cond:
+            if self._generation != batch.generation:
+                return
+            self._pending = 0
+            self._playing = False
+            if error is not None:
+                self._error = error
 
     def _work(self) -> None:
-        self._publish()
-        while months := self._take():
-            try:
-                model = self._model()
-                model.advance(months)
-                ended = not model.running
-            except Exception as exc:
-                _log.exception("the app's run failed")
-                with self._cond:
-                    self._error = f"error in step: {exc}"
-                    self._pending = 0
-                    self._playing = False
-            else:
-                if ended:
-                    with self._cond:
-                        self._pending = 0
-                        self._playing = False
+        try:
             self._publish()
-            try:
-                self._redraw()
-            except Exception as exc:
-                _log.exception("the app's redraw failed")
-                with self._cond:
+            while batch := self._take():
+                self._run(batch)
+        except Exception as exc:  # a setting could not be read (or a bug): not a dead queue
+            _log.exception("the app's run worker failed")
+            with self._cond:
+                self._error = f"error in run: {exc}"
+                self._pending = 0
+                self._playing = False
+        finally:
+            with self._cond:
+                if self._worker is threading.current_thread():  # stopped by an exception
+                    self._stop_working()
+                self._cond.notify_all()
+            self._publish(counted=True)
+
+    def _run(self, batch: _Batch) -> None:
+        """Run ``batch`` month by month while it is current, then redraw once."""
+        model = batch.model
+        try:
+            for _ in range(batch.months):
+                if not model.running or not self._current(batch):
+                    break
+                model.advance(1)
+            ended = not model.running
+        except Exception as exc:
+            _log.exception("the app's run failed")
+            self._stop_run(batch, f"error in step: {exc}")
+        else:
+            if ended:
+                self._stop_run(batch)
+        self._publish()
+        with self._cond:
+            if self._closed:  # the page is gone: nothing to redraw
+                return
+        try:
+            self._redraw()
+        except Exception as exc:
+            _log.exception("the app's redraw failed")
+            with self._cond:
+                if self._generation == batch.generation:
                     self._error = f"error in redraw: {exc}"
-        self._publish(counted=True)
 
     def _publish(self, counted: bool = False) -> None:
         """Tell ``on_state`` the state now, if it changed since it was last told.
@@ -226,8 +294,8 @@ class MonthQueue:
             with self._publish_lock:  # told in order: the last call sees the latest state
                 state = self.state
                 if self._on_state is not None and state != self._published:
-                    self._published = state
                     self._on_state(state)
+                    self._published = state  # only once told: a failed call is retried
         except Exception:
             _log.exception("the app's run controls could not be updated")
         finally:

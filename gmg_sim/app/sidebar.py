@@ -64,6 +64,9 @@ def RunButtons(
     solara.use_effect(lambda: queue.close, [])  # the page is gone: stop the worker
 
     def reset() -> None:
+        # In this order: once cleared, the batch running stops after its month and
+        # nothing is queued, so the worker takes no months for the new model until a
+        # click asks for them.
         queue.clear()
         model.set(AppModel(**params.value))
 

@@ -130,6 +130,39 @@ def test_clicks_while_months_run_return_at_once_and_all_count(app, monkeypatch) 
     assert "Months run: 14 of 120" in _texts(rc)
 
 
+def test_reset_during_run_to_end_stops_it_and_the_new_runs_step_counts(app, monkeypatch) -> None:
+    """Reset while Run to end runs: the old run stops after its month, and its end does
+    not drop the Step clicked on the new run (it did: the old batch ran to its end and
+    then dropped the months queued meanwhile, the new run's Step among them)."""
+    import threading
+
+    from gmg_sim.app.runner import wait_until_idle
+
+    gate, entered = threading.Event(), threading.Event()
+    original_step = app.AppModel.step
+    stepped: list[int] = []
+
+    def slow_step(self) -> None:
+        entered.set()
+        assert gate.wait(60), "the test never opened the gate"
+        stepped.append(self.serial)
+        original_step(self)
+
+    monkeypatch.setattr(app.AppModel, "step", slow_step)
+    rc = _render_page(app)
+    try:
+        _button(rc, "Run to end").click()
+        assert entered.wait(10)  # the first month of the old run is held at the gate
+        _button(rc, "Reset").click()
+        _button(rc, "Step").click()
+    finally:
+        gate.set()
+    assert wait_until_idle(60)
+    assert "Months run: 1 of 120" in _texts(rc)
+    old, new = stepped[0], stepped[-1]
+    assert stepped == [old, new] and new != old  # one month each: the old run stopped
+
+
 def test_run_buttons_end_with_the_run_and_reset_starts_again(app) -> None:
     import ipyvuetify as v
 
