@@ -40,7 +40,6 @@ class AppModel(GMGModel):
         levers: lever key -> value (see :data:`gmg_sim.app.levers.LEVERS`);
             levers left as the scenario sets them change nothing.
         rng: the seed.
-        scenario: Mesa's scenario object (Mesa's own controller passes one); unused.
     """
 
     _serials = itertools.count(1)
@@ -51,7 +50,6 @@ class AppModel(GMGModel):
         levers: Mapping[str, Any] | None = None,
         *,
         rng: int | np.random.Generator | None = DEFAULT_SEED,
-        scenario: Any = None,
     ) -> None:
         self.scenario_name = scenario_name
         self.levers = dict(levers or {})
