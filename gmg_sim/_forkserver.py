@@ -22,39 +22,46 @@ PRELOAD = ["gmg_sim.experiments.executors"]
 
 
 def start_fork_server() -> None:
-    """Start the fork server with Ctrl-C ignored, so that every process it forks ignores it.
+    """Start the fork server with Ctrl-C blocked, so that every process it forks never sees it.
 
-    An ignored signal stays ignored across ``exec``, and the fork server hands
-    the handlers it started with on to the processes it forks: the workers
-    (and Dask's) never see the Ctrl-C that a terminal sends to every process of
-    the command; the experiment's process alone decides. (Ctrl-C is held back
-    here only while the server is launched, a few milliseconds, and delivered
-    after. A fork server already running is kept; its workers then ignore Ctrl-C
-    from their first line.)
+    A blocked signal stays blocked across ``fork`` and ``exec``: the server,
+    the workers it forks (and Dask's nannies and workers) never receive the
+    Ctrl-C that a terminal sends to every process of the command; the
+    experiment's process alone decides. Ctrl-C is blocked only in this thread
+    and only while the server is launched (a few milliseconds); nothing is
+    ever *ignored* here, so a Ctrl-C that comes meanwhile is never lost: the
+    kernel hands it to another thread of this process, or keeps it pending
+    until the mask is restored, and Python's handler sees it either way. A
+    fork server already running is kept, and then nothing is touched.
     """
     import multiprocessing
     from multiprocessing import forkserver, resource_tracker
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-    if threading.current_thread() is not threading.main_thread():
+    if _running() or threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return
-    # Blocked first, then ignored: a Ctrl-C that comes while the server is launched waits
-    # (a blocked signal stays pending on Linux even while ignored) and reaches this process
-    # once its handler is back, instead of being lost. The server starts with it ignored
-    # (and blocked), and so do the workers it forks.
-    # (Multiprocessing's resource tracker is started first, outside the window: starting it
-    # unblocks SIGINT, which would drop a pending Ctrl-C while it is ignored.)
+    # (Multiprocessing's resource tracker is started first, outside the window: its
+    # processes should see the command's Ctrl-C no differently than before.)
     resource_tracker.ensure_running()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            forkserver.ensure_running()
-        finally:
-            signal.signal(signal.SIGINT, old)
+        forkserver.ensure_running()
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _running() -> bool:
+    """Whether this process's fork server is running (a cheap check, no signal touched)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if not pid:
+        return False
+    try:  # WNOWAIT: a dead server is left for ensure_running to reap (and replace)
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:
+        return False
 
 
 def stop_fork_server() -> None:

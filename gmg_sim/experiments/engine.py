@@ -341,7 +341,7 @@ def _execute(
     store = Store(out_path, plan, next_part=prepared.next_part, flush_seconds=flush_seconds)
     if n_tasks:
         if executor == "process":
-            # before the progress bar: Ctrl-C is ignored for the few milliseconds of its start
+            # before the progress bar (already started by the command: nothing to do)
             start_fork_server()
         chunks = make_chunks(plan.tasks(done), n_tasks, 1 if executor == "serial" else workers)
         what = f"{plan.kind}: {len(plan.points)} {'point' if plan.kind == 'sweep' else 'scenario'}"
