@@ -21,10 +21,12 @@ from gmg_sim import _interrupt
 from gmg_sim._forkserver import start_fork_server, stop_fork_server
 from gmg_sim.experiments.executors import (
     LIVE_WORKERS,
+    check_main_script,
     iter_dask,
     iter_process,
     iter_serial,
     make_chunks,
+    stop_if_importing_main,
 )
 from gmg_sim.experiments.lock import OutputLock
 from gmg_sim.experiments.lock import forget_all_now as forget_locks
@@ -269,6 +271,7 @@ def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> E
         ExperimentInterrupted: Ctrl-C or SIGTERM; the finished runs are saved
             and the message says how to finish.
     """
+    stop_if_importing_main()  # a worker re-running an unguarded script: not a second experiment
     command = options.command if options.command is not None else shlex.join(sys.argv)
     out_path = Path(options.out) if options.out is not None else None
     state: dict[str, Any] = {"finished": 0}
@@ -340,6 +343,8 @@ def _execute(
                 write_manifest(out_path, manifest)
     store = Store(out_path, plan, next_part=prepared.next_part, flush_seconds=flush_seconds)
     if n_tasks:
+        if executor == "process" or (executor == "dask" and not scheduler):
+            check_main_script(workers)
         if executor == "process":
             # before the progress bar (already started by the command: nothing to do)
             start_fork_server()

@@ -21,6 +21,7 @@ import math
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -114,15 +115,74 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _died(proc: Any) -> ExperimentError:
-    code = proc.exitcode
-    how = (
-        f"was killed by {_signal_name(-code)}"
-        if code is not None and code < 0
-        else f"stopped with exit code {code}"
-    )
+# -- the main script, which every worker imports ----------------------------------------------
+
+#: A worker's exit status when importing the main script started an experiment in it.
+MAIN_RERUN_EXIT = 87
+
+_GUARD = 'under `if __name__ == "__main__":`'
+
+
+def _main_path() -> str | None:
+    """The main script's path as multiprocessing sees it (None: a notebook, ``-c``, ``-m``)."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(getattr(main, "__spec__", None), "name", None):
+        return None  # run as a module (-m): imported by name, never by path
+    return getattr(main, "__file__", None)
+
+
+def check_main_script(workers: int) -> None:
+    """Refuse, before any worker starts, a main script that workers cannot import.
+
+    Python starts each worker process (a local pool's, a local Dask cluster's)
+    by importing the program's main script; a script read from standard input
+    (``python - < study.py``) has a name but no file, and every worker would fail.
+    """
+    path = _main_path()
+    if path is not None and not os.path.isfile(path):
+        raise ExperimentError(
+            f"workers={workers}: each worker process starts by importing the main script, "
+            f"and this program's main script ({path}) is not a file; save the script to a "
+            f"file and keep the code that runs experiments {_GUARD}, run it in a notebook, "
+            "or use workers=1"
+        )
+
+
+def stop_if_importing_main() -> None:
+    """In a worker that is importing the main script: exit at once (see :func:`_died`).
+
+    A script that runs an experiment at its top level, without the guard, would
+    otherwise start the experiment again inside every worker (and fail there
+    with multiprocessing's long bootstrapping error); the worker exits quietly
+    with :data:`MAIN_RERUN_EXIT` and the experiment's process says what to change.
+    """
+    mp_process = sys.modules.get("multiprocessing.process")
+    if mp_process is not None and getattr(mp_process.current_process(), "_inheriting", False):
+        os._exit(MAIN_RERUN_EXIT)
+
+
+def _main_rerun_error() -> ExperimentError:
     return ExperimentError(
-        f"worker process {proc.pid} {how} (out of memory?); the runs finished so far are "
+        f"a worker process ran the main script {_main_path()} again, and the script starts an "
+        "experiment as soon as it is imported (each worker process starts by importing the "
+        f"main script: this is how Python starts processes); keep the code that runs "
+        f"experiments {_GUARD}, or use workers=1"
+    )
+
+
+def _died(proc: Any) -> ExperimentError:
+    proc.join(timeout=2)  # its exit status, once the fork server has reported it
+    code = proc.exitcode
+    if code == MAIN_RERUN_EXIT:
+        return _main_rerun_error()
+    if code is not None and code < 0:
+        how = f"was killed by {_signal_name(-code)}"
+        if code == -signal.SIGKILL:
+            how += " (out of memory?)"
+    else:
+        how = f"stopped with exit code {code} (see the messages above)"
+    return ExperimentError(
+        f"worker process {proc.pid} {how}; the runs finished so far are "
         "kept in the output folder: run the same command with --resume to finish"
     )
 
@@ -261,6 +321,13 @@ def iter_dask(
                 if mask is not None:
                     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             client = Client(cluster)
+    except RuntimeError as exc:  # a local cluster that did not start (e.g. Nanny failed)
+        _close_dask(client, cluster)
+        raise ExperimentError(
+            f"the local Dask cluster did not start ({exc}); if this is a script, keep the "
+            f"code that runs experiments {_GUARD} (each worker process starts by "
+            "importing the main script)"
+        ) from None
     except (OSError, TimeoutError) as exc:
         _close_dask(client, cluster)
         unreachable = ExperimentError(

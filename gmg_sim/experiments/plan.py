@@ -34,7 +34,9 @@ class RunOptions:
     """How an experiment runs and what it keeps; every caller passes one of these.
 
     Attributes:
-        workers: processes (``0``: all cores).
+        workers: processes (``0``: all cores). Each worker process starts by importing
+            the program's main script: in a script, keep the code that runs
+            experiments under ``if __name__ == "__main__":`` (a notebook needs no guard).
         executor: ``"serial"``, ``"process"`` or ``"dask"``; default serial for
             one worker, else process (dask when ``scheduler`` is given).
         scheduler: address of a Dask scheduler (``tcp://host:8786``).

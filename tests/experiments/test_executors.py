@@ -1,0 +1,84 @@
+"""Executors and the main script: a script that workers cannot import, or that starts an
+experiment again when they import it, gets one clear message instead of a worker's traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from gmg_sim.experiments.executors import MAIN_RERUN_EXIT, _died
+
+RUN = (
+    'experiments.run("status_quo", replications=8, workers=2, progress=False{extra}, '
+    'overrides={{"time.end": "2006-12"}})'
+)
+
+
+def _script(guarded: bool, extra: str = "") -> str:
+    call = RUN.format(extra=extra)
+    if guarded:
+        return f'from gmg_sim import experiments\nif __name__ == "__main__":\n    print(len({call}.summary))\n'
+    return f"from gmg_sim import experiments\nprint(len({call}.summary))\n"
+
+
+def _python(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_a_guarded_script_runs_with_workers(tmp_path: Path) -> None:
+    (tmp_path / "study.py").write_text(_script(guarded=True))
+    done = _python(["study.py"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "8"
+
+
+def test_an_unguarded_script_gets_one_message_naming_the_script_and_the_guard(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "study.py").write_text(_script(guarded=False))
+    done = _python(["study.py"], tmp_path)
+    assert done.returncode == 1
+    assert "ran the main script" in done.stderr and "study.py" in done.stderr
+    assert 'if __name__ == "__main__":' in done.stderr
+    assert done.stderr.count("Traceback") == 1, done.stderr  # the script's own, no worker's
+    assert "bootstrapping" not in done.stderr and "out of memory" not in done.stderr
+
+
+def test_a_script_on_standard_input_is_refused_before_any_worker_starts(tmp_path: Path) -> None:
+    done = _python(["-"], tmp_path, stdin=_script(guarded=True))
+    assert done.returncode == 1
+    assert "is not a file" in done.stderr and "<stdin>" in done.stderr
+    assert done.stderr.count("Traceback") == 1, done.stderr
+    assert "FileNotFoundError" not in done.stderr
+
+
+def test_an_unguarded_script_on_a_local_dask_cluster_is_told_about_the_guard(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "study.py").write_text(_script(guarded=False, extra=', executor="dask"'))
+    done = _python(["study.py"], tmp_path)
+    assert done.returncode == 1
+    assert "local Dask cluster did not start" in done.stderr
+    assert 'if __name__ == "__main__":' in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "says", "never"),
+    [
+        (-signal.SIGKILL, "killed by SIGKILL (out of memory?)", "exit code"),
+        (-signal.SIGSEGV, "killed by SIGSEGV", "out of memory"),
+        (1, "stopped with exit code 1 (see the messages above)", "out of memory"),
+        (MAIN_RERUN_EXIT, "ran the main script", "--resume"),
+    ],
+)
+def test_a_dead_worker_is_described_by_how_it_ended(code: int, says: str, never: str) -> None:
+    proc = SimpleNamespace(pid=4242, exitcode=code, join=lambda timeout: None)
+    message = str(_died(proc))
+    assert says in message and never not in message
