@@ -63,6 +63,14 @@ class AppModel(GMGModel):
         with self._lock:
             super().step()
 
+    def reading(self) -> threading.RLock:
+        """A lock that holds the run still while the page reads it (a month finishes first).
+
+        Held by :meth:`step` for each month; the app's panels read under it
+        (:func:`gmg_sim.app.readouts.still`).
+        """
+        return self._lock
+
     def advance(self, months: int) -> int:
         """Run up to ``months`` months (fewer at the end of the run); returns how many ran."""
         done = 0

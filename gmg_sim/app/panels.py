@@ -34,7 +34,9 @@ from gmg_sim.app.readouts import (
     agency_view_data,
     chair_timeline_frame,
     indicator_frame,
+    read,
     status_line,
+    still,
     view_signatures,
 )
 from gmg_sim.app.statement import (
@@ -81,7 +83,7 @@ def SignalPump(model: GMGModel) -> None:
     counter = update_counter.value  # the run queue bumps it after each batch of months
 
     def publish() -> None:
-        for key, value in view_signatures(model).items():
+        for key, value in read(model, view_signatures).items():
             _SIGNALS[key].value = value  # an equal value notifies nobody
 
     solara.use_effect(publish, [counter, model])
@@ -92,7 +94,7 @@ def _signal(key: str, model: GMGModel) -> Hashable:
     value = _SIGNALS[key].value
     token = getattr(model, "serial", id(model))
     if not isinstance(value, tuple) or not value or value[0] != token:
-        return view_signatures(model)[key]
+        return read(model, view_signatures)[key]
     return value
 
 
@@ -110,7 +112,7 @@ def StatusPanel(model: GMGModel) -> None:
     """The headline numbers of the run so far."""
     sig = _signal("status", model)
     RENDER_COUNTS["status"] += 1
-    items = solara.use_memo(lambda: status_line(model), [sig])
+    items = solara.use_memo(lambda: read(model, status_line), [sig])
     with solara.Row(classes=["gmg-status"], style={"flex-wrap": "wrap", "gap": "6px"}):
         for label, value in items.items():
             solara.v.Chip(
@@ -127,7 +129,7 @@ def AgencyPanel(model: GMGModel) -> None:
     sig = _signal("agencies", model)
     RENDER_COUNTS["agencies"] += 1
     with solara.Column(classes=["gmg-agencies"]):
-        _Figure(lambda: agency_figure(agency_view_data(model)), [sig])
+        _Figure(lambda: agency_figure(read(model, agency_view_data)), [sig])
 
 
 @solara.component
@@ -137,7 +139,9 @@ def IndicatorPanel(model: GMGModel) -> None:
     RENDER_COUNTS["indicators"] += 1
     with solara.Column(classes=["gmg-indicators"]):
         _Figure(
-            lambda: indicators_figure(indicator_frame(model), model.start_month, model.end_month),
+            lambda: indicators_figure(
+                read(model, indicator_frame), model.start_month, model.end_month
+            ),
             [sig],
         )
 
@@ -147,7 +151,7 @@ def TimelinePanel(model: GMGModel) -> None:
     """Who chaired each term; vacant and contested terms."""
     sig = _signal("timeline", model)
     RENDER_COUNTS["timeline"] += 1
-    frame = solara.use_memo(lambda: chair_timeline_frame(model), [sig])
+    frame = solara.use_memo(lambda: read(model, chair_timeline_frame), [sig])
     with solara.Column(classes=["gmg-timeline"]):
         _Figure(lambda: timeline_figure(frame, model.start_month, model.end_month), [sig])
         if len(frame):
@@ -163,36 +167,47 @@ def StatementPanel(model: GMGModel) -> None:
     sig = _signal("statement", model)
     RENDER_COUNTS["statement"] += 1
     chosen = solara.use_reactive(-1)  # -1: follow the run
-    choices = solara.use_memo(lambda: statement_choices(model), [sig])
-    labels = ["the latest draft (follows the run)"] + [label for label, _ in choices]
-    ids_by_label = {label: sid for label, sid in choices}
-    statements = model.drafting.statements
-    st = (
-        statements[chosen.value] if 0 <= chosen.value < len(statements) else latest_statement(model)
-    )
-    current_label = next((lbl for lbl, sid in choices if sid == chosen.value), labels[0])
+    with still(model):  # a draft's rounds may be running in the run thread
+        choices = solara.use_memo(lambda: statement_choices(model), [sig])
+        labels = ["the latest draft (follows the run)"] + [label for label, _ in choices]
+        ids_by_label = {label: sid for label, sid in choices}
+        statements = model.drafting.statements
+        st = (
+            statements[chosen.value]
+            if 0 <= chosen.value < len(statements)
+            else latest_statement(model)
+        )
+        current_label = next((lbl for lbl, sid in choices if sid == chosen.value), labels[0])
+        key = (
+            None
+            if st is None
+            else (st.id, st.status, st.rounds, len(st.mentions), len(st.substance))
+        )
+        text = solara.use_memo(
+            lambda: (
+                None
+                if st is None
+                else highlight_statement(st, model.agency_table.ids, colors=agency_colors())
+            ),
+            [key],
+        )
+        summary = (
+            None
+            if st is None
+            else statement_summary(st, model.config.drafting.max_words, model.agency_table.ids)
+        )
 
     def pick(label: str) -> None:
         chosen.set(ids_by_label.get(label, -1))
 
-    key = None if st is None else (st.id, st.status, st.rounds, len(st.mentions), len(st.substance))
-    text = solara.use_memo(
-        lambda: (
-            None
-            if st is None
-            else highlight_statement(st, model.agency_table.ids, colors=agency_colors())
-        ),
-        [key],
-    )
     with solara.Column(classes=["gmg-statement"]):
         solara.Select("Statement", values=labels, value=current_label, on_value=pick)
-        if st is None or text is None:
+        if st is None or text is None or summary is None:
             solara.Markdown(
                 "*No statement yet: the chair tables a draft a few months before each GFMD, "
                 "High-Level Dialogue, General Assembly session and principals' meeting.*"
             )
         else:
-            summary = statement_summary(st, model.config.drafting.max_words, model.agency_table.ids)
             with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
                 for label, value in summary.items():
                     solara.v.Chip(children=[f"{label}: {value}"], small=True, label=True)
@@ -207,7 +222,9 @@ def EventPanel(model: GMGModel) -> None:
     topic = solara.use_reactive("everything")
     how_many = solara.use_reactive(f"latest {EVENTS_SHOWN}")
     n = None if how_many.value == "all" else int(how_many.value.split()[-1])
-    text = solara.use_memo(lambda: event_log_markdown(model, n, topic.value), [sig, n, topic.value])
+    text = solara.use_memo(
+        lambda: read(model, event_log_markdown, n, topic.value), [sig, n, topic.value]
+    )
     with solara.Column(classes=["gmg-events"]):
         with solara.Row():
             solara.Select("Topic", values=list(EVENT_TOPICS), value=topic)

@@ -5,7 +5,9 @@
 - the monthly indicators: :func:`indicator_frame`;
 - the headline numbers of the run so far: :func:`status_line`;
 - one cheap *signature* per panel (:func:`view_signatures`): the app redraws a panel
-  only when its signature changes.
+  only when its signature changes;
+- :func:`still`: the model held still while a panel reads it (the app's run thread
+  steps it meanwhile).
 
 The statement panel's text is in :mod:`gmg_sim.app.statement`, the event log's in
 :mod:`gmg_sim.app.events`; the drawings in :mod:`gmg_sim.app.views`.
@@ -13,10 +15,11 @@ The statement panel's text is in :mod:`gmg_sim.app.statement`, the event log's i
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -244,6 +247,28 @@ def status_line(model: GMGModel) -> dict[str, str]:
         "Statements adopted": f"{adopted} of {len(decided)} decided",
         "Trust": "–" if math.isnan(trust) else f"{trust:.2f}",
     }
+
+
+# -- reading a model that a thread steps ----------------------------------------------------------
+
+
+def still(model: GMGModel) -> contextlib.AbstractContextManager[Any]:
+    """The model held still while read: a month being stepped finishes first.
+
+    The app's run thread (:mod:`gmg_sim.app.runner`) steps the model while the page may
+    render (a click on a tab, a topic picked in the log): a panel reading it mid-month
+    could see the monthly records one row apart (a failed render). A model with a
+    ``reading()`` lock (:class:`gmg_sim.app.app_model.AppModel`) is held for the read;
+    any other model is read as it is.
+    """
+    reading = getattr(model, "reading", None)
+    return reading() if reading is not None else contextlib.nullcontext()
+
+
+def read[T](model: GMGModel, readout: Callable[..., T], *args: Any) -> T:
+    """``readout(model, *args)`` with the model held still (see :func:`still`)."""
+    with still(model):
+        return readout(model, *args)
 
 
 # -- what changed ----------------------------------------------------------------------------------
