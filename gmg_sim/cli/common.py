@@ -245,7 +245,6 @@ def user_errors(out: Path | None = None) -> Iterator[None]:
         raise os_error_exit(exc, out) from None
     except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143); the experiment's
         # ExperimentInterrupted says what was saved and the command that finishes it
-        restore()
         text = str(exc) if isinstance(exc, ExperimentInterrupted) else ""
         if not text:
             text = _interrupt.describe(_interrupt.signum_of(exc))
@@ -255,6 +254,7 @@ def user_errors(out: Path | None = None) -> Iterator[None]:
                     "--resume to finish"
                 )
         _interrupt.say(f"gmg-sim: {text}")
+        restore()  # after the line: a signal meanwhile finds the experiment's handler
         code = _interrupt.exit_code(_interrupt.signum_of(exc))
         if _interrupt.is_cli():
             _interrupt.exit_now(code)  # no slow teardown a second Ctrl-C could cut into

@@ -163,6 +163,12 @@ class SignalGuard:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.signum is not None and self.hard:
+            # Interrupted in the command, which is on its way out (it says what was saved
+            # and exits): a further signal meanwhile still exits at once with the resume
+            # line, rather than cutting the first message short.
+            self._old.clear()
+            return
         for sig, old in self._old.items():
             signal.signal(sig, old if old is not None else signal.SIG_DFL)
         self._old.clear()

@@ -171,7 +171,7 @@ def _main_rerun_error() -> ExperimentError:
 
 
 def _died(proc: Any) -> ExperimentError:
-    proc.join(timeout=2)  # its exit status, once the fork server has reported it
+    proc.join(timeout=10)  # its exit status, once the fork server has reported it
     code = proc.exitcode
     if code == MAIN_RERUN_EXIT:
         return _main_rerun_error()

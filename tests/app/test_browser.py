@@ -75,7 +75,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # about 11 s on an idle machine
         while True:
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
@@ -103,6 +103,8 @@ def _months_run(status, months: int) -> None:
 
 def test_end_to_end_in_chromium(app_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)  # assertions wait as long as the page may take
 
     update = os.environ.get("GMG_UPDATE_SCREENSHOT") == "1"
     with sync_playwright() as pw:
@@ -173,6 +175,8 @@ def test_quick_clicks_all_count(app_url: str) -> None:
     ``tests/app/test_page.py``.
     """
     from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)  # assertions wait as long as the page may take
 
     closed: list[str] = []
     with sync_playwright() as pw:

@@ -30,6 +30,8 @@ def test_a_class_in_chromium(tmp_path: Path) -> None:
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=30_000)  # the pages poll every second; a loaded machine is slower
+
     update = os.environ.get("GMG_UPDATE_SCREENSHOT") == "1"
     session = Session.create(
         tmp_path / "class.json", "status_quo", seed=1, months=24, time_limit=None
@@ -47,7 +49,7 @@ def test_a_class_in_chromium(tmp_path: Path) -> None:
             ):
                 ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
                 page = ctx.new_page()
-                page.set_default_timeout(15_000)
+                page.set_default_timeout(30_000)
                 pages[who] = page
             t, a, b = pages["teacher"], pages["ILO"], pages["IOM"]
             t.on("dialog", lambda d: d.accept())

@@ -117,7 +117,7 @@ def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_path
 def test_a_second_ctrl_c_kills_at_once(tmp_path):
     proc, pids = _start(tmp_path, ignore_term=True, grace=60)
     proc.send_signal(signal.SIGINT)
-    time.sleep(0.3)
+    time.sleep(1.0)  # two signals sent closer may arrive as one on a loaded machine
     proc.send_signal(signal.SIGINT)
     rc, _, _ = _finish(proc, timeout=10)  # not the 60 s of grace
     assert rc == 130
@@ -156,7 +156,7 @@ def test_sigterm_stops_the_real_app(tmp_path):
             return False
 
     try:
-        _wait_for(serving, 90, "the app to serve")
+        _wait_for(serving, 240, "the app to serve")  # about 13 s on an idle machine
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children  # the solara server
     except BaseException:

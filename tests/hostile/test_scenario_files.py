@@ -118,10 +118,10 @@ def test_a_file_of_many_unknown_keys_answers_fast_and_short(tmp_path):
     keys = "".join(f"key_{i} = {i}\n" for i in range(55_000))
     path = write(tmp_path, HEAD + "[chair]\n" + keys)
     assert path.stat().st_size < MAX_SCENARIO_BYTES
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: what a loaded machine's other processes do not inflate
     message = error_of(path)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0, f"{elapsed:.2f} s"  # 0.5 s (1.3 s on a loaded machine), mostly parsing
+    elapsed = time.process_time() - start
+    assert elapsed < 5.0, f"{elapsed:.2f} s"  # about 0.5 s, mostly parsing
     assert len(message.splitlines()) == MAX_ERRORS + 2  # heading, 20 problems, the count
     assert "55000 problems" in message and "... and 54980 more" in message
     assert len(message) < 5_000
@@ -169,9 +169,9 @@ def test_deep_nesting_is_answered_cleanly(tmp_path, value):
 
 def test_a_long_dotted_key_is_refused_quickly(tmp_path):
     path = write(tmp_path, HEAD + "[chair]\n" + ".".join(["a"] * 20_000) + " = 1\n")
-    start = time.perf_counter()
+    start = time.process_time()
     message = error_of(path)
-    assert time.perf_counter() - start < 1.0  # tomllib alone takes seconds on such a key
+    assert time.process_time() - start < 1.0  # tomllib alone takes seconds on such a key
     assert "dotted key" in message
 
 
