@@ -25,7 +25,7 @@ def start_fork_server() -> None:
     """Start the fork server with Ctrl-C blocked, so that every process it forks never sees it.
 
     A blocked signal stays blocked across ``fork`` and ``exec``: the server,
-    the workers it forks (and Dask's nannies and workers) never receive the
+    the workers it forks (a local pool's, and a local Dask cluster's) never receive the
     Ctrl-C that a terminal sends to every process of the command; the
     experiment's process alone decides. Ctrl-C is blocked only in this thread
     and only while the server is launched (a few milliseconds); nothing is

@@ -9,9 +9,10 @@ start a different run from the one shown.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -55,7 +56,9 @@ class AppModel(GMGModel):
         self.levers = dict(levers or {})
         self.seed = rng
         self.serial = next(AppModel._serials)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held for each month, and by each read of the page
+        self._turnstile = threading.Lock()  # a reader waiting lets no new month start
+        self._reading = threading.local()
         super().__init__(build_config_from_levers(scenario_name, self.levers), rng=rng)
 
     def step(self) -> None:
@@ -63,23 +66,49 @@ class AppModel(GMGModel):
         with self._lock:
             super().step()
 
-    def reading(self) -> threading.RLock:
-        """A lock that holds the run still while the page reads it (a month finishes first).
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the run still while the page reads it: the month being stepped finishes first.
 
-        Held by :meth:`step` for each month; the app's panels read under it
-        (:func:`gmg_sim.app.readouts.still`).
+        A reader waits for at most the month in progress: while it waits, no new month
+        starts (:meth:`advance` passes the same turnstile before each month), so a
+        thread stepping month after month cannot keep it out. The app's panels read under
+        it (:func:`gmg_sim.app.readouts.still`); nested reads in one thread are fine.
         """
-        return self._lock
+        depth = getattr(self._reading, "depth", 0)
+        if depth:  # this thread reads already (and holds the lock)
+            self._reading.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._reading.depth = depth
+            return
+        with self._turnstile:
+            self._lock.acquire()
+        self._reading.depth = 1
+        try:
+            yield
+        finally:
+            self._reading.depth = 0
+            self._lock.release()
 
     def advance(self, months: int) -> int:
-        """Run up to ``months`` months (fewer at the end of the run); returns how many ran."""
+        """Run up to ``months`` months (fewer at the end of the run); returns how many ran.
+
+        Each month is stepped under the lock; a reader waiting (:meth:`reading`) gets in
+        between two months.
+        """
         done = 0
-        with self._lock:
-            for _ in range(months):
+        reading = getattr(self._reading, "depth", 0)  # this thread holds the lock already
+        for _ in range(months):
+            if not reading:
+                with self._turnstile:
+                    pass
+            with self._lock:
                 if not self.running:
                     break
                 self.step()
-                done += 1
+            done += 1
         return done
 
 

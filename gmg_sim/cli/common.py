@@ -245,6 +245,8 @@ def user_errors(out: Path | None = None) -> Iterator[None]:
         raise os_error_exit(exc, out) from None
     except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143); the experiment's
         # ExperimentInterrupted says what was saved and the command that finishes it
+        if not (isinstance(exc, ExperimentInterrupted) and _interrupt.is_cli()):
+            restore()  # (an interrupted experiment's handler stays until the line is out)
         text = str(exc) if isinstance(exc, ExperimentInterrupted) else ""
         if not text:
             text = _interrupt.describe(_interrupt.signum_of(exc))

@@ -277,7 +277,6 @@ def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> E
         ExperimentInterrupted: Ctrl-C or SIGTERM; the finished runs are saved
             and the message says how to finish.
     """
-    stop_if_importing_main()  # a worker re-running an unguarded script: not a second experiment
     command = options.command if options.command is not None else shlex.join(sys.argv)
     out_path = Path(options.out) if options.out is not None else None
     state: dict[str, Any] = {"finished": 0}
@@ -350,6 +349,7 @@ def _execute(
     store = Store(out_path, plan, next_part=prepared.next_part, flush_seconds=flush_seconds)
     if n_tasks:
         if executor == "process" or (executor == "dask" and not scheduler):
+            stop_if_importing_main()  # in a worker re-running an unguarded script: exit
             check_main_script(workers)
         if executor == "process":
             # before the progress bar (already started by the command: nothing to do)

@@ -123,12 +123,19 @@ MAIN_RERUN_EXIT = 87
 _GUARD = 'under `if __name__ == "__main__":`'
 
 
-def _main_path() -> str | None:
-    """The main script's path as multiprocessing sees it (None: a notebook, ``-c``, ``-m``)."""
+def _main_script() -> tuple[str | None, str | None]:
+    """The main script as multiprocessing's workers import it: (module name, path).
+
+    A module run with ``-m`` is imported by its name; a script by its path; a
+    notebook, ``python -c`` or the interactive interpreter have neither.
+    """
     main = sys.modules.get("__main__")
-    if main is None or getattr(getattr(main, "__spec__", None), "name", None):
-        return None  # run as a module (-m): imported by name, never by path
-    return getattr(main, "__file__", None)
+    if main is None:
+        return None, None
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name:
+        return name, None
+    return None, getattr(main, "__file__", None)
 
 
 def check_main_script(workers: int) -> None:
@@ -138,7 +145,7 @@ def check_main_script(workers: int) -> None:
     by importing the program's main script; a script read from standard input
     (``python - < study.py``) has a name but no file, and every worker would fail.
     """
-    path = _main_path()
+    _, path = _main_script()
     if path is not None and not os.path.isfile(path):
         raise ExperimentError(
             f"workers={workers}: each worker process starts by importing the main script, "
@@ -162,8 +169,10 @@ def stop_if_importing_main() -> None:
 
 
 def _main_rerun_error() -> ExperimentError:
+    name, path = _main_script()
+    script = path if path is not None else f"(module {name})"
     return ExperimentError(
-        f"a worker process ran the main script {_main_path()} again, and the script starts an "
+        f"a worker process ran the main script {script} again, and the script starts an "
         "experiment as soon as it is imported (each worker process starts by importing the "
         f"main script: this is how Python starts processes); keep the code that runs "
         f"experiments {_GUARD}, or use workers=1"
@@ -323,6 +332,8 @@ def iter_dask(
             client = Client(cluster)
     except RuntimeError as exc:  # a local cluster that did not start (e.g. Nanny failed)
         _close_dask(client, cluster)
+        if scheduler:
+            raise
         raise ExperimentError(
             f"the local Dask cluster did not start ({exc}); if this is a script, keep the "
             f"code that runs experiments {_GUARD} (each worker process starts by "

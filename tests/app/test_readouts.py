@@ -17,8 +17,10 @@ from gmg_sim.app.readouts import (
     indicator_frame,
     read,
     status_line,
+    still,
     view_signatures,
 )
+from gmg_sim.app.runner import MonthQueue
 
 
 def test_agency_view_data(partial_run: GMGModel) -> None:
@@ -102,6 +104,13 @@ class _Pause:
         assert self.release.wait(10)
 
 
+class _Slow:
+    """A mechanism that makes each month take 3 ms (the GIL released, as in numpy's work)."""
+
+    def step(self, model: GMGModel) -> None:
+        time.sleep(0.003)
+
+
 def test_a_read_waits_for_the_month_being_stepped() -> None:
     model = AppModel()
     pause = _Pause()
@@ -119,29 +128,55 @@ def test_a_read_waits_for_the_month_being_stepped() -> None:
     reader.join(10)
 
 
+def test_a_read_during_run_to_end_waits_for_one_month_at_most() -> None:
+    """The app's own run thread (a MonthQueue on Run to end) cannot keep a reader out.
+
+    With a plain lock the run thread, taking it back month after month, kept a read
+    waiting for up to 97 of the run's 120 months.
+    """
+    model = AppModel()
+    model.add_mechanism(_Slow())  # months long enough to read between (a run is 40 ms)
+    queue = MonthQueue(lambda: model, lambda: None)
+    waited: list[int] = []
+    try:
+        queue.add(10_000)  # Run to end
+        while model.running and len(waited) < 30:
+            before = model.steps
+            with still(model):
+                waited.append(model.steps - before)
+                indicator_frame(model)  # whole months: records one row per month
+            time.sleep(0.001)
+    finally:
+        queue.close()
+    assert len(waited) >= 10, waited  # the run did not end before the reads
+    assert max(waited) <= 2, waited  # the month in progress (and one starting as it asked)
+
+
 def test_panels_reading_while_the_run_thread_steps_see_whole_months() -> None:
     """Without the lock, about one read in ten failed here (records one row apart)."""
     readouts = (agency_view_data, chair_timeline_frame, indicator_frame, status_line)
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)  # thread switches as often as possible
+    model = AppModel()
+    queue = MonthQueue(lambda: model, lambda: None)
+    errors: list[str] = []
     try:
-        model = AppModel()
-        errors: list[str] = []
-
-        def run() -> None:
-            while model.running and model.steps < 36:
-                model.advance(1)
-                time.sleep(0)  # the run thread's pause between months (the queue's checks)
-
-        stepping = threading.Thread(target=run)
-        stepping.start()
-        while stepping.is_alive():
+        queue.add(36)
+        while model.running and model.steps < 36:
             for readout in readouts:
                 try:
                     read(model, readout)
                 except Exception as exc:  # any failure is the finding
                     errors.append(f"{readout.__name__}: {exc!r}")
-        stepping.join()
+        assert queue.wait_until_idle(60)
     finally:
+        queue.close()
         sys.setswitchinterval(old)
     assert not errors, errors[:5]
+
+
+def test_nested_reads_in_one_thread_do_not_wait_for_themselves() -> None:
+    model = AppModel()
+    with still(model), still(model):
+        assert read(model, status_line)
+    assert model.advance(2) == 2  # and the lock is free again

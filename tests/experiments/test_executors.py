@@ -82,3 +82,39 @@ def test_a_dead_worker_is_described_by_how_it_ended(code: int, says: str, never:
     proc = SimpleNamespace(pid=4242, exitcode=code, join=lambda timeout: None)
     message = str(_died(proc))
     assert says in message and never not in message
+
+
+def test_an_unguarded_module_run_with_dash_m_is_named_in_the_message(tmp_path: Path) -> None:
+    (tmp_path / "study").mkdir()
+    (tmp_path / "study" / "__init__.py").write_text("")
+    (tmp_path / "study" / "main.py").write_text(_script(guarded=False))
+    done = _python(["-m", "study.main"], tmp_path)
+    assert done.returncode == 1
+    assert "ran the main script (module study.main) again" in done.stderr, done.stderr[-2000:]
+
+
+OWN_POOL = """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from gmg_sim import experiments
+
+serial = experiments.run("status_quo", replications=2, progress=False,
+                         overrides={"time.end": "2006-06"})  # serial: no workers of gmg-sim's
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        print(list(pool.map(square, range(4))))
+"""
+
+
+def test_a_serial_experiment_at_the_top_of_a_script_with_its_own_pool_still_runs(
+    tmp_path: Path,
+) -> None:
+    """The script's own spawned processes import it (and run its serial experiment): allowed."""
+    (tmp_path / "own.py").write_text(OWN_POOL)
+    done = _python(["own.py"], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[0, 1, 4, 9]"
