@@ -204,7 +204,11 @@ class MonthQueue:
         per_redraw = max(1, int(self._months_per_redraw()))
         with self._cond:
             if self._playing and not self._pending and not self._closed:
-                self._cond.wait(interval)
+                # The tick: cut short only by a click, a pause or the end (the condition is
+                # also notified when the state is published, which must not run a month).
+                self._cond.wait_for(
+                    lambda: self._pending or not self._playing or self._closed, interval
+                )
             months, self._pending = self._pending, 0
             if not months and self._playing and not self._closed:
                 months = per_redraw

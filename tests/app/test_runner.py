@@ -139,6 +139,38 @@ def test_a_step_clicked_while_playing_waits_for_no_tick() -> None:
     assert model.months == 1
 
 
+def test_the_play_tick_is_not_cut_short_by_a_state_update() -> None:
+    """Publishing the run state notifies the queue's condition; that runs no month.
+
+    (Before, any notification ended the wait for the tick: a click's state update,
+    landing as the worker began its next wait, ran a month a tick early; seen in CI.)
+    """
+    model = FakeModel(n_months=10_000)
+    asked = threading.Event()
+
+    def play_interval() -> float:
+        asked.set()
+        return 3600.0
+
+    states: list[RunState] = []
+    queue = MonthQueue(
+        lambda: model, lambda: None, on_state=states.append, play_interval=play_interval
+    )
+    queue.play()
+    try:
+        assert asked.wait(WAIT)
+        time.sleep(0.2)  # the worker waits for its tick (not for correctness, see above)
+        for _ in range(5):
+            queue.play()  # pressed again: the state is published, the condition notified
+            queue._publish()
+        time.sleep(0.3)
+        assert model.months == 0, "a month ran before the tick"
+    finally:
+        queue.pause()
+    assert queue.wait_until_idle(WAIT)
+    assert model.months == 0
+
+
 def test_reset_forgets_the_months_queued() -> None:
     gate = threading.Event()
     model = FakeModel(gate=gate)
