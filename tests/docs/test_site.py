@@ -11,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).parent / "mkdocs"
+#: One worker builds the site once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("site")
 
 
 @pytest.fixture(scope="module")

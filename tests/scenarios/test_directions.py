@@ -20,6 +20,8 @@ from gmg_sim.config.scenarios import bundled_scenarios
 
 REPLICATIONS, ROOT_SEED = 30, 0
 LEAN = experiments.RunOptions.lean()
+#: One worker runs the comparison once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("directions")
 BUNDLED = (
     "status_quo",
     "geneva_migration_group",
