@@ -67,6 +67,7 @@ def test_an_unguarded_script_on_a_local_dask_cluster_is_told_about_the_guard(
     assert done.returncode == 1
     assert "local Dask cluster did not start" in done.stderr
     assert 'if __name__ == "__main__":' in done.stderr
+    assert done.stderr.count("Traceback") == 1, done.stderr  # no nanny's or worker's
 
 
 @pytest.mark.parametrize(
