@@ -14,10 +14,11 @@ from gmg_sim.experiments import run_seed
 #: Replications of the status quo shared by the pattern tests.
 STATUS_QUO_RUNS = 40
 
-# In CI, property tests draw the same examples every run, so a failure seen in
-# the log can be reproduced; locally they explore new examples each time.
+# In CI and in `make test` (which sets GMG_DERANDOMIZE), property tests draw the same
+# examples every run, so a failure seen in the log can be reproduced and a green main
+# stays green; a plain `pytest` explores new examples each time.
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+if os.environ.get("CI") or os.environ.get("GMG_DERANDOMIZE"):
     settings.load_profile("ci")
 
 
