@@ -27,6 +27,7 @@ Run with ``make bench`` or ``.venv/bin/python benchmarks/bench_model.py
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import statistics
@@ -211,21 +212,31 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
 
     _warm(runs, collect)
     months = 0
-    for seed in range(runs):
-        part[0] = "building the model"
-        try:
-            sys.setprofile(count)
-            m = GMGModel(rng=seed, collect=collect)
-        finally:
-            sys.setprofile(None)
-        wrap_parts(m, around)
-        part[0] = "model step loop"
-        try:
-            sys.setprofile(count)
-            m.run()
-        finally:
-            sys.setprofile(None)
-        months += m.steps
+    # The cyclic garbage collector runs when the allocations since its last run reach a
+    # threshold, a point that differs between passes; the callbacks it triggers (weak
+    # references of Mesa's agent sets) would be counted in whatever part was running.
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for seed in range(runs):
+            part[0] = "building the model"
+            try:
+                sys.setprofile(count)
+                m = GMGModel(rng=seed, collect=collect)
+            finally:
+                sys.setprofile(None)
+            wrap_parts(m, around)
+            part[0] = "model step loop"
+            try:
+                sys.setprofile(count)
+                m.run()
+            finally:
+                sys.setprofile(None)
+            months += m.steps
+    finally:
+        if was_enabled:
+            gc.enable()
     # Each wrapper makes two calls (the lambda, then `around`), counted in the step
     # loop that calls it: take them out.
     counts["model step loop"] -= 2 * wrapper_calls[0]
