@@ -213,8 +213,8 @@ def calls_per_month(runs: int, collect: str = "final") -> dict[str, Any]:
     _warm(runs, collect)
     months = 0
     # The cyclic garbage collector runs when the allocations since its last run reach a
-    # threshold, a point that differs between passes; the callbacks it triggers (weak
-    # references of Mesa's agent sets) would be counted in whatever part was running.
+    # threshold, a point that differs between passes; the callbacks and finalisers of
+    # what it collects would be counted in whatever part was running.
     gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()
