@@ -36,3 +36,25 @@ def status_quo_runs() -> list[GMGModel]:
 def make_rng(seed: int = 0) -> np.random.Generator:
     """A numpy generator for unit tests of the pure rules."""
     return np.random.default_rng(seed)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test when ``--dist loadgroup`` did not group it (checked in a worker).
+
+    Tests marked ``xdist_group`` share an expensive module fixture (the site build,
+    the 330-run comparison) or must not run at the same time; pytest 9.2 with
+    pytest-xdist 3.8 drops the groups without a word (pytest-xdist#1386), and the
+    suite then builds those fixtures once per worker, or more.
+    """
+    # In a worker, xdist sets option.loadgroup (its own `dist` option reads "no" there)
+    # and appends "@<group>" to the node id of each grouped test.
+    config = item.config
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):
+        return
+    if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+        pytest.fail(
+            "--dist loadgroup did not group this test marked xdist_group: this pytest / "
+            "pytest-xdist pair drops the groups (pytest-xdist#1386); install the versions "
+            "that pyproject.toml's dev extra allows",
+            pytrace=False,
+        )

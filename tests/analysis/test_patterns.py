@@ -30,6 +30,9 @@ from gmg_sim.analysis.patterns import (
 )
 from gmg_sim.experiments import run, run_seed
 
+#: One worker runs the two pattern reports once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("patterns")
+
 BROKEN = Path(__file__).parents[1] / "data" / "broken_facts.toml"
 COLUMNS = ["fact", "measure", "value", "lo", "hi", "criterion", "passed", "mechanism"]
 FACT_IDS = [

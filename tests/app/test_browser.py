@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+#: One worker serves the app once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("app-browser")
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "figures" / "app.png"

@@ -23,6 +23,9 @@ from gmg_sim.app.figures import (
 from gmg_sim.app.levers import scenario_names
 from gmg_sim.data import TEACHING_DIR
 
+#: One worker computes the teaching figures once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("app-figures")
+
 
 @pytest.fixture(scope="module")
 def figures() -> dict[str, str]:

@@ -20,6 +20,9 @@ import pytest
 from gmg_sim.exploration import report
 from gmg_sim.exploration.robust import rerun
 
+#: One worker renders the page's blocks once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("robustness-page")
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "robustness.md"
 DATA = ROOT / "docs" / "data" / "robust"

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+#: One worker builds and installs the wheel once for every test here (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("wheel")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
