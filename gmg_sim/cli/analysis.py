@@ -16,6 +16,7 @@ from gmg_sim.cli.common import (
     Workers,
     app,
     check_scenario_args,
+    counted,
     fail,
     parse_sets,
     user_errors,
@@ -169,9 +170,9 @@ def sensitivity(
         experiments.check_indicators(indicators)
         params = assumed_parameters(scenario)
         typer.echo(
-            f"Morris screening of {len(params)} assumed parameters of {scenario}: "
-            f"{trajectories} trajectories × {replications} replications, root seed {seed} "
-            f"({trajectories * (len(params) + 1) * replications} runs)"
+            f"Morris screening of {counted(len(params), 'assumed parameter')} of {scenario}: "
+            f"{counted(trajectories, 'trajectory', 'trajectories')} × {counted(replications, 'replication')}, "
+            f"root seed {seed} ({counted(trajectories * (len(params) + 1) * replications, 'run')})"
         )
         screening = morris(
             scenario,
@@ -220,8 +221,9 @@ def _sobol_block(
         )
         sizes = [s for s in (n // 4, n // 2, n) if s >= 2]
         typer.echo(
-            f"\nSobol indices of {len(params)} parameters, base sample n = {n} "
-            f"({n * (len(params) + 2) * replications} runs); ± the 95 % bootstrap interval"
+            f"\nSobol indices of {counted(len(params), 'parameter')}, base sample n = {n} "
+            f"({counted(n * (len(params) + 2) * replications, 'run')}); "
+            "± the 95 % bootstrap interval"
         )
         conv = sobol_convergence(
             scenario, params, indicators, sizes=sizes, replications=replications, seed=seed,

@@ -32,6 +32,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -286,6 +287,11 @@ def command_line(ctx: typer.Context) -> str:
     return shlex.join(words)
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: ``counted(1, "run")`` is "1 run"."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def fmt(value: float, signed: bool = False) -> str:
     """A number with a sensible number of digits (no unit known)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -429,7 +435,10 @@ def _caption(table: Any, differences: bool) -> str:
 
 
 def _heading(indicator: str) -> str:
-    unit = unit_of(indicator).replace(" (", ", ").replace(")", "")  # no nested brackets
+    unit = unit_of(indicator)
+    if kind_of(unit) == "date":  # stored as a decimal year, shown as a month (fmt_value)
+        unit = "YYYY-MM; Δ in months"
+    unit = unit.replace(" (", ", ").replace(")", "")  # no nested brackets
     return f"{indicator} ({unit})" if unit else indicator
 
 
@@ -572,14 +581,17 @@ def report_files(console: Console, result: Any, seconds: float) -> None:
     done = result.runs_executed
     total = result.manifest.get("n_runs", len(result.summary))
     reused = f" ({total - done} reused from {result.out}, {done} run now)" if done < total else ""
-    console.print(f"{total} runs{reused} in {seconds:.1f} s (start-up and writing included)")
+    console.print(
+        f"{counted(total, 'run')}{reused} in {seconds:.1f} s (start-up and writing included)",
+        markup=False,
+    )
     if result.out is not None:
         names = sorted(
             p.name + ("/" if p.is_dir() else "")
             for p in result.out.iterdir()
             if not p.name.startswith(".")
         )
-        console.print(f"written to {result.out}/: {', '.join(names)}", soft_wrap=True)
+        console.print(f"written to {result.out}/: {', '.join(names)}", soft_wrap=True, markup=False)
 
 
 # -- common options -----------------------------------------------------------------------

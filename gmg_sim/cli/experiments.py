@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -36,6 +37,7 @@ from gmg_sim.cli.common import (
     Workers,
     _measure,
     app,
+    counted,
     fmt_value,
     make_console,
     parse_sets,
@@ -192,7 +194,7 @@ def compare(
     console = make_console(30 + 30 * n if n <= 3 else longest + 75)
     report = _report_console(console, output)
     report.print(
-        f"{n} scenarios × {replications} replications, root seed {seed}"
+        f"{counted(n, 'scenario')} × {counted(replications, 'replication')}, root seed {seed}"
         + (f", with {', '.join(set_)}" if set_ else ""),
         markup=False,
     )
@@ -226,7 +228,7 @@ def sweep(
         Path | None,
         typer.Option(
             "--bounds",
-            help="Ranges to sample: TOML ([chair] volunteer_base = [0.05, 0.5]) or CSV "
+            help="Ranges to sample: TOML (\\[chair] volunteer_base = [0.05, 0.5]) or CSV "
             "(columns key, low, high). Examples: docs/examples/bounds.toml, "
             "docs/examples/bounds.csv.",
         ),
@@ -376,7 +378,10 @@ def _sweep_table(frame: pd.DataFrame, keys: list[str], width: int) -> Table | Te
     for col in frame.columns:
         table.add_column(col, justify="right", no_wrap=True)
     for _, row in frame.astype(object).iterrows():
-        table.add_row(*[_cell(row[c], unit_of(c) if c in keys else "") for c in frame.columns])
+        # A parameter's text value is not rich markup.
+        table.add_row(
+            *[escape(_cell(row[c], unit_of(c) if c in keys else "")) for c in frame.columns]
+        )
     if _measure(table) <= width:
         return table
     # Too wide: turned over (parameters and indicators in rows, points in columns),

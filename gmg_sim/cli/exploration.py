@@ -18,6 +18,7 @@ from gmg_sim.cli.common import (
     Seed,
     Workers,
     app,
+    counted,
     run_options,
     user_errors,
 )
@@ -41,8 +42,8 @@ def robust_text(res: RobustResult) -> str:
     m = res.manifest
     ident = m.get("identity", {})
     lines = [
-        f"{len(res.designs)} designs in {len(res.worlds)} worlds × {ident.get('replications')} "
-        f"replication(s), against {ref}.",
+        f"{counted(len(res.designs), 'design')} in {counted(len(res.worlds), 'world')} × "
+        f"{counted(int(ident.get('replications', 0)), 'replication')}, against {ref}.",
         f"Worlds: Latin hypercube over {len(res.factors)} assumed parameters (root seed "
         f"{ident.get('seed')}; {m.get('worlds_replaced', 0)} refused draws replaced);",
         "the same seeds in every design and world (common random numbers).",
@@ -142,7 +143,7 @@ def robust(
     runs = res.manifest["runs"]
     done = res.manifest["runs_executed"]
     reused = f" ({runs - done} reused from {out})" if done < runs else ""
-    typer.echo(f"\n{runs} runs{reused} in {time.perf_counter() - t0:.1f} s")
+    typer.echo(f"\n{counted(runs, 'run')}{reused} in {time.perf_counter() - t0:.1f} s")
     if out is not None:
         typer.echo(
             f"written to {out}/: robustness.parquet, robustness.csv, summary.csv, regret.csv, "

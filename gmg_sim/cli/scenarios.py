@@ -76,9 +76,11 @@ def show(
         typer.echo(json.dumps({k.replace("__", ".", 1): v for k, v in flat.items()}, indent=2))
         return
     console = make_console(120)
-    console.print(f"[bold]{s.name}[/bold]  ({s.path})", soft_wrap=True)
+    console.print(f"[bold]{escape(s.name)}[/bold]  ({escape(str(s.path))})", soft_wrap=True)
     if len(s.chain) > 1:
-        console.print("extends: " + " <- ".join(p.name for p in s.chain), soft_wrap=True)
+        console.print(
+            "extends: " + " <- ".join(p.name for p in s.chain), soft_wrap=True, markup=False
+        )
     console.print(s.description or NO_DESCRIPTION, markup=False)
     for src in s.sources:
         console.print(f"  source: {src}", markup=False)
@@ -100,7 +102,7 @@ def show(
         )
         table.add_row(
             f"{section}.{name}",
-            str(shown),
+            escape(str(shown)),
             origin,
             style="bold" if "changed" in origin or origin == "--set" else None,
         )

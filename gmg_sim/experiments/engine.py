@@ -95,6 +95,15 @@ class ExperimentResult:
 
 
 def progress_bar(total: int, done: int, description: str, enabled: bool) -> Any:
+    """The runs' progress bar on stderr (disabled when ``enabled`` is false).
+
+    Drawn only where it can be redrawn in place: a terminal or a notebook. In a log
+    file (stderr redirected) a bar would be printed once, wrapped at 80 columns, so
+    none is drawn there; the command's closing line says how many runs took how long.
+    The rate is the runs finished by this process over the time since it started
+    them (runs reused from an earlier, interrupted run do not count), so a few runs
+    finishing at once do not show a burst of hundreds a second.
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -109,9 +118,11 @@ def progress_bar(total: int, done: int, description: str, enabled: bool) -> Any:
 
     class _Rate(ProgressColumn):
         def render(self, task: Any) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text("" if speed is None else f"{speed:.1f} runs/s", style="progress.data.speed")
+            return Text(
+                _rate_text(task.completed - done, task.elapsed), style="progress.data.speed"
+            )
 
+    console = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -121,11 +132,18 @@ def progress_bar(total: int, done: int, description: str, enabled: bool) -> Any:
         TimeElapsedColumn(),
         TextColumn("left"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not enabled,
+        console=console,
+        disable=not (enabled and (console.is_terminal or console.is_jupyter)),
     )
     progress.add_task(description, total=total, completed=done)
     return progress
+
+
+def _rate_text(finished: float, elapsed: float | None) -> str:
+    """``12.3 runs/s``: runs finished since the start over the time since; "" before the first."""
+    if not elapsed or finished <= 0:
+        return ""
+    return f"{finished / elapsed:.1f} runs/s"
 
 
 # -- Ctrl-C and SIGTERM while runs execute --------------------------------------------------

@@ -489,8 +489,10 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
                 changed = [k for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
                 if changed:
                     k = changed[0]
+                    more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
                     diffs.append(
                         f"configuration of {label}: {dotted(k)} {ca.get(k)!r} -> {cb.get(k)!r}"
+                        + more
                     )
         elif key == "points":
             diffs.append(f"the points (was {len(a or [])}, now {len(b or [])})")

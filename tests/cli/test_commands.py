@@ -65,6 +65,41 @@ def test_show_prints_every_key_and_marks_changes():
     assert as_json["chair.rule"] == "volunteer" and len(as_json) == len(GMGConfig.flat_keys())
 
 
+def test_show_prints_square_brackets_in_names_and_paths_as_they_are(tmp_path):
+    folder = tmp_path / "d[bold]"
+    folder.mkdir()
+    path = folder / "my.toml"
+    path.write_text('name = "x[/x]y"\ndescription = "d"\n[chair]\nrule = "lottery"\n')
+    res = cli("show", str(path))
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.splitlines()[0] == f"x[/x]y  ({path})"
+
+
+def test_sweep_help_shows_the_bounds_example_whole():
+    res = runner.invoke(app, ["sweep", "--help"], env={"COLUMNS": "250"})
+    assert res.exit_code == 0
+    assert "TOML ([chair] volunteer_base = [0.05, 0.5])" in res.stdout
+
+
+def test_dash_h_is_help_for_the_command_and_every_subcommand():
+    assert cli("-h").stdout == cli("--help").stdout
+    for command in ("run", "sweep", "classroom", "app"):
+        short, long = cli(command, "-h"), cli(command, "--help")
+        assert short.exit_code == 0 and short.stdout == long.stdout, command
+        assert "Usage: gmg-sim " + command in short.stdout
+
+
+def test_counted_says_one_run_and_two_runs():
+    from gmg_sim.cli.common import counted
+
+    assert counted(1, "run") == "1 run"
+    assert counted(2, "run") == "2 runs"
+    assert counted(0, "replication") == "0 replications"
+    assert counted(1500, "run") == "1,500 runs"
+    assert counted(1, "trajectory", "trajectories") == "1 trajectory"
+    assert counted(3, "trajectory", "trajectories") == "3 trajectories"
+
+
 def test_validate_exit_codes_and_one_message_per_bad_file(tmp_path):
     good = tmp_path / "good.toml"
     good.write_text('name = "good"\ndescription = "ok"\nextends = "x.toml"\n')
@@ -517,8 +552,8 @@ def test_a_user_file_extends_a_bundled_name_without_description(tmp_path):
 
 
 def test_version_and_help_do_not_import_the_model():
-    """gmg-sim --version and --help start without Mesa or the model (a fraction of a second)."""
-    for flag in ("--version", "--help"):
+    """gmg-sim --version and --help (or -h) start without Mesa or the model (a fraction of a second)."""
+    for flag in ("--version", "--help", "-h"):
         res = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "gmg_sim.cli", flag],
             capture_output=True,

@@ -88,3 +88,14 @@ def test_bad_input_after_an_early_start_exits_2_at_once() -> None:
     assert "Traceback" not in proc.stderr
     assert "server gone" in proc.stderr, proc.stderr
     assert "server alive" not in proc.stderr
+
+
+def test_a_date_indicator_is_headed_by_the_form_it_is_shown_in():
+    """Stored as a decimal year, printed as 2012-11 (differences in months): the heading says so."""
+    from gmg_sim.cli.common import _heading, fmt_value
+
+    assert fmt_value(2012.0 + 10 / 12, "decimal year") == "2012-11"
+    assert _heading("secretariat_established_month") == (
+        "secretariat_established_month (YYYY-MM; Δ in months)"
+    )
+    assert _heading("secretariat_months") == "secretariat_months (months)"

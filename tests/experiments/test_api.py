@@ -147,6 +147,13 @@ def test_output_folder_guards(tmp_path):
             out=out,
             overrides={**SHORT, "chair.rule": "lottery"},
         )
+    with pytest.raises(ExperimentError, match=r"'volunteer' -> 'lottery' \(and 1 more\)"):
+        _run(
+            scenarios=["status_quo"],
+            replications=2,
+            out=out,
+            overrides={**SHORT, "chair.rule": "lottery", "chair.term_months": 12},
+        )
     again = _run(scenarios=["status_quo"], replications=2, out=out, resume=True)
     assert again.runs_executed == 0
     pdt.assert_frame_equal(again.summary, first.summary)
