@@ -326,13 +326,34 @@ def _dots(ax, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, colo
     ax.scatter(x, y, c=colors, s=22, zorder=3)
 
 
+def _check_indicators(table: pd.DataFrame, indicators: Sequence[str]) -> None:
+    """``KeyError`` naming an indicator that ``table`` lacks (no figure of empty panels)."""
+    from gmg_sim.config.errors import show, suggest
+
+    have = list(dict.fromkeys(table["indicator"]))
+    if isinstance(indicators, str):
+        raise TypeError(
+            f"indicators: got the string {indicators!r}; give a list, e.g. [{indicators!r}]"
+        )
+    for ind in indicators:
+        if ind not in have:
+            raise KeyError(
+                f"indicator {show(ind)} is not in this table{suggest(ind, have)}; "
+                f"it has: {', '.join(have)}"
+            )
+
+
 def plot_comparison(
     table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
 ) -> Figure:
     """One panel per indicator: each scenario's mean with its interval (``ci_low``..``ci_high``).
 
     ``table`` is :func:`gmg_sim.experiments.comparison_table`'s output.
+
+    Raises:
+        KeyError: for an indicator the table does not hold.
     """
+    _check_indicators(table, indicators)
     labels = _labels(table)
     fig, axes = _panels(len(indicators), len(labels), max(map(len, labels)))
     y = np.arange(len(labels))[::-1]
@@ -354,7 +375,12 @@ def plot_comparison(
 def plot_differences(
     table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
 ) -> Figure:
-    """One panel per indicator: each scenario's difference to the first, with its interval."""
+    """One panel per indicator: each scenario's difference to the first, with its interval.
+
+    Raises:
+        KeyError: for an indicator the table does not hold.
+    """
+    _check_indicators(table, indicators)
     labels = _labels(table)
     ref, others = labels[0], labels[1:]
     fig, axes = _panels(len(indicators), max(1, len(others)), max(map(len, labels)))

@@ -141,8 +141,17 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     if bundled.exists():
         return bundled
     names = [q.stem for q in sorted(BUNDLED_DIR.glob("*.toml"))]
+    local = Path(f"{text}.toml")
+    try:
+        hint = (
+            f"; did you mean {str(local)!r} (a file in this folder)?"
+            if local.is_file()
+            else suggest(text, names)
+        )
+    except OSError:
+        hint = suggest(text, names)
     raise ScenarioError(
-        f"unknown scenario {show_key(text)!r}{suggest(text, names)}; "
+        f"unknown scenario {show_key(text)!r}{hint}; "
         f"bundled scenarios: {', '.join(names)} (or give a path to a .toml file)"
     )
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.analysis import indicators
+from gmg_sim.config.errors import show
 from gmg_sim.config.schema import ConfigError, GMGConfig, month_label
 from gmg_sim.data.agencies import AgencyTable, load_agencies
 from gmg_sim.mechanisms import relations
@@ -376,7 +377,13 @@ def _resolve_config(
     elif isinstance(config, Mapping):
         base = GMGConfig.validated(dict(config))
     else:
+        hint = (
+            f" (for a scenario: GMGModel(load_scenario({show(config)})), from gmg_sim)"
+            if isinstance(config, str)
+            else ""
+        )
         raise ConfigError(
-            f"config: got {type(config).__name__}; allowed: a GMGConfig, a mapping of sections, or None"
+            f"config: got {type(config).__name__}; allowed: a GMGConfig, a mapping of sections, "
+            f"or None{hint}"
         )
     return base.with_overrides(**overrides) if overrides else base

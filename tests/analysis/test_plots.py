@@ -41,3 +41,30 @@ def test_timeseries_band_is_the_t_interval_of_the_monthly_mean():
     band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
     width = band.max() - band.min()
     assert width == pytest.approx(2 * t_half_width(0.1, 3), rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def comparison() -> pd.DataFrame:
+    from gmg_sim import experiments
+
+    return experiments.compare(
+        ["status_quo", "formal_chair_rules"],
+        replications=3,
+        overrides={"time.end": "2007-06"},
+        options=experiments.RunOptions(timeseries=False, events=False, progress=False),
+    ).table
+
+
+def test_comparison_and_difference_figures_draw_a_panel_per_indicator(comparison):
+    for plot in (plots.plot_comparison, plots.plot_differences):
+        fig = plot(comparison, ["adoption_rate", "chair_vacant_months"])
+        titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+        assert titles == ["adoption_rate", "chair_vacant_months"]
+
+
+def test_an_indicator_the_table_lacks_is_named_not_drawn_empty(comparison):
+    for plot in (plots.plot_comparison, plots.plot_differences):
+        with pytest.raises(KeyError, match=r"'adoption_rat' is not in this table; did you mean"):
+            plot(comparison, ["adoption_rate", "adoption_rat"])
+        with pytest.raises(TypeError, match="give a list"):
+            plot(comparison, "adoption_rate")

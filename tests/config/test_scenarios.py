@@ -240,6 +240,14 @@ def test_unknown_bundled_name_suggests():
         load_scenario("status_qou")
 
 
+def test_a_name_without_its_toml_suffix_points_to_the_file_here(tmp_path, monkeypatch):
+    (tmp_path / "my3.toml").write_text('name = "my3"\n')
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError, match=r"did you mean 'my3.toml' \(a file in this folder\)"):
+        load_scenario("my3")
+    assert load_scenario("my3.toml") == load_scenario("status_quo")
+
+
 def test_extends_a_bundled_name_and_description_optional(tmp_path):
     child = tmp_path / "mine.toml"
     child.write_text('name = "mine"\nextends = "formal_chair_rules"\n[chair]\nterm_months = 3\n')

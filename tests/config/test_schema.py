@@ -438,3 +438,8 @@ def test_agencies_that_join_only_later_are_rejected_at_start():
 def test_non_finite_numbers_rejected(key, value):
     with pytest.raises(ConfigError, match="finite"):
         GMGConfig.from_flat({key: value})
+
+
+def test_a_scenario_name_given_as_config_points_to_load_scenario():
+    with pytest.raises(ConfigError, match=r"GMGModel\(load_scenario\('formal_chair_rules'\)\)"):
+        GMGModel("formal_chair_rules")
