@@ -96,8 +96,12 @@ def statements(
             typer.echo("No statements in this run.")
             return
         cols = ["id", "decided", "occasion", "theme", "status", "rounds", "words", "mentions"]
-        cols += [c for c in ("blockers",) if c in frame]
-        typer.echo(frame[cols].to_string(index=False))
+        # Why a statement failed: who blocked it, or the reason when nobody did.
+        frame["why failed"] = [
+            (f"blocked by {b}" if b else r) if st == "failed" else ""
+            for st, b, r in zip(frame["status"], frame["blockers"], frame["reason"], strict=True)
+        ]
+        typer.echo(frame[[*cols, "why failed"]].to_string(index=False))
         return
     if show in ("first-adopted", "first-failed"):
         want = "adopted" if show == "first-adopted" else "failed"

@@ -25,6 +25,19 @@ def test_statements_list_and_show():
     assert shown.stdout.startswith("# ") and "Adopted by the heads of" in shown.stdout
 
 
+def test_the_list_says_why_each_failed_statement_failed():
+    res = _run("--seed", "0", "--set", "time.end=2008-12")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[-2:] == ["why", "failed"]
+    failed = [ln for ln in lines[1:] if " failed " in ln]
+    adopted = [ln for ln in lines[1:] if " adopted " in ln]
+    assert failed and adopted
+    assert any("blocked by " in ln for ln in failed)
+    assert any("agreed too late" in ln or "no agreed text" in ln for ln in failed)
+    assert all(ln.split()[-1].isdigit() for ln in adopted)  # nothing after the mentions
+
+
 def test_statements_of_another_scenario_differ():
     chair_text = _run("status_quo", "--seed", "1", "--set", "drafting.decision_rule=chair_text")
     assert chair_text.returncode == 0, chair_text.stderr
