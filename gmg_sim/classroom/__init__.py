@@ -4,6 +4,8 @@
   agencies (:class:`ClassroomDecisions`) and the choices students can make (:data:`KINDS`);
 - :mod:`~gmg_sim.classroom.session`: seats, tokens, open choices, deadlines, defaults and
   the session file (:class:`Session`), without HTTP;
+- :mod:`~gmg_sim.classroom.lock`: the exclusive lock of a session file (one server per
+  session, :class:`~gmg_sim.classroom.lock.SessionLock`);
 - :mod:`~gmg_sim.classroom.debrief`: the class's run beside the model-only run, and the
   exports for discussion or grading;
 - :mod:`~gmg_sim.classroom.web`: the Starlette app (teacher, seat and debrief pages);

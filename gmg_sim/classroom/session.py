@@ -89,7 +89,9 @@ class SessionError(Exception):
     Reasons: ``unknown_link`` (no seat or teacher has this token), ``not_teacher``,
     ``not_open`` (no such open choice for this seat), ``time_up``, ``answered``,
     ``paused``, ``not_running``, ``ended``, ``busy`` (choices still open),
-    ``not_joined``, ``bad_request``, ``file`` (the session file cannot be used).
+    ``not_joined``, ``bad_request``, ``file`` (the session file cannot be used),
+    ``in_use`` (another classroom server holds the session file's lock:
+    :class:`gmg_sim.classroom.lock.SessionBusy`).
     """
 
     def __init__(self, reason: str, message: str) -> None:

@@ -48,7 +48,8 @@ def classroom_command(
         Path | None,
         typer.Option(
             "--session",
-            help="Session file (saved after every decision; an existing one is resumed). "
+            help="Session file (saved after every decision; an existing one is resumed; one "
+            "server at a time: a second server on it is refused). "
             "Default: classroom_SCENARIO_SEED.json in the current folder.",
         ),
     ] = None,
@@ -60,10 +61,17 @@ def classroom_command(
     code per agency. Choices not made in time, and every agency nobody plays,
     follow the model's own rules. Ctrl-C stops the server; run the same command
     again to resume the class where it was.
+
+    The address is checked before anything is opened or printed (an unknown
+    --host, a port out of range: exit 2; a port in use: exit 3), and the server
+    holds an exclusive lock on its session file (SESSION.lock beside it) while it
+    runs: a second server on the same session is refused (exit 2).
     """
     try:
         import uvicorn
 
+        from gmg_sim.app.server import ServeError, check_address
+        from gmg_sim.classroom.lock import SessionLock
         from gmg_sim.classroom.session import Session, SessionError
         from gmg_sim.classroom.web import create_app
     except ImportError as exc:  # pragma: no cover - the environment is at fault
@@ -73,68 +81,91 @@ def classroom_command(
             code=3,
         ) from None
 
+    def check_serving() -> None:
+        """Fail (``error:``, exit 2; 3 for a port in use) unless ``host:port`` can be served."""
+        try:
+            check_address(host or "0.0.0.0", port)  # "" serves every interface, as 0.0.0.0
+        except ServeError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+
     if not 1 <= port <= 65535:
         raise fail(f"--port: got {port}; allowed: 1 to 65535")
     if months < 1:
         raise fail(f"--months: got {months}; allowed: a whole number of at least 1")
     if time_limit < 0:
         raise fail(f"--time-limit: got {time_limit}; allowed: seconds, 0 for no limit")
-    stem = Path(scenario).stem
-    path = session_file or Path(f"classroom_{stem}_{seed}.json")
     with user_errors():
         overrides = parse_sets(sets)
-        try:
-            session, resumed = Session.open(
-                path,
-                scenario,
-                seed=seed,
-                months=months,
-                overrides=overrides,
-                time_limit=time_limit or None,
+    # The address before the session: nothing is opened, created or printed for a class
+    # that cannot be served.
+    check_serving()
+    stem = Path(scenario).stem
+    path = session_file or Path(f"classroom_{stem}_{seed}.json")
+    # One server per session file, for the server's life (the kernel drops the lock when
+    # this process ends, however it ends): two would save over each other's decisions.
+    lock = SessionLock(path, address=f"{host}:{port}")
+    try:
+        with user_errors():
+            try:
+                lock.acquire()
+                session, resumed = Session.open(
+                    path,
+                    scenario,
+                    seed=seed,
+                    months=months,
+                    overrides=overrides,
+                    time_limit=time_limit or None,
+                )
+            except SessionError as exc:  # also SessionBusy: another server has the session
+                raise fail(str(exc)) from None
+            except OSError as exc:
+                raise fail(
+                    f"cannot write the session file {path}: {exc.strerror or exc}; choose "
+                    "another --session"
+                ) from None
+        # Checked again: another program may have taken the port while the session was replayed.
+        check_serving()
+        public_host = host
+        if host in ("0.0.0.0", "::", ""):
+            public_host = lan_address()
+        # An IPv6 address is bracketed in a URL (http://[::1]:8770).
+        base = f"http://{f'[{public_host}]' if ':' in public_host else public_host}:{port}"
+        teacher = session.teacher_token()
+        status = session.status()
+        if resumed:
+            typer.echo(
+                f"Resuming the class in {path} at {status['month']} ({status['months_done']} of "
+                f"{status['months']} months played, {len(session.data['decisions'])} decisions "
+                "kept)"
+                + (
+                    "; it is paused: press Resume on the teacher's page"
+                    if status["phase"] == "paused"
+                    else ""
+                )
             )
-        except SessionError as exc:
-            raise fail(str(exc)) from None
-        except OSError as exc:
+        else:
+            typer.echo(
+                f"New class: {scenario}, seed {seed}, {status['months']} months; saved in {path}"
+            )
+        if teacher is None:
             raise fail(
-                f"cannot write the session file {path}: {exc.strerror or exc}; choose another "
-                "--session"
-            ) from None
-
-    public_host = host
-    if host in ("0.0.0.0", "::", ""):
-        public_host = lan_address()
-    base = f"http://{public_host}:{port}"
-    teacher = session.teacher_token()
-    status = session.status()
-    if resumed:
-        typer.echo(
-            f"Resuming the class in {path} at {status['month']} ({status['months_done']} of "
-            f"{status['months']} months played, {len(session.data['decisions'])} decisions kept)"
-            + (
-                "; it is paused: press Resume on the teacher's page"
-                if status["phase"] == "paused"
-                else ""
+                f"the tokens file beside {path} is missing, so nobody could act as the teacher; "
+                "start a new class with another --session",
             )
+        typer.echo(f"\nTeacher (keep this link to yourself): {base}/t/{teacher}")
+        if host not in LOCAL_HOSTS:
+            typer.echo(
+                "\nWARNING: the classroom is open to every device on this network. Share the "
+                "agencies' links only with your students; the teacher link controls the session.",
+                err=True,
+            )
+            typer.echo("Join links (also on the teacher's page):")
+            codes = session.seat_codes()
+            for agency, code in codes.items():
+                typer.echo(f"  {agency:<10} {base}/s/{code}")
+        typer.echo("\nCtrl-C stops the server; run the same command to resume.")
+        uvicorn.run(
+            create_app(session, public_base=base), host=host, port=port, log_level="warning"
         )
-    else:
-        typer.echo(
-            f"New class: {scenario}, seed {seed}, {status['months']} months; saved in {path}"
-        )
-    if teacher is None:
-        raise fail(
-            f"the tokens file beside {path} is missing, so nobody could act as the teacher; "
-            "start a new class with another --session",
-        )
-    typer.echo(f"\nTeacher (keep this link to yourself): {base}/t/{teacher}")
-    if host not in LOCAL_HOSTS:
-        typer.echo(
-            "\nWARNING: the classroom is open to every device on this network. Share the "
-            "agencies' links only with your students; the teacher link controls the session.",
-            err=True,
-        )
-        typer.echo("Join links (also on the teacher's page):")
-        codes = session.seat_codes()
-        for agency, code in codes.items():
-            typer.echo(f"  {agency:<10} {base}/s/{code}")
-    typer.echo("\nCtrl-C stops the server; run the same command to resume.")
-    uvicorn.run(create_app(session, public_base=base), host=host, port=port, log_level="warning")
+    finally:
+        lock.release()

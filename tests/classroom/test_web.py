@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from gmg_sim.classroom.session import Session
 from gmg_sim.classroom.web import create_app
 from gmg_sim.cli import app
+from tests.classroom.conftest import free_port
 
 
 @pytest.fixture
@@ -106,10 +107,15 @@ def test_debrief_and_exports(client) -> None:
 
 def test_cli_refuses_bad_options_in_one_paragraph(tmp_path: Path) -> None:
     runner = CliRunner()
-    r = runner.invoke(app, ["classroom", "no_such_scenario", "--session", str(tmp_path / "x.json")])
+    port = ["--port", str(free_port())]  # the address is checked first: a free one
+    r = runner.invoke(
+        app, ["classroom", "no_such_scenario", "--session", str(tmp_path / "x.json"), *port]
+    )
     assert r.exit_code == 2 and "unknown scenario" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["classroom", "--months", "0"])
     assert r.exit_code == 2 and "--months" in r.output
     Session.create(tmp_path / "s.json", "status_quo", seed=1)
-    r = runner.invoke(app, ["classroom", "--seed", "2", "--session", str(tmp_path / "s.json")])
+    r = runner.invoke(
+        app, ["classroom", "--seed", "2", "--session", str(tmp_path / "s.json"), *port]
+    )
     assert r.exit_code == 2 and "seed 1" in r.output
