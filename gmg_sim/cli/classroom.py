@@ -64,7 +64,7 @@ def classroom_command(
 
     The address is checked before anything is opened or printed (an unknown
     --host, a port out of range: exit 2; a port in use: exit 3), and the server
-    holds an exclusive lock on its session file (SESSION.lock beside it) while it
+    holds an exclusive lock on its session file (.SESSION.lock beside it) while it
     runs: a second server on the same session is refused (exit 2).
     """
     try:
@@ -88,8 +88,6 @@ def classroom_command(
         except ServeError as exc:
             raise fail(str(exc), exc.exit_code) from None
 
-    if not 1 <= port <= 65535:
-        raise fail(f"--port: got {port}; allowed: 1 to 65535")
     if months < 1:
         raise fail(f"--months: got {months}; allowed: a whole number of at least 1")
     if time_limit < 0:

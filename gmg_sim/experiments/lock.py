@@ -16,26 +16,18 @@ well as the command.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import platform
-import time
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
+from gmg_sim import _lock
+from gmg_sim._lock import HeldLock, describe, read_record
 from gmg_sim.experiments.plan import ExperimentError
-from gmg_sim.experiments.store import utc_now, write_text
+from gmg_sim.experiments.store import write_text
 
 LOCK_NAME = ".gmg-sim.lock"
 HOLDER_NAME = ".gmg-sim.lock.json"
 #: Files of the lock: not part of an experiment's outputs.
 LOCK_FILES = (LOCK_NAME, HOLDER_NAME)
-
-#: Locks this process holds (their holder records are removed on a hard exit).
-_held: set[OutputLock] = set()
 
 
 class FolderBusy(ExperimentError):
@@ -44,25 +36,16 @@ class FolderBusy(ExperimentError):
 
 def describe_holder(holder: dict[str, Any] | None) -> str:
     """``process 123 on host, started 2026-01-01T10:00:00+00:00, running: gmg-sim run …``."""
-    if not holder:
-        return "a process whose record could not be read"
-    return (
-        f"process {holder.get('pid', '?')} on {holder.get('host', '?')}, started "
-        f"{holder.get('started', '?')}, running: {holder.get('command') or '?'}"
-    )
+    return describe(holder, "running", "command")
 
 
 def read_holder(folder: Path) -> dict[str, Any] | None:
     """The holder record of ``folder``'s lock, or None if absent or unreadable."""
-    try:
-        data = json.loads((folder / HOLDER_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return read_record(folder / HOLDER_NAME)
 
 
-class OutputLock:
-    """The exclusive lock of one output folder (a context manager).
+class OutputLock(HeldLock):
+    """The exclusive lock of one output folder (a context manager; :class:`gmg_sim._lock.HeldLock`).
 
     Args:
         folder: the output folder; created if missing.
@@ -72,7 +55,9 @@ class OutputLock:
     def __init__(self, folder: Path, command: str) -> None:
         self.folder = Path(folder)
         self.command = command
-        self._lock = FileLock(self.folder / LOCK_NAME, timeout=0, thread_local=False)
+        super().__init__(
+            self.folder / LOCK_NAME, self.folder / HOLDER_NAME, {"command": command}, write_text
+        )
         #: Set by :meth:`acquire` when a lock left by a dead process was taken over.
         self.took_over: str | None = None
 
@@ -82,62 +67,26 @@ class OutputLock:
         A holder record left behind by a process that no longer holds the
         lock (it was killed) is replaced; :attr:`took_over` then says whose it was.
         """
+        if self.held:
+            return self
         self.folder.mkdir(parents=True, exist_ok=True)
-        try:
-            self._lock.acquire()
-        except Timeout:
-            raise FolderBusy(self._busy_message()) from None
-        old = read_holder(self.folder)
-        if old is not None:
+        super().acquire()
+        if self.previous is not None:
             self.took_over = (
-                f"took over the lock of {self.folder}: it was left by {describe_holder(old)}, "
-                "which no longer holds it (stopped without releasing it)"
+                f"took over the lock of {self.folder}: it was left by "
+                f"{describe_holder(self.previous)}, which no longer holds it (stopped without "
+                "releasing it)"
             )
-        holder = {
-            "pid": os.getpid(),
-            "host": platform.node(),
-            "started": utc_now(),
-            "command": self.command,
-        }
-        try:
-            write_text(self.folder / HOLDER_NAME, json.dumps(holder, indent=2) + "\n")
-        except BaseException:
-            self._lock.release()
-            raise
-        _held.add(self)
         return self
 
-    def _busy_message(self) -> str:
-        holder = None
-        for _ in range(10):  # the holder may be writing its record right now
-            holder = read_holder(self.folder)
-            if holder is not None:
-                break
-            time.sleep(0.05)
-        return (
+    def busy(self, holder: dict[str, Any] | None) -> FolderBusy:
+        return FolderBusy(
             f"output folder {self.folder} is in use by another gmg-sim experiment "
             f"({describe_holder(holder)}); wait until it finishes or stop it, then run again "
             "(with --resume to keep its finished runs), or choose another --out"
         )
 
-    def release(self) -> None:
-        """Remove the holder record and release the lock (safe to call twice)."""
-        if self not in _held:
-            return
-        _held.discard(self)
-        with contextlib.suppress(OSError):
-            (self.folder / HOLDER_NAME).unlink(missing_ok=True)
-        self._lock.release(force=True)
-
-    def __enter__(self) -> OutputLock:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
 
 def forget_all_now() -> None:
     """On a hard exit: remove the holder records of the locks held (the kernel drops the locks)."""
-    for lock in list(_held):
-        with contextlib.suppress(OSError):
-            (lock.folder / HOLDER_NAME).unlink(missing_ok=True)
+    _lock.forget_all_now()

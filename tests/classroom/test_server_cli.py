@@ -8,6 +8,7 @@ but serves is killed and fails its test (rather than hang it).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -187,23 +188,24 @@ def test_session_lock_is_exclusive_and_released(tmp_path: Path) -> None:
     link = tmp_path / "link.json"
     path.write_text("{}")
     link.symlink_to(path)
-    assert lock_path(link) == lock_path(path) == tmp_path / "s.json.lock"
+    assert lock_path(link) == lock_path(path) == tmp_path / ".s.json.lock"
+    record = tmp_path / ".s.json.lock.json"
     first = SessionLock(path, address="127.0.0.1:8791").acquire()
+    assert json.loads(record.read_text())["address"] == "127.0.0.1:8791"
+    lock_bytes = lock_path(path).read_bytes()
     with pytest.raises(SessionBusy, match=r"link\.json is in use by another classroom server") as e:
         SessionLock(link).acquire()  # another path of the same file: the same lock
     assert e.value.reason == "in_use"
     assert f"process {os.getpid()}" in str(e.value) and "127.0.0.1:8791" in str(e.value)
-    assert path.read_text() == "{}"
+    # The refused one touched neither the session, nor the lock file, nor the record.
+    assert path.read_text() == "{}" and lock_path(path).read_bytes() == lock_bytes
+    assert json.loads(record.read_text())["pid"] == os.getpid()
     first.release()
     first.release()  # twice is harmless
+    assert not record.exists()  # the record goes; the lock file stays (never deleted)
     with SessionLock(link) as again:
         assert again.held
     assert not again.held
-    assert lock_path(path).exists()  # beside a session: kept (empty), as filelock keeps it
-    # No session file (a class that could not be created): no lock file left behind either.
-    with SessionLock(tmp_path / "new.json"):
-        assert (tmp_path / "new.json.lock").exists()
-    assert not (tmp_path / "new.json.lock").exists()
     with pytest.raises(OSError, match="does not exist"):  # a missing folder is not created
         SessionLock(tmp_path / "no" / "s.json").acquire()
     assert not (tmp_path / "no").exists()
