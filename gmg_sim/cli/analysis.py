@@ -97,11 +97,11 @@ def statements(
             return
         cols = ["id", "decided", "occasion", "theme", "status", "rounds", "words", "mentions"]
         # Why a statement failed: who blocked it, or the reason when nobody did.
-        frame["why failed"] = [
+        frame["why_failed"] = [
             (f"blocked by {b}" if b else r) if st == "failed" else ""
             for st, b, r in zip(frame["status"], frame["blockers"], frame["reason"], strict=True)
         ]
-        typer.echo(frame[[*cols, "why failed"]].to_string(index=False))
+        typer.echo(frame[[*cols, "why_failed"]].to_string(index=False))
         return
     if show in ("first-adopted", "first-failed"):
         want = "adopted" if show == "first-adopted" else "failed"

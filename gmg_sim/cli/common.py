@@ -434,11 +434,20 @@ def _caption(table: Any, differences: bool) -> str:
     return caption
 
 
-def _heading(indicator: str) -> str:
+def shown_unit(indicator: str, differences: bool = False) -> str:
+    """The unit of ``indicator`` as the tables print it (:func:`fmt_value`).
+
+    A date is stored as a decimal year and printed as a month (``2012-11``), its
+    differences in months; every other unit is the registry's.
+    """
     unit = unit_of(indicator)
-    if kind_of(unit) == "date":  # stored as a decimal year, shown as a month (fmt_value)
-        unit = "YYYY-MM; Δ in months"
-    unit = unit.replace(" (", ", ").replace(")", "")  # no nested brackets
+    if kind_of(unit) == "date":
+        return "YYYY-MM; Δ in months" if differences else "YYYY-MM"
+    return unit
+
+
+def _heading(indicator: str, differences: bool = False) -> str:
+    unit = shown_unit(indicator, differences).replace(" (", ", ").replace(")", "")  # no nesting
     return f"{indicator} ({unit})" if unit else indicator
 
 
@@ -474,7 +483,7 @@ def _long_lines(table: Any, differences: bool, width: int) -> list[str]:
         cells = [_cells(rows.loc[(ind, lab)], unit, differences and k > 0) for k, lab in
                  enumerate(labels)]  # fmt: skip
         w = [max(len(c[i]) for c in cells) for i in range(4)]
-        lines += ["", _heading(ind)]
+        lines += ["", _heading(ind, differences and len(labels) > 1)]
         one_line = 2 + name_w + 2 + w[0] + 1 + w[1] + 3 + w[2] + 1 + w[3]
         two_lines = 2 + name_w + 2 + max(w[0], w[1]) + 3 + max(w[2], w[3])
         for label, (mean, ci, diff, dci) in zip(labels, cells, strict=True):
@@ -540,7 +549,7 @@ def comparison_markdown(table: Any, *, differences: bool = True) -> str:
         unit = unit_of(ind)
         for k, label in enumerate(labels):
             mean, ci, d, dci = _cells(rows.loc[(ind, label)], unit, diff and k > 0)
-            cells = [f"`{ind}`", unit, label, mean, ci] + (
+            cells = [f"`{ind}`", shown_unit(ind, diff), label, mean, ci] + (
                 [d.removeprefix("Δ "), dci] if diff else []
             )
             lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
@@ -580,7 +589,9 @@ def print_comparison(
 def report_files(console: Console, result: Any, seconds: float) -> None:
     done = result.runs_executed
     total = result.manifest.get("n_runs", len(result.summary))
-    reused = f" ({total - done} reused from {result.out}, {done} run now)" if done < total else ""
+    reused = (
+        f" ({total - done:,} reused from {result.out}, {done:,} run now)" if done < total else ""
+    )
     console.print(
         f"{counted(total, 'run')}{reused} in {seconds:.1f} s (start-up and writing included)",
         markup=False,

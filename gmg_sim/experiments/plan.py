@@ -43,7 +43,9 @@ class RunOptions:
         out: output folder, or None to keep results in memory only.
         resume: finish an interrupted experiment in ``out`` (or reuse a complete one).
         overwrite: replace the experiment that ``out`` holds.
-        progress: show a progress bar on stderr.
+        progress: show a progress bar on stderr, where it can be redrawn in place (a
+            terminal or a notebook; in a log file none is drawn unless rich is told
+            the stream is a terminal: ``FORCE_COLOR`` or ``TTY_COMPATIBLE=1``).
         timeseries: keep each run's monthly DataCollector rows.
         events: keep each run's event log.
         statements: write the statements of replication 0 of each scenario to

@@ -95,7 +95,8 @@ def test_a_date_indicator_is_headed_by_the_form_it_is_shown_in():
     from gmg_sim.cli.common import _heading, fmt_value
 
     assert fmt_value(2012.0 + 10 / 12, "decimal year") == "2012-11"
-    assert _heading("secretariat_established_month") == (
+    assert _heading("secretariat_established_month") == "secretariat_established_month (YYYY-MM)"
+    assert _heading("secretariat_established_month", differences=True) == (
         "secretariat_established_month (YYYY-MM; Δ in months)"
     )
     assert _heading("secretariat_months") == "secretariat_months (months)"

@@ -18,9 +18,9 @@ def test_the_rate_is_runs_finished_over_the_time_since_the_start():
 
 
 def test_no_bar_is_drawn_into_a_log_but_one_is_on_a_terminal(monkeypatch):
-    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    assert progress_bar(10, 0, "runs", enabled=True).disable  # pytest's stderr is no terminal
+    monkeypatch.delenv("FORCE_COLOR", raising=False)  # rich: would count as a terminal
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")  # rich: not a terminal, even under pytest -s
+    assert progress_bar(10, 0, "runs", enabled=True).disable
     monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: treat the stream as a terminal
     assert not progress_bar(10, 0, "runs", enabled=True).disable
     assert progress_bar(10, 0, "runs", enabled=False).disable
@@ -46,7 +46,14 @@ def test_a_command_with_stderr_in_a_file_writes_no_bar(tmp_path):
             stderr=err,
             text=True,
             timeout=120,
-            env={k: v for k, v in os.environ.items() if k != "TTY_COMPATIBLE"},
+            env={
+                **{
+                    k: v
+                    for k, v in os.environ.items()
+                    if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")
+                },
+                "TTY_COMPATIBLE": "0",
+            },
         )
     assert res.returncode == 0, log.read_text()
     assert "runs/s" not in log.read_text() and "━" not in log.read_text()

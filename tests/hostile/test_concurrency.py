@@ -40,7 +40,7 @@ def _reference(folder, seed: int, n: int):
 
 def test_resume_while_the_experiment_runs_is_refused_and_nothing_is_lost(tmp_path, zygote):
     out = tmp_path / "out"
-    n = 200  # seconds of work on a quiet machine: still running when the second one starts
+    n = 400  # seconds of work on a quiet machine: still running when the second one starts
     args = ["run", "status_quo", "-n", str(n), "-w", "1", *SHORT, "--out", str(out)]
     first = zygote.start(args, tmp_path, "first")
     first.wait_for("runs")
