@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from gmg_sim import _interrupt
 from gmg_sim._forkserver import start_fork_server, stop_fork_server
+from gmg_sim._lock import forget_all_now as forget_locks
 from gmg_sim.experiments.executors import (
     LIVE_WORKERS,
     check_main_script,
@@ -29,7 +30,6 @@ from gmg_sim.experiments.executors import (
     stop_if_importing_main,
 )
 from gmg_sim.experiments.lock import OutputLock
-from gmg_sim.experiments.lock import forget_all_now as forget_locks
 from gmg_sim.experiments.plan import ExperimentError, ExperimentInterrupted, Plan, RunOptions
 from gmg_sim.experiments.store import (
     Prepared,

@@ -19,8 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gmg_sim import _lock
-from gmg_sim._lock import HeldLock, describe, read_record
+from gmg_sim._lock import HeldLock, describe
 from gmg_sim.experiments.plan import ExperimentError
 from gmg_sim.experiments.store import write_text
 
@@ -32,16 +31,6 @@ LOCK_FILES = (LOCK_NAME, HOLDER_NAME)
 
 class FolderBusy(ExperimentError):
     """The output folder is locked by another running process."""
-
-
-def describe_holder(holder: dict[str, Any] | None) -> str:
-    """``process 123 on host, started 2026-01-01T10:00:00+00:00, running: gmg-sim run …``."""
-    return describe(holder, "running", "command")
-
-
-def read_holder(folder: Path) -> dict[str, Any] | None:
-    """The holder record of ``folder``'s lock, or None if absent or unreadable."""
-    return read_record(folder / HOLDER_NAME)
 
 
 class OutputLock(HeldLock):
@@ -58,35 +47,27 @@ class OutputLock(HeldLock):
         super().__init__(
             self.folder / LOCK_NAME, self.folder / HOLDER_NAME, {"command": command}, write_text
         )
-        #: Set by :meth:`acquire` when a lock left by a dead process was taken over.
-        self.took_over: str | None = None
 
     def acquire(self) -> OutputLock:
-        """Take the lock, or raise :class:`FolderBusy` naming the process that holds it.
-
-        A holder record left behind by a process that no longer holds the
-        lock (it was killed) is replaced; :attr:`took_over` then says whose it was.
-        """
-        if self.held:
-            return self
+        """Take the lock, or raise :class:`FolderBusy` naming the process that holds it."""
         self.folder.mkdir(parents=True, exist_ok=True)
         super().acquire()
-        if self.previous is not None:
-            self.took_over = (
-                f"took over the lock of {self.folder}: it was left by "
-                f"{describe_holder(self.previous)}, which no longer holds it (stopped without "
-                "releasing it)"
-            )
         return self
+
+    @property
+    def took_over(self) -> str | None:
+        """Whose lock this was, when a process that died holding it left its record behind."""
+        if self.previous is None:
+            return None
+        return (
+            f"took over the lock of {self.folder}: it was left by "
+            f"{describe(self.previous, 'running', 'command')}, which no longer holds it "
+            "(stopped without releasing it)"
+        )
 
     def busy(self, holder: dict[str, Any] | None) -> FolderBusy:
         return FolderBusy(
             f"output folder {self.folder} is in use by another gmg-sim experiment "
-            f"({describe_holder(holder)}); wait until it finishes or stop it, then run again "
-            "(with --resume to keep its finished runs), or choose another --out"
+            f"({describe(holder, 'running', 'command')}); wait until it finishes or stop it, "
+            "then run again (with --resume to keep its finished runs), or choose another --out"
         )
-
-
-def forget_all_now() -> None:
-    """On a hard exit: remove the holder records of the locks held (the kernel drops the locks)."""
-    _lock.forget_all_now()
