@@ -82,12 +82,22 @@ def _command_args(ctx: typer.Context) -> list[str]:
     return argv[argv.index(command) + 1 :] if command in argv else []
 
 
+def flag(*declarations: str, **kwargs: Any) -> Any:
+    """A ``typer.Option`` for a boolean flag, shown in ``--help`` without a value placeholder.
+
+    typer writes ``<bool>`` beside a flag, as if it took a value (``--quiet <bool>``);
+    an empty metavar leaves the column blank. Every flag of the command is made here
+    (tests/cli/test_common.py checks).
+    """
+    return typer.Option(*declarations, metavar="", **kwargs)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
@@ -626,12 +636,8 @@ Sets = Annotated[
         metavar="SECTION.KEY=VALUE",
     ),
 ]
-Resume = Annotated[
-    bool, typer.Option("--resume", help="Finish an interrupted experiment in --out.")
-]
-Overwrite = Annotated[
-    bool, typer.Option("--overwrite", help="Replace the experiment that --out holds.")
-]
+Resume = Annotated[bool, flag("--resume", help="Finish an interrupted experiment in --out.")]
+Overwrite = Annotated[bool, flag("--overwrite", help="Replace the experiment that --out holds.")]
 ExecutorOpt = Annotated[
     ExecutorChoice | None,
     typer.Option(
@@ -646,9 +652,9 @@ Scheduler = Annotated[
         help="Dask scheduler address (tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786); implies dask.",
     ),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+Quiet = Annotated[bool, flag("--quiet", "-q", help="No progress bar.")]
 Timeseries = Annotated[
-    bool, typer.Option("--timeseries/--no-timeseries", help="Keep each run's monthly rows.")
+    bool, flag("--timeseries/--no-timeseries", help="Keep each run's monthly rows.")
 ]
 Collect = Annotated[
     CollectChoice,
@@ -656,7 +662,7 @@ Collect = Annotated[
 ]
 IndependentSeeds = Annotated[
     bool,
-    typer.Option(
+    flag(
         "--independent-seeds",
         help="Different seeds per scenario (default: common random numbers, paired differences).",
     ),

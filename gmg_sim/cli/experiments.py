@@ -38,6 +38,7 @@ from gmg_sim.cli.common import (
     _measure,
     app,
     counted,
+    flag,
     fmt_value,
     make_console,
     parse_sets,
@@ -51,7 +52,7 @@ from gmg_sim.cli.common import (
 #: ``--events/--no-events``: keep every run's event log (default on for run and compare).
 Events = Annotated[
     bool,
-    typer.Option(
+    flag(
         "--events/--no-events",
         help="Keep every run's event log (events.parquet); --no-events keeps less and runs faster.",
     ),
@@ -59,7 +60,7 @@ Events = Annotated[
 
 Force = Annotated[
     bool,
-    typer.Option(
+    flag(
         "--force",
         help="Run beyond the limits: more than 10,000,000 runs, or more than 4 workers per core.",
     ),
@@ -128,7 +129,7 @@ def compare(
         list[str] | None,
         typer.Argument(help="Scenario names or files; the first is the reference."),
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every bundled scenario.")] = False,
+    all_: Annotated[bool, flag("--all", help="Every bundled scenario.")] = False,
     replications: Replications = 10,
     seed: Seed = 0,
     workers: Workers = 1,

@@ -19,6 +19,7 @@ from gmg_sim.cli.common import (
     Workers,
     app,
     counted,
+    flag,
     run_options,
     user_errors,
 )
@@ -179,7 +180,7 @@ def discover(
         int | None,
         typer.Option("--box", min=0, help="Box of the peeling trajectory (default: best F)."),
     ] = None,
-    cart: Annotated[bool, typer.Option("--cart", help="Also grow a CART tree.")] = False,
+    cart: Annotated[bool, flag("--cart", help="Also grow a CART tree.")] = False,
     mass_min: Annotated[
         float, typer.Option("--mass-min", min=0.0, max=0.5, help="PRIM's minimum box mass.")
     ] = 0.05,

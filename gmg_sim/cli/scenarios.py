@@ -15,6 +15,7 @@ from gmg_sim.cli.common import (
     Sets,
     app,
     check_scenario_args,
+    flag,
     make_console,
     os_error_message,
     parse_sets,
@@ -61,7 +62,7 @@ def show(
         typer.Argument(help=f"Bundled scenario name or path of a file. {SCENARIO_ARGUMENT_RULE}"),
     ],
     set_: Sets = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the config as JSON.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print the config as JSON.")] = False,
 ) -> None:
     """Show a scenario's resolved configuration: every key, its value and where it comes from."""
     from gmg_sim.config.scenarios import read_scenario

@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from gmg_sim.cli.common import app, fail
+from gmg_sim.cli.common import app, fail, flag
 
 
 @app.command("app")
 def app_command(
     port: Annotated[str, typer.Option(metavar="PORT", help="Port to serve on (1-65535).")] = "8765",
     host: Annotated[str, typer.Option(help="Interface to serve on.")] = "localhost",
-    open_browser: Annotated[bool, typer.Option("--open", help="Open a browser tab.")] = False,
+    open_browser: Annotated[bool, flag("--open", help="Open a browser tab.")] = False,
 ) -> None:
     """Serve the teaching app at http://HOST:PORT (Ctrl-C or SIGTERM to stop).
 

@@ -100,3 +100,29 @@ def test_a_date_indicator_is_headed_by_the_form_it_is_shown_in():
         "secretariat_established_month (YYYY-MM; Δ in months)"
     )
     assert _heading("secretariat_months") == "secretariat_months (months)"
+
+
+def test_no_flag_shows_a_value_placeholder_in_help() -> None:
+    """typer writes ``<bool>`` beside a flag unless it is made by ``common.flag``."""
+    import click
+    import typer.main
+    from typer.testing import CliRunner
+
+    from gmg_sim.cli import app
+
+    root = typer.main.get_command(app)
+    commands = {"": root, **root.commands}
+    flags = []
+    for name, command in commands.items():
+        ctx = click.Context(command)
+        for param in command.params:
+            if getattr(param, "is_flag", False) and param.opts[0] != "--help":
+                flags.append(f"{name} {param.opts[0]}")
+                assert not param.display_type_rich(ctx), f"{name} {param.opts[0]}"
+    assert "run --quiet" in flags and " --version" in flags and len(flags) > 20
+    help_text = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "120"}).output
+    assert "--quiet" in help_text
+    # typer's own --help option still shows one (it is not ours to make).
+    assert [
+        line for line in help_text.splitlines() if "<bool>" in line and "--help" not in line
+    ] == []
