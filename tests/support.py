@@ -1,7 +1,8 @@
-"""Small helpers shared by the unit and property tests (not fixtures)."""
+"""Small helpers shared by the tests (not fixtures)."""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import numpy as np
@@ -26,3 +27,14 @@ def run_final(seed: int, **params: Any) -> GMGModel:
 def same_stream(rng: np.random.Generator, reference: np.random.Generator) -> bool:
     """Whether two generators are at the same point of their stream."""
     return rng.bit_generator.state == reference.bit_generator.state
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` now (for a server started in another process).
+
+    Another process may take it before the server binds it; a server in this
+    process should bind its own socket instead (``tests/classroom/conftest.py``).
+    """
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]

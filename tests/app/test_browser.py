@@ -13,7 +13,6 @@ it is skipped.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.support import free_port
 
 #: One worker serves the app once for every test here (a module fixture is per worker).
 pytestmark = pytest.mark.xdist_group("app-browser")
@@ -51,12 +52,6 @@ _CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory):
     """The app served by ``solara run`` on a free port (stopped after the module)."""
@@ -66,7 +61,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
     pytest.importorskip("solara")
     from gmg_sim.app.server import server_command, server_env
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(

@@ -8,6 +8,7 @@ from typing import ClassVar
 import pytest
 
 from gmg_sim.app import server
+from tests.support import free_port
 
 
 class _FakeServer:
@@ -35,7 +36,7 @@ def test_main_serves_the_module_with_solara(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(server.subprocess, "Popen", _FakeServer)
     monkeypatch.setattr(server, "_signal_group", lambda proc, signum: None)
-    port = _free_port()
+    port = free_port("localhost")
     assert server.main(port=port) == 0
     seen = _FakeServer.seen
     assert str(port) in seen["command"]
@@ -43,12 +44,6 @@ def test_main_serves_the_module_with_solara(monkeypatch: pytest.MonkeyPatch) -> 
     assert seen["start_new_session"] is True  # its own process group, stopped as one
     assert server._cli(["--port", str(port), "--open"]) == 0
     assert str(port) in _FakeServer.seen["command"] and "--open" in _FakeServer.seen["command"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
 
 
 def test_check_address_names_the_cause() -> None:

@@ -1,4 +1,4 @@
-"""A classroom server in a thread (uvicorn on a free port), for the load and browser tests."""
+"""A classroom server in a thread (uvicorn on a socket of its own), for the load and browser tests."""
 
 from __future__ import annotations
 
@@ -12,23 +12,21 @@ from gmg_sim.classroom.session import Session
 from gmg_sim.classroom.web import create_app
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(session: Session) -> Iterator[str]:
     """Serve ``session`` on 127.0.0.1 in a background thread; yields the base URL."""
     import uvicorn
 
-    port = free_port()
+    # The socket is bound here and handed to uvicorn: no other process can take the
+    # port between choosing it and serving on it.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
     config = uvicorn.Config(
         create_app(session), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -40,3 +38,4 @@ def serve(session: Session) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from gmg_sim.classroom.lock import SessionBusy, SessionLock, lock_path
-from tests.classroom.conftest import free_port
+from tests.support import free_port
 
 GMG_SIM = str(Path(sys.executable).with_name("gmg-sim"))
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}

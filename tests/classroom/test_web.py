@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from gmg_sim.classroom.session import Session
 from gmg_sim.classroom.web import create_app
 from gmg_sim.cli import app
-from tests.classroom.conftest import free_port
+from tests.support import free_port
 
 
 @pytest.fixture

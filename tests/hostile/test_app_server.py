@@ -20,6 +20,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.support import free_port
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 SERVER = Path(__file__).parents[2] / "gmg_sim" / "app" / "server.py"
@@ -47,12 +49,6 @@ time.sleep(120)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
-
-
 def _wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -72,7 +68,7 @@ def _start(tmp_path: Path, *, ignore_term: bool = False, grace: float = 5.0):
     pidfile = tmp_path / "pids"
     child = CHILD.format(ignore_term=ignore_term, pidfile=str(pidfile))
     proc = subprocess.Popen(
-        [sys.executable, "-c", HARNESS, child, str(grace), str(_free_port())],
+        [sys.executable, "-c", HARNESS, child, str(grace), str(free_port("localhost"))],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -138,7 +134,7 @@ def test_the_server_ends_when_its_parent_is_killed(tmp_path):
 
 
 def test_sigterm_stops_the_real_app(tmp_path):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gmg_sim.cli", "app", "--port", str(port), "--host", "127.0.0.1"],
         stdout=subprocess.PIPE,
