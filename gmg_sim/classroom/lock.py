@@ -21,8 +21,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from gmg_sim._atomic import write_text
 from gmg_sim._lock import HeldLock, describe
-from gmg_sim.classroom.session import SessionError, atomic_write_text
+from gmg_sim.classroom.session import SessionError
 
 __all__ = ["SessionBusy", "SessionLock", "lock_path"]
 
@@ -59,7 +60,7 @@ class SessionLock(HeldLock):
             lock_file,
             lock_file.with_name(lock_file.name + ".json"),
             {"address": address},
-            atomic_write_text,
+            write_text,
         )
 
     def acquire(self) -> SessionLock:

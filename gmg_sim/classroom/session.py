@@ -42,9 +42,7 @@ import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -52,6 +50,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
+from gmg_sim._atomic import write_text
 from gmg_sim.classroom.choices import KINDS, ClassroomDecisions, Made, Pending, StopProbe
 from gmg_sim.config.months import ConfigError, month_index, month_label
 from gmg_sim.config.schema import GMGConfig
@@ -115,30 +114,6 @@ def pretty_code(code: str) -> str:
 
 def _hash(session_id: str, token: str) -> str:
     return hashlib.sha256(f"{session_id}:{token}".encode()).hexdigest()
-
-
-def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file beside it, fsync, rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if mode is not None:
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # the rename itself, durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
 
 
 def secrets_path(path: Path) -> Path:
@@ -245,7 +220,7 @@ class Session:
         tokens = {"session": data["id"], "teacher": teacher, "seats": codes}
         session = cls(Path(path), data, tokens, clock)
         session._model = session._replay(0)
-        atomic_write_text(secrets_path(session.path), json.dumps(tokens, indent=1), mode=0o600)
+        write_text(secrets_path(session.path), json.dumps(tokens, indent=1), mode=0o600)
         session._save()
         return session
 
@@ -423,7 +398,8 @@ class Session:
     # -- persistence --------------------------------------------------------------------------
     def _save(self) -> None:
         self.data["saved"] = self.clock()
-        atomic_write_text(self.path, json.dumps(self.data, separators=(",", ":")))
+        # 0600: it holds the students' names (the tokens are in the secrets file, also 0600).
+        write_text(self.path, json.dumps(self.data, separators=(",", ":")), mode=0o600)
 
     # -- teacher actions ------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from gmg_sim._atomic import write_atomic
 from gmg_sim.analysis.indicators import KEY_INDICATORS, SUMMARY_KEYS
 from gmg_sim.config.errors import show, suggest
 from gmg_sim.config.scenarios import Scenario
@@ -38,7 +39,6 @@ from gmg_sim.experiments.plan import (
 )
 from gmg_sim.experiments.sampling import sample_points, sobol_indices
 from gmg_sim.experiments.stats import comparison_table
-from gmg_sim.experiments.store import write_atomic
 
 # -- public API -----------------------------------------------------------------------------
 

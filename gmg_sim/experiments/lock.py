@@ -19,9 +19,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gmg_sim._atomic import write_text
 from gmg_sim._lock import HeldLock, describe
 from gmg_sim.experiments.plan import ExperimentError
-from gmg_sim.experiments.store import write_text
 
 LOCK_NAME = ".gmg-sim.lock"
 HOLDER_NAME = ".gmg-sim.lock.json"

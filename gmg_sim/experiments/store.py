@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import gmg_sim
+from gmg_sim._atomic import (
+    TMP_PREFIX,
+    fsync_folder,
+    fsync_replace,
+    temporary_path,
+    write_atomic,
+    write_text,
+)
 from gmg_sim.experiments.parameters import dotted
 from gmg_sim.experiments.plan import ExperimentError, Plan, Record, jsonable
 
@@ -52,55 +60,6 @@ def safe_name(label: str) -> str:
     if safe == label:
         return safe
     return f"{safe}-{hashlib.sha256(label.encode('utf-8')).hexdigest()[:8]}"
-
-
-def fsync_replace(tmp: Path, path: Path) -> None:
-    """Rename ``tmp`` to ``path`` so that a crash leaves the old file or the new one, whole.
-
-    The temporary file's data reach the disk (``fsync``) before the rename, and
-    the folder's entry after it: without the first, a crash or power cut can
-    leave ``path`` renamed but empty or truncated; without the second, the
-    rename itself may be lost.
-    """
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # pragma: no cover - a platform without folder descriptors
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse fsync on a folder
-        pass
-    finally:
-        os.close(fd)
-
-
-#: Temporary files of :func:`write_atomic` are named ``TMP_PREFIX + name + ".<pid>.tmp"``.
-TMP_PREFIX = "."
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through ``write(temporary path)``, then :func:`fsync_replace` it."""
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        fsync_replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: Path, text: str) -> None:
-    write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 # -- storing results -------------------------------------------------------------------
@@ -285,8 +244,8 @@ def _move_damaged(parts: Path, n: int) -> list[str]:
             dest, k = folder / f"{path.name}.{k}", k + 1
         os.replace(path, dest)
         moved.append(f"{DAMAGED}/{dest.name}")
-    _fsync_folder(folder)
-    _fsync_folder(parts)
+    fsync_folder(folder)
+    fsync_folder(parts)
     return moved
 
 
@@ -353,7 +312,7 @@ def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], des
     schema = _unified_schema(pq.read_schema(p) for p in paths.values())
     remaining = Counter(part for _, _, part in order)
     cache: dict[int, tuple[pa.Table, dict[tuple[int, int], tuple[int, int]]]] = {}
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp = temporary_path(dest)
     writer = pq.ParquetWriter(tmp, schema)
     block: list[pa.Table] = []
     rows = 0

@@ -336,7 +336,7 @@ def _cart(x: pd.DataFrame, mask: np.ndarray, mass_min: float) -> tuple[str, pd.D
 
 
 def _write(result: Discovery, out: Path) -> list[Path]:
-    from gmg_sim.experiments.store import write_atomic, write_text
+    from gmg_sim._atomic import write_atomic, write_text
     from gmg_sim.exploration.figures import plot_peeling
 
     out.mkdir(parents=True, exist_ok=True)

@@ -39,9 +39,9 @@ from typing import Any
 
 import pandas as pd
 
+from gmg_sim._atomic import write_text
 from gmg_sim.experiments.lock import LOCK_FILES, OutputLock
 from gmg_sim.experiments.plan import RunOptions
-from gmg_sim.experiments.store import write_text
 from gmg_sim.exploration import summary as summ
 from gmg_sim.exploration.worlds import (
     bundled_designs,
@@ -171,8 +171,6 @@ def _remove_outputs(out: Path) -> None:
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    from gmg_sim.experiments.store import write_text
-
     write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
@@ -379,7 +377,7 @@ def _assemble(
 
 
 def _write_outputs(res: RobustResult, *, figures: bool) -> None:
-    from gmg_sim.experiments.store import write_atomic
+    from gmg_sim._atomic import write_atomic
 
     out = res.out
     assert out is not None

@@ -280,6 +280,7 @@ def test_the_session_file_is_written_atomically_and_holds_no_token(tmp_path: Pat
     assert json.loads(text)["decisions"][0]["answer"] is True
     assert teacher not in text and code not in text
     assert secrets_path(tmp_path / "s.json").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "s.json").stat().st_mode & 0o077 == 0  # it holds the students' names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json", "s.secrets.json"]
 
 

@@ -9,6 +9,7 @@ import platform
 import pytest
 
 from gmg_sim import experiments
+from gmg_sim._atomic import temporary_path
 from gmg_sim.experiments import lock, store
 
 SHORT = {"time.end": "2007-12"}
@@ -47,22 +48,6 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, capsys):
     assert not (out / lock.HOLDER_NAME).exists()
 
 
-def test_atomic_writes_fsync_the_file_and_the_folder(tmp_path, monkeypatch):
-    synced = []
-    real = os.fsync
-
-    def fsync(fd):
-        synced.append(os.path.realpath(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    path = tmp_path / "a.txt"
-    store.write_text(path, "x")
-    assert path.read_text() == "x"
-    assert str(tmp_path) in synced and any(".a.txt." in p for p in synced)
-    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
-
-
 def test_a_holder_record_being_written_is_not_foreign_content(tmp_path):
     """Another experiment that just took the folder is writing its holder record (a
     temporary file, then a rename): the folder is not 'not a gmg-sim folder', and the
@@ -71,7 +56,7 @@ def test_a_holder_record_being_written_is_not_foreign_content(tmp_path):
     out.mkdir()
     (out / lock.LOCK_NAME).write_text("")
     # What write_atomic leaves while it writes the holder record.
-    (out / f"{store.TMP_PREFIX}{lock.HOLDER_NAME}.12345.tmp").write_text("{")
+    temporary_path(out / lock.HOLDER_NAME).write_text("{")
     store.check_out(out, before_lock=True)
     store.check_out(out)
     (out / "notes.txt").write_text("mine")  # something that is not gmg-sim's

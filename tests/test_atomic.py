@@ -1,0 +1,90 @@
+"""gmg_sim._atomic: files written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+
+import pytest
+
+from gmg_sim._atomic import temporary_path, write_atomic, write_text
+
+
+def test_atomic_writes_fsync_the_file_and_the_folder(tmp_path, monkeypatch):
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append(os.path.realpath(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = tmp_path / "a.txt"
+    write_text(path, "x")
+    assert path.read_text() == "x"
+    assert str(tmp_path) in synced and any(".a.txt." in p for p in synced)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "table.csv"
+    write_text(path, "old")
+
+    def half_then_fail(tmp):
+        tmp.write_text("half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(path, half_then_fail)
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_a_secret_is_never_readable_by_others(tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def replace(src, dst):  # the temporary file, just before it becomes the target
+        seen.append(stat.S_IMODE(os.stat(src).st_mode))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    old = os.umask(0o022)
+    try:
+        write_text(tmp_path / "tokens.json", "{}", mode=0o600)
+        write_text(tmp_path / "plain.json", "{}")
+    finally:
+        os.umask(old)
+    assert seen == [0o600, 0o644]
+    assert stat.S_IMODE((tmp_path / "tokens.json").stat().st_mode) == 0o600
+
+
+def test_a_stale_temporary_file_of_a_killed_writer_is_replaced(tmp_path):
+    path = tmp_path / "s.json"
+    temporary_path(path).write_text("left by a process killed mid-write")
+    write_text(path, "new")
+    assert path.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.json"]
+
+
+def test_threads_writing_one_file_at_once_each_leave_a_whole_file(tmp_path):
+    path = tmp_path / "session.json"
+    texts = [str(i) * 20_000 for i in range(8)]
+    errors = []
+
+    def write(text):
+        try:
+            for _ in range(20):
+                write_text(path, text)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in texts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert path.read_text() in texts
+    assert [p.name for p in tmp_path.iterdir()] == ["session.json"]
