@@ -297,22 +297,29 @@ def _labels(table: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(table["scenario"]))
 
 
-def _panels(n: int, n_labels: int, longest: int) -> tuple[Figure, list]:
-    """A grid of panels sharing the scenario axis; fixed margins (faster than a layout engine)."""
+def _panels(n: int, n_labels: int, longest: int, title: str) -> tuple[Figure, list]:
+    """A grid of panels sharing the scenario axis, under ``title``.
+
+    Fixed margins (faster than a layout engine): the figure is wide enough for the
+    title, and the title sits just above the first row's panel titles.
+    """
     rows, cols = _grid(n)
     label_w = 0.09 * longest + 0.3  # inches for the scenario names
     panel_h = 0.27 * n_labels + 0.9
     gap = 0.75  # inches between rows: panel title and offset text
-    width, height = label_w + 3.4 * cols, rows * (panel_h + gap) + 0.6
+    top = 0.75  # inches above the first row: the figure's title and the panel titles
+    width = max(label_w + 3.4 * cols, 0.1 * len(title) + 0.4)
+    height = rows * panel_h + (rows - 1) * gap + top + 0.35
     fig = Figure(figsize=(width, height))
     fig.subplots_adjust(
         left=label_w / width,
         right=1 - 0.2 / width,
-        top=1 - (0.6 + gap) / height,
+        top=1 - top / height,
         bottom=0.35 / height,
         wspace=0.12,
         hspace=gap / panel_h,
     )
+    fig.suptitle(title, y=1 - 0.1 / height, va="top")
     axes = fig.subplots(rows, cols, squeeze=False, sharey=True).ravel().tolist()
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -337,9 +344,10 @@ def _check_indicators(table: pd.DataFrame, indicators: Sequence[str]) -> None:
         )
     for ind in indicators:
         if ind not in have:
+            hint = suggest(ind, have)
             raise KeyError(
-                f"indicator {show(ind)} is not in this table{suggest(ind, have)}; "
-                f"it has: {', '.join(have)}"
+                f"indicator {show(ind)} is not in this table{hint}{' It' if hint else '; it'} "
+                f"has: {', '.join(have)}"
             )
 
 
@@ -355,7 +363,9 @@ def plot_comparison(
     """
     _check_indicators(table, indicators)
     labels = _labels(table)
-    fig, axes = _panels(len(indicators), len(labels), max(map(len, labels)))
+    n = int(table["n"].max()) if len(table) else 0
+    title = title or f"Scenario means with 95 % intervals (Student t, up to {n} runs each)"
+    fig, axes = _panels(len(indicators), len(labels), max(map(len, labels)), title)
     y = np.arange(len(labels))[::-1]
     for ax, ind in zip(axes, indicators, strict=True):
         rows = table[table["indicator"] == ind].set_index("scenario").reindex(labels)
@@ -367,8 +377,6 @@ def plot_comparison(
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_title(ind, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
-    n = int(table["n"].max()) if len(table) else 0
-    fig.suptitle(title or f"Scenario means with 95 % intervals (Student t, up to {n} runs each)")
     return fig
 
 
@@ -383,7 +391,10 @@ def plot_differences(
     _check_indicators(table, indicators)
     labels = _labels(table)
     ref, others = labels[0], labels[1:]
-    fig, axes = _panels(len(indicators), max(1, len(others)), max(map(len, labels)))
+    paired = bool(table["paired"].any()) if "paired" in table else False
+    how = "paired by replication" if paired else "Welch"
+    title = title or f"Difference to {ref} with 95 % intervals ({how})"
+    fig, axes = _panels(len(indicators), max(1, len(others)), max(map(len, labels)), title)
     y = np.arange(len(others))[::-1]
     for ax, ind in zip(axes, indicators, strict=True):
         rows = table[table["indicator"] == ind].set_index("scenario").reindex(others)
@@ -396,9 +407,6 @@ def plot_differences(
         ax.set_ylim(-0.7, max(1, len(others)) - 0.3)
         ax.set_title(ind, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
-    paired = bool(table["paired"].any()) if "paired" in table else False
-    how = "paired by replication" if paired else "Welch"
-    fig.suptitle(title or f"Difference to {ref} with 95 % intervals ({how})")
     return fig
 
 

@@ -68,3 +68,21 @@ def test_an_indicator_the_table_lacks_is_named_not_drawn_empty(comparison):
             plot(comparison, ["adoption_rate", "adoption_rat"])
         with pytest.raises(TypeError, match="give a list"):
             plot(comparison, "adoption_rate")
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_the_title_fits_the_figure_and_sits_just_above_the_panels(comparison, n):
+    """No blank band under the title, and a one-panel figure does not cut it off."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    indicators = ["adoption_rate", "chair_vacant_months", "trust_final", "spend_total"][:n]
+    for plot in (plots.plot_comparison, plots.plot_differences):
+        fig = plot(comparison, indicators)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        title = fig._suptitle.get_window_extent(renderer)
+        width, height = fig.bbox.width, fig.bbox.height
+        assert title.x0 >= 0 and title.x1 <= width and title.y1 <= height, plot.__name__
+        panel_top = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes[:n])
+        gap_inches = (title.y0 - panel_top) / fig.dpi
+        assert 0 < gap_inches < 0.35, (plot.__name__, gap_inches)
