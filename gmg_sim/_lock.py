@@ -6,7 +6,10 @@ The one implementation behind the lock of an experiment's output folder
 
 The lock is an operating-system lock (``filelock``: ``flock`` on Unix) on a
 lock file; the kernel drops it when its process ends, however it ends, so a
-lock left by a killed process never blocks the next one. The lock file itself
+lock left by a killed process never blocks the next one. A file system without such
+locks (some network file systems) is refused with an ``OSError`` naming the lock
+file (:func:`no_flock`), rather than locked by a file's existence, as ``filelock``
+would do, which a killed process leaves behind to block every later one. The lock file itself
 is never written or deleted: a refused process opens it too (some ``filelock``
 versions open it with ``O_TRUNC``), and deleting a lock file while others may
 be opening it would let two processes each lock a different file. Who holds
@@ -17,18 +20,20 @@ is taken and removed before it is released; it serves the messages only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import platform
 import time
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from filelock import FileLock, Timeout
+from filelock import FileLock, SoftFileLock, Timeout
 
-__all__ = ["HeldLock", "describe", "read_record"]
+__all__ = ["HeldLock", "describe", "no_flock", "read_record"]
 
 #: Locks this process holds (their records are removed on a hard exit).
 _held: set[HeldLock] = set()
@@ -100,7 +105,9 @@ class HeldLock:
         if self.held:
             return self
         try:
-            self._lock.acquire()
+            with warnings.catch_warnings():  # filelock's own warning, replaced by the error below
+                warnings.filterwarnings("ignore", "flock not supported", UserWarning)
+                self._lock.acquire()
         except Timeout:
             holder = None
             for _ in range(10):  # the holder may be writing its record right now
@@ -109,6 +116,17 @@ class HeldLock:
                     break
                 time.sleep(0.05)
             raise self.busy(holder) from None
+        except NotImplementedError:  # filelock < 3.24 on a file system without flock
+            raise no_flock(self.lock_file) from None
+        except OSError as exc:
+            if exc.errno == errno.ENOSYS:  # a filelock that does not fall back says so itself
+                raise no_flock(self.lock_file) from None
+            raise
+        if isinstance(self._lock, SoftFileLock):
+            # filelock >= 3.24 falls back to a lock that is a file's existence: a killed
+            # process's lock would then block every later one until removed by hand.
+            self._lock.release(force=True)
+            raise no_flock(self.lock_file)
         self.previous = read_record(self.record_file)
         record = {
             "pid": os.getpid(),
@@ -138,6 +156,21 @@ class HeldLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def no_flock(lock_file: Path) -> OSError:
+    """The error for a file system without operating-system locks (``flock``).
+
+    Some network file systems lack them. A lock made of a file's existence instead
+    would outlive a killed process and block every later one, so gmg-sim refuses:
+    the message names the lock file and asks for a folder on a local disk.
+    """
+    return OSError(
+        errno.ENOSYS,
+        "its file system does not support operating-system file locks (flock), which keep "
+        "two processes from writing one folder; use a folder on a local disk",
+        str(lock_file),
+    )
 
 
 def forget_all_now() -> None:
