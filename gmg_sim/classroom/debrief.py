@@ -236,6 +236,26 @@ def trust_series(model: Any) -> list[float]:
     return [float(x) for x in frame["trust_mean"].fillna(0.0)]
 
 
+#: What a spreadsheet reads as the start of a formula in a text cell (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as formulas, prefixed with ``'`` (CSV only).
+
+    Students name themselves: ``=HYPERLINK(...)`` in the ``by`` column would be a live
+    formula when the teacher opens ``choices.csv``. The parquet export keeps the text as typed.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [
+                "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                for v in out[col]
+            ]
+    return out
+
+
 def export_bytes(session: Session, table: str, fmt: str) -> tuple[bytes, str]:
     """An export as bytes and its media type: ``table`` choices|outcomes, ``fmt`` csv|parquet.
 
@@ -250,7 +270,7 @@ def export_bytes(session: Session, table: str, fmt: str) -> tuple[bytes, str]:
     frame.insert(1, "scenario", session.data["scenario"])
     frame.insert(2, "seed", session.data["seed"])
     if fmt == "csv":
-        return frame.to_csv(index=False).encode(), "text/csv; charset=utf-8"
+        return _spreadsheet_safe(frame).to_csv(index=False).encode(), "text/csv; charset=utf-8"
     buf = io.BytesIO()
     frame.to_parquet(buf, index=False)
     return buf.getvalue(), "application/vnd.apache.parquet"

@@ -209,9 +209,12 @@ async function refresh(){
   }catch(e){msg('Reconnecting to the server…',true);}
 }
 $('#joinbtn').onclick=async()=>{
-  const r=await post(`/s/${CODE}/join`,{name:$('#name').value,player:player});
-  if(r.ok){player=r.id;localStorage.setItem(KEY,player);msg('You have joined as '+r.name+'.');refresh();}
-  else msg(r.message,true);
+  const b=$('#joinbtn'); if(b.disabled) return; b.disabled=true;  // a double click joins once
+  try{
+    const r=await post(`/s/${CODE}/join`,{name:$('#name').value,player:player});
+    if(r.ok){player=r.id;localStorage.setItem(KEY,player);msg('You have joined as '+r.name+'.');refresh();}
+    else msg(r.message,true);
+  }finally{b.disabled=false;}
 };
 if(player){post(`/s/${CODE}/join`,{name:'',player:player}).then(r=>{if(r.ok){player=r.id;localStorage.setItem(KEY,player);}refresh();});}
 refresh(); setInterval(refresh,1000);

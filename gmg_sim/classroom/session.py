@@ -42,6 +42,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import threading
 import time
@@ -178,11 +179,12 @@ class Session:
         """A new session saved at ``path`` (with its tokens in :func:`secrets_path`).
 
         Raises:
-            ConfigError: an unknown scenario, a bad override, or ``months`` < 1.
+            ConfigError: an unknown scenario, a bad override, ``months`` < 1 or beyond the
+                scenario's end, or a time limit that is not a positive number of seconds.
         """
         if months < 1:
             raise ConfigError(f"months: got {months}; allowed: a whole number of at least 1")
-        if time_limit is not None and time_limit <= 0:
+        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
             raise ConfigError(
                 f"time limit: got {time_limit}; allowed: seconds above 0, or none for no limit"
             )
@@ -295,8 +297,8 @@ class Session:
                 raise SessionError(
                     "file",
                     f"{path} holds a session with months={saved['months']} and settings "
-                    f"{saved['overrides'] or 'none'}, not months={wanted['months']} and "
-                    f"{wanted['overrides'] or 'none'}: give the same --months and --set to "
+                    f"{_settings(saved['overrides'])}, not months={wanted['months']} and "
+                    f"{_settings(wanted['overrides'])}: give the same --months and --set to "
                     "resume it, or another --session path for a new class",
                 )
             return session, True
@@ -459,7 +461,7 @@ class Session:
 
     def set_time_limit(self, token: str, seconds: float | None) -> None:
         """Seconds each new choice stays open (None: until answered or closed by the teacher)."""
-        if seconds is not None and not seconds > 0:
+        if seconds is not None and not (seconds > 0 and math.isfinite(seconds)):
             raise SessionError(
                 "bad_request", f"time limit: got {seconds}; allowed: seconds above 0, or none"
             )
@@ -655,8 +657,16 @@ class Session:
                 "p": p.p,
                 "context": p.context,
                 "opened": now,
-                "deadline": None if limit is None else now + float(limit),
-                "remaining": None,
+                # Opened while the class is paused (the teacher closed the open choices):
+                # the clock starts at Resume, as for the choices the pause stopped.
+                **(
+                    {"deadline": None, "remaining": None if limit is None else float(limit)}
+                    if self.data["phase"] == "paused"
+                    else {
+                        "deadline": None if limit is None else now + float(limit),
+                        "remaining": None,
+                    }
+                ),
             }
         )
 
@@ -869,6 +879,25 @@ def world_summary(model: Any) -> dict[str, Any]:
     }
 
 
+def _settings(overrides: dict[str, Any]) -> str:
+    """Overrides as the ``--set`` arguments that give them (``chair.term_months=12``), or none."""
+    if not overrides:
+        return "none"
+    return " ".join(f"{k.replace('__', '.', 1)}={json.dumps(v)}" for k, v in overrides.items())
+
+
+def check_settings(
+    scenario: str, months: int, overrides: dict[str, Any] | None = None
+) -> GMGConfig:
+    """The config a session of ``months`` on ``scenario`` plays (nothing is written).
+
+    Raises:
+        ConfigError: an unknown scenario, a bad override, or ``months`` beyond the
+            scenario's end.
+    """
+    return _config({"scenario": scenario, "months": months, "overrides": dict(overrides or {})})
+
+
 def _config(data: dict[str, Any]) -> GMGConfig:
     """The scenario's config with the overrides and the session's horizon."""
     from gmg_sim.config.scenarios import load_scenario
@@ -876,8 +905,13 @@ def _config(data: dict[str, Any]) -> GMGConfig:
     base = load_scenario(data["scenario"])
     if data.get("overrides"):
         base = base.with_overrides(**data["overrides"])
-    end = min(base.start_month + int(data["months"]) - 1, base.end_month)
-    data["months"] = end - base.start_month + 1
+    available = base.end_month - base.start_month + 1
+    if int(data["months"]) > available:
+        raise ConfigError(
+            f"months: got {data['months']}; allowed: 1 to {available}, the months of "
+            f"{data['scenario']} ({month_label(base.start_month)} to {month_label(base.end_month)})"
+        )
+    end = base.start_month + int(data["months"]) - 1
     if end != base.end_month:
         base = base.with_overrides(time__end=month_label(end))
     assert month_index(month_label(end)) == end

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gmg_sim.cli.common import Sets, app, fail, parse_sets, user_errors
+from gmg_sim.cli.common import (
+    Sets,
+    app,
+    check_scenario_args,
+    counted,
+    fail,
+    parse_sets,
+    user_errors,
+)
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -72,7 +81,7 @@ def classroom_command(
 
         from gmg_sim.app.server import ServeError, check_address
         from gmg_sim.classroom.lock import SessionLock
-        from gmg_sim.classroom.session import Session, SessionError
+        from gmg_sim.classroom.session import Session, SessionError, check_settings
         from gmg_sim.classroom.web import create_app
     except ImportError as exc:  # pragma: no cover - the environment is at fault
         raise fail(
@@ -90,10 +99,14 @@ def classroom_command(
 
     if months < 1:
         raise fail(f"--months: got {months}; allowed: a whole number of at least 1")
-    if time_limit < 0:
+    if not (time_limit >= 0 and math.isfinite(time_limit)):
         raise fail(f"--time-limit: got {time_limit}; allowed: seconds, 0 for no limit")
     with user_errors():
         overrides = parse_sets(sets)
+        # The scenario and the months too, before the session's lock file is made beside
+        # a session that a mistyped scenario name would never create.
+        check_scenario_args([scenario])
+        check_settings(scenario, months, overrides)
     # The address before the session: nothing is opened, created or printed for a class
     # that cannot be served.
     check_serving()
@@ -131,16 +144,22 @@ def classroom_command(
         teacher = session.teacher_token()
         status = session.status()
         if resumed:
+            kept = counted(len(session.data["decisions"]), "decision")
             typer.echo(
                 f"Resuming the class in {path} at {status['month']} ({status['months_done']} of "
-                f"{status['months']} months played, {len(session.data['decisions'])} decisions "
-                "kept)"
+                f"{status['months']} months played, {kept} kept)"
                 + (
                     "; it is paused: press Resume on the teacher's page"
                     if status["phase"] == "paused"
                     else ""
                 )
             )
+            if status["phase"] == "ended":
+                typer.echo(
+                    f"This class has ended ({session.data['ended_reason']}): the teacher's page "
+                    "shows its debrief, and nobody can join. For a new class, give another "
+                    "--session (or another --seed)."
+                )
         else:
             typer.echo(
                 f"New class: {scenario}, seed {seed}, {status['months']} months; saved in {path}"

@@ -209,3 +209,25 @@ def test_session_lock_is_exclusive_and_released(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="does not exist"):  # a missing folder is not created
         SessionLock(tmp_path / "no" / "s.json").acquire()
     assert not (tmp_path / "no").exists()
+
+
+def test_resuming_a_class_that_has_ended_says_so(tmp_path: Path) -> None:
+    """The same command for the next group would otherwise serve the last group's class,
+    where nobody can join, with only 'Resuming the class' printed."""
+    from gmg_sim.classroom.session import Session
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    s = Session.create(folder / "classroom_status_quo_3.json", "status_quo", seed=3, months=1)
+    s.start(s.teacher_token())
+    s.end(s.teacher_token())
+    server = Classroom(
+        ["status_quo", "--seed", "3", "--months", "1", "--port", str(free_port())], folder, "ended"
+    )
+    try:
+        server.wait_serving()
+        out = server.output()[0]
+    finally:
+        server.kill()
+    assert "0 decisions kept" in out and "This class has ended (ended by the teacher)" in out
+    assert "give another --session" in out

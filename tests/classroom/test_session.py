@@ -311,3 +311,43 @@ def test_a_seat_takes_at_most_a_team(tmp_path: Path) -> None:
         s.join(code, f"student {k}")
     with pytest.raises(SessionError, match="already has"):
         s.join(code, "one too many")
+
+
+def test_choices_opened_while_paused_keep_their_time_until_resume(tmp_path: Path) -> None:
+    """Closing the open choices during a pause lets the model play on; the choices that
+    then open (here the secretariat vetoes after the host offers) wait for Resume with
+    their whole time, instead of timing out the moment the class resumes."""
+    s, clock = _session(tmp_path, seed=3, months=24, time_limit=20)
+    _join(s, "IOM", "ILO", "UNHCR", "OHCHR", "UNDP")
+    teacher = s.teacher_token()
+    s.start(teacher)
+    while "offer_to_host" not in {c["kind"] for c in s.data["open"]}:
+        if s.data["open"]:
+            s.close_open(teacher)
+        else:
+            s.advance(teacher, "decision")
+        assert s.data["phase"] != "ended", "no host offer in this run: choose another seed"
+    s.pause(teacher)
+    s.close_open(teacher)
+    opened = list(s.data["open"])
+    assert opened and s.data["phase"] == "paused"
+    assert all(s.seconds_left(c) == pytest.approx(20.0) for c in opened)
+    clock.t += 120  # two minutes of discussion
+    s.tick()
+    s.resume(teacher)
+    s.tick()
+    assert [c["id"] for c in s.data["open"]] == [c["id"] for c in opened]  # none timed out
+    assert all(s.seconds_left(c) == pytest.approx(20.0) for c in s.data["open"])
+
+
+def test_months_beyond_the_scenario_or_an_infinite_time_limit_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"months: got 500; allowed: 1 to 120, the months of"):
+        _session(tmp_path, months=500)
+    for bad in (float("inf"), float("nan"), 0.0):
+        with pytest.raises(ValueError, match="time limit"):
+            _session(tmp_path, time_limit=bad)
+    s, _ = _session(tmp_path)
+    for bad in (float("inf"), float("nan"), -1.0):
+        with pytest.raises(SessionError) as e:
+            s.set_time_limit(s.teacher_token(), bad)
+        assert e.value.reason == "bad_request"

@@ -119,3 +119,34 @@ def test_cli_refuses_bad_options_in_one_paragraph(tmp_path: Path) -> None:
         app, ["classroom", "--seed", "2", "--session", str(tmp_path / "s.json"), *port]
     )
     assert r.exit_code == 2 and "seed 1" in r.output
+    # a mistyped scenario, too many months, an endless time limit: refused before the
+    # session's lock file (or anything else) is made
+    folder = tmp_path / "new"
+    folder.mkdir()
+    for args, part in (
+        (["no_such_scenario"], "unknown scenario"),
+        (["status_quo", "--months", "500"], "months: got 500; allowed: 1 to 120"),
+        (["status_quo", "--time-limit", "inf"], "--time-limit: got inf"),
+    ):
+        r = runner.invoke(app, ["classroom", *args, "--session", str(folder / "c.json"), *port])
+        assert r.exit_code == 2 and part in r.output, r.output
+        assert list(folder.iterdir()) == [], args
+
+
+def test_a_csv_export_does_not_run_a_students_name_as_a_formula(tmp_path: Path) -> None:
+    from gmg_sim.classroom.debrief import export_bytes
+
+    s = Session.create(tmp_path / "s.json", "status_quo", seed=1, months=6)
+    code, teacher = s.seat_codes()["ILO"], s.teacher_token()
+    me = s.join(code, '=HYPERLINK("http://x.example","click")')
+    s.start(teacher)
+    while not any(d["by"] == "student" for d in s.data["decisions"]):
+        if s.data["open"]:
+            for ch in list(s.data["open"]):
+                s.choose(code, ch["id"], True, me["id"])
+        else:
+            s.advance(teacher, "decision")
+    text = export_bytes(s, "choices", "csv")[0].decode()
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
+    raw = pd.read_parquet(io.BytesIO(export_bytes(s, "choices", "parquet")[0]))
+    assert raw["by"].str.startswith("=HYPERLINK").any()  # the parquet keeps it as typed
