@@ -90,15 +90,23 @@ def evaluate(
     parameters) gives NaN. Returns an array of shape ``(len(X), len(indicators))``.
     """
     from gmg_sim import experiments
+    from gmg_sim.experiments.sampling import parameter_value
 
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
-    keys = params["key"].tolist()
-    integer = params["integer"].tolist()
+    spec = list(
+        zip(
+            params["key"],
+            params["low"].astype(float),
+            params["high"].astype(float),
+            params["integer"].astype(bool),
+            strict=True,
+        )
+    )
     rows, valid = [], []
     for i, row in enumerate(X):
         over = {
-            k: (round(float(v)) if is_int else float(v))
-            for k, v, is_int in zip(keys, row, integer, strict=True)
+            k: parameter_value(v, lo, hi, is_int)
+            for (k, lo, hi, is_int), v in zip(spec, row, strict=True)
         }
         try:
             cfg.with_overrides(**over)

@@ -8,6 +8,7 @@ and total indices. ``gmg-sim sweep --method sobol`` and
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -17,13 +18,38 @@ import pandas as pd
 from gmg_sim.experiments.parameters import dotted, is_int_field
 from gmg_sim.experiments.plan import KEY_COLUMNS, ExperimentError
 
-__all__ = ["design_matrix", "problem_of", "sample_points", "sobol_indices", "sobol_rows"]
+__all__ = [
+    "design_matrix",
+    "parameter_value",
+    "problem_of",
+    "sample_points",
+    "sobol_indices",
+    "sobol_rows",
+]
 
 
 def problem_of(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
     """SALib's problem dictionary for ``{"section__key": (low, high)}``."""
     names = list(bounds)
     return {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
+
+
+def parameter_value(value: float, low: float, high: float, integer: bool) -> int | float:
+    """A design's value in ``[low, high]`` as the parameter's value.
+
+    A whole-number parameter takes each of its ``high - low + 1`` values equally
+    often: ``[low, high]`` is cut into that many bins of equal width. (Rounding
+    would give the two end values bins of half the width, so half the draws.)
+    A point on a bin's edge (a Morris grid level) goes to the upper bin.
+    """
+    if not integer:
+        return float(value)
+    lo, hi = math.ceil(low), math.floor(high)
+    if hi <= lo or high <= low:
+        return int(lo)
+    n = hi - lo + 1
+    k = math.floor((float(value) - low) / (high - low) * n + 1e-9)
+    return int(lo + min(max(k, 0), n - 1))
 
 
 def design_matrix(
@@ -62,14 +88,19 @@ def design_matrix(
 def sample_points(
     bounds: dict[str, tuple[float, float]], n: int, method: str, seed: int
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Sweep points (``{"section__key": value}``, integers rounded) and the SALib problem."""
+    """Sweep points (``{"section__key": value}``) and the SALib problem.
+
+    A whole-number parameter's values come from :func:`parameter_value` (each
+    value equally likely).
+    """
     problem = problem_of(bounds)
     x = design_matrix(problem, n, method, seed)
     rows = []
     for row in x:
         point = {}
         for k, v in zip(problem["names"], row, strict=True):
-            point[k] = round(float(v)) if is_int_field(k) else float(v)
+            lo, hi = bounds[k]
+            point[k] = parameter_value(v, lo, hi, is_int_field(k))
         rows.append(point)
     return rows, problem
 

@@ -125,18 +125,22 @@ def factor_table(
 
 
 def world_rows(factors: pd.DataFrame, x: np.ndarray) -> list[dict[str, Any]]:
-    """Parameter rows (``{"section__key": value}``, integers rounded) from a unit design."""
-    keys = factors["key"].tolist()
-    integer = factors["integer"].tolist()
-    rows = []
-    for values in x:
-        rows.append(
-            {
-                k: (round(float(v)) if is_int else float(v))
-                for k, v, is_int in zip(keys, values, integer, strict=True)
-            }
-        )
-    return rows
+    """Parameter rows (``{"section__key": value}``) from a design over the factors' ranges.
+
+    Whole-number factors take each value equally often
+    (:func:`gmg_sim.experiments.sampling.parameter_value`).
+    """
+    from gmg_sim.experiments.sampling import parameter_value
+
+    columns = zip(factors["key"], factors["low"], factors["high"], factors["integer"], strict=True)
+    spec = [(k, float(lo), float(hi), bool(is_int)) for k, lo, hi, is_int in columns]
+    return [
+        {
+            k: parameter_value(v, lo, hi, is_int)
+            for (k, lo, hi, is_int), v in zip(spec, values, strict=True)
+        }
+        for values in x
+    ]
 
 
 def _valid_for_all(row: Mapping[str, Any], designs: Sequence[Scenario]) -> bool:

@@ -1,0 +1,48 @@
+"""gmg_sim.experiments.sampling: designs, and design values as parameter values."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gmg_sim.experiments.sampling import parameter_value, sample_points
+
+
+def test_a_whole_number_parameter_takes_each_value_equally_often_in_a_sweep():
+    rows, _ = sample_points({"chair__term_months": (3, 12)}, 10_000, "lhs", 0)
+    counts = Counter(r["chair__term_months"] for r in rows)
+    assert sorted(counts) == list(range(3, 13))
+    assert set(counts.values()) == {1_000}  # rounding gave 3 and 12 about 555 each
+
+
+def test_robust_worlds_and_sensitivity_use_the_same_rule():
+    from gmg_sim.exploration.worlds import world_rows
+
+    factors = pd.DataFrame(
+        {"key": ["chair__term_months"], "low": [3.0], "high": [12.0], "integer": [True]}
+    )
+    x = np.linspace(3, 12, 1_000, endpoint=False)[:, None] + 0.0045
+    values = [r["chair__term_months"] for r in world_rows(factors, x)]
+    assert set(Counter(values).values()) == {100}
+
+
+@given(
+    low=st.integers(-5, 20),
+    width=st.integers(0, 30),
+    u=st.floats(0, 1, allow_nan=False),
+)
+def test_the_value_is_a_whole_number_in_range_and_grows_with_the_design(low, width, u):
+    high = low + width
+    v = parameter_value(low + u * width, low, high, True)
+    assert isinstance(v, int) and low <= v <= high
+    assert parameter_value(low, low, high, True) == low
+    assert parameter_value(high, low, high, True) == high
+    assert v <= parameter_value(min(high, low + u * width + 0.5), low, high, True)
+
+
+def test_a_real_parameter_is_its_design_value():
+    assert parameter_value(0.25, 0.0, 1.0, False) == 0.25
