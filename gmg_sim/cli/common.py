@@ -419,9 +419,16 @@ def fmt_interval(lo: Any, hi: Any, unit: str = "", *, difference: bool = False) 
     return f"[{a}, {b}]"
 
 
-def _cells(r: Any, unit: str, with_diff: bool) -> tuple[str, str, str, str]:
-    """(mean, [lo, hi], 'Δ diff*', [lo, hi]) of one row of the comparison table."""
+def _cells(r: Any, unit: str, with_diff: bool, runs: int = 0) -> tuple[str, str, str, str]:
+    """(mean, [lo, hi], 'Δ diff*', [lo, hi]) of one row of the comparison table.
+
+    ``runs``: the runs of each scenario; a mean over fewer (the indicator undefined in
+    some runs) says ``(n=k)``, and a paired difference over fewer pairs says
+    ``(k pairs)``, so that a Δ is never read against a mean of other runs.
+    """
     mean = fmt_value(r["mean"], unit)
+    if not _missing(r["mean"]) and 0 < int(r["n"]) < runs:
+        mean += f" (n={int(r['n'])})"
     ci = fmt_interval(r["ci_low"], r["ci_high"], unit)
     if not with_diff or _missing(r["diff"]):
         return mean, ci, "", ""
@@ -429,12 +436,22 @@ def _cells(r: Any, unit: str, with_diff: bool) -> tuple[str, str, str, str]:
     if not (_missing(r["diff_low"]) or _missing(r["diff_high"])):
         star = "*" if r["diff_low"] > 0 or r["diff_high"] < 0 else ""
     diff = f"Δ {fmt_value(r['diff'], unit, signed=True)}{star}"
+    pairs = int(r.get("n_diff", runs) or 0)
+    if bool(r.get("paired", False)) and 0 < pairs < runs:
+        diff += f" ({counted(pairs, 'pair')})"
     return mean, ci, diff, fmt_interval(r["diff_low"], r["diff_high"], unit, difference=True)
+
+
+def _runs(table: Any) -> int:
+    """Runs per scenario of a comparison table (the largest ``n``)."""
+    return int(table["n"].max()) if len(table) else 0
 
 
 def _caption(table: Any, differences: bool) -> str:
     labels = list(dict.fromkeys(table["scenario"]))
     caption = "mean [95 % t-interval]"
+    if (table["n"] < _runs(table)).any():
+        caption += f" (n=k: defined in k of {_runs(table)} runs)"
     if differences and len(labels) > 1:
         paired = bool(table["paired"].any())
         caption += (
@@ -474,7 +491,7 @@ def _wide_table(table: Any, differences: bool) -> Table:
         cells = [ind]
         for k, label in enumerate(labels):
             mean, ci, diff, dci = _cells(
-                rows.loc[(ind, label)], unit_of(ind), differences and k > 0
+                rows.loc[(ind, label)], unit_of(ind), differences and k > 0, _runs(table)
             )
             text = f"{mean} {ci}".strip() + (f"\n{diff} {dci}".rstrip() if diff else "")
             cells.append(escape(text))
@@ -490,7 +507,8 @@ def _long_lines(table: Any, differences: bool, width: int) -> list[str]:
     lines = textwrap.wrap(_caption(table, differences), width=width, break_on_hyphens=False)
     for ind in dict.fromkeys(table["indicator"]):
         unit = unit_of(ind)
-        cells = [_cells(rows.loc[(ind, lab)], unit, differences and k > 0) for k, lab in
+        runs = _runs(table)
+        cells = [_cells(rows.loc[(ind, lab)], unit, differences and k > 0, runs) for k, lab in
                  enumerate(labels)]  # fmt: skip
         w = [max(len(c[i]) for c in cells) for i in range(4)]
         lines += ["", _heading(ind, differences and len(labels) > 1)]
@@ -558,7 +576,7 @@ def comparison_markdown(table: Any, *, differences: bool = True) -> str:
     for ind in dict.fromkeys(table["indicator"]):
         unit = unit_of(ind)
         for k, label in enumerate(labels):
-            mean, ci, d, dci = _cells(rows.loc[(ind, label)], unit, diff and k > 0)
+            mean, ci, d, dci = _cells(rows.loc[(ind, label)], unit, diff and k > 0, _runs(table))
             cells = [f"`{ind}`", shown_unit(ind, diff), label, mean, ci] + (
                 [d.removeprefix("Δ "), dci] if diff else []
             )

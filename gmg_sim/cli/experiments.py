@@ -189,8 +189,10 @@ def compare(
     everything = list(dict.fromkeys(table["indicator"]))
     if not shown and "all" not in (indicator or []) and n > 3:
         shown = [k for k in experiments.KEY_INDICATORS if k in everything]
-    if shown:
-        table = table[table["indicator"].isin(shown)]
+    if shown:  # in the order asked for
+        rank = {name: k for k, name in enumerate(dict.fromkeys(shown))}
+        table = table[table["indicator"].isin(rank)]
+        table = table.sort_values("indicator", key=lambda c: c.map(rank), kind="stable")
     longest = max(map(len, everything)) + max(map(len, table["scenario"]))
     console = make_console(30 + 30 * n if n <= 3 else longest + 75)
     report = _report_console(console, output)
@@ -200,6 +202,8 @@ def compare(
         markup=False,
     )
     print_comparison(console, table, output)
+    for note in cmp.notes:
+        report.print(f"note: {note}", markup=False)
     hidden = len(everything) - table["indicator"].nunique()
     if hidden:
         where = f" in {out / 'comparison.csv'}" if out is not None else ""
@@ -254,6 +258,16 @@ def sweep(
     events: Events = False,
     output: FormatOpt = OutputFormat.table,
     force: Force = False,
+    indicator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--indicator",
+            "-i",
+            help="Indicators to print per point (repeatable; 'all'). Default: four headline "
+            "ones in the table and markdown, every one with --format csv or json. "
+            "summary.csv always has every indicator of every run.",
+        ),
+    ] = None,
 ) -> None:
     """Run one scenario over a grid (--vary) or a sample of parameter ranges (--sample, --bounds)."""
     from gmg_sim import experiments
@@ -269,6 +283,8 @@ def sweep(
             )
         if sample is not None and bounds is None:
             raise ConfigError("--sample needs --bounds FILE (TOML or CSV of key, low, high)")
+        asked = [i for i in indicator or [] if i != "all"]
+        experiments.check_indicators(asked)
         grid = None
         if vary:
             pairs = [experiments.parse_assignment(v, many=True) for v in vary]
@@ -303,7 +319,15 @@ def sweep(
         write_figures(result)
     summary = result.summary
     params = [c for c in result.points.columns if c not in ("point", "scenario")]
-    keys = [k for k in experiments.KEY_INDICATORS if k in summary.columns][:4]
+    from gmg_sim.analysis.indicators import SUMMARY_KEYS
+
+    everything = [k for k in SUMMARY_KEYS if k in summary.columns]
+    if asked:
+        keys = list(dict.fromkeys(asked))
+    elif "all" in (indicator or []) or output in (OutputFormat.csv, OutputFormat.json):
+        keys = everything
+    else:
+        keys = [k for k in experiments.KEY_INDICATORS if k in summary.columns][:4]
     means = summary.groupby("point")[keys].mean()
     frame = result.points[["point", *params]].join(means, on="point")
     frame.columns = ["point", *(experiments.dotted(p) for p in params), *keys]
@@ -328,6 +352,13 @@ def sweep(
         console.print(_sweep_table(shown, keys, console.width))
     if len(result.points) > len(shown):
         report.print(f"... {len(result.points) - len(shown)} more points (summary.csv)")
+    if len(keys) < len(everything):
+        where = f" in {out / 'summary.csv'}" if out is not None else ""
+        report.print(
+            f"{len(everything) - len(keys)} more indicators{where}; print them with -i NAME "
+            "or -i all",
+            markup=False,
+        )
     if output == OutputFormat.table and result.sensitivity is not None:
         sens = result.sensitivity[result.sensitivity["indicator"].isin(keys)]
         st = Table(

@@ -209,6 +209,8 @@ class Comparison:
     table: pd.DataFrame
     result: ExperimentResult
     figures: list[Path] = field(default_factory=list)
+    #: Cautions for reading the table (e.g. scenarios of different lengths); the CLI prints them.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def reference(self) -> str:
@@ -260,7 +262,30 @@ def compare(
         write_atomic(result.out / "comparison.csv", lambda p: table.to_csv(p, index=False))
         if figures:
             written = _write_figures(result, table)
-    return Comparison(table, result, written)
+    return Comparison(table, result, written, horizon_notes(result.summary))
+
+
+def horizon_notes(summary: pd.DataFrame) -> list[str]:
+    """A caution for each scenario whose runs are not as long as the reference's.
+
+    Totals and counts (``spend_total``, ``statements_attempted``, ``months`` ...)
+    then differ by the length alone, and their Δ is starred however alike the
+    designs are.
+    """
+    if "months" not in summary or summary.empty:
+        return []
+    months = summary.groupby("scenario", sort=False)["months"].max()
+    order = list(dict.fromkeys(summary.sort_values("point")["scenario"]))
+    ref = order[0]
+    notes = []
+    for label in order[1:]:
+        if months[label] != months[ref]:
+            notes.append(
+                f"{label} runs {int(months[label])} months and {ref} {int(months[ref])}: totals "
+                "and counts differ by the length alone; compare rates and shares, or give both "
+                "the same time.start and time.end (--set)"
+            )
+    return notes
 
 
 def check_indicators(names: Sequence[str]) -> list[str]:
@@ -281,8 +306,8 @@ def check_indicators(names: Sequence[str]) -> list[str]:
             raise ExperimentError(f"indicators: got {show(name)} in the list; give names (texts)")
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ExperimentError(f"unknown indicator {name!r}{hint}; allowed: {', '.join(known)}")
+            hint = f"; did you mean {close[0]!r}? Allowed" if close else "; allowed"
+            raise ExperimentError(f"unknown indicator {name!r}{hint}: {', '.join(known)}")
     return list(names)
 
 

@@ -86,11 +86,14 @@ def comparison_table(
     the default of :func:`run`), the difference is the mean of the paired
     per-replication differences with its t-interval; otherwise the difference
     of means with a Welch interval. NaN values (an indicator undefined in a
-    run) are left out, so ``n`` may be below the number of replications.
+    run) are left out, so ``n`` may be below the number of replications; a
+    paired difference uses the ``n_diff`` replications in which both scenarios
+    define the indicator (a Welch difference, every defined run of each).
 
     Returns:
         Columns ``scenario, indicator, n, mean, sd, ci_low, ci_high, diff,
-        diff_low, diff_high, paired`` (the reference's diff columns are NaN).
+        diff_low, diff_high, paired, n_diff`` (the reference's diff columns are
+        NaN, its ``n_diff`` 0).
     """
     if indicators is None:
         skip = {*KEY_COLUMNS, "seed"}
@@ -114,6 +117,7 @@ def comparison_table(
             x = frame[ind].astype(float)
             mean, sd, lo, hi = t_interval(x.dropna().to_numpy(), level)
             diff = dlo = dhi = math.nan
+            n_diff = 0
             if label != ref:
                 r = by[ref][ind].astype(float)
                 if paired:
@@ -121,8 +125,11 @@ def comparison_table(
                     diff, _, dlo, dhi = t_interval(d, level)
                     if len(d) >= 2 and np.all(d == d[0]):
                         dlo = dhi = diff
+                    n_diff = len(d)
                 else:
-                    diff, dlo, dhi = welch(x.dropna().to_numpy(), r.dropna().to_numpy(), level)
+                    a, b = x.dropna().to_numpy(), r.dropna().to_numpy()
+                    diff, dlo, dhi = welch(a, b, level)
+                    n_diff = min(len(a), len(b))
             if sd == 0:
                 lo = hi = mean
             rows.append(
@@ -138,6 +145,7 @@ def comparison_table(
                     "diff_low": dlo,
                     "diff_high": dhi,
                     "paired": paired,
+                    "n_diff": n_diff,
                 }
             )
     return pd.DataFrame(rows)

@@ -564,3 +564,32 @@ def test_version_and_help_do_not_import_the_model():
         imported = {line.split("|")[-1].strip() for line in res.stderr.splitlines()}
         assert "gmg_sim.cli" in imported
         assert not imported & {"mesa", "gmg_sim.model.core", "pandas", "pyarrow"}, flag
+
+
+def test_sweep_prints_the_indicators_asked_for_and_exports_every_one():
+    from tests.hostile.conftest import invoke
+
+    base = ["sweep", "status_quo", "--vary", "chair.term_months=6,12", "-n", "1", "-q"]
+    base += ["--set", "time.end=2006-12"]
+    code, out, err = invoke([*base, "-i", "trust_final", "-i", "adoption_rate"])
+    assert code == 0, err
+    assert out.index("trust_final") < out.index("adoption_rate")
+    assert "chair_vacant_months" not in out and "53 more indicators" in out + err
+    code, out, err = invoke([*base, "--format", "csv"])
+    header = out.splitlines()[0].split(",")
+    assert code == 0 and "adoption_rate" in header and "layer_blocked_statements" in header
+    code, out, err = invoke([*base, "-i", "adoptionrate"])
+    assert code == 2 and "did you mean 'adoption_rate'?" in err
+
+
+def test_compare_prints_indicators_in_the_order_asked_and_notes_other_lengths(tmp_path):
+    from tests.hostile.conftest import invoke
+
+    longer = tmp_path / "longer.toml"
+    longer.write_text('name = "longer"\nextends = "status_quo"\n[time]\nend = "2007-12"\n')
+    args = ["compare", "status_quo", str(longer), "-n", "2", "-q", "--set", "time.start=2006-01"]
+    code, out, err = invoke([*args, "-i", "trust_final", "-i", "months"])
+    assert code == 0, err
+    assert out.index("trust_final") < out.index("months")
+    text = " ".join((out + err).split())
+    assert "note: longer runs 24 months and status_quo 120" in text

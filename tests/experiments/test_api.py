@@ -351,3 +351,21 @@ def test_parse_value_reads_toml_scalars_and_keeps_words():
     )
     with pytest.raises(ConfigError, match=r"section.key=value"):
         experiments.parse_assignment("chair.term_months")
+
+
+def test_a_comparison_of_runs_of_different_lengths_carries_a_note():
+    from gmg_sim import experiments
+
+    cmp = experiments.compare(
+        ["status_quo", "formal_chair_rules"],
+        replications=2,
+        overrides={"time.end": "2006-12"},
+        options=experiments.RunOptions(timeseries=False, events=False, progress=False),
+    )
+    assert cmp.notes == []
+    from gmg_sim.experiments.api import horizon_notes
+
+    summary = cmp.result.summary.copy()
+    summary.loc[summary["scenario"] == "formal_chair_rules", "months"] = 24
+    (note,) = horizon_notes(summary)
+    assert note.startswith("formal_chair_rules runs 24 months and status_quo 12: totals")

@@ -48,3 +48,49 @@ def test_t_quantile_is_scipy_stats_t_ppf_exactly():
     df = (va + vb) ** 2 / (va**2 / 3 + vb**2 / 2)
     half = float(stats.t.ppf(0.975, df)) * math.sqrt(va + vb)
     assert (lo, hi) == (diff - half, diff + half)
+
+
+def _summary(values_by_scenario: dict[str, list[float]]):
+    import pandas as pd
+
+    rows = []
+    for point, (label, values) in enumerate(values_by_scenario.items()):
+        for rep, v in enumerate(values):
+            rows.append(
+                {"scenario": label, "point": point, "replication": rep, "seed": rep, "x": v}
+            )
+    return pd.DataFrame(rows)
+
+
+def test_a_paired_difference_says_how_many_pairs_it_uses():
+    """An indicator undefined in some runs: the mean uses every defined run, the paired
+    difference only the replications defined in both (the CLI prints both counts)."""
+    from gmg_sim.experiments.stats import comparison_table
+
+    table = comparison_table(
+        _summary({"ref": [1.0, 2.0, 3.0, 4.0, 5.0], "b": [3.0, math.nan, math.nan, 3.0, math.nan]}),
+        ["x"],
+    ).set_index("scenario")
+    assert table.loc["b", "n"] == 2 and table.loc["b", "n_diff"] == 2
+    assert table.loc["ref", "n"] == 5 and table.loc["ref", "n_diff"] == 0
+    assert table.loc["b", "diff"] == pytest.approx(((3 - 1) + (3 - 4)) / 2)  # not 3 - 3
+
+
+def test_the_printed_comparison_shows_the_counts_behind_a_mean_and_a_difference():
+    from rich.console import Console
+
+    from gmg_sim.cli.common import comparison_text_table
+    from gmg_sim.experiments.stats import comparison_table
+
+    table = comparison_table(
+        _summary({"ref": [1.0, 2.0, 3.0, 4.0, 5.0], "b": [3.0, math.nan, math.nan, 3.0, math.nan]}),
+        ["x"],
+    )
+    console = Console(width=200, record=True)
+    console.print(comparison_text_table(table, width=200))
+    text = console.export_text()
+    assert "3.000 (n=2)" in text and "(2 pairs)" in text and "defined in k of 5 runs" in text
+    full = comparison_table(_summary({"ref": [1.0, 2.0, 3.0], "b": [2.0, 2.0, 2.0]}), ["x"])
+    console = Console(width=200, record=True)
+    console.print(comparison_text_table(full, width=200))
+    assert "n=" not in console.export_text() and "pairs" not in console.export_text()
