@@ -270,6 +270,14 @@ def robust(
         raise ExperimentError(f"designs: a design is given twice ({', '.join(labels)})")
     if len(labels) < 2:
         raise ExperimentError("designs: give at least two (the first is the reference)")
+    ref = scenarios[0].config
+    for s, label in zip(scenarios[1:], labels[1:], strict=True):
+        if (s.config.start_month, s.config.end_month) != (ref.start_month, ref.end_month):
+            raise ExperimentError(
+                f"designs: {label} runs {_period(s.config)} and the reference {labels[0]} "
+                f"{_period(ref)}; a design's effect would hold the difference of length, so "
+                "give every design the same time.start and time.end"
+            )
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
     inds = experiments.check_indicators(list(indicators or experiments.KEY_INDICATORS))
@@ -288,6 +296,12 @@ def robust(
         return _robust_locked(
             labels, scenarios, worlds, replications, seed, inds, opts, factors, out, figures, t0
         )
+
+
+def _period(config: Any) -> str:
+    from gmg_sim.config.schema import month_label
+
+    return f"{month_label(config.start_month)} to {month_label(config.end_month)}"
 
 
 def _robust_locked(

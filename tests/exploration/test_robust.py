@@ -137,3 +137,10 @@ def test_a_second_process_on_a_busy_study_folder_is_refused_and_the_study_surviv
         assert [p.name for p in out.iterdir() if not p.name.startswith(".gmg-sim.lock")] == []
     res = robust(["status_quo", "formal_chair_rules"], worlds=2, replications=1, out=out)
     assert (out / "worlds.csv").exists() and res.manifest["status"] == "complete"
+
+
+def test_designs_over_different_periods_are_refused(tmp_path):
+    longer = tmp_path / "longer.toml"
+    longer.write_text('name = "longer"\nextends = "status_quo"\n[time]\nend = "2025-12"\n')
+    with pytest.raises(ExperimentError, match="longer runs 2006-01 to 2025-12 and the reference"):
+        robust(["status_quo", str(longer)], worlds=2, replications=1)
