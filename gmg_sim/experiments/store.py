@@ -443,7 +443,8 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
         if a == b:
             continue
         if key == "configs" and isinstance(a, dict) and isinstance(b, dict):
-            for label in sorted(set(a) | set(b)):
+            # a scenario on one side only is named by the "scenarios" key
+            for label in sorted(set(a) & set(b)):
                 ca, cb = a.get(label) or {}, b.get(label) or {}
                 changed = [k for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
                 if changed:

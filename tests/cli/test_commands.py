@@ -337,6 +337,9 @@ def test_out_dir_with_another_experiment_is_a_user_error(tmp_path):
         "holds a different experiment (seed 0 -> 5)",
         "choose another --out",
     )
+    other = cli("run", "formal_chair_rules", "-n", "2", *SHORT, "-q", "-o", str(out))
+    _user_error(other, "scenarios ['status_quo'] -> ['formal_chair_rules']")
+    assert "-> None" not in other.stderr  # not the settings of a scenario on one side only
     assert (out / "summary.parquet").read_bytes() == before
     again = cli("run", "status_quo", "-n", "2", *SHORT, "-q", "-o", str(out), "--resume")
     assert again.exit_code == 0 and "2 reused" in again.stdout
