@@ -172,7 +172,13 @@ def _context_line(kind: str, ctx: dict[str, Any]) -> str:
 
 
 def outcomes_frame(session: Session) -> pd.DataFrame:
-    """The headline indicators of the class's run and the model-only run, and the difference."""
+    """The headline indicators of the class's run and the model-only run, and the difference.
+
+    ``better``: the registry's direction (``higher``, ``lower``, or None for a
+    descriptive indicator), which the debrief colours the difference by.
+    """
+    from gmg_sim.analysis.indicators import get
+
     with session.lock:
         cls = session.class_model().summary()
         base = session.baseline_model().summary()
@@ -183,6 +189,7 @@ def outcomes_frame(session: Session) -> pd.DataFrame:
             "class": cls.get(key),
             "model_only": base.get(key),
             "difference": (cls.get(key) or 0.0) - (base.get(key) or 0.0),
+            "better": get(key).better,
         }
         for key, label in OUTCOME_INDICATORS
         if key in cls

@@ -371,7 +371,10 @@ def debrief_page(d: dict[str, Any], *, exports: str | None = None) -> str:
     rows = []
     for r in d["outcomes"]:
         diff = r["difference"]
-        cls = "diff-pos" if diff > 0 else "diff-neg" if diff < 0 else ""
+        # green where the class did better than the model (the registry's direction), red
+        # where worse; a descriptive indicator's difference stays uncoloured
+        sign = {"higher": 1, "lower": -1}.get(r.get("better") or "", 0) * diff
+        cls = "diff-pos" if sign > 0 else "diff-neg" if sign < 0 else ""
         rows.append(
             f"<tr><td>{_e(r['label'])}</td><td>{_fmt(r['class'])}</td>"
             f"<td>{_fmt(r['model_only'])}</td><td class='{cls}'>{_fmt(diff, True)}</td></tr>"

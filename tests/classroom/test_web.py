@@ -150,3 +150,19 @@ def test_a_csv_export_does_not_run_a_students_name_as_a_formula(tmp_path: Path) 
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
     raw = pd.read_parquet(io.BytesIO(export_bytes(s, "choices", "parquet")[0]))
     assert raw["by"].str.startswith("=HYPERLINK").any()  # the parquet keeps it as typed
+
+
+def test_the_debrief_colours_a_difference_by_whether_it_is_better(tmp_path: Path) -> None:
+    """Green for better than the model's run, red for worse: +8 months without a chair
+    is red (fewer is better), more statements adopted is green."""
+    from gmg_sim.classroom.pages import debrief_page
+    from gmg_sim.classroom.web import debrief_data
+
+    s = Session.create(tmp_path / "s.json", "status_quo", seed=1, months=3)
+    data = debrief_data(s)
+    by = {r["indicator"]: r for r in data["outcomes"]}
+    assert by["chair_vacant_months"]["better"] == "lower"
+    by["chair_vacant_months"]["difference"] = 8.0
+    by["statements_adopted"]["difference"] = 2.0
+    page = debrief_page(data)
+    assert "<td class='diff-neg'>+8</td>" in page and "<td class='diff-pos'>+2</td>" in page
