@@ -238,7 +238,7 @@ def teacher_page(token: str) -> str:
 <button id='resume' data-action='resume'>Resume</button>
 <button id='close' data-action='close'>Close open choices (the model decides)</button>
 <button id='end' data-action='end'>End the session</button>
-&nbsp; Time per decision: <input id='limit' size='5'> s <button data-action='limit'>Set</button>
+&nbsp; Time per decision: <input id='limit' size='5' title='empty or 0: no limit; applies to choices that open from now on'> s <button data-action='limit'>Set</button>
 <p><a href='{base}/debrief' target='_blank'>Debrief</a> · exports:
 <a href='{base}/export/choices.csv'>choices.csv</a> · <a href='{base}/export/choices.parquet'>choices.parquet</a> ·
 <a href='{base}/export/outcomes.csv'>outcomes.csv</a> · <a href='{base}/export/outcomes.parquet'>outcomes.parquet</a></p>

@@ -460,10 +460,17 @@ class Session:
             self.data["phase"] = "running"
 
     def set_time_limit(self, token: str, seconds: float | None) -> None:
-        """Seconds each new choice stays open (None: until answered or closed by the teacher)."""
+        """Seconds each new choice stays open (None or 0: until answered or closed by the teacher).
+
+        As ``--time-limit 0`` on the command line, 0 means no limit. The new limit applies
+        to choices that open after it; open ones keep theirs.
+        """
+        if seconds == 0:
+            seconds = None
         if seconds is not None and not (seconds > 0 and math.isfinite(seconds)):
             raise SessionError(
-                "bad_request", f"time limit: got {seconds}; allowed: seconds above 0, or none"
+                "bad_request",
+                f"time limit: got {seconds}; allowed: seconds above 0, or 0 or none for no limit",
             )
         with self._teacher(token):
             self.data["time_limit"] = seconds

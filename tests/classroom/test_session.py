@@ -351,3 +351,5 @@ def test_months_beyond_the_scenario_or_an_infinite_time_limit_are_refused(tmp_pa
         with pytest.raises(SessionError) as e:
             s.set_time_limit(s.teacher_token(), bad)
         assert e.value.reason == "bad_request"
+    s.set_time_limit(s.teacher_token(), 0)  # as --time-limit 0: no limit
+    assert s.data["time_limit"] is None
