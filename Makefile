@@ -72,12 +72,13 @@ docs: $(STAMP)
 	cp demo_output/figures/differences.png docs/figures/demo_differences.png
 	$(VENV)/bin/mkdocs build --strict -d site
 
-# The documented robustness study (about 8 minutes on 2 cores): its compact results are
+# The documented robustness study (a few minutes on 2 cores): its compact results are
 # stored in docs/data/robust, from which docs/robustness.md is regenerated and checked.
 robust-study: $(STAMP)
 	$(VENV)/bin/gmg-sim robust --worlds 120 --replications 2 --seed 0 --workers 2 --out results/robust --overwrite
 	$(PY) -m gmg_sim.exploration.report --store results/robust --data docs/data/robust
 	$(PY) -m gmg_sim.exploration.report --update docs/robustness.md --data docs/data/robust
+	cp results/robust/figures/robustness.png docs/figures/robustness.png
 
 docs-serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve

@@ -11,6 +11,7 @@ exactly, so a model change that makes the stored study stale fails here.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +57,12 @@ def test_a_stale_number_fails_the_check(
     blocks: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     text = PAGE.read_text(encoding="utf-8")
-    edited = text.replace("in 99 % of the worlds", "in 98 % of the worlds", 1)
-    assert edited != text, "the page no longer quotes 99 % (update this test's edit)"
+    # the first share of worlds the findings quote, one point off
+    start = text.index("<!-- robustness:findings:begin")
+    found = re.compile(r"in (\d+) % of the worlds").search(text, start)
+    assert found, "the findings quote no share of worlds (update this test's edit)"
+    wrong = str((int(found.group(1)) + 1) % 100)
+    edited = text[: found.start(1)] + wrong + text[found.end(1) :]
     copy = tmp_path / "robustness.md"
     copy.write_text(edited, encoding="utf-8")
     assert report.stale_blocks(edited, blocks) == ["findings"]
