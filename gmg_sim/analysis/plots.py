@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from gmg_sim.analysis.colors import (
     CENTRALITY_COLORS,
@@ -111,15 +112,91 @@ def plot_attendance_trust(timeseries: pd.DataFrame, title: str | None = None) ->
 
 
 # -- chair timeline ------------------------------------------------------------------------
-def plot_chair_timeline(terms: pd.DataFrame, title: str | None = None) -> Figure:
+def _term_months(label: object, start: pd.Period) -> int | None:
+    """A term's length in months, read back from its label (``"2009-H1"``: 6), or ``None``."""
+    from gmg_sim.model.calendar import term_label
+
+    if not isinstance(label, str):
+        return None
+    index = start.year * 12 + start.month - 1  # the model's month index
+    return next((k for k in range(1, 121) if term_label(index, k) == label), None)
+
+
+def _last_term_end(
+    terms: pd.DataFrame, starts: pd.PeriodIndex, term_months: int | None, end: object
+) -> int:
+    """Period ordinal just after the last term: its start plus its length, cut at ``end``."""
+    last = starts[-1]
+    if term_months is None:
+        term_months = _term_months(terms["term"].iloc[-1], last) if "term" in terms else None
+    if term_months is None:  # a label not of the model's making: the spacing of the terms
+        term_months = int(starts[-1].ordinal - starts[-2].ordinal) if len(starts) > 1 else 6
+    stop = last.ordinal + term_months
+    if end is not None:
+        stop = min(stop, _month_ordinal(end, "end") + 1)
+    return stop
+
+
+def _month_ordinal(value: object, name: str) -> int:
+    """The pandas ordinal of a month given as ``"YYYY-MM"`` or a monthly ``pd.Period``."""
+    from gmg_sim.config.errors import show
+    from gmg_sim.config.months import month_index
+
+    if isinstance(value, pd.Period) and value.freqstr == "M":
+        return int(value.ordinal)
+    if isinstance(value, str):
+        try:
+            month_index(value)
+        except ValueError:
+            pass
+        else:
+            return int(pd.Period(value, freq="M").ordinal)
+    raise ValueError(
+        f"{name}: got {show(value)}; give the run's last month as YYYY-MM, e.g. "
+        "model.config.time.end"
+    )
+
+
+def plot_chair_timeline(
+    terms: pd.DataFrame,
+    title: str | None = None,
+    *,
+    term_months: int | None = None,
+    end: str | pd.Period | None = None,
+) -> Figure:
     """Who chaired each term, with vacant months, contests and decision delays.
+
+    A term's bar runs to the next term's start; the last term's to its start plus
+    its length (read from its label, e.g. ``"2009-H1"``: six months), cut at the
+    run's end when ``end`` is given.
 
     Args:
         terms: ``model.terms_frame()`` of one run (columns ``term``, ``start``,
             ``chair``, ``vacant_months``, ``contested``, ``decision_delay``).
         title: optional figure title.
+        term_months: length of the last term in months (default: from its
+            label, else the spacing of the last two terms).
+        end: the run's last month, ``"YYYY-MM"`` (inclusive, as
+            ``model.config.time.end``); a run that ends mid-term ends the last
+            bar there. Default: the last term runs its full length.
+
+    Raises:
+        ValueError: for an ``end`` or ``term_months`` that is not a month or a
+            positive number of months, or an ``end`` before the last term starts.
     """
+    if term_months is not None and (
+        isinstance(term_months, bool) or not isinstance(term_months, int) or term_months < 1
+    ):
+        from gmg_sim.config.errors import show
+
+        raise ValueError(f"term_months: got {show(term_months)}; give a number of months, e.g. 6")
     starts = pd.PeriodIndex(terms["start"], freq="M")
+    last_end = _last_term_end(terms, starts, term_months, end) if len(terms) else 0
+    if len(terms) and last_end <= starts[-1].ordinal:
+        raise ValueError(
+            f"end: got {end!r}, before the last term starts ({starts[-1]}); give the run's "
+            "last month, e.g. model.config.time.end"
+        )
     agencies = sorted({c for c in terms["chair"] if isinstance(c, str) and c})
     row = {a: i for i, a in enumerate(agencies)}
     cols = agency_colors()
@@ -127,10 +204,10 @@ def plot_chair_timeline(terms: pd.DataFrame, title: str | None = None) -> Figure
     ax = fig.subplots()
     for k, t in enumerate(terms.itertuples(index=False)):
         start = starts[k].ordinal
-        end = starts[k + 1].ordinal if k + 1 < len(terms) else start + 6
+        stop = starts[k + 1].ordinal if k + 1 < len(terms) else last_end
         delay = int(t.decision_delay)
         if isinstance(t.chair, str) and t.chair:
-            ax.barh(row[t.chair], end - start - delay, left=start + delay, height=0.6,
+            ax.barh(row[t.chair], stop - start - delay, left=start + delay, height=0.6,
                     color=cols[t.chair], edgecolor="white", lw=0.5)  # fmt: skip
         if t.vacant_months:
             ax.axvspan(start, start + t.vacant_months, color="0.85", lw=0, zorder=0)
@@ -138,8 +215,11 @@ def plot_chair_timeline(terms: pd.DataFrame, title: str | None = None) -> Figure
             ax.plot([start], [len(agencies) - 0.2], marker="v", color=PALETTE[5], ms=7)
     ax.set_yticks(range(len(agencies)), agencies)
     ax.set_ylim(-0.7, len(agencies) + 0.1)
-    years = sorted({p.year for p in starts})
-    ax.set_xticks([pd.Period(f"{y}-01", freq="M").ordinal for y in years], [str(y) for y in years])
+    if len(terms):
+        years = range(starts[0].year, pd.Period(ordinal=last_end, freq="M").year + 1)
+        ticks = [(pd.Period(f"{y}-01", freq="M").ordinal, str(y)) for y in years]
+        ticks = [(x, y) for x, y in ticks if starts[0].ordinal <= x <= last_end]
+        ax.set_xticks([x for x, _ in ticks], [y for _, y in ticks])
     ax.set_xlabel("Term start (grey: months without a chair; triangle: contested term)")
     ax.set_ylabel("Chairing agency")
     _style(ax)
@@ -301,21 +381,24 @@ def _panels(n: int, n_labels: int, longest: int, title: str) -> tuple[Figure, li
     """A grid of panels sharing the scenario axis, under ``title``.
 
     Fixed margins (faster than a layout engine): the figure is wide enough for the
-    title, and the title sits just above the first row's panel titles.
+    title, and the title sits just above the first row's panel titles. Below each
+    row there is room for the tick labels and the axis' offset text (``1e6``),
+    clear of the next row's panel titles and of the figure's bottom edge.
     """
     rows, cols = _grid(n)
     label_w = 0.09 * longest + 0.3  # inches for the scenario names
     panel_h = 0.27 * n_labels + 0.9
-    gap = 0.75  # inches between rows: panel title and offset text
+    below = 0.55  # inches under a row: tick labels, then the offset text
+    gap = 0.8  # inches between rows: tick labels, offset text, the next panel titles
     top = 0.75  # inches above the first row: the figure's title and the panel titles
     width = max(label_w + 3.4 * cols, 0.1 * len(title) + 0.4)
-    height = rows * panel_h + (rows - 1) * gap + top + 0.35
+    height = rows * panel_h + (rows - 1) * gap + top + below
     fig = Figure(figsize=(width, height))
     fig.subplots_adjust(
         left=label_w / width,
         right=1 - 0.2 / width,
         top=1 - top / height,
-        bottom=0.35 / height,
+        bottom=below / height,
         wspace=0.12,
         hspace=gap / panel_h,
     )
@@ -331,6 +414,20 @@ def _dots(ax, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, colo
     ax.hlines(y, x - lo, x + hi, colors=colors, lw=1.2)
     ax.scatter(np.r_[x - lo, x + hi], np.r_[y, y], c=colors * 2, marker="|", s=40, lw=1.2)
     ax.scatter(x, y, c=colors, s=22, zorder=3)
+
+
+def _no_data(ax, values: np.ndarray, y: np.ndarray) -> None:  # type: ignore[no-untyped-def]
+    """Say "no data" where a value is undefined: in the panel's middle if all are."""
+    missing = np.isnan(values)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))  # labels apart
+    if missing.all():
+        ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center",
+                color="0.4", fontsize=10)  # fmt: skip
+        ax.set_xticks([])
+        return
+    for row in y[missing]:
+        ax.text(0.5, row, "no data", transform=ax.get_yaxis_transform(), ha="center",
+                va="center", color="0.4", fontsize=8, style="italic")  # fmt: skip
 
 
 def _check_indicators(table: pd.DataFrame, indicators: Sequence[str]) -> None:
@@ -356,7 +453,8 @@ def plot_comparison(
 ) -> Figure:
     """One panel per indicator: each scenario's mean with its interval (``ci_low``..``ci_high``).
 
-    ``table`` is :func:`gmg_sim.experiments.comparison_table`'s output.
+    ``table`` is :func:`gmg_sim.experiments.comparison_table`'s output. A scenario
+    whose indicator is undefined (NaN) in every run reads "no data".
 
     Raises:
         KeyError: for an indicator the table does not hold.
@@ -373,6 +471,7 @@ def plot_comparison(
         lo = np.nan_to_num(mean - rows["ci_low"].to_numpy(dtype=float))
         hi = np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - mean)
         _dots(ax, mean, y, lo, hi, colors(len(labels)))
+        _no_data(ax, mean, y)
         ax.set_yticks(y, labels)
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_title(ind, fontsize=10)
@@ -385,64 +484,184 @@ def plot_differences(
 ) -> Figure:
     """One panel per indicator: each scenario's difference to the first, with its interval.
 
+    A difference that is undefined (the indicator is NaN in every run of either
+    scenario) reads "no data".
+
     Raises:
         KeyError: for an indicator the table does not hold.
+        ValueError: for a table of a single scenario (nothing to take differences of).
     """
     _check_indicators(table, indicators)
     labels = _labels(table)
+    if len(labels) < 2:
+        raise ValueError(
+            "plot_differences needs at least two scenarios: the differences are to the first "
+            f"one, and this table holds only {', '.join(map(repr, labels)) or 'none'}; "
+            "use plot_comparison for one scenario"
+        )
     ref, others = labels[0], labels[1:]
     paired = bool(table["paired"].any()) if "paired" in table else False
     how = "paired by replication" if paired else "Welch"
     title = title or f"Difference to {ref} with 95 % intervals ({how})"
-    fig, axes = _panels(len(indicators), max(1, len(others)), max(map(len, labels)), title)
+    fig, axes = _panels(len(indicators), len(others), max(map(len, labels)), title)
     y = np.arange(len(others))[::-1]
     for ax, ind in zip(axes, indicators, strict=True):
         rows = table[table["indicator"] == ind].set_index("scenario").reindex(others)
         diff = rows["diff"].to_numpy(dtype=float)
         lo = np.nan_to_num(diff - rows["diff_low"].to_numpy(dtype=float))
         hi = np.nan_to_num(rows["diff_high"].to_numpy(dtype=float) - diff)
-        ax.axvline(0.0, color="0.4", lw=0.8)
+        if not np.isnan(diff).all():
+            ax.axvline(0.0, color="0.4", lw=0.8)
         _dots(ax, diff, y, lo, hi, colors(len(labels))[1:])
+        _no_data(ax, diff, y)
         ax.set_yticks(y, others)
-        ax.set_ylim(-0.7, max(1, len(others)) - 0.3)
+        ax.set_ylim(-0.7, len(others) - 0.3)
         ax.set_title(ind, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     return fig
 
 
-def _is_share(column: str) -> bool:
-    """Whether an indicator lives in [0, 1] (its registry unit says so)."""
+# -- monthly time series --------------------------------------------------------------------
+#: The natural range of a monthly column, by its registry unit (``None``: unbounded
+#: that side). A unit not listed here, or a column not in the registry, is unbounded.
+_UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "yes/no": (0.0, 1.0),  # the monthly share of runs in which it holds
+    "agencies": (0.0, None),
+    "USD (assumed scale)": (0.0, None),
+}
+
+
+def _unit(column: str) -> str | None:
+    """The registry unit of ``column`` (``None`` for a column the registry lacks)."""
     from gmg_sim.analysis.indicators import get
 
     try:
-        unit = get(column).unit
+        return get(column).unit
     except KeyError:
-        return False
-    return "0–1" in unit
+        return None
+
+
+def _natural_range(column: str) -> tuple[float | None, float | None]:
+    """``(floor, ceiling)`` of ``column``'s values by its registry unit (``None``: unbounded)."""
+    unit = _unit(column)
+    if unit is None:
+        return None, None
+    if "0–1" in unit:
+        return 0.0, 1.0
+    return _UNIT_RANGES.get(unit, (None, None))
+
+
+_ROW_KEYS = ("scenario", "point", "replication", "month")
+
+
+def _check_columns(timeseries: pd.DataFrame, columns: Sequence[str]) -> None:
+    """``TypeError``/``KeyError``/``ValueError`` for columns that cannot be drawn."""
+    from gmg_sim.config.errors import show, suggest
+
+    if isinstance(columns, str):
+        raise TypeError(f"columns: got the string {columns!r}; give a list, e.g. [{columns!r}]")
+    missing = [k for k in ("scenario", "month") if k not in timeseries]
+    if missing:
+        raise KeyError(
+            f"the time series has no {' or '.join(map(repr, missing))} column; give the "
+            "`timeseries` of an experiment's result (one row per run and month)"
+        )
+    have = [
+        c
+        for c in timeseries.columns
+        if c not in _ROW_KEYS
+        and (
+            pd.api.types.is_numeric_dtype(timeseries[c])
+            or pd.api.types.is_bool_dtype(timeseries[c])
+        )
+    ]
+    if not len(columns):
+        raise ValueError(f"columns: got none; give a list, e.g. {have[:2]!r}")
+    for col in columns:
+        if col in timeseries and col not in have:
+            raise ValueError(
+                f"column {show(col)} is not a numeric indicator; the time series' numeric "
+                f"indicators are: {', '.join(have)}"
+            )
+        if col not in timeseries:
+            hint = suggest(col, have)
+            raise KeyError(
+                f"column {show(col)} is not in this time series{hint}"
+                f"{' It' if hint else '; it'} has: {', '.join(have)}"
+            )
+
+
+def _clip(values: np.ndarray, floor: float | None, ceiling: float | None) -> np.ndarray:
+    """``values`` within ``[floor, ceiling]`` (``None``: no bound that side; NaN stays NaN)."""
+    if floor is not None:
+        values = np.maximum(values, floor)
+    if ceiling is not None:
+        values = np.minimum(values, ceiling)
+    return values
+
+
+def _isolated(defined: np.ndarray) -> np.ndarray:
+    """Defined months whose neighbours are both undefined (a broken line does not draw them)."""
+    padded = np.r_[False, defined, False]
+    return defined & ~padded[:-2] & ~padded[2:]
 
 
 def plot_timeseries(
     timeseries: pd.DataFrame, columns: Sequence[str], title: str | None = None
 ) -> Figure:
-    """Monthly mean of each column per scenario, with its 95 % Student-t interval as a band."""
+    """Monthly mean of each column per scenario, with its 95 % Student-t interval as a band.
+
+    The band is cut to the column's natural range where the indicator registry
+    gives it by its unit (a share or a yes/no between 0 and 1, a count or an
+    amount of money not below 0), and the y axis is labelled with that unit. A
+    month whose neighbours have no value (a yearly series such as
+    ``principals_attendance``) is drawn as a point with its interval as an error bar.
+
+    Raises:
+        TypeError: for a single string instead of a list of columns.
+        KeyError: for a column the time series lacks.
+        ValueError: for no columns, or a column that is not a numeric indicator.
+    """
+    _check_columns(timeseries, columns)
     labels = list(dict.fromkeys(timeseries["scenario"]))
     palette = colors(len(labels))
     fig = Figure(figsize=(9, 2.8 * len(columns)), layout="constrained")
     axes = fig.subplots(len(columns), 1, squeeze=False, sharex=True).ravel()
+    # isolated points of several scenarios sit side by side, a few days apart
+    step = pd.Timedelta(days=min(8.0, 48.0 / max(len(labels), 1)))
     for ax, col in zip(axes, columns, strict=True):
+        floor, ceiling = _natural_range(col)
+        defined = False
         for k, label in enumerate(labels):
             sub = timeseries[timeseries["scenario"] == label]
-            grouped = sub.groupby("month")[col].agg(["mean", "std", "count"]).sort_index()
+            values = sub[col].astype(float)
+            grouped = values.groupby(sub["month"]).agg(["mean", "std", "count"]).sort_index()
             x = pd.PeriodIndex(grouped.index, freq="M").to_timestamp()
+            mean = grouped["mean"].to_numpy(dtype=float)
             half = np.nan_to_num(t_half_width(grouped["std"], grouped["count"]))
-            lo, hi = grouped["mean"] - half, grouped["mean"] + half
-            if _is_share(col):
-                lo, hi = lo.clip(0.0, 1.0), hi.clip(0.0, 1.0)
+            lo, hi = _clip(mean - half, floor, ceiling), _clip(mean + half, floor, ceiling)
             color = palette[k]
-            ax.plot(x, grouped["mean"], color=color, lw=1.3, label=label)
-            ax.fill_between(x, lo, hi, color=color, alpha=0.2)
-        ax.set_ylabel(col)
+            defined = defined or not np.isnan(mean).all()
+            point = _isolated(~np.isnan(mean))
+            line = np.where(point, np.nan, mean)
+            ax.plot(x, line, color=color, lw=1.3)
+            ax.fill_between(x, np.where(point, np.nan, lo), np.where(point, np.nan, hi),
+                            color=color, alpha=0.2)  # fmt: skip
+            if point.any():
+                dodge = (k - (len(labels) - 1) / 2) * step
+                ax.errorbar(x[point] + dodge, mean[point],
+                            yerr=[mean[point] - lo[point], hi[point] - mean[point]],
+                            fmt="o", ms=4, color=color, capsize=3, lw=1.2)  # fmt: skip
+        if not defined:
+            ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center",
+                    color="0.4", fontsize=10)  # fmt: skip
+            ax.set_yticks([])
+        unit = _unit(col)
+        ax.set_ylabel(f"{col}\n[{unit}]" if unit else col)
         ax.grid(alpha=0.3)
-    axes[0].legend(loc="best", fontsize=8)
+    handles = [
+        Line2D([], [], color=c, lw=1.3, label=lab) for c, lab in zip(palette, labels, strict=True)
+    ]
+    axes[0].legend(handles=handles, loc="best", fontsize=8)
     fig.suptitle(title or "Monthly means by scenario (band: 95 % interval of the mean)")
     return fig

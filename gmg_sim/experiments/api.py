@@ -261,7 +261,7 @@ def compare(
     if result.out is not None:
         write_atomic(result.out / "comparison.csv", lambda p: table.to_csv(p, index=False))
         if figures:
-            written = _write_figures(result, table)
+            written = _write_figures(result, table, differences=table["scenario"].nunique() > 1)
     return Comparison(table, result, written, horizon_notes(result.summary))
 
 

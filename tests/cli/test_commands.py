@@ -199,7 +199,7 @@ def test_compare_prints_the_table_and_writes_figures_in_a_real_process(tmp_path)
         str(out),
     )
     assert res.returncode == 0, res.stderr
-    assert "Δ = difference to status_quo (paired by replication)" in res.stdout
+    assert "Δ = difference to status_quo (paired by replication)" in " ".join(res.stdout.split())
     lines = res.stdout.splitlines()
     at = next(i for i, ln in enumerate(lines) if ln.startswith("chair_vacant_months (months)"))
     assert lines[at + 1].split()[0] == "status_quo" and "[" in lines[at + 1]
