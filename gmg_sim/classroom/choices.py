@@ -123,8 +123,8 @@ KINDS: dict[str, ChoiceKind] = {
             "The secretariat",
             "The principals decide on the secretariat. Do you back the proposed host, or block "
             "the proposal?",
-            "Block it",
-            "Back it",
+            "Block the proposal",
+            "Back the host",
             "000 article, 'Challenges to Inter-Agency Cooperation' (rivals would not accept "
             "another agency as host)",
         ),

@@ -369,3 +369,17 @@ def test_a_comparison_of_runs_of_different_lengths_carries_a_note():
     summary.loc[summary["scenario"] == "formal_chair_rules", "months"] = 24
     (note,) = horizon_notes(summary)
     assert note.startswith("formal_chair_rules runs 24 months and status_quo 12: totals")
+
+
+def test_a_comparison_of_one_scenario_writes_no_differences_figure(tmp_path):
+    from gmg_sim import experiments
+
+    cmp = experiments.compare(
+        ["status_quo"],
+        replications=2,
+        overrides={"time.end": "2006-06"},
+        out=tmp_path / "one",
+        progress=False,
+    )
+    names = sorted(p.name for p in cmp.figures)
+    assert "comparison.png" in names and "differences.png" not in names
