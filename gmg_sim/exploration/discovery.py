@@ -6,7 +6,10 @@ holds most of the cases of interest (*coverage*) and few others (*density*).
 :func:`discover` does it with the EMA workbench's ``prim`` (Kwakkel 2017) on
 the output of :func:`gmg_sim.exploration.robust` (the cases are one design's
 worlds) or of a ``gmg-sim sweep`` (the cases are its points), and optionally
-grows a CART tree (``ema_workbench.analysis.cart``).
+grows a CART tree (``ema_workbench.analysis.cart``). Numeric parameters are
+searched as ranges; text and true/false ones (``chair.rule``,
+``drafting.decision_rule``, ``chair.decline_allowed``) as categories, and a
+box restricts them to a set of values (``chair__rule ∈ {lottery}``).
 
 A case's values are the means over its replications of every indicator of the
 run summary, plus ``secretariat_established`` (the share of its runs in which
@@ -22,8 +25,10 @@ import json
 import math
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,6 +54,10 @@ class Discovery:
         n_cases, n_interest: cases, and cases where the outcome occurs.
         box: one row per restricted parameter: ``parameter, low, high,
             range_low, range_high, qp_low, qp_high`` (quasi-p values of each limit).
+            Where text or true/false parameters vary, also ``categories,
+            range_categories``: a categorical parameter's values kept in the box
+            and all its values, as ``"{a, b}"`` (its ``low`` to ``range_high``
+            are then empty, and its one quasi-p value is ``qp_low``).
         coverage, density, mass: of the chosen box.
         chosen: index of the chosen box on the peeling trajectory.
         trajectory: the peeling trajectory (``coverage, density, mass, res_dim``, ...).
@@ -82,6 +91,13 @@ class Discovery:
         if self.box.empty:
             lines.append("  no parameter restricted: the outcome is spread over the whole space")
         for r in self.box.itertuples():
+            kept = getattr(r, "categories", None)
+            if isinstance(kept, str):
+                lines.append(
+                    f"  {r.parameter:<44} {'∈ ' + kept:<21} "
+                    f"(of {r.range_categories}; qp {_qp(r.qp_low, r.qp_high)})"
+                )
+                continue
             lines.append(
                 f"  {r.parameter:<44} {_num(r.low):>9} – {_num(r.high):<9} "
                 f"(of {_num(r.range_low)} – {_num(r.range_high)}; qp {_qp(r.qp_low, r.qp_high)})"
@@ -98,6 +114,11 @@ def _num(x: float) -> str:
 def _qp(lo: float, hi: float) -> str:
     vals = [v for v in (lo, hi) if isinstance(v, float) and math.isfinite(v)]
     return ", ".join(f"{v:.2g}" for v in vals) or "–"
+
+
+def _set(values: Iterable[Any]) -> str:
+    """A categorical parameter's values as ``"{a, b}"`` (sorted as text)."""
+    return "{" + ", ".join(sorted(str(v) for v in values)) + "}"
 
 
 def _per_run(summary: pd.DataFrame) -> pd.DataFrame:
@@ -118,7 +139,8 @@ def case_table(
 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """The cases of a robust comparison's design, or of a sweep: ``(x, values, design)``.
 
-    ``x``: one row per case, the parameters that vary (flat keys); ``values``:
+    ``x``: one row per case, the parameters that vary (flat keys; numbers, or a
+    ``category`` of text for text and true/false parameters); ``values``:
     the case's mean indicators (and effects, for a robust comparison).
 
     Raises:
@@ -171,14 +193,33 @@ def case_table(
             f"{out} holds neither a robust comparison (robust.json) nor a sweep (manifest.json); "
             "give the --out folder of gmg-sim robust or gmg-sim sweep"
         )
-    numeric = [c for c in x.columns if pd.api.types.is_numeric_dtype(x[c]) and x[c].nunique() > 1]
-    x = x[numeric].copy()
+    return _parameters(x), values, name
+
+
+def _parameters(x: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``x`` that vary, typed for PRIM and CART.
+
+    Numbers become ``int64`` or ``float`` (ranges); text and true/false values
+    (``chair.rule``, ``chair.decline_allowed``) become a pandas ``category`` of
+    their text, an empty cell ``"none"``: the EMA workbench's PRIM peels and
+    pastes such a column one category at a time.
+    """
+    kept: dict[str, pd.Series] = {}
     for c in x.columns:
-        if pd.api.types.is_integer_dtype(x[c]):
-            x[c] = x[c].astype(np.int64)
+        col = x[c]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            if col.nunique() > 1:
+                is_int = pd.api.types.is_integer_dtype(col)
+                kept[c] = col.astype(np.int64) if is_int else col.astype(float)
         else:
-            x[c] = x[c].astype(float)
-    return x, values, name
+            text = col.astype(object).where(col.notna(), "none").astype(str)
+            if text.nunique() > 1:
+                kept[c] = text.astype("category")
+    return pd.DataFrame(kept, index=x.index)
+
+
+def _is_categorical(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.CategoricalDtype)
 
 
 def outcome_mask(values: pd.DataFrame, where: str) -> tuple[np.ndarray, str]:
@@ -283,24 +324,8 @@ def discover(
     chosen = _choose(trajectory) if box is None else box
     if not 0 <= chosen < len(trajectory):
         raise ExperimentError(f"--box {chosen}: the trajectory has boxes 0..{len(trajectory) - 1}")
-    stats, lims = found.inspect(chosen, style="data")[0]
-    rows = []
-    for param in lims.index:
-        vals = lims.loc[param].to_numpy()
-        rows.append(
-            {
-                "parameter": param,
-                "low": float(vals[0]),
-                "high": float(vals[1]),
-                "range_low": float(x[param].min()),
-                "range_high": float(x[param].max()),
-                "qp_low": float(vals[2]) if pd.notna(vals[2]) else math.nan,
-                "qp_high": float(vals[3]) if pd.notna(vals[3]) else math.nan,
-            }
-        )
-    box_table = pd.DataFrame(
-        rows, columns=["parameter", "low", "high", "range_low", "range_high", "qp_low", "qp_high"]
-    )
+    stats = trajectory.iloc[chosen]
+    box_table = _box_table(x, found.box_lims[chosen], found.box_lims[0], found.p_values[chosen])
     result = Discovery(
         outcome=condition,
         design=name,
@@ -320,19 +345,102 @@ def discover(
     return result
 
 
+def _box_table(
+    x: pd.DataFrame, lims: pd.DataFrame, init: pd.DataFrame, qps: dict[str, list[float]]
+) -> pd.DataFrame:
+    """One row per parameter that the box ``lims`` restricts (against ``init``).
+
+    ``lims`` and ``init`` are PRIM box limits (rows lower, upper; a categorical
+    parameter's two cells hold the set of its values kept); ``qps`` the box's
+    quasi-p values per restricted parameter (-1: none). The EMA workbench's own
+    ``PrimBox.inspect(style="data")`` cannot hold a set in its numeric table.
+    """
+    columns = ["parameter", "low", "high", "range_low", "range_high", "qp_low", "qp_high"]
+    categorical = any(_is_categorical(x[c]) for c in x.columns)
+    if categorical:
+        columns += ["categories", "range_categories"]
+    rows = []
+    for param in init.columns:
+        if all(a == b for a, b in zip(lims[param], init[param], strict=True)):
+            continue
+        qp_low, qp_high = (math.nan if float(v) == -1 else float(v) for v in qps[param])
+        row: dict[str, object] = {"parameter": param, "qp_low": qp_low, "qp_high": qp_high}
+        if _is_categorical(x[param]):
+            row |= {"low": math.nan, "high": math.nan, "range_low": math.nan}
+            row |= {"range_high": math.nan, "categories": _set(lims.at[0, param])}
+            row["range_categories"] = _set(init.at[0, param])
+        else:
+            row |= {"low": float(lims.at[0, param]), "high": float(lims.at[1, param])}
+            row |= {"range_low": float(x[param].min()), "range_high": float(x[param].max())}
+            if categorical:
+                row |= {"categories": None, "range_categories": None}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _cart(x: pd.DataFrame, mask: np.ndarray, mass_min: float) -> tuple[str, pd.DataFrame]:
+    """CART's tree as text (a categorical split reads ``chair__rule = lottery``) and its leaves.
+
+    The tree is grown on numbers: a numeric parameter as floats, a categorical
+    one as a 0/1 column per value (``ema_workbench``'s CART would make the same
+    dummies itself, but its leaves' boxes and statistics mishandle them, and it
+    cannot put an integer parameter's split, such as 4.5 months, in its box).
+    """
     from sklearn.tree import export_text
 
+    cols: dict[str, pd.Series] = {}
+    dummies: dict[str, tuple[str, str]] = {}  # column -> (parameter, value)
+    shown: dict[str, tuple[str, str]] = {}  # column -> (text of the <= branch, of the > one)
+    for c in x.columns:
+        if _is_categorical(x[c]):
+            values = [str(v) for v in x[c].cat.categories]
+            for v in values:
+                dummies[f"{c}={v}"] = (c, v)
+                cols[f"{c}={v}"] = (x[c] == v).astype(float)
+                rest = [w for w in values if w != v]  # of two values, "not a" is "= b"
+                other = f"= {rest[0]}" if len(rest) == 1 else f"≠ {v}"
+                shown[f"{c}={v}"] = (f"{c} {other}", f"{c} = {v}")
+        else:
+            cols[c] = x[c].astype(float)
+    data = pd.DataFrame(cols).reset_index(drop=True)
+    if data.shape[1] == 1:  # the workbench needs two columns to name a tree's leaves
+        data["(constant)"] = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import cart
 
         leaf = max(mass_min, 1.0 / len(mask))  # at least one case per leaf
-        tree = cart.CART(x.reset_index(drop=True), mask.astype(int), mass_min=leaf)
-        tree.build_tree()
+        tree = cart.CART(data, mask.astype(int), mass_min=leaf)
+        # The workbench's tree has no random_state, so sklearn breaks ties between equally
+        # good splits with numpy's global generator: seeded here (and restored) so that
+        # the same sweep gives the same tree every time.
+        state = np.random.get_state()  # noqa: NPY002 (the legacy generator sklearn uses)
+        np.random.seed(0)  # noqa: NPY002
+        try:
+            tree.build_tree()
+        finally:
+            np.random.set_state(state)  # noqa: NPY002
         stats = pd.DataFrame(tree.stats)
-    text = export_text(tree.clf, feature_names=list(x.columns), decimals=3)
+        if dummies:  # restricted parameters, not restricted dummy columns
+            stats["res dim"] = [_restricted(box, data, dummies) for box in tree.boxes]
+    text = export_text(tree.clf, feature_names=list(data.columns), decimals=3)
+    for name, branches in shown.items():
+        for op, split in zip(("<=", ">"), branches, strict=True):
+            text = re.sub(
+                rf"(--- ){re.escape(name)} {op} +\S+$",
+                lambda m, split=split: m.group(1) + split,
+                text,
+                flags=re.MULTILINE,
+            )
     return text, stats
+
+
+def _restricted(box: pd.DataFrame, data: pd.DataFrame, dummies: dict[str, tuple[str, str]]) -> int:
+    """The parameters a CART leaf's ``box`` restricts (a dummy counts as its parameter)."""
+    cut = [
+        c for c in data.columns if box.at[0, c] != data[c].min() or box.at[1, c] != data[c].max()
+    ]
+    return len({dummies.get(c, (c, ""))[0] for c in cut})
 
 
 def _write(result: Discovery, out: Path) -> list[Path]:

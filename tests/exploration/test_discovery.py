@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from gmg_sim import experiments
 from gmg_sim.cli import app
 from gmg_sim.experiments import ExperimentError
-from gmg_sim.exploration.discovery import discover
+from gmg_sim.exploration.discovery import case_table, discover
 
 pytestmark = pytest.mark.xdist_group("exploration")
 
@@ -64,3 +65,91 @@ def test_bad_conditions_are_user_errors(sweep_dir):
         discover(sweep_dir, "adoption_rate > 2")
     res = CliRunner().invoke(app, ["discover", str(sweep_dir), "--where", "adoption_rate +"])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+# Text and true/false parameters (chair.rule, chair.decline_allowed) are categories:
+# PRIM and CART restrict them to a set of values instead of leaving them out.
+
+SHORT = {"time.end": "2007-12"}
+
+
+def _grid(tmp_path_factory, name: str, vary: dict) -> object:
+    out = tmp_path_factory.mktemp(name) / "s"
+    experiments.sweep(
+        "status_quo", vary=vary, replications=2, seed=0, overrides=SHORT,
+        options=experiments.RunOptions.lean(), out=out,
+    )  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def rule_sweep(tmp_path_factory):
+    """Chair rule (text) × term (integer): a lottery chair leaves no month vacant."""
+    vary = {"chair.rule": ["volunteer", "lottery"], "chair.term_months": [3, 6, 12]}
+    return _grid(tmp_path_factory, "rule", vary)
+
+
+def test_a_text_parameter_is_restricted_to_a_category(rule_sweep):
+    found = discover(rule_sweep, "chair_vacant_months == 0", out=rule_sweep / "d")
+    assert (found.n_interest, found.n_cases) == (3, 6)
+    assert found.coverage == 1 and found.density == 1
+    lims = found.box.set_index("parameter")
+    assert list(lims.index) == ["chair__rule"]
+    assert lims.loc["chair__rule", "categories"] == "{lottery}"
+    assert lims.loc["chair__rule", "range_categories"] == "{lottery, volunteer}"
+    assert 0 < lims.loc["chair__rule", "qp_low"] < 1
+    text = found.to_text()
+    assert "chair__rule" in text and "∈ {lottery}" in text and "(of {lottery, volunteer};" in text
+    assert "no parameter restricted" not in text
+    box_csv = (rule_sweep / "d" / "box.csv").read_text(encoding="utf-8")
+    assert "categories,range_categories" in box_csv.splitlines()[0]
+    assert "{lottery}" in box_csv
+
+
+def test_cart_splits_on_a_text_parameter(rule_sweep):
+    found = discover(rule_sweep, "chair_vacant_months == 0", cart=True)
+    # CART splits on the rule, written as a condition on its value, not a dummy column.
+    assert found.cart is not None
+    assert "chair__rule = lottery" in found.cart and "chair__rule = volunteer" in found.cart
+    assert "!?!" not in found.cart and "<= 0.500" not in found.cart
+    assert found.cart_boxes is not None and found.cart_boxes["res dim"].max() == 1
+
+
+def test_text_and_integer_parameters_together(rule_sweep):
+    found = discover(rule_sweep, "chair_vacant_months > 5", cart=True)
+    lims = found.box.set_index("parameter")
+    # Only the volunteer chair with 3-month terms leaves more than 5 months vacant.
+    assert lims.loc["chair__rule", "categories"] == "{volunteer}"
+    assert lims.loc["chair__term_months", "high"] < 6
+    assert pd.isna(lims.loc["chair__term_months", "categories"])
+    assert found.density == 1
+    assert "chair__term_months" in found.cart  # an integer split (3 < 4.5 months) in CART
+
+
+def test_a_text_only_sweep_is_searched(tmp_path_factory):
+    out = _grid(tmp_path_factory, "text", {"chair.rule": ["volunteer", "lottery"]})
+    res = CliRunner().invoke(
+        app, ["discover", str(out), "--where", "chair_vacant_months > 0", "--cart"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "∈ {volunteer}" in res.output and "coverage 1.00, density 1.00" in res.output
+    assert "chair__rule = volunteer" in res.output and "chair__rule = lottery" in res.output
+
+
+def test_a_true_false_parameter_is_a_category(tmp_path_factory):
+    vary = {"chair.decline_allowed": [True, False], "chair.term_months": [3, 12]}
+    out = _grid(tmp_path_factory, "bool", vary)
+    x, _, _ = case_table(out)
+    assert isinstance(x["chair__decline_allowed"].dtype, pd.CategoricalDtype)
+    assert set(x["chair__decline_allowed"]) == {"True", "False"}
+    assert x["chair__term_months"].dtype == "int64"
+    found = discover(out, "chair_vacant_months > 4", cart=True)
+    assert "chair__term_months" in set(found.box["parameter"])
+
+
+def test_cart_on_a_single_integer_parameter(tmp_path_factory):
+    out = _grid(tmp_path_factory, "term", {"chair.term_months": [3, 6, 12]})
+    found = discover(out, "chair_vacant_months > 5", cart=True)
+    assert found.cart is not None and "chair__term_months <= 4.500" in found.cart
+    assert "(constant)" not in found.cart
