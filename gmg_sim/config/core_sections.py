@@ -29,6 +29,9 @@ __all__ = [
 _EXITS = ("membership.allow_exit", "==", True)
 _MONTH = f"a month YYYY-MM, {FIRST_MONTH} .. {LAST_MONTH}"
 _POOLED = ("budget.pooled", "==", True)
+#: The chair is chosen, not held for good by a lead agency (gmg_sim/mechanisms/chair.py,
+#: ChairMechanism._attempt; gmg_sim/mechanisms/designs.py, LeadAgency).
+_CHOSEN = ("design.kind", "!=", "lead_agency")
 
 
 class TimeConfig(_Section):
@@ -100,9 +103,12 @@ class ChairConfig(_Section):
     rule: Literal["volunteer", "fixed_order", "lottery", "elected"] = param(
         "volunteer",
         doc="How the next chair is found. 'volunteer' is the status quo: no formal rules, "
-        "agencies volunteer or not.",
+        "agencies volunteer or not. Under design.kind = 'lead_agency' the lead holds the chair "
+        "instead (the rule then fills it only in months the lead is not a member: before it "
+        "joins, or after it leaves).",
         source="000 article, 'Challenges to Inter-Agency Cooperation' (no formal rules on who "
         "chairs and when)",
+        acts_when=_CHOSEN,
     )
     term_months: int = param(
         6,
@@ -115,18 +121,24 @@ class ChairConfig(_Section):
         True,
         doc="Members may decline to chair. If False, a designated member must accept.",
         source="000 article, 'Challenges to Inter-Agency Cooperation' (members cannot be forced)",
+        acts_when=_CHOSEN,
     )
     order: tuple[str, ...] | None = param(
         None,
-        doc="Rotation order for rule 'fixed_order' (default: join date, then id).",
+        doc="Rotation order for rule 'fixed_order' (default: every member by join date, then "
+        "id). It may list only some members: those it leaves out follow it, by join date (ties"
+        " in the order of gmg_sim/data/agencies.toml).",
         source="order for the formal-rules scenario, 000 article, 'Challenges to Inter-Agency "
         "Cooperation'",
         assumed=True,
-        acts_when=("chair.rule", "==", "fixed_order"),
-        values="agency ids, no repeats",
+        acts_when=(("chair.rule", "==", "fixed_order"), _CHOSEN),
+        values="agency ids of members (membership.agencies), no repeats",
     )
     allow_consecutive: bool = param(
-        False, doc="Whether the outgoing chair may take the next term.", assumed=True
+        False,
+        doc="Whether the outgoing chair may take the next term.",
+        assumed=True,
+        acts_when=_CHOSEN,
     )
     agenda_bias: Probability = param(
         0.7,
@@ -148,6 +160,7 @@ class ChairConfig(_Section):
         "term. Calibrated so that vacancies occur in some terms, not most.",
         source="vacancies: 000 article, 'Challenges to Inter-Agency Cooperation'",
         assumed_range=(0.1, 0.5),
+        acts_when=_CHOSEN,
     )
     prestige_weight: NonNegative = param(
         3.0,
@@ -155,12 +168,14 @@ class ChairConfig(_Section):
         doc="How much a term's prestige (e.g. an HLD) multiplies willingness to chair.",
         source="direction: 000 article, 'Challenges to Inter-Agency Cooperation' (2013 chair)",
         assumed_range=(1, 6),
+        acts_when=_CHOSEN,
     )
     recent_chair_penalty: Probability = param(
         0.7,
         doc="Reduction of willingness for an agency that chaired within the last two years "
         "(spreading the burden).",
         assumed_range=(0.3, 1),
+        acts_when=_CHOSEN,
     )
     prestige_lookahead_months: int = param(
         6,
@@ -177,12 +192,14 @@ class ChairConfig(_Section):
         doc="Term prestige at or above which two or more volunteers make a contest decided by"
         " senior officials; below it the volunteers settle it at working level.",
         assumed=True,
+        acts_when=_CHOSEN,
     )
     contest_resolve_prob: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = param(
         0.3,
         doc="Monthly probability that senior officials settle a contest (mean delay 1/p months).",
         source="direction: 000 article, 'Challenges to Inter-Agency Cooperation' (slow decision)",
         assumed_range=(0.1, 0.6),
+        acts_when=_CHOSEN,
     )
     contest_attendance_penalty: Probability = param(
         0.25,
@@ -190,6 +207,7 @@ class ChairConfig(_Section):
         source="direction: 000 article, 'Challenges to Inter-Agency Cooperation' (hurt working "
         "level)",
         assumed_range=(0.0, 0.5),
+        acts_when=_CHOSEN,
     )
     handover_loss: Probability = param(
         0.35,
@@ -197,11 +215,13 @@ class ChairConfig(_Section):
         source="direction: 000 article, 'Challenges to Inter-Agency Cooperation' (no "
         "secretariat, no continuity)",
         assumed_range=(0.1, 0.6),
+        acts_when=_CHOSEN,
     )
     continuity_recovery: Probability = param(
         0.15,
         doc="Monthly recovery of continuity toward 1 under a sitting chair.",
         assumed=True,
+        acts_when=_CHOSEN,
     )
     cost_per_month: Usd = param(
         8000.0,

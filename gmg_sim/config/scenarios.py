@@ -451,8 +451,10 @@ def scenario_reference() -> str:
         "read), is UTF-8 (a byte-order mark is skipped), and may extend a chain of at most "
         f"{MAX_EXTENDS_DEPTH} files. All problems of a file are reported together, one line each "
         "with the file, the key, the value and what is allowed (the first "
-        f"{MAX_ERRORS}, then a count of the others); `gmg-sim validate FILE` checks a file "
-        "without running it.",
+        f"{MAX_ERRORS}, then a count of the others), the checks across keys included (an "
+        "agency id that is not a member, `time.end` before `time.start`, ...; a check that "
+        "reads a section holding a bad value is made once that value is fixed); "
+        "`gmg-sim validate FILE` checks a file without running it.",
         "",
         "Ranges for `gmg-sim sweep --sample N --bounds FILE` are a TOML or CSV file of "
         "`section.key` -> `[low, high]`: see `docs/examples/bounds.toml` and "

@@ -23,10 +23,17 @@ values or range.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from gmg_sim.config.core_sections import (
     BudgetConfig,
@@ -118,65 +125,14 @@ class GMGConfig(BaseModel):
     design: DesignConfig = Field(default_factory=DesignConfig)
 
     @model_validator(mode="after")
-    def _cross_checks(self) -> Self:
-        # Imported late: gmg_sim.agencies imports this module.
-        from gmg_sim.data.agencies import agency_ids, load_agencies
-
-        known = agency_ids()
-        for key, ids in (
-            ("membership.agencies", self.membership.agencies),
-            ("chair.order", self.chair.order),
-        ):
-            if ids is None:
-                continue
-            unknown = [a for a in ids if a not in known]
-            if unknown:
-                raise ValueError(
-                    f"{key}: unknown agency id(s) {unknown}; allowed: {', '.join(known)}"
-                )
-            if len(set(ids)) != len(ids):
-                raise ValueError(f"{key}: agency ids must not repeat, got {list(ids)}")
-        host = self.secretariat.host
-        if host is not None and host != "joint" and host not in known:
-            raise ValueError(
-                f"secretariat.host: unknown agency id {host!r}; allowed: 'joint', {', '.join(known)}"
-                f"{_suggest(host, known)}"
-            )
-        if self.design.lead not in known:
-            raise ValueError(
-                f"design.lead: unknown agency id {self.design.lead!r}; allowed: {', '.join(known)}"
-                f"{_suggest(self.design.lead, known)}"
-            )
-        chosen = self.membership.agencies
-        for key, agency in (("secretariat.host", host), ("design.lead", self.design.lead)):
-            if key == "design.lead" and self.design.kind != "lead_agency":
-                continue
-            if agency not in (None, "joint") and chosen is not None and agency not in chosen:
-                raise ValueError(
-                    f"{key}: {agency} is not among membership.agencies ({', '.join(chosen)})"
-                )
-        if self.membership.agencies is not None and len(self.membership.agencies) < 2:
-            raise ValueError("membership.agencies: a group needs at least 2 agencies")
-        d = self.drafting
-        if d.decision_rule == "consensus" and d.written_procedure_months >= d.lead_months:
-            raise ValueError(
-                f"drafting.written_procedure_months ({d.written_procedure_months}) must be less "
-                f"than drafting.lead_months ({d.lead_months}) under consensus: otherwise no "
-                "statement can be signed before its deadline"
-            )
-        start, end = self.start_month, month_index(self.time.end)
-        table = load_agencies().subset(self.membership.agencies)
-        founding = [a for a, j in zip(table.ids, table.joined, strict=True) if j <= start]
-        if len(founding) < 2:
-            raise ValueError(
-                f"membership.agencies / time.start: only {len(founding)} of the chosen agencies "
-                f"({', '.join(founding) or 'none'}) are members by {month_label(start)}; a run needs "
-                "at least 2 at its start (join dates are in gmg_sim/data/agencies.toml)"
-            )
-        if end < start:
-            raise ValueError(
-                f"time.end ({self.time.end}) is before time.start ({month_label(start)})"
-            )
+    def _cross_checks(self, info: ValidationInfo) -> Self:
+        # GMGConfig.check asks for the checks itself (context _DEFER), so that each
+        # is a problem of its own, reported with the others of the same input.
+        if isinstance(info.context, Mapping) and info.context.get(_DEFER):
+            return self
+        found = cross_problems(self)
+        if found:
+            raise ValueError("\n".join(found))
         return self
 
     # -- derived values -------------------------------------------------
@@ -279,8 +235,11 @@ class GMGConfig(BaseModel):
 
         Unknown sections and keys and sections that are not tables are found
         first (their count bounded only by the input; only the first few are
-        described); the known keys are then validated together, so that one
-        message reports the misspelt key and the bad value alike.
+        described); the known keys are then validated together, and then the
+        checks across keys (:func:`cross_problems`), each a problem of its own:
+        one message reports the misspelt key, the bad value and the end month
+        before the start month alike. A check across keys is left out when a
+        section it reads has a bad value (it would judge a value not given).
         """
         problems = Problems()
         if not isinstance(data, Mapping):
@@ -320,16 +279,176 @@ class GMGConfig(BaseModel):
                 first = False
             clean[section] = known
         try:
-            config = cls.model_validate(clean)
+            config = cls.model_validate(clean, context={_DEFER: True})
         except ValidationError as exc:
+            failed: set[str] = set()
             for err in exc.errors(include_url=False):
                 where = _where(err["loc"])
                 problems.add(where, lambda e=err, w=where: _error_text(e, w))
+                failed.add(str(err["loc"][0]) if err["loc"] else "")
+            if "" not in failed:  # the cross-checks of the sections that are valid, too
+                partial, failed = _partial(clean, failed)
+                for text in cross_problems(partial, failed):
+                    problems.add("", lambda t=text: t)
             return None, problems
         except RecursionError:  # pragma: no cover - inputs are bounded before they get here
             problems.add("", lambda: "a value is nested too deeply")
             return None, problems
+        for text in cross_problems(config):
+            problems.add("", lambda t=text: t)
         return (config if not problems else None), problems
+
+
+#: Context key of ``GMGConfig.model_validate`` under which :meth:`GMGConfig.check`
+#: runs the cross-checks itself (each one a problem of its own).
+_DEFER = "gmg_sim.defer_cross_checks"
+
+#: Ids shown in full in a message (the data file has 16); more are cut short.
+_MAX_IDS_SHOWN = 20
+
+
+def _ids(ids: Sequence[str]) -> str:
+    """``"ILO, IOM, UNHCR"``; a long list (only of bad input) cut after a few."""
+    ids = list(ids)
+    shown = ", ".join(show_key(a) for a in ids[:_MAX_IDS_SHOWN])
+    return shown + (f", ... ({len(ids)} in all)" if len(ids) > _MAX_IDS_SHOWN else "")
+
+
+def _suggest_ids(unknown: Sequence[Any], known: Sequence[str]) -> str:
+    """``"; did you mean 'IOM'?"`` for one unknown id, ``"; did you mean 'IOM' for 'IMO', ..."``."""
+    if len(unknown) == 1:
+        return _suggest(unknown[0], list(known))
+    pairs = []
+    for word in unknown[:3]:
+        close = suggest(word, known).removeprefix("; did you mean ").removesuffix("?")
+        if close:
+            pairs.append(f"{close} for {show(word)}")
+    return f"; did you mean {', '.join(pairs)}?" if pairs else ""
+
+
+def _partial(
+    clean: Mapping[str, Mapping[str, Any]], failed: Collection[str]
+) -> tuple[GMGConfig, set[str]]:
+    """A config of the sections of ``clean`` that are valid, and the sections that are not.
+
+    The sections in ``failed`` (and any other that does not validate) hold their
+    defaults: the config is only for the cross-checks of the valid sections
+    (:func:`cross_problems` with the failed sections), so it is built without
+    validating the whole.
+    """
+    bad = set(failed)
+    sections = {}
+    for name, model in _SECTIONS.items():
+        if name in bad:
+            continue
+        try:
+            sections[name] = model.model_validate(clean.get(name, {}))
+        except ValidationError:  # pragma: no cover - the whole model found it already
+            bad.add(name)
+    return GMGConfig.model_construct(**sections), bad
+
+
+def cross_problems(config: GMGConfig, failed: Collection[str] = ()) -> list[str]:
+    """Every problem across keys of ``config``, one message each (``[]``: none).
+
+    The agency ids (``membership.agencies``, ``chair.order``, ``secretariat.host``,
+    ``design.lead``) must be known, unrepeated and, where a member is meant,
+    members; a run needs two members at its start and a start before its end;
+    consensus needs a signing window. A check that reads a section named in
+    ``failed`` (its values are bad, so ``config`` holds defaults there) is left
+    out, and so is one that would only repeat an earlier problem in other words.
+    Each message names the keys, the values given and what is allowed.
+    """
+    # Imported late: gmg_sim.agencies imports this module.
+    from gmg_sim.data.agencies import agency_ids, load_agencies
+
+    def valid(*sections: str) -> bool:
+        return not any(s in failed for s in sections)
+
+    known = agency_ids()
+    out: list[str] = []
+    chosen: tuple[str, ...] | None = None  # the members, when membership.agencies is sound
+    members_ok = valid("membership")
+    lists = [("membership.agencies", config.membership.agencies)] if valid("membership") else []
+    lists += [("chair.order", config.chair.order)] if valid("chair") else []
+    for key, ids in lists:
+        if ids is None:
+            continue
+        unknown = [a for a in ids if a not in known]
+        if unknown:
+            out.append(
+                f"{key}: unknown agency id(s) {show(unknown)}; allowed: {', '.join(known)}"
+                f"{_suggest_ids(unknown, known)}"
+            )
+        if len(set(ids)) != len(ids):
+            out.append(f"{key}: agency ids must not repeat, got {show(list(ids))}")
+        if key == "membership.agencies":
+            members_ok = not unknown and len(set(ids)) == len(ids)
+            chosen = tuple(ids)
+    host = config.secretariat.host
+    host_known = host is None or host == "joint" or host in known
+    if valid("secretariat") and not host_known:
+        out.append(
+            f"secretariat.host: unknown agency id {host!r}; allowed: 'joint', {', '.join(known)}"
+            f"{_suggest(host, known)}"
+        )
+    lead = config.design.lead
+    if valid("design") and lead not in known:
+        out.append(
+            f"design.lead: unknown agency id {lead!r}; allowed: {', '.join(known)}"
+            f"{_suggest(lead, known)}"
+        )
+    if chosen is not None:
+        if (
+            valid("secretariat")
+            and host_known
+            and host not in (None, "joint")
+            and host not in chosen
+        ):
+            out.append(
+                f"secretariat.host: {host} is not among membership.agencies ({_ids(chosen)})"
+            )
+        lead_acts = valid("design") and config.design.kind == "lead_agency"
+        if lead_acts and lead in known and lead not in chosen:
+            out.append(f"design.lead: {lead} is not among membership.agencies ({_ids(chosen)})")
+        order = config.chair.order if valid("chair") else None
+        outside = [a for a in order or () if a in known and a not in chosen]
+        if outside:
+            verb = "is" if len(outside) == 1 else "are"
+            out.append(
+                f"chair.order: {_ids(outside)} {verb} not among membership.agencies "
+                f"({_ids(chosen)}); the rotation lists members only (members it leaves out "
+                "follow it, by join date)"
+            )
+        if len(chosen) < 2:
+            out.append("membership.agencies: a group needs at least 2 agencies")
+            members_ok = False
+    d = config.drafting
+    if (
+        valid("drafting")
+        and d.decision_rule == "consensus"
+        and d.written_procedure_months >= d.lead_months
+    ):
+        out.append(
+            f"drafting.written_procedure_months ({d.written_procedure_months}) must be less "
+            f"than drafting.lead_months ({d.lead_months}) under consensus: otherwise no "
+            "statement can be signed before its deadline"
+        )
+    if valid("time", "membership"):
+        start, end = config.start_month, month_index(config.time.end)
+        if members_ok:
+            table = load_agencies().subset(config.membership.agencies)
+            founding = [a for a, j in zip(table.ids, table.joined, strict=True) if j <= start]
+            if len(founding) < 2:
+                out.append(
+                    f"membership.agencies / time.start: only {len(founding)} of the chosen "
+                    f"agencies ({', '.join(founding) or 'none'}) are members by "
+                    f"{month_label(start)}; a run needs at least 2 at its start (join dates are "
+                    "in gmg_sim/data/agencies.toml)"
+                )
+        if end < start:
+            out.append(f"time.end ({config.time.end}) is before time.start ({month_label(start)})")
+    return out
 
 
 def _split_flat_key(flat_key: Any) -> tuple[str, str]:
