@@ -271,8 +271,8 @@ def _user_error(res, *fragments: str) -> None:
 def test_user_errors_exit_2_with_the_config_message(tmp_path):
     _user_error(
         cli("run", "status_quo", "--set", "chair.rul=lottery"),
-        "unknown parameter 'chair__rul'",
-        "did you mean 'chair__rule'?",
+        "unknown parameter 'chair.rul'",  # in the form it was written
+        "did you mean 'chair.rule'?",
     )
     _user_error(
         cli("run", "status_quo", "--set", "chair.rule=lotery"),

@@ -173,7 +173,7 @@ def test_bad_scenario_or_parameter_never_writes(tmp_path):
     out = tmp_path / "out"
     with pytest.raises(ScenarioError, match=r"chair.rule"):
         _run(scenarios=["status_quo", bad], out=out)
-    with pytest.raises(ConfigError, match="did you mean 'chair__rule'"):
+    with pytest.raises(ConfigError, match="did you mean 'chair.rule'"):
         _run(scenarios=["status_quo"], out=out, overrides={"chair.rul": "lottery"})
     with pytest.raises(ScenarioError, match="unknown scenario 'status_qo'"):
         _run(scenarios=["status_qo"], out=out)
@@ -326,7 +326,7 @@ def test_sampled_sweeps_from_toml_and_csv_bounds(tmp_path):
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("[chair]\nrul = [0, 1]\n", "did you mean 'chair__rule'"),
+        ("[chair]\nrul = [0, 1]\n", "did you mean 'chair.rule'"),
         ("[chair]\nrule = [0, 1]\n", "chair.rule is not numeric"),
         ("[chair]\nvolunteer_base = [0.5, 0.1]\n", r"low \(0.5\) must be below high \(0.1\)"),
         ("[chair]\nvolunteer_base = [0.5]\n", r"give a range \[low, high\]"),

@@ -58,7 +58,7 @@ def test_set_values_stay_as_typed_so_the_schema_can_refuse_them():
         ("chair.rule=lottery", "give a mapping"),
         ({None: 1}, "parameter name None"),
         ({"chair.rule": "lottery", "chair__rule": "elected"}, "given twice"),
-        ({"chair.rull": 1}, "did you mean 'chair__rule'"),
+        ({"chair.rull": 1}, "did you mean 'chair.rule'"),
     ],
 )
 def test_bad_overrides(overrides, expected):

@@ -114,7 +114,7 @@ def test_scenarios_of_the_wrong_type(scenarios):
         ({"budget.scale": float("nan")}, "finite"),
         ({"membership.agencies": "ILO"}, "list"),
         ({"chair.rule": "lotery"}, "'lottery'"),
-        ({"chair.rul": "lottery"}, "did you mean 'chair__rule'"),
+        ({"chair.rul": "lottery"}, "did you mean 'chair.rule'"),
         ({3: "lottery"}, "parameter name 3"),
         ({"chair.rule": "lottery", "chair__rule": "elected"}, "given twice"),
         ([("chair.rule", "lottery")], "mapping"),
