@@ -47,7 +47,11 @@ class TimeConfig(_Section):
     )
     end: str = param(
         "2015-12",
-        doc="Last simulated month, YYYY-MM (inclusive); the default is a ten-year horizon.",
+        doc="Last simulated month, YYYY-MM (inclusive); the default is a ten-year horizon."
+        " The event calendar records the High-level Dialogues of 2006 and 2013 and the GFMD"
+        " summits of 2007-2016; later years repeat only the yearly events (General Assembly,"
+        " principals' meeting) and the model's own forum host search, so a longer horizon has"
+        " no High-level Dialogue, and no contest for the term before one, after 2013.",
         values=_MONTH,
         assumed=True,
     )
