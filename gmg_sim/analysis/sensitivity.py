@@ -22,12 +22,24 @@ Each model evaluation is the mean of ``replications`` runs with fixed seeds
 (common random numbers across design points), so the indices measure the
 parameters' effect rather than seed noise. Designs are deterministic for a
 given ``seed``.
+
+Nothing is imputed. A design point the schema refuses (a cross-check between
+parameters, e.g. ``drafting.written_procedure_months`` must stay below
+``drafting.lead_months``) is never run: its Morris trajectory or Saltelli base
+sample is replaced by the next one of the same design that the schema accepts
+(``redraw=True``, the default; a design without refused points is unchanged)
+or left out. An indicator undefined at some points (e.g. a mean delay with no
+decision) gets its indices from the trajectories or base samples in which it is
+defined at every point (``n_trajectories``, ``n_blocks``), and none (NaN, with
+a ``note``) when fewer than two are left.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,11 +50,14 @@ from gmg_sim.config.scenarios import load_scenario
 from gmg_sim.config.schema import _SECTIONS, GMGConfig
 
 __all__ = [
+    "Design",
     "assumed_parameters",
     "evaluate",
     "morris",
+    "morris_design",
     "sobol",
     "sobol_convergence",
+    "sobol_design",
     "top_parameters",
 ]
 
@@ -71,6 +86,52 @@ def assumed_parameters(
     return pd.DataFrame(rows, columns=["key", "default", "low", "high", "integer", "range_from"])
 
 
+def _spec(params: pd.DataFrame) -> list[tuple[str, float, float, bool]]:
+    """``(key, low, high, integer)`` of each factor, in the design's column order."""
+    return list(
+        zip(
+            params["key"],
+            params["low"].astype(float),
+            params["high"].astype(float),
+            params["integer"].astype(bool),
+            strict=True,
+        )
+    )
+
+
+def _overrides(spec: Sequence[tuple[str, float, float, bool]], row: np.ndarray) -> dict[str, Any]:
+    """The parameter values of one design point (:func:`~gmg_sim.experiments.sampling.parameter_value`)."""
+    from gmg_sim.experiments.sampling import parameter_value
+
+    return {
+        k: parameter_value(v, lo, hi, is_int)
+        for (k, lo, hi, is_int), v in zip(spec, row, strict=True)
+    }
+
+
+def _refused(cfg: GMGConfig, params: pd.DataFrame, X: np.ndarray) -> list[str | None]:
+    """Why the schema refuses each point of ``X`` (``None``: accepted). Nothing is run.
+
+    A reason is the factors the refusing cross-check names (``"a.x with b.y"``),
+    or the first line of its message where it names none.
+    """
+    from gmg_sim.experiments.parameters import dotted
+
+    spec = _spec(params)
+    names = [dotted(k) for k in params["key"]]
+    reasons: list[str | None] = []
+    for row in X:
+        try:
+            cfg.with_overrides(**_overrides(spec, row))
+        except ValueError as exc:  # a combination the schema refuses
+            text = str(exc)
+            named = sorted((n for n in names if n in text), key=text.index)
+            reasons.append(" with ".join(named) if named else text.strip().splitlines()[0][:120])
+        else:
+            reasons.append(None)
+    return reasons
+
+
 def evaluate(
     scenario: str | GMGConfig,
     params: pd.DataFrame,
@@ -87,27 +148,17 @@ def evaluate(
     The points run through :func:`gmg_sim.experiments.run_points`, so every
     point uses the same ``replications`` seeds (``run_seed(seed, 0, r)``, common
     random numbers). A point the schema refuses (e.g. a cross-check between
-    parameters) gives NaN. Returns an array of shape ``(len(X), len(indicators))``.
+    parameters) is not run and gives NaN; so does an indicator undefined in
+    every replication of a point. Returns an array of shape
+    ``(len(X), len(indicators))``.
     """
     from gmg_sim import experiments
-    from gmg_sim.experiments.sampling import parameter_value
 
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
-    spec = list(
-        zip(
-            params["key"],
-            params["low"].astype(float),
-            params["high"].astype(float),
-            params["integer"].astype(bool),
-            strict=True,
-        )
-    )
+    spec = _spec(params)
     rows, valid = [], []
     for i, row in enumerate(X):
-        over = {
-            k: parameter_value(v, lo, hi, is_int)
-            for (k, lo, hi, is_int), v in zip(spec, row, strict=True)
-        }
+        over = _overrides(spec, row)
         try:
             cfg.with_overrides(**over)
         except ValueError:  # a combination the schema refuses
@@ -125,18 +176,231 @@ def evaluate(
         design={"design": "sensitivity", "points": len(rows)},
         options=experiments.RunOptions.lean(workers=workers, progress=progress),
     )
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "mean of empty slice"
         means = result.summary.groupby("point")[list(indicators)].mean().sort_index()
     Y[valid] = means.to_numpy(dtype=float)
     return Y
 
 
-def _columns(Y: np.ndarray, indicators: Sequence[str]) -> Iterator[tuple[str, np.ndarray]]:
-    """Each indicator's outputs, NaN (invalid or undefined points) replaced by the mean."""
-    for j, ind in enumerate(indicators):
-        y = Y[:, j]
-        fill = np.nanmean(y) if np.isfinite(y).any() else 0.0
-        yield ind, np.where(np.isnan(y), fill, y)
+#: The most units (trajectories, base samples) a redrawn design draws, as a multiple of
+#: those asked for: enough unless the schema refuses most of the parameter space.
+_REDRAW_LIMIT = 16
+
+
+@dataclass(frozen=True)
+class Design:
+    """A Morris or Saltelli design whose points the schema refuses are dealt with.
+
+    The design is made of *units* of consecutive rows: Morris trajectories
+    (``k + 1`` points) or Saltelli base samples (rows A, the ``k`` rows AB and B:
+    ``k + 2`` points). A unit with a point the schema's cross-checks refuse
+    cannot enter the indices (an elementary effect or a Saltelli term needs all
+    its points), so none of its points is run. With ``redraw`` such units are
+    replaced by the next units of the same design that the schema accepts (the
+    design is drawn further with the same seed; SALib's Morris and Sobol samples
+    are nested), so a design with no refused point is the design drawn,
+    unchanged. Without it they stay in ``X`` and are left out.
+
+    Attributes:
+        X: the design's points, one row each, units in order.
+        method: ``"morris"`` or ``"sobol"``.
+        size: the units asked for (trajectories, or the base sample ``n``).
+        unit_rows: rows per unit (``k + 1`` or ``k + 2``).
+        accepted: for each unit of ``X``, whether the schema accepts all its points
+            (the units that are run).
+        drawn: units drawn to make ``X`` (``size``, more where refused units were
+            replaced).
+        refused_units: units among those drawn with a point the schema refuses.
+        refused_points: their points that the schema refuses.
+        reasons: why (the factors the cross-check names) -> refused points.
+    """
+
+    X: np.ndarray
+    method: str
+    size: int
+    unit_rows: int
+    accepted: np.ndarray
+    drawn: int
+    refused_units: int
+    refused_points: int
+    reasons: dict[str, int]
+
+    @property
+    def units(self) -> int:
+        """Units in ``X``."""
+        return len(self.X) // self.unit_rows
+
+    @property
+    def rows(self) -> np.ndarray:
+        """For each row of ``X``, whether it is run (its unit is accepted)."""
+        return np.repeat(self.accepted, self.unit_rows)
+
+    @property
+    def points(self) -> int:
+        """Points that are run."""
+        return int(self.accepted.sum()) * self.unit_rows
+
+    def runs(self, replications: int) -> int:
+        """The runs that evaluating the design makes."""
+        return self.points * replications
+
+    def describe(self) -> str:
+        """One sentence on the refused points and what was done with them ('' if none)."""
+        if not self.refused_units:
+            return ""
+        one, many = ("trajectory", "trajectories")
+        if self.method != "morris":
+            one, many = ("base sample", "base samples")
+        r = self.refused_units
+        text = (
+            f"{r} of the {self.drawn} {many} drawn {'reaches' if r == 1 else 'reach'} points "
+            f"that the schema's cross-checks refuse ({self.refused_points:,} of "
+            f"{'its' if r == 1 else 'their'} {r * self.unit_rows:,} points: "
+            + "; ".join(self.reasons)
+            + ")"
+        )
+        used = int(self.accepted.sum())
+        if self.drawn == self.size:
+            return (
+                f"{text}; {'it is' if r == 1 else 'they are'} left out, none of "
+                f"{'its' if r == 1 else 'their'} points run: {used} {one if used == 1 else many} "
+                "used"
+            )
+        if used < self.size:
+            return (
+                f"{text}; only {used} of the {self.drawn} {many} drawn are accepted "
+                f"({self.size} asked for), and only those are used"
+            )
+        return (
+            f"{text}; {'it is' if r == 1 else 'they are'} not run, and the next {many} of "
+            "the same design take their place"
+        )
+
+
+def _draw(
+    cfg: GMGConfig,
+    params: pd.DataFrame,
+    method: str,
+    size: int,
+    seed: int,
+    *,
+    levels: int = 4,
+    redraw: bool = True,
+) -> Design:
+    """The design of ``size`` units, refused units replaced (``redraw``) or left out (:class:`Design`)."""
+    from gmg_sim.experiments.sampling import design_matrix
+
+    problem = _problem(params)
+    step = problem["num_vars"] + (1 if method == "morris" else 2)
+    X = design_matrix(problem, size, method, seed, levels=levels)
+    why = _refused(cfg, params, X)
+    drawn = size
+
+    def bad() -> np.ndarray:
+        return np.array([w is not None for w in why]).reshape(drawn, step).any(axis=1)
+
+    while redraw and (~bad()).sum() < size and drawn < _REDRAW_LIMIT * size:
+        more = design_matrix(problem, 2 * drawn, method, seed, levels=levels)
+        if not np.array_equal(more[: len(X)], X):  # not nested (another SALib): left out
+            break
+        why += _refused(cfg, params, more[len(X) :])
+        X, drawn = more, 2 * drawn
+    refused = bad()
+    accepted = ~refused
+    if drawn > size:  # the first `size` accepted units, in the design's order
+        keep = np.flatnonzero(accepted)[:size]
+        drawn = int(keep[-1]) + 1 if len(keep) == size else drawn  # those looked at
+        X = X.reshape(-1, step, X.shape[1])[keep].reshape(-1, X.shape[1])
+        refused, accepted = refused[:drawn], np.ones(len(keep), dtype=bool)
+    reasons: dict[str, int] = {}
+    for w in why[: drawn * step]:
+        if w is not None:
+            reasons[w] = reasons.get(w, 0) + 1
+    return Design(
+        X=X,
+        method=method,
+        size=size,
+        unit_rows=step,
+        accepted=accepted,
+        drawn=drawn,
+        refused_units=int(refused.sum()),
+        refused_points=sum(reasons.values()),
+        reasons=reasons,
+    )
+
+
+def _evaluate_design(
+    cfg: GMGConfig,
+    params: pd.DataFrame,
+    design: Design,
+    indicators: Sequence[str],
+    run: dict[str, Any],
+) -> np.ndarray:
+    """:func:`evaluate` at the design's accepted units; NaN at the rows of the others."""
+    rows = design.rows
+    Y = np.full((len(design.X), len(indicators)), math.nan)
+    if rows.any():
+        Y[rows] = evaluate(cfg, params, design.X[rows], indicators, **run)
+    return Y
+
+
+def morris_design(
+    scenario: str | GMGConfig = "status_quo",
+    *,
+    trajectories: int = 10,
+    levels: int = 4,
+    seed: int = 0,
+    parameters: pd.DataFrame | None = None,
+    redraw: bool = True,
+) -> Design:
+    """The Morris design :func:`morris` evaluates (nothing is run): see :class:`Design`."""
+    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    params = assumed_parameters(cfg) if parameters is None else parameters
+    return _draw(cfg, params, "morris", trajectories, seed, levels=levels, redraw=redraw)
+
+
+def sobol_design(
+    scenario: str | GMGConfig = "status_quo",
+    parameters: Sequence[str] | pd.DataFrame | None = None,
+    *,
+    n: int = 64,
+    seed: int = 0,
+    redraw: bool = True,
+) -> Design:
+    """The Saltelli design :func:`sobol` evaluates (nothing is run): see :class:`Design`.
+
+    Raises:
+        ExperimentError: ``n`` is not a power of 2.
+    """
+    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    return _draw(cfg, _selected(cfg, parameters), "sobol", n, seed, redraw=redraw)
+
+
+def _complete(y: np.ndarray, unit_rows: int) -> np.ndarray:
+    """Whether each unit (consecutive ``unit_rows`` values of ``y``) is defined at every point."""
+    return np.isfinite(y.reshape(-1, unit_rows)).all(axis=1)
+
+
+def _unranked(y: np.ndarray, used: int, unit: str, accepted: int, size: int) -> str:
+    """Why an indicator gets no indices ('' if it gets them): undefined, or too few units.
+
+    ``used``: the units in which it is defined at every point; ``accepted``: the
+    units the schema accepts (all of whose points were run), of ``size`` asked for.
+    """
+
+    def units(n: int) -> str:
+        return f"{n} {unit}{'' if n == 1 else 's'}"
+
+    if accepted < min(2, size):
+        return f"only {units(accepted)} accepted by the schema's cross-checks (2 needed)"
+    if not np.isfinite(y).any():
+        return "undefined in every run"
+    if used < 2 and used == accepted:
+        return f"only {units(used)} (2 needed)"
+    if used < 2:
+        return f"defined at every point of only {units(used)} (2 needed)"
+    return ""
 
 
 def _selected(scenario: Any, parameters: Any) -> pd.DataFrame:
@@ -171,47 +435,99 @@ def morris(
     parameters: pd.DataFrame | None = None,
     workers: int = 1,
     progress: bool = False,
+    redraw: bool = True,
 ) -> pd.DataFrame:
     """Morris screening: ``mu_star`` (mean absolute elementary effect), its 95 % CI, ``sigma``.
 
     Costs ``trajectories * (k + 1) * replications`` runs for ``k`` parameters.
+    A trajectory with a point the schema refuses is replaced by the next
+    accepted trajectory of the design (``redraw``; otherwise it is left out, see
+    :func:`morris_design`). For each indicator, only the trajectories in which it
+    is defined at every point enter (an elementary effect needs both of its
+    points); nothing is imputed. An indicator with fewer than two such
+    trajectories (e.g. undefined in every run) is not ranked: its rows have NaN
+    indices and a ``note`` saying why.
+
     Returns one row per (indicator, parameter), sorted by ``mu_star`` within
-    each indicator, with ``mu_star_rel`` = ``mu_star`` divided by the largest.
+    each indicator: ``indicator, parameter, mu_star, mu_star_conf, sigma,
+    mu_star_rel`` (``mu_star`` divided by the largest), ``n_trajectories`` (the
+    trajectories the indicator's indices come from) and ``note`` ('' when ranked).
     """
     from SALib.analyze import morris as morris_analyze
 
-    from gmg_sim.experiments.sampling import design_matrix
-
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
-    params = assumed_parameters(scenario) if parameters is None else parameters
+    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    params = assumed_parameters(cfg) if parameters is None else parameters
     problem = _problem(params)
-    X = design_matrix(problem, trajectories, "morris", seed, levels=levels)
-    Y = evaluate(scenario, params, X, indicators, **run)
+    design = _draw(cfg, params, "morris", trajectories, seed, levels=levels, redraw=redraw)
+    X = design.X
+    Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = []
-    for ind, y in _columns(Y, indicators):
-        res = morris_analyze.analyze(
-            problem, X, y, num_levels=levels, seed=seed, print_to_console=False
-        )
-        df = pd.DataFrame(
-            {
-                "indicator": ind,
-                "parameter": problem["names"],
-                "mu_star": res["mu_star"],
-                "mu_star_conf": res["mu_star_conf"],
-                "sigma": res["sigma"],
-            }
-        ).sort_values("mu_star", ascending=False)
-        top = df["mu_star"].max()
-        df["mu_star_rel"] = df["mu_star"] / top if top > 0 else 0.0
+    for j, ind in enumerate(indicators):
+        y = Y[:, j]
+        complete = _complete(y, design.unit_rows)
+        used = int(complete.sum())
+        note = _unranked(y, used, "trajectory", int(design.accepted.sum()), trajectories)
+        df = pd.DataFrame({"indicator": ind, "parameter": problem["names"]})
+        if note:
+            df[["mu_star", "mu_star_conf", "sigma", "mu_star_rel"]] = math.nan
+        else:
+            rows = np.repeat(complete, design.unit_rows)
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = morris_analyze.analyze(
+                    problem, X[rows], y[rows], num_levels=levels, seed=seed, print_to_console=False
+                )
+            df["mu_star"] = np.asarray(res["mu_star"], dtype=float)
+            df["mu_star_conf"] = np.asarray(res["mu_star_conf"], dtype=float)
+            df["sigma"] = np.asarray(res["sigma"], dtype=float)
+            df = df.sort_values("mu_star", ascending=False)
+            top = df["mu_star"].max()
+            df["mu_star_rel"] = df["mu_star"] / top if top > 0 else 0.0
+        df["n_trajectories"] = used
+        df["note"] = note
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
 
 
 def top_parameters(screening: pd.DataFrame, n: int = 3, indicator: str | None = None) -> list[str]:
-    """The ``n`` parameters with the largest ``mu_star`` (for one indicator, or summed over all)."""
+    """The ``n`` parameters with the largest ``mu_star`` (for one indicator, or summed over all).
+
+    Indicators that were not ranked (NaN ``mu_star``) name none.
+    """
     df = screening if indicator is None else screening[screening["indicator"] == indicator]
+    df = df[df["mu_star_rel"].notna()]
     ranked = df.groupby("parameter")["mu_star_rel"].sum().sort_values(ascending=False)
     return ranked.index[:n].tolist()
+
+
+_SOBOL_COLUMNS = ["S1", "S1_conf", "ST", "ST_conf"]
+
+
+def _sobol_frame(
+    problem: dict[str, Any], y: np.ndarray, seed: int, unit_rows: int, accepted: int, n: int
+) -> pd.DataFrame:
+    """Sobol indices of one output from its complete base samples (``n_blocks``, ``note``).
+
+    A base sample (rows A, AB_1..AB_k, B) with the output undefined at one of its
+    rows is left out whole: every term of Saltelli's estimators (SALib's
+    ``first_order``, ``total_order``) and of their bootstrap uses the rows of one
+    base sample only, so the estimators stay those of SALib, on fewer samples.
+    (They then describe the inputs where the indicator is defined; where that is
+    not a box of the factors' ranges, the inputs are no longer independent, as
+    Sobol indices assume: read indices from many left-out samples with care.)
+    """
+    from gmg_sim.experiments.sampling import sobol_rows
+
+    complete = _complete(y, unit_rows)
+    used = int(complete.sum())
+    note = _unranked(y, used, "base sample", accepted, n)
+    if note:
+        df = pd.DataFrame({"parameter": problem["names"]})
+        df[_SOBOL_COLUMNS] = math.nan
+    else:
+        df = sobol_rows(problem, y[np.repeat(complete, unit_rows)], seed)
+    return df.assign(n_blocks=used, note=note)
 
 
 def sobol(
@@ -224,26 +540,33 @@ def sobol(
     seed: int = 0,
     workers: int = 1,
     progress: bool = False,
+    redraw: bool = True,
 ) -> pd.DataFrame:
     """Sobol indices ``S1`` and ``ST`` (with 95 % CIs) of the given parameters.
 
     ``parameters``: flat keys (their ranges from :func:`assumed_parameters`) or
     a table like it; default: all assumed parameters (expensive). Costs
-    ``n * (k + 2) * replications`` runs (``n`` a power of two).
+    ``n * (k + 2) * replications`` runs (``n`` a power of two). A base sample
+    with a point the schema refuses is replaced by the next accepted one of the
+    Sobol sequence (``redraw``; otherwise left out, see :func:`sobol_design`);
+    for each indicator, base samples in which it is undefined at a point are
+    left out (``n_blocks``: those used; ``note``: why an indicator with fewer
+    than two has NaN indices). Nothing is imputed.
+
+    Returns:
+        ``indicator, parameter, S1, S1_conf, ST, ST_conf, n_blocks, note``.
     """
-    from gmg_sim.experiments.sampling import design_matrix, sobol_rows
-
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
-
-    params = _selected(scenario, parameters)
+    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    params = _selected(cfg, parameters)
     problem = _problem(params)
-    X = design_matrix(problem, n, "sobol", seed)
-    Y = evaluate(scenario, params, X, indicators, **run)
+    design = _draw(cfg, params, "sobol", n, seed, redraw=redraw)
+    Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = [
-        sobol_rows(problem, y, seed)
-        .assign(indicator=ind)[["indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
+        _sobol_frame(problem, Y[:, j], seed, design.unit_rows, int(design.accepted.sum()), n)
+        .assign(indicator=ind)[["indicator", "parameter", *_SOBOL_COLUMNS, "n_blocks", "note"]]
         .sort_values("ST", ascending=False)
-        for ind, y in _columns(Y, indicators)
+        for j, ind in enumerate(indicators)
     ]
     return pd.concat(frames, ignore_index=True)
 
@@ -258,35 +581,43 @@ def sobol_convergence(
     seed: int = 0,
     workers: int = 1,
     progress: bool = False,
+    redraw: bool = True,
 ) -> pd.DataFrame:
     """Sobol indices (with SALib's 95 % bootstrap intervals) at growing base sample sizes.
 
     The Saltelli design of the largest size is run once; the design of each
     smaller size is its first ``n × (k + 2)`` rows (SALib's scrambled Sobol
-    sequence with the same seed is nested), so the convergence costs no more
-    than the largest :func:`sobol`. The sample is big enough when the indices
-    have settled and their intervals are narrow enough to rank the parameters
-    (:func:`gmg_sim.exploration.figures.plot_sobol_convergence` draws it).
+    sequence with the same seed is nested, and so is a design whose refused
+    base samples were redrawn: see :func:`sobol`), so the convergence costs no
+    more than the largest :func:`sobol`. The sample is big enough when the
+    indices have settled and their intervals are narrow enough to rank the
+    parameters (:func:`gmg_sim.exploration.figures.plot_sobol_convergence`
+    draws it).
 
     Returns:
         One row per (``n``, indicator, parameter): ``n, indicator, parameter,
-        S1, S1_conf, ST, ST_conf``.
+        S1, S1_conf, ST, ST_conf, n_blocks, note`` (``n_blocks``: the base
+        samples of the ``n`` in which the indicator is defined at every point).
     """
     from gmg_sim.experiments import ExperimentError
-    from gmg_sim.experiments.sampling import design_matrix, sobol_rows
 
     sizes = sorted(set(sizes))
     if not sizes or any(n < 2 or n & (n - 1) for n in sizes):
         raise ExperimentError(f"sizes: got {list(sizes)}; give powers of 2 (e.g. 8, 16, 32, 64)")
-    params = _selected(scenario, parameters)
+    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    params = _selected(cfg, parameters)
     problem = _problem(params)
-    X = design_matrix(problem, sizes[-1], "sobol", seed)
+    design = _draw(cfg, params, "sobol", sizes[-1], seed, redraw=redraw)
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
-    Y = evaluate(scenario, params, X, indicators, **run)
+    Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = []
-    step = problem["num_vars"] + 2
+    step = design.unit_rows
     for n in sizes:
-        for ind, y in _columns(Y[: n * step], indicators):
-            frames.append(sobol_rows(problem, y, seed).assign(n=n, indicator=ind))
+        for j, ind in enumerate(indicators):
+            frames.append(
+                _sobol_frame(
+                    problem, Y[: n * step, j], seed, step, int(design.accepted[:n].sum()), n
+                ).assign(n=n, indicator=ind)
+            )
     out = pd.concat(frames, ignore_index=True)
-    return out[["n", "indicator", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
+    return out[["n", "indicator", "parameter", *_SOBOL_COLUMNS, "n_blocks", "note"]]

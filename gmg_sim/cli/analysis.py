@@ -131,7 +131,7 @@ def sensitivity(
         typer.Option("--indicator", "-i", help="Indicator to screen (repeatable)."),
     ] = None,
     trajectories: Annotated[
-        int, typer.Option("--trajectories", "-t", min=1, help="Morris trajectories.")
+        int, typer.Option("--trajectories", "-t", min=1, help="Morris trajectories (at least 2).")
     ] = 12,
     replications: Annotated[
         int, typer.Option("--replications", "-n", min=1, help="Runs per design point.")
@@ -163,21 +163,40 @@ def sensitivity(
     (mu*, its 95 % interval, sigma) is printed per indicator. With --sobol N,
     first-order and total Sobol indices of the screen's top parameters follow,
     each with SALib's 95 % bootstrap interval, at N/4, N/2 and N (their
-    convergence; --figure draws it).
+    convergence; --figure draws it). A trajectory (or Sobol base sample) with a
+    point the schema refuses is replaced by the next one of the same design; an
+    indicator is screened on the trajectories in which it is defined at every
+    point, and one undefined in every run is said to be so, not ranked.
     """
     from gmg_sim import experiments
-    from gmg_sim.analysis.sensitivity import assumed_parameters, morris
+    from gmg_sim.analysis.sensitivity import assumed_parameters, morris, morris_design
 
     indicators = list(indicator or ["chair_vacant_months", "adoption_rate"])
+    # Every argument before any run: a wrong --sobol or --figure must not cost a screen.
+    if trajectories < 2:
+        raise fail(
+            f"--trajectories: got {trajectories}; allowed: a whole number of at least 2 (sigma "
+            "and the interval of mu* are spreads over trajectories)"
+        )
+    if sobol is not None and sobol & (sobol - 1):
+        raise fail(
+            f"--sobol {sobol}: give a power of 2 (e.g. 32, 64, 128), the base sample of "
+            "Saltelli's design (N × (parameters + 2) × replications runs)"
+        )
+    _check_figure(figure, sobol)
     with user_errors():
         check_scenario_args([scenario])
         experiments.check_indicators(indicators)
         params = assumed_parameters(scenario)
+        design = morris_design(scenario, trajectories=trajectories, seed=seed, parameters=params)
         typer.echo(
             f"Morris screening of {counted(len(params), 'assumed parameter')} of {scenario}: "
-            f"{counted(trajectories, 'trajectory', 'trajectories')} × {counted(replications, 'replication')}, "
-            f"root seed {seed} ({counted(trajectories * (len(params) + 1) * replications, 'run')})"
+            f"{counted(design.units, 'trajectory', 'trajectories')} × "
+            f"{counted(replications, 'replication')}, root seed {seed} "
+            f"({counted(design.runs(replications), 'run')})"
         )
+        if design.describe():
+            typer.echo(_wrapped(design.describe()))
         screening = morris(
             scenario,
             indicators,
@@ -189,16 +208,86 @@ def sensitivity(
             progress=not quiet,
         )
     for ind in indicators:
-        rows = screening[screening["indicator"] == ind].head(top)
-        typer.echo(f"\n{ind}")
-        for r in rows.itertuples():
+        rows = screening[screening["indicator"] == ind]
+        used, note = int(rows["n_trajectories"].iloc[0]), str(rows["note"].iloc[0])
+        if note:
+            typer.echo(f"\n{ind}: {note}; not ranked")
+            continue
+        if used < design.units:
             typer.echo(
-                f"  {experiments.dotted(r.parameter):<44} mu* {r.mu_star:9.3f} "
-                f"± {r.mu_star_conf:7.3f}   sigma {r.sigma:9.3f}"
+                f"\n{ind} (on {used} of {design.units} trajectories: undefined at a point of "
+                "the others)"
+            )
+        else:
+            typer.echo(f"\n{ind}")
+        for r in rows.head(top).itertuples():
+            typer.echo(
+                f"  {experiments.dotted(r.parameter):<44} mu* {_num(r.mu_star, 9)} "
+                f"± {_num(r.mu_star_conf, 7)}   sigma {_num(r.sigma, 9)}"
             )
     if sobol is not None:
         _sobol_block(scenario, screening, indicators, sobol, sobol_top, replications, seed,
                      workers, quiet, figure)  # fmt: skip
+
+
+def _num(value: float, width: int, digits: int = 3, align: str = ">") -> str:
+    """``value`` aligned in ``width`` with ``digits`` decimals; '–' when undefined (NaN)."""
+    if value is None or value != value:  # NaN: a spread over fewer than two samples
+        return f"{'–':{align}{width}}"
+    return f"{value:{align}{width}.{digits}f}"
+
+
+def _wrapped(text: str, indent: str = "") -> str:
+    """``text`` wrapped to 88 columns (the width of the ranking's lines)."""
+    import textwrap
+
+    return textwrap.fill(
+        text, width=88, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
+
+
+def _check_figure(figure: Path | None, sobol: int | None) -> None:
+    """Exit 2 unless ``--figure`` comes with ``--sobol`` and names a file that can be written.
+
+    Checked before any run: the file's folder must exist and be writable (a
+    test file is made there and removed); the figure itself is written last.
+    """
+    import os
+    import tempfile
+
+    from gmg_sim.cli.common import EXIT_USER, os_error_message
+
+    if figure is None:
+        return
+    if sobol is None:
+        raise fail(
+            f"--figure {figure}: the figure draws the convergence of the Sobol indices; give "
+            "--sobol N too (e.g. --sobol 64), or leave out --figure"
+        )
+    folder = figure.parent
+    if figure.is_dir():
+        raise fail(f"--figure {figure}: is a folder; give the path of a .png file in it")
+    if not folder.exists():
+        raise fail(
+            f"--figure {figure}: the folder {folder} does not exist; create it or choose "
+            "another path"
+        )
+    if not folder.is_dir():
+        raise fail(f"--figure {figure}: {folder} is a file, not a folder; choose another path")
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".gmg-sim-figure-"):
+            pass
+        if figure.exists() and not os.access(figure, os.W_OK):
+            raise PermissionError(13, "Permission denied", os.fspath(figure))
+    except OSError as exc:
+        message, code = os_error_message(
+            OSError(exc.errno, exc.strerror or str(exc), os.fspath(figure)), out=folder
+        )
+        if code == EXIT_USER:  # the helper speaks of --out, the folder of an experiment
+            message = message.replace("choose another --out", "choose another --figure")
+        else:  # a fault of the machine (no space for the test file): the message's first part
+            message = message.split("; ")[0] + "; free the resource and run the command again"
+        raise fail(message, code) from None
 
 
 def _sobol_block(
@@ -215,36 +304,61 @@ def _sobol_block(
 ) -> None:
     """Sobol indices with 95 % bootstrap intervals at n/4, n/2 and n, printed (and drawn)."""
     from gmg_sim import experiments
-    from gmg_sim.analysis.sensitivity import sobol_convergence, top_parameters
+    from gmg_sim.analysis.sensitivity import sobol_convergence, sobol_design, top_parameters
 
     with user_errors(figure):
-        if n & (n - 1):
+        if n & (n - 1):  # checked before the screen too
             raise ConfigError(f"--sobol {n}: give a power of 2 (e.g. 32, 64, 128)")
         params = list(
             dict.fromkeys(p for ind in indicators for p in top_parameters(screening, top, ind))
         )
+        if not params:
+            typer.echo("\nSobol indices: none, as no indicator was ranked by the screen")
+            return
         sizes = [s for s in (n // 4, n // 2, n) if s >= 2]
+        design = sobol_design(scenario, params, n=n, seed=seed)
         typer.echo(
             f"\nSobol indices of {counted(len(params), 'parameter')}, base sample n = {n} "
-            f"({counted(n * (len(params) + 2) * replications, 'run')}); "
+            f"({counted(design.runs(replications), 'run')}); "
             "± the 95 % bootstrap interval"
         )
+        if design.describe():
+            typer.echo(_wrapped(design.describe()))
         conv = sobol_convergence(
             scenario, params, indicators, sizes=sizes, replications=replications, seed=seed,
             workers=workers, progress=not quiet,
         )  # fmt: skip
         for ind in indicators:
-            typer.echo(f"\n{ind}")
-            typer.echo(f"  {'parameter':<40}{'n':>5}{'S1':>16}{'ST':>16}")
             rows = conv[conv["indicator"] == ind].sort_values(["parameter", "n"])
+            notes = rows.drop_duplicates("n")
+            unranked = notes[notes["note"] != ""]
+            if len(unranked) == len(notes):
+                typer.echo(f"\n{ind}: {notes['note'].iloc[-1]}; no Sobol indices")
+                continue
+            typer.echo(f"\n{ind}")
+            short = notes[notes["n_blocks"] < notes["n"]]
+            if len(short):
+                used = ", ".join(f"{r.n_blocks} of {r.n}" for r in short.itertuples())
+                typer.echo(
+                    _wrapped(
+                        f"(base samples with the indicator undefined at a point left out: {used} "
+                        "used)",
+                        "  ",
+                    )
+                )
+            typer.echo(f"  {'parameter':<40}{'n':>5}{'S1':>16}{'ST':>16}")
             for r in rows.itertuples():
                 typer.echo(
                     f"  {experiments.dotted(r.parameter):<40}{r.n:>5}"
-                    f"{r.S1:>8.2f} ± {r.S1_conf:<5.2f}{r.ST:>8.2f} ± {r.ST_conf:.2f}"
+                    f"{_num(r.S1, 8, 2)} ± {_num(r.S1_conf, 5, 2, '<')}"
+                    f"{_num(r.ST, 8, 2)} ± {_num(r.ST_conf, 0, 2)}"
                 )
         if figure is not None:
             from gmg_sim.exploration.figures import plot_sobol_convergence
 
-            figure.parent.mkdir(parents=True, exist_ok=True)
-            plot_sobol_convergence(conv).savefig(figure, dpi=120, format="png")
+            drawn = conv[conv["note"] == ""]  # indicators (and sizes) with indices
+            if drawn.empty:
+                typer.echo(f"\nno convergence figure: no indicator has Sobol indices ({figure})")
+                return
+            plot_sobol_convergence(drawn).savefig(figure, dpi=120, format="png")
             typer.echo(f"\nconvergence figure written to {figure}")

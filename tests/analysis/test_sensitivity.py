@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from gmg_sim import GMGConfig, load_scenario
+from gmg_sim.analysis import sensitivity
 from gmg_sim.analysis.sensitivity import assumed_parameters, evaluate, morris, sobol, top_parameters
+from gmg_sim.experiments.sampling import design_matrix, parameter_value
 
 
 def test_assumed_parameters_take_ranges_from_the_descriptions():
@@ -56,6 +60,214 @@ def test_morris_ranks_every_factor_for_every_indicator():
 def test_sobol_rejects_parameters_that_are_not_assumed():
     with pytest.raises(ValueError, match="chair__term_months"):
         sobol("status_quo", ["chair__term_months"], n=4)
+
+
+# -- nothing imputed: refused points and undefined outputs -----------------------------------------
+
+#: Two factors the schema's cross-check couples (the written procedure must end before the
+#: lead time under consensus: 2 and 2 is refused) and one it leaves free.
+COUPLED = ["chair__volunteer_base", "drafting__written_procedure_months", "drafting__lead_months"]
+#: Three factors no cross-check couples.
+FREE = ["chair__volunteer_base", "chair__agenda_bias", "chair__prestige_weight"]
+
+
+def _short(scenario: str = "status_quo"):
+    return load_scenario(scenario).with_overrides(time__end="2008-12")
+
+
+def _table(cfg, keys):
+    return assumed_parameters(cfg).set_index("key").loc[keys].reset_index()
+
+
+def _schema_accepts(cfg, params, X) -> list[bool]:
+    spec = list(zip(params["key"], params["low"], params["high"], params["integer"], strict=True))
+    ok = []
+    for row in X:
+        over = {
+            k: parameter_value(v, lo, hi, i) for (k, lo, hi, i), v in zip(spec, row, strict=True)
+        }
+        try:
+            cfg.with_overrides(**over)
+            ok.append(True)
+        except ValueError:
+            ok.append(False)
+    return ok
+
+
+def _fake_evaluate(fn, calls=None):
+    """An :func:`evaluate` that runs nothing: ``fn(X)`` (the factors' values) per indicator."""
+
+    def fake(scenario, params, X, indicators, **_):
+        if calls is not None:
+            calls.append(np.array(X))
+        spec = list(zip(params["low"], params["high"], params["integer"], strict=True))
+        values = np.array(
+            [[parameter_value(v, *s) for v, s in zip(row, spec, strict=True)] for row in X],
+            dtype=float,
+        )
+        return np.column_stack([fn(values, ind) for ind in indicators])
+
+    return fake
+
+
+def test_refused_points_are_never_run_nor_imputed(monkeypatch):
+    """A parameter ranked only because refused points were filled with the mean is not ranked."""
+    cfg, seed = _short(), 0
+    params = _table(cfg, COUPLED)
+    drawn = design_matrix(sensitivity._problem(params), 4, "morris", seed)
+    assert not all(_schema_accepts(cfg, params, drawn))  # the design reaches a refused point
+    calls = []
+    real = sensitivity.evaluate
+    monkeypatch.setattr(
+        sensitivity, "evaluate", lambda *a, **k: calls.append(np.array(a[2])) or real(*a, **k)
+    )
+    out = morris(cfg, ["chair_vacant_months"], trajectories=4, replications=1, seed=seed,
+                 parameters=params)  # fmt: skip
+    runs = np.concatenate(calls)
+    assert all(_schema_accepts(cfg, params, runs)) and len(runs) == 4 * 4
+    by = out.set_index("parameter")
+    # The written procedure does not touch the chair (its elementary effects are all 0):
+    # imputing the refused points' outputs gave it a mu* of its own.
+    assert by.loc["drafting__written_procedure_months", "mu_star"] == 0.0
+    assert by.loc["chair__volunteer_base", "mu_star"] > 0
+    assert (by["n_trajectories"] == 4).all() and (by["note"] == "").all()
+    assert "drafting__written_procedure_months" not in top_parameters(out, 2)
+
+
+def test_refused_trajectories_are_counted_and_replaced_or_left_out():
+    cfg = _short()
+    params = _table(cfg, COUPLED)
+    left = sensitivity.morris_design(cfg, trajectories=4, seed=0, parameters=params, redraw=False)
+    drawn = design_matrix(sensitivity._problem(params), 4, "morris", 0)
+    np.testing.assert_array_equal(left.X, drawn)
+    accepted = np.array(_schema_accepts(cfg, params, drawn)).reshape(4, 4).all(axis=1)
+    np.testing.assert_array_equal(left.accepted, accepted)
+    assert left.refused_units == (~accepted).sum() >= 1
+    assert left.refused_points == 4 * 4 - sum(_schema_accepts(cfg, params, drawn))
+    assert left.runs(3) == accepted.sum() * 4 * 3  # no point of a refused trajectory is run
+    text = left.describe()
+    assert f"{left.refused_units} of the 4 trajectories" in text
+    assert "drafting.written_procedure_months with drafting.lead_months" in text
+    # Redrawn: the accepted trajectories in the design's order, then the next accepted ones.
+    new = sensitivity.morris_design(cfg, trajectories=4, seed=0, parameters=params)
+    assert new.units == 4 and new.accepted.all() and all(_schema_accepts(cfg, params, new.X))
+    first = drawn.reshape(4, 4, 3)[accepted].reshape(-1, 3)
+    np.testing.assert_array_equal(new.X[: len(first)], first)
+    assert new.drawn > 4 and "take their place" in new.describe()
+
+
+def test_designs_without_refused_points_are_unchanged(monkeypatch):
+    from SALib.analyze import morris as salib_morris
+
+    cfg = _short()
+    params = _table(cfg, FREE)
+    problem = sensitivity._problem(params)
+    design = sensitivity.morris_design(cfg, trajectories=5, seed=1, parameters=params)
+    X = design_matrix(problem, 5, "morris", 1)
+    np.testing.assert_array_equal(design.X, X)
+    assert design.refused_units == 0 and design.describe() == ""
+    monkeypatch.setattr(sensitivity, "evaluate", _fake_evaluate(lambda v, _: 3 * v[:, 0] + v[:, 2]))
+    out = morris(cfg, ["chair_vacant_months"], trajectories=5, seed=1, parameters=params)
+    y = 3 * X[:, 0] + X[:, 2]
+    ref = salib_morris.analyze(problem, X, y, num_levels=4, seed=1)
+    got = out.set_index("parameter").loc[problem["names"]]
+    np.testing.assert_allclose(got["mu_star"], ref["mu_star"])
+    np.testing.assert_allclose(got["sigma"], ref["sigma"])
+    s = sensitivity.sobol_design(cfg, FREE, n=8, seed=1)
+    np.testing.assert_array_equal(s.X, design_matrix(problem, 8, "sobol", 1))
+
+
+def test_undefined_outputs_leave_their_trajectories_out(monkeypatch):
+    """Undefined where ``chair.prestige_weight`` is at its top: no effect of its own."""
+    cfg = _short()
+    params = _table(cfg, FREE)
+
+    def fn(v, _):
+        return np.where(v[:, 2] >= 6.0, np.nan, 3 * v[:, 0])
+
+    monkeypatch.setattr(sensitivity, "evaluate", _fake_evaluate(fn))
+    out = morris(cfg, ["chair_vacant_months"], trajectories=10, seed=0, parameters=params)
+    X = design_matrix(sensitivity._problem(params), 10, "morris", 0)
+    complete = (X[:, 2] < 6.0).reshape(10, 4).all(axis=1)
+    assert 2 <= complete.sum() < 10
+    by = out.set_index("parameter")
+    assert by.loc["chair__volunteer_base", "mu_star"] == pytest.approx(3 * 0.4)  # 3 × its range
+    assert by.loc["chair__prestige_weight", "mu_star"] == 0.0  # imputed, it had an effect
+    assert by.loc["chair__agenda_bias", "mu_star"] == 0.0
+    assert (by["n_trajectories"] == complete.sum()).all() and (by["note"] == "").all()
+    assert np.isfinite(by["sigma"]).all()
+
+
+def test_an_indicator_undefined_in_every_run_is_reported_not_ranked():
+    cfg = _short("formal_chair_rules")
+    params = assumed_parameters(cfg).head(3)
+    out = morris(cfg, ["mean_decision_delay_months", "chair_vacant_months"], trajectories=2,
+                 replications=1, parameters=params)  # fmt: skip
+    undefined = out[out["indicator"] == "mean_decision_delay_months"]
+    assert undefined[["mu_star", "mu_star_conf", "sigma", "mu_star_rel"]].isna().all().all()
+    assert len(undefined) == 3 and (undefined["note"] == "undefined in every run").all()
+    assert (undefined["n_trajectories"] == 0).all()
+    assert top_parameters(out, 3, "mean_decision_delay_months") == []
+    ranked = out[out["indicator"] == "chair_vacant_months"]
+    assert (ranked["note"] == "").all() and ranked["mu_star"].notna().all()
+
+
+def test_too_few_complete_trajectories_are_not_ranked(monkeypatch):
+    """One trajectory gives no spread: sigma and the interval would be NaN or 0, not shown."""
+    cfg = _short()
+    params = _table(cfg, FREE)
+    monkeypatch.setattr(sensitivity, "evaluate", _fake_evaluate(lambda v, _: v[:, 0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "degrees of freedom <= 0" no more
+        out = morris(cfg, ["adoption_rate"], trajectories=1, parameters=params)
+    assert out["mu_star"].isna().all() and (out["n_trajectories"] == 1).all()
+    assert out["note"].iloc[0] == "only 1 trajectory (2 needed)"
+
+
+def test_sobol_leaves_out_base_samples_with_undefined_outputs(monkeypatch):
+    from gmg_sim.experiments.sampling import sobol_rows
+
+    cfg = _short()
+    params = _table(cfg, FREE)
+    problem = sensitivity._problem(params)
+
+    def fn(v, ind):
+        if ind == "mean_decision_delay_months":
+            return np.full(len(v), np.nan)
+        return np.where(v[:, 1] > 0.8, np.nan, v[:, 0] + 0.1 * v[:, 1])
+
+    monkeypatch.setattr(sensitivity, "evaluate", _fake_evaluate(fn))
+    conv = sensitivity.sobol_convergence(
+        cfg, FREE, ["adoption_rate", "mean_decision_delay_months"], sizes=(8, 16), seed=2
+    )
+    X = design_matrix(problem, 16, "sobol", 2)
+    y = np.where(X[:, 1] > 0.8, np.nan, X[:, 0] + 0.1 * X[:, 1])
+    complete = np.isfinite(y).reshape(16, 5).all(axis=1)
+    assert 2 <= complete.sum() < 16
+    got = conv[(conv["indicator"] == "adoption_rate") & (conv["n"] == 16)]
+    ref = sobol_rows(problem, y[np.repeat(complete, 5)], 2).set_index("parameter")
+    indices = got.set_index("parameter").loc[ref.index, ["S1", "S1_conf", "ST", "ST_conf"]]
+    np.testing.assert_allclose(indices, ref)  # SALib's estimators on the complete samples
+    assert (got["n_blocks"] == complete.sum()).all() and (got["note"] == "").all()
+    small = conv[(conv["indicator"] == "adoption_rate") & (conv["n"] == 8)]
+    assert (small["n_blocks"] == complete[:8].sum()).all()
+    undefined = conv[conv["indicator"] == "mean_decision_delay_months"]
+    assert (undefined["note"] == "undefined in every run").all() and undefined["S1"].isna().all()
+    one = sobol(cfg, FREE, ["adoption_rate"], n=16, seed=2)
+    assert (one["n_blocks"] == complete.sum()).all()
+
+
+def test_sobol_replaces_refused_base_samples(monkeypatch):
+    cfg = _short()
+    params = _table(cfg, COUPLED)
+    drawn = design_matrix(sensitivity._problem(params), 8, "sobol", 0)
+    assert not all(_schema_accepts(cfg, params, drawn))
+    calls = []
+    monkeypatch.setattr(sensitivity, "evaluate", _fake_evaluate(lambda v, _: v[:, 0], calls))
+    out = sobol(cfg, COUPLED, ["adoption_rate"], n=8, seed=0)
+    runs = np.concatenate(calls)
+    assert len(runs) == 8 * 5 and all(_schema_accepts(cfg, params, runs))
+    assert (out["n_blocks"] == 8).all() and out["S1"].notna().all()
 
 
 # Every assumed factor of the status quo with its range (low, high, where the range comes from):

@@ -47,7 +47,7 @@ def test_statements_of_another_scenario_differ():
 def test_statements_bad_input_exit_2_without_traceback():
     bad_key = _run("--set", "drafting.decison_rule=chair_text")
     assert bad_key.returncode == 2
-    assert "drafting__decision_rule" in bad_key.stderr and "Traceback" not in bad_key.stderr
+    assert "drafting.decision_rule" in bad_key.stderr and "Traceback" not in bad_key.stderr
     bad_value = _run("--set", "drafting.decision_rule=vote")
     assert bad_value.returncode == 2 and "consensus" in bad_value.stderr
     bad_show = _run("--show", "999")
