@@ -83,7 +83,7 @@ class HeldLock:
         self.record_file = Path(record_file)
         self.record = record
         self._write_record = write_record
-        self._lock = FileLock(self.lock_file, timeout=0, thread_local=False)
+        self._lock = _file_lock(self.lock_file)
         #: The record left by a process that died holding the lock (set by :meth:`acquire`).
         self.previous: dict[str, Any] | None = None
 
@@ -156,6 +156,20 @@ class HeldLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _file_lock(path: Path) -> FileLock:
+    """A non-blocking operating-system lock on ``path`` that never falls back to a soft lock.
+
+    Where ``filelock`` has ``fallback_to_soft`` (4.x), it is turned off: on a file
+    system without ``flock`` the lock raises ``ENOSYS`` without making the marker
+    file a soft lock leaves. Older versions raise ``NotImplementedError`` (< 3.24)
+    or fall back (3.24 to the option), which :meth:`HeldLock.acquire` refuses.
+    """
+    try:
+        return FileLock(path, timeout=0, thread_local=False, fallback_to_soft=False)
+    except TypeError:  # a filelock without the option
+        return FileLock(path, timeout=0, thread_local=False)
 
 
 def no_flock(lock_file: Path) -> OSError:

@@ -51,6 +51,7 @@ def test_a_file_system_without_flock_is_refused_not_soft_locked(tmp_path, no_flo
         lock.acquire()
     assert err.value.errno == errno.ENOSYS and err.value.filename == str(lock.lock_file)
     assert not lock.held and not lock.record_file.exists()
+    assert [p.name for p in tmp_path.iterdir()] in ([], [".x.lock"])  # no soft-lock marker
     no_flock.undo()  # the same folder with flock: nothing was left that blocks
     with _Lock(tmp_path) as again:
         assert again.held

@@ -28,7 +28,10 @@ parameters, e.g. ``drafting.written_procedure_months`` must stay below
 ``drafting.lead_months``) is never run: its Morris trajectory or Saltelli base
 sample is replaced by the next one of the same design that the schema accepts
 (``redraw=True``, the default; a design without refused points is unchanged)
-or left out. An indicator undefined at some points (e.g. a mean delay with no
+or left out. Either way the factors a cross-check couples are no longer
+independent in the points run: Morris's elementary effects stay true finite
+differences, but Sobol indices (which assume independent factors) of coupled
+factors are approximate, and the command says so. An indicator undefined at some points (e.g. a mean delay with no
 decision) gets its indices from the trajectories or base samples in which it is
 defined at every point (``n_trajectories``, ``n_blocks``), and none (NaN, with
 a ``note``) when fewer than two are left.
@@ -99,17 +102,24 @@ def _spec(params: pd.DataFrame) -> list[tuple[str, float, float, bool]]:
     )
 
 
-def _overrides(spec: Sequence[tuple[str, float, float, bool]], row: np.ndarray) -> dict[str, Any]:
-    """The parameter values of one design point (:func:`~gmg_sim.experiments.sampling.parameter_value`)."""
+def _overrides(
+    spec: Sequence[tuple[str, float, float, bool]], row: np.ndarray, levels: int | None = None
+) -> dict[str, Any]:
+    """The parameter values of one design point (:func:`~gmg_sim.experiments.sampling.parameter_value`).
+
+    ``levels``: the point is on a Morris grid of that many levels.
+    """
     from gmg_sim.experiments.sampling import parameter_value
 
     return {
-        k: parameter_value(v, lo, hi, is_int)
+        k: parameter_value(v, lo, hi, is_int, levels=levels)
         for (k, lo, hi, is_int), v in zip(spec, row, strict=True)
     }
 
 
-def _refused(cfg: GMGConfig, params: pd.DataFrame, X: np.ndarray) -> list[str | None]:
+def _refused(
+    cfg: GMGConfig, params: pd.DataFrame, X: np.ndarray, levels: int | None = None
+) -> list[str | None]:
     """Why the schema refuses each point of ``X`` (``None``: accepted). Nothing is run.
 
     A reason is the factors the refusing cross-check names (``"a.x with b.y"``),
@@ -122,7 +132,7 @@ def _refused(cfg: GMGConfig, params: pd.DataFrame, X: np.ndarray) -> list[str | 
     reasons: list[str | None] = []
     for row in X:
         try:
-            cfg.with_overrides(**_overrides(spec, row))
+            cfg.with_overrides(**_overrides(spec, row, levels))
         except ValueError as exc:  # a combination the schema refuses
             text = str(exc)
             named = sorted((n for n in names if n in text), key=text.index)
@@ -142,8 +152,12 @@ def evaluate(
     seed: int = 0,
     workers: int = 1,
     progress: bool = False,
+    levels: int | None = None,
 ) -> np.ndarray:
     """Mean indicators at each design point (rows of ``X``, columns = ``params.key``).
+
+    ``levels``: ``X`` is a Morris grid of that many levels (whole-number parameters
+    map its levels to evenly spaced values: :func:`~gmg_sim.experiments.sampling.parameter_value`).
 
     The points run through :func:`gmg_sim.experiments.run_points`, so every
     point uses the same ``replications`` seeds (``run_seed(seed, 0, r)``, common
@@ -158,7 +172,7 @@ def evaluate(
     spec = _spec(params)
     rows, valid = [], []
     for i, row in enumerate(X):
-        over = _overrides(spec, row)
+        over = _overrides(spec, row, levels)
         try:
             cfg.with_overrides(**over)
         except ValueError:  # a combination the schema refuses
@@ -225,6 +239,7 @@ class Design:
     refused_units: int
     refused_points: int
     reasons: dict[str, int]
+    levels: int | None = None  # a Morris grid's levels (None: a Saltelli design)
 
     @property
     def units(self) -> int:
@@ -265,16 +280,26 @@ class Design:
             return (
                 f"{text}; {'it is' if r == 1 else 'they are'} left out, none of "
                 f"{'its' if r == 1 else 'their'} points run: {used} {one if used == 1 else many} "
-                "used"
+                "used" + self._coupled()
             )
         if used < self.size:
             return (
                 f"{text}; only {used} of the {self.drawn} {many} drawn are accepted "
-                f"({self.size} asked for), and only those are used"
+                f"({self.size} asked for), and only those are used" + self._coupled()
             )
         return (
             f"{text}; {'it is' if r == 1 else 'they are'} not run, and the next {many} of "
-            "the same design take their place"
+            "the same design take their place" + self._coupled()
+        )
+
+    def _coupled(self) -> str:
+        """For a Saltelli design: the caveat that the factors a cross-check couples bring."""
+        if self.method == "morris":
+            return ""
+        return (
+            ". Sobol indices assume independent factors, and the base samples kept are "
+            "not (the cross-check couples the factors named): their indices are approximate; "
+            "narrow their ranges so that every combination is accepted"
         )
 
 
@@ -294,7 +319,8 @@ def _draw(
     problem = _problem(params)
     step = problem["num_vars"] + (1 if method == "morris" else 2)
     X = design_matrix(problem, size, method, seed, levels=levels)
-    why = _refused(cfg, params, X)
+    grid = levels if method == "morris" else None
+    why = _refused(cfg, params, X, grid)
     drawn = size
 
     def bad() -> np.ndarray:
@@ -304,7 +330,7 @@ def _draw(
         more = design_matrix(problem, 2 * drawn, method, seed, levels=levels)
         if not np.array_equal(more[: len(X)], X):  # not nested (another SALib): left out
             break
-        why += _refused(cfg, params, more[len(X) :])
+        why += _refused(cfg, params, more[len(X) :], grid)
         X, drawn = more, 2 * drawn
     refused = bad()
     accepted = ~refused
@@ -327,6 +353,7 @@ def _draw(
         refused_units=int(refused.sum()),
         refused_points=sum(reasons.values()),
         reasons=reasons,
+        levels=grid,
     )
 
 
@@ -341,7 +368,7 @@ def _evaluate_design(
     rows = design.rows
     Y = np.full((len(design.X), len(indicators)), math.nan)
     if rows.any():
-        Y[rows] = evaluate(cfg, params, design.X[rows], indicators, **run)
+        Y[rows] = evaluate(cfg, params, design.X[rows], indicators, levels=design.levels, **run)
     return Y
 
 
@@ -551,7 +578,9 @@ def sobol(
     Sobol sequence (``redraw``; otherwise left out, see :func:`sobol_design`);
     for each indicator, base samples in which it is undefined at a point are
     left out (``n_blocks``: those used; ``note``: why an indicator with fewer
-    than two has NaN indices). Nothing is imputed.
+    than two has NaN indices). Nothing is imputed. Where base samples were
+    refused, the factors the cross-check couples are not independent in those
+    kept, so their indices are approximate (:meth:`Design.describe` says so).
 
     Returns:
         ``indicator, parameter, S1, S1_conf, ST, ST_conf, n_blocks, note``.

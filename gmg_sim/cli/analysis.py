@@ -360,5 +360,8 @@ def _sobol_block(
             if drawn.empty:
                 typer.echo(f"\nno convergence figure: no indicator has Sobol indices ({figure})")
                 return
-            plot_sobol_convergence(drawn).savefig(figure, dpi=120, format="png")
+            from gmg_sim._atomic import write_atomic
+
+            fig = plot_sobol_convergence(drawn)
+            write_atomic(Path(figure), lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
             typer.echo(f"\nconvergence figure written to {figure}")

@@ -443,8 +443,9 @@ def _cells(r: Any, unit: str, with_diff: bool, runs: int = 0) -> tuple[str, str,
 
 
 def _runs(table: Any) -> int:
-    """Runs per scenario of a comparison table (the largest ``n``)."""
-    return int(table["n"].max()) if len(table) else 0
+    """Runs per scenario of a comparison table (``attrs["runs"]``, else the largest ``n``)."""
+    runs = table.attrs.get("runs") if hasattr(table, "attrs") else None
+    return int(runs) if runs else (int(table["n"].max()) if len(table) else 0)
 
 
 def _caption(table: Any, differences: bool) -> str:

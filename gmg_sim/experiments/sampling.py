@@ -34,13 +34,20 @@ def problem_of(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
     return {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
 
 
-def parameter_value(value: float, low: float, high: float, integer: bool) -> int | float:
+def parameter_value(
+    value: float, low: float, high: float, integer: bool, *, levels: int | None = None
+) -> int | float:
     """A design's value in ``[low, high]`` as the parameter's value.
 
-    A whole-number parameter takes each of its ``high - low + 1`` values equally
-    often: ``[low, high]`` is cut into that many bins of equal width. (Rounding
-    would give the two end values bins of half the width, so half the draws.)
-    A point on a bin's edge (a Morris grid level) goes to the upper bin.
+    A whole-number parameter of a continuous design (Latin hypercube, Sobol) takes
+    each of its ``high - low + 1`` values equally often: ``[low, high]`` is cut into
+    that many bins of equal width. (Rounding would give the two end values bins of
+    half the width, so half the draws.)
+
+    ``levels``: the design is a Morris grid of that many levels. Its level ``j``
+    maps to the whole number nearest ``low + j (high - low) / (levels - 1)``, so that
+    jumps of equal levels are steps of (nearly) equal size, as the elementary
+    effects assume (equal bins would map the levels of a 3-value range to 2, 3, 4, 4).
     """
     if not integer:
         return float(value)
@@ -48,7 +55,11 @@ def parameter_value(value: float, low: float, high: float, integer: bool) -> int
     if hi <= lo or high <= low:
         return int(lo)
     n = hi - lo + 1
-    k = math.floor((float(value) - low) / (high - low) * n + 1e-9)
+    u = (float(value) - low) / (high - low)
+    if levels is not None and levels > 1:
+        j = round(u * (levels - 1))
+        return int(lo + min(max(round(j * (n - 1) / (levels - 1)), 0), n - 1))
+    k = math.floor(u * n + 1e-9)
     return int(lo + min(max(k, 0), n - 1))
 
 

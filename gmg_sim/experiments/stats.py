@@ -93,7 +93,7 @@ def comparison_table(
     Returns:
         Columns ``scenario, indicator, n, mean, sd, ci_low, ci_high, diff,
         diff_low, diff_high, paired, n_diff`` (the reference's diff columns are
-        NaN, its ``n_diff`` 0).
+        NaN, its ``n_diff`` 0); ``attrs["runs"]``: the runs of each scenario.
     """
     if indicators is None:
         skip = {*KEY_COLUMNS, "seed"}
@@ -148,4 +148,7 @@ def comparison_table(
                     "n_diff": n_diff,
                 }
             )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # The runs per scenario, for printers that see a subset of the indicators.
+    table.attrs["runs"] = int(order.groupby("scenario").size().max()) if len(order) else 0
+    return table

@@ -79,12 +79,14 @@ def _table(cfg, keys):
     return assumed_parameters(cfg).set_index("key").loc[keys].reset_index()
 
 
-def _schema_accepts(cfg, params, X) -> list[bool]:
+def _schema_accepts(cfg, params, X, levels=None) -> list[bool]:
+    """Whether the schema accepts each point (``levels``: a Morris grid's)."""
     spec = list(zip(params["key"], params["low"], params["high"], params["integer"], strict=True))
     ok = []
     for row in X:
         over = {
-            k: parameter_value(v, lo, hi, i) for (k, lo, hi, i), v in zip(spec, row, strict=True)
+            k: parameter_value(v, lo, hi, i, levels=levels)
+            for (k, lo, hi, i), v in zip(spec, row, strict=True)
         }
         try:
             cfg.with_overrides(**over)
@@ -115,7 +117,7 @@ def test_refused_points_are_never_run_nor_imputed(monkeypatch):
     cfg, seed = _short(), 0
     params = _table(cfg, COUPLED)
     drawn = design_matrix(sensitivity._problem(params), 4, "morris", seed)
-    assert not all(_schema_accepts(cfg, params, drawn))  # the design reaches a refused point
+    assert not all(_schema_accepts(cfg, params, drawn, 4))  # the design reaches a refused point
     calls = []
     real = sensitivity.evaluate
     monkeypatch.setattr(
@@ -124,7 +126,7 @@ def test_refused_points_are_never_run_nor_imputed(monkeypatch):
     out = morris(cfg, ["chair_vacant_months"], trajectories=4, replications=1, seed=seed,
                  parameters=params)  # fmt: skip
     runs = np.concatenate(calls)
-    assert all(_schema_accepts(cfg, params, runs)) and len(runs) == 4 * 4
+    assert all(_schema_accepts(cfg, params, runs, 4)) and len(runs) == 4 * 4
     by = out.set_index("parameter")
     # The written procedure does not touch the chair (its elementary effects are all 0):
     # imputing the refused points' outputs gave it a mu* of its own.
@@ -140,17 +142,17 @@ def test_refused_trajectories_are_counted_and_replaced_or_left_out():
     left = sensitivity.morris_design(cfg, trajectories=4, seed=0, parameters=params, redraw=False)
     drawn = design_matrix(sensitivity._problem(params), 4, "morris", 0)
     np.testing.assert_array_equal(left.X, drawn)
-    accepted = np.array(_schema_accepts(cfg, params, drawn)).reshape(4, 4).all(axis=1)
+    accepted = np.array(_schema_accepts(cfg, params, drawn, 4)).reshape(4, 4).all(axis=1)
     np.testing.assert_array_equal(left.accepted, accepted)
     assert left.refused_units == (~accepted).sum() >= 1
-    assert left.refused_points == 4 * 4 - sum(_schema_accepts(cfg, params, drawn))
+    assert left.refused_points == 4 * 4 - sum(_schema_accepts(cfg, params, drawn, 4))
     assert left.runs(3) == accepted.sum() * 4 * 3  # no point of a refused trajectory is run
     text = left.describe()
     assert f"{left.refused_units} of the 4 trajectories" in text
     assert "drafting.written_procedure_months with drafting.lead_months" in text
     # Redrawn: the accepted trajectories in the design's order, then the next accepted ones.
     new = sensitivity.morris_design(cfg, trajectories=4, seed=0, parameters=params)
-    assert new.units == 4 and new.accepted.all() and all(_schema_accepts(cfg, params, new.X))
+    assert new.units == 4 and new.accepted.all() and all(_schema_accepts(cfg, params, new.X, 4))
     first = drawn.reshape(4, 4, 3)[accepted].reshape(-1, 3)
     np.testing.assert_array_equal(new.X[: len(first)], first)
     assert new.drawn > 4 and "take their place" in new.describe()
@@ -268,6 +270,11 @@ def test_sobol_replaces_refused_base_samples(monkeypatch):
     runs = np.concatenate(calls)
     assert len(runs) == 8 * 5 and all(_schema_accepts(cfg, params, runs))
     assert (out["n_blocks"] == 8).all() and out["S1"].notna().all()
+    # the kept base samples are not independent in the coupled factors: said so
+    said = sensitivity.sobol_design(cfg, COUPLED, n=8, seed=0).describe()
+    assert "Sobol indices assume independent factors" in said and "approximate" in said
+    morris = sensitivity.morris_design(cfg, trajectories=4, parameters=_table(cfg, COUPLED))
+    assert "approximate" not in morris.describe()
 
 
 # Every assumed factor of the status quo with its range (low, high, where the range comes from):

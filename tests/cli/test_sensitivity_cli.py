@@ -125,7 +125,7 @@ def test_the_header_counts_refused_points_and_the_runs_made(evaluated):
         keys = params["key"]
         spec = list(zip(params["low"], params["high"], params["integer"], strict=True))
         for row in X:  # no point the schema refuses reaches the model
-            values = [parameter_value(v, *s) for v, s in zip(row, spec, strict=True)]
+            values = [parameter_value(v, *s, levels=4) for v, s in zip(row, spec, strict=True)]
             cfg.with_overrides(**dict(zip(keys, values, strict=True)))
     ranked = [line for line in res.output.splitlines() if "mu*" in line]
     assert ranked[0].split()[0] == "chair.volunteer_base" and len(ranked) == 5

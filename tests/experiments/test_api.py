@@ -173,7 +173,7 @@ def test_bad_scenario_or_parameter_never_writes(tmp_path):
     out = tmp_path / "out"
     with pytest.raises(ScenarioError, match=r"chair.rule"):
         _run(scenarios=["status_quo", bad], out=out)
-    with pytest.raises(ConfigError, match="did you mean 'chair.rule'"):
+    with pytest.raises(ConfigError, match=r"did you mean 'chair\.rule'"):
         _run(scenarios=["status_quo"], out=out, overrides={"chair.rul": "lottery"})
     with pytest.raises(ScenarioError, match="unknown scenario 'status_qo'"):
         _run(scenarios=["status_qo"], out=out)

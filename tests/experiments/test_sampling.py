@@ -6,6 +6,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -46,3 +47,21 @@ def test_the_value_is_a_whole_number_in_range_and_grows_with_the_design(low, wid
 
 def test_a_real_parameter_is_its_design_value():
     assert parameter_value(0.25, 0.0, 1.0, False) == 0.25
+
+
+def test_morris_levels_map_to_evenly_spaced_whole_numbers():
+    """A linear response to a whole-number parameter has elementary effects of one size
+    (sigma 0): equal bins would map the 4 levels of a 3-value range to 2, 3, 4, 4."""
+    from SALib.analyze import morris as analyze
+    from SALib.sample import morris as sample
+
+    for low, high in ((2, 4), (1, 6), (0, 2)):
+        problem = {"num_vars": 1, "names": ["x"], "bounds": [[low, high]]}
+        X = sample.sample(problem, 50, num_levels=4, seed=1)
+        values = np.array([parameter_value(v, low, high, True, levels=4) for v in X[:, 0]])
+        grid = np.unique(X[:, 0])
+        assert [parameter_value(v, low, high, True, levels=4) for v in grid] == sorted(
+            round(low + j * (high - low) / 3) for j in range(4)
+        )
+        res = analyze.analyze(problem, X, values.astype(float), num_levels=4)
+        assert res["sigma"][0] == pytest.approx(0.0, abs=1e-9), (low, high)

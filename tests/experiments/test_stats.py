@@ -94,3 +94,21 @@ def test_the_printed_comparison_shows_the_counts_behind_a_mean_and_a_difference(
     console = Console(width=200, record=True)
     console.print(comparison_text_table(full, width=200))
     assert "n=" not in console.export_text() and "pairs" not in console.export_text()
+
+
+def test_the_counts_are_shown_when_every_shown_indicator_misses_runs():
+    """-i with an indicator undefined in one run of every scenario: the run count comes
+    from the runs, not from the largest n of the rows shown."""
+    from rich.console import Console
+
+    from gmg_sim.cli.common import comparison_text_table
+    from gmg_sim.experiments.stats import comparison_table
+
+    summary = _summary({"ref": [1.0, 2.0, math.nan], "b": [2.0, math.nan, 3.0]})
+    summary["y"] = 1.0
+    table = comparison_table(summary, ["x", "y"])
+    shown = table[table["indicator"] == "x"]
+    console = Console(width=200, record=True)
+    console.print(comparison_text_table(shown, width=200))
+    text = console.export_text()
+    assert "(n=2)" in text and "defined in k of 3 runs" in text
