@@ -272,6 +272,11 @@ def read_bounds(
                 f"{where}{dotted(flat)} is not numeric ({getattr(ann, '__name__', ann)}); "
                 "sample only numbers — use --vary for choices"
             )
+        if is_int_field(flat) and math.floor(hi) < math.ceil(lo):
+            raise ExperimentError(
+                f"{where}{dotted(flat)}: the range [{lo:g}, {hi:g}] holds no whole number, and "
+                "the parameter takes whole numbers only"
+            )
         allowed_lo, allowed_hi = _allowed(flat)
         if lo < allowed_lo or hi > allowed_hi:
             raise ConfigError(

@@ -330,6 +330,7 @@ def test_sampled_sweeps_from_toml_and_csv_bounds(tmp_path):
         ("[chair]\nrule = [0, 1]\n", "chair.rule is not numeric"),
         ("[chair]\nvolunteer_base = [0.5, 0.1]\n", r"low \(0.5\) must be below high \(0.1\)"),
         ("[chair]\nvolunteer_base = [0.5]\n", r"give a range \[low, high\]"),
+        ("[chair]\nterm_months = [2.2, 2.8]\n", "holds no whole number"),
         ("[chair\n", "not valid TOML"),
     ],
 )
