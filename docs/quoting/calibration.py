@@ -268,9 +268,13 @@ MORRIS_READING = {
     "chair_vacant_months": {
         "chair.contest_resolve_prob",
         "chair.volunteer_base",
-        "chair.prestige_lookahead_months",
+        "chair.contest_threshold",
     },
-    "adoption_rate": {"drafting.rounds_per_month", "engagement.marginal", "drafting.lead_months"},
+    "adoption_rate": {
+        "drafting.rounds_per_month",
+        "engagement.marginal",
+        "drafting.insert_propensity",
+    },
 }
 
 
