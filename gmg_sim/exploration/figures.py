@@ -90,8 +90,12 @@ def plot_robustness(summary: pd.DataFrame, reference: str = "status_quo") -> Fig
     )
     ax.set_yticks(range(len(designs)))
     ax.set_yticklabels(designs, fontsize=9)
-    cbar = fig.colorbar(im, ax=ax, shrink=0.8)
-    cbar.set_label(f"share of worlds better than {reference}", fontsize=9)
+    label = f"share of worlds better than {reference}"
+    if len(designs) < 4:  # a short figure: the bar goes under the panel, its label fits
+        cbar = fig.colorbar(im, ax=ax, orientation="horizontal", shrink=0.4, aspect=30)
+    else:
+        cbar = fig.colorbar(im, ax=ax, shrink=0.8)
+    cbar.set_label(label, fontsize=9)
     ax.set_title(
         f"Each design against {reference} across plausible worlds\n"
         "cell: median effect (indicator's unit); share of worlds better / worse",

@@ -54,3 +54,34 @@ def test_regret_is_the_shortfall_from_the_best_design_in_each_world():
 def test_an_indicator_without_a_direction_is_refused():
     with pytest.raises(ValueError, match="no 'better' direction"):
         summ.better_sign("statements_attempted")
+
+
+@pytest.mark.parametrize("n_designs", [1, 2, 6])
+def test_the_colour_bar_label_of_the_robustness_figure_fits(n_designs):
+    """With one or two designs the figure is short: its vertical colour-bar label was cut."""
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from gmg_sim.exploration.figures import plot_robustness
+
+    rows = [
+        {
+            "design": f"design_{d}",
+            "indicator": ind,
+            "share_better": 0.6,
+            "share_worse": 0.3,
+            "median_effect": 1.0,
+            "better": "lower",
+        }
+        for d in range(n_designs)
+        for ind in ("chair_vacant_months", "trust_final", "adoption_rate")
+    ]
+    fig = plot_robustness(pd.DataFrame(rows))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    cbar_axes = fig.axes[-1]
+    label = cbar_axes.yaxis.label if cbar_axes.yaxis.label.get_text() else cbar_axes.xaxis.label
+    box = label.get_window_extent(renderer)
+    assert "share of worlds better than status_quo" in label.get_text()
+    assert box.x0 >= 0 and box.y0 >= 0
+    assert box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height
