@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -504,7 +505,7 @@ def _long_lines(table: Any, differences: bool, width: int) -> list[str]:
     """Indicator by indicator, a line (or two, or four) per scenario; never cuts a name."""
     labels = list(dict.fromkeys(table["scenario"]))
     rows = table.set_index(["indicator", "scenario"])
-    name_w = max(map(len, labels))
+    name_w = max(map(cell_len, labels))  # terminal cells: a CJK character takes two
     lines = textwrap.wrap(_caption(table, differences), width=width, break_on_hyphens=False)
     for ind in dict.fromkeys(table["indicator"]):
         unit = unit_of(ind)
@@ -516,14 +517,14 @@ def _long_lines(table: Any, differences: bool, width: int) -> list[str]:
         one_line = 2 + name_w + 2 + w[0] + 1 + w[1] + 3 + w[2] + 1 + w[3]
         two_lines = 2 + name_w + 2 + max(w[0], w[1]) + 3 + max(w[2], w[3])
         for label, (mean, ci, diff, dci) in zip(labels, cells, strict=True):
-            head = f"  {label:<{name_w}}  "
+            head = f"  {label}{' ' * (name_w - cell_len(label))}  "
             if one_line <= width:
                 lines.append(f"{head}{mean:<{w[0]}} {ci:<{w[1]}}   {diff} {dci}".rstrip())
             elif two_lines <= width:
                 m = max(w[0], w[1])
                 lines.append(f"{head}{mean:<{m}}   {diff}".rstrip())
                 if ci or dci:
-                    lines.append(f"{'':<{len(head)}}{ci:<{m}}   {dci}".rstrip())
+                    lines.append(f"{' ' * cell_len(head)}{ci:<{m}}   {dci}".rstrip())
             else:
                 lines.append(f"  {label}")
                 lines += [

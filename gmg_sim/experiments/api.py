@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -362,7 +363,11 @@ def _save_figures(folder: Path, made: Mapping[str, Any]) -> list[Path]:
     paths = []
     for name, fig in made.items():
         path = folder / name
-        write_atomic(path, lambda p, f=fig: f.savefig(p, dpi=120, format="png"))
+        with warnings.catch_warnings():
+            # a scenario named in a script the font lacks (e.g. CJK): drawn as boxes, and
+            # matplotlib would warn once per character on stderr
+            warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from font", UserWarning)
+            write_atomic(path, lambda p, f=fig: f.savefig(p, dpi=120, format="png"))
         paths.append(path)
     return paths
 

@@ -596,3 +596,21 @@ def test_compare_prints_indicators_in_the_order_asked_and_notes_other_lengths(tm
     assert out.index("trust_final") < out.index("months")
     text = " ".join((out + err).split())
     assert "note: longer runs 24 months and status_quo 120" in text
+
+
+def test_a_scenario_named_in_cjk_lines_up_and_draws_without_warnings(tmp_path):
+    """A wide-character name takes two terminal cells a character; the font lacks the
+    glyphs, and matplotlib's per-character warnings stay off stderr."""
+    from rich.cells import cell_len
+
+    named = tmp_path / "named.toml"
+    named.write_text('name = "移民小组"\nextends = "status_quo"\n', encoding="utf-8")
+    res = sub(
+        "compare", "status_quo", str(named), "formal_chair_rules", "-n", "2", *SHORT,
+        "-q", "--format", "table", "-i", "chair_vacant_months", "-o", str(tmp_path / "o"),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert "Glyph" not in res.stderr
+    rows = [ln for ln in res.stdout.splitlines() if ln.startswith("  ") and "[" in ln]
+    starts = {cell_len(ln[: ln.index("[")].rstrip().rsplit(" ", 1)[0]) for ln in rows}
+    assert len(rows) == 3 and len(starts) == 1, rows
