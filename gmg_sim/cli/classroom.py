@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from gmg_sim.cli.common import (
-    Sets,
     app,
     check_scenario_args,
     counted,
@@ -62,7 +61,15 @@ def classroom_command(
             "Default: classroom_SCENARIO_SEED.json in the current folder.",
         ),
     ] = None,
-    sets: Sets = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a parameter of the class's scenario: section.key=value (TOML value; "
+            "repeatable). A changed setting is a new class: give it its own --session.",
+            metavar="SECTION.KEY=VALUE",
+        ),
+    ] = None,
 ) -> None:
     """Serve a role-play class: each student (or team) plays one agency of the GMG.
 
