@@ -161,6 +161,9 @@ class Session:
         self.config = _config(data)
         self._model: Any = None
         self._baseline: tuple[int, Any] | None = None
+        #: The group as the model stands where this month's open choices arose (the
+        #: month is replayed from its start when they are answered); None between months.
+        self._mid_month: dict[str, Any] | None = None
         self._seat_by_hash = {s["token_hash"]: a for a, s in data["seats"].items()}
 
     # -- building ---------------------------------------------------------------------------
@@ -644,8 +647,10 @@ class Session:
         with contextlib.suppress(StopProbe):
             model.step()
         if dec.pending or dec.batch is not None:
+            self._mid_month = world_summary(model)  # e.g. the draft being negotiated
             self._model = self._replay(self.data["steps_done"])
             return None, dec
+        self._mid_month = None
         model.choices = ClassroomDecisions(model, self.answers)
         return model, dec
 
@@ -708,6 +713,12 @@ class Session:
                 d["run_mode"] = None
 
     # -- views ------------------------------------------------------------------------------------
+    def _world(self, model: Any) -> dict[str, Any]:
+        """The group this month: where the open choices arose, else the month's start."""
+        if self.data["open"] and self._mid_month is not None:
+            return self._mid_month
+        return world_summary(model)
+
     def seconds_left(self, choice: dict[str, Any]) -> float | None:
         """Seconds until ``choice`` closes (None: no limit)."""
         if choice["deadline"] is None:
@@ -776,7 +787,7 @@ class Session:
             ][::-1]
             return {
                 "status": self.status(),
-                "world": world_summary(model),
+                "world": self._world(model),
                 "seats": seats,
                 "open": open_,
                 "recent": recent,
@@ -842,7 +853,7 @@ class Session:
                     p["name"] for p in self.data["players"].values() if p["agency"] == agency
                 ],
                 "you": None if player is None else {"id": player["id"], "name": player["name"]},
-                "world": world_summary(model),
+                "world": self._world(model),
                 "open": open_,
                 "mine": mine,
             }

@@ -353,3 +353,26 @@ def test_months_beyond_the_scenario_or_an_infinite_time_limit_are_refused(tmp_pa
         assert e.value.reason == "bad_request"
     s.set_time_limit(s.teacher_token(), 0)  # as --time-limit 0: no limit
     assert s.data["time_limit"] is None
+
+
+def test_the_group_panel_shows_the_draft_the_choice_is_about(tmp_path: Path) -> None:
+    """While a statement's first rounds are open to the students, 'the group this month'
+    names it as being drafted (it showed the month's start: nothing being drafted)."""
+    s, _ = _session(tmp_path, seed=1, months=24)
+    players = _join(s, *s.seat_codes())
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    s.start(teacher)
+    seen = False
+    while s.data["phase"] != "ended" and not seen:
+        if not s.data["open"]:
+            s.advance(teacher, "decision")
+            continue
+        drafts = [c for c in s.data["open"] if c["kind"] == "push_keyword"]
+        for c in drafts:
+            view = s.seat_view(codes[c["agency"]], players[c["agency"]]["id"])
+            assert c["context"]["title"] in view["world"]["statements_open"]
+            seen = True
+        for c in list(s.data["open"]):  # chairs taken (so drafts are tabled), keywords held
+            yes = c["kind"] in ("volunteer", "accept_chair")
+            s.choose(codes[c["agency"]], c["id"], yes, players[c["agency"]]["id"])
+    assert seen, "no drafting choice in 24 months: choose another seed"
