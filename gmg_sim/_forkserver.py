@@ -17,8 +17,10 @@ import threading
 
 __all__ = ["PRELOAD", "start_fork_server", "stop_fork_server"]
 
-#: What the fork server imports before it forks any worker (the model, through the executors).
-PRELOAD = ["gmg_sim.experiments.executors"]
+#: What the fork server imports before it forks any worker: a quiet end when the command
+#: goes away mid-request (:mod:`gmg_sim._forkserver_quiet`), then the model, through the
+#: executors.
+PRELOAD = ["gmg_sim._forkserver_quiet", "gmg_sim.experiments.executors"]
 
 
 def start_fork_server() -> None:

@@ -73,3 +73,28 @@ def test_the_server_and_its_children_block_ctrl_c_and_the_command_does_not() -> 
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "True", "True"]
+
+
+GONE = """
+import os
+import socket
+from multiprocessing import forkserver
+
+import gmg_sim._forkserver as f
+
+f.start_fork_server()
+server = forkserver._forkserver
+# A client that goes away mid-request, as the command does when a second Ctrl-C
+# makes it exit at once while it asks for a worker.
+with socket.socket(socket.AF_UNIX) as s:
+    s.connect(server._forkserver_address)
+_, status = os.waitpid(server._forkserver_pid, 0)
+print("server ended", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_the_server_ends_quietly_when_the_command_goes_away_mid_request() -> None:
+    """It printed the standard library's EOFError traceback after the command's own line."""
+    done = subprocess.run([sys.executable, "-c", GONE], capture_output=True, text=True, timeout=120)
+    assert "server ended" in done.stdout, done.stderr
+    assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr
