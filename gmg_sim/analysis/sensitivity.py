@@ -89,19 +89,6 @@ def assumed_parameters(
     return pd.DataFrame(rows, columns=["key", "default", "low", "high", "integer", "range_from"])
 
 
-def _spec(params: pd.DataFrame) -> list[tuple[str, float, float, bool]]:
-    """``(key, low, high, integer)`` of each factor, in the design's column order."""
-    return list(
-        zip(
-            params["key"],
-            params["low"].astype(float),
-            params["high"].astype(float),
-            params["integer"].astype(bool),
-            strict=True,
-        )
-    )
-
-
 def _overrides(
     spec: Sequence[tuple[str, float, float, bool]], row: np.ndarray, levels: int | None = None
 ) -> dict[str, Any]:
@@ -126,8 +113,9 @@ def _refused(
     or the first line of its message where it names none.
     """
     from gmg_sim.experiments.parameters import dotted
+    from gmg_sim.experiments.sampling import factor_spec
 
-    spec = _spec(params)
+    spec = factor_spec(params)
     names = [dotted(k) for k in params["key"]]
     reasons: list[str | None] = []
     for row in X:
@@ -167,9 +155,10 @@ def evaluate(
     ``(len(X), len(indicators))``.
     """
     from gmg_sim import experiments
+    from gmg_sim.experiments.sampling import factor_spec
 
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
-    spec = _spec(params)
+    spec = factor_spec(params)
     rows, valid = [], []
     for i, row in enumerate(X):
         over = _overrides(spec, row, levels)

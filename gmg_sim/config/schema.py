@@ -178,7 +178,7 @@ class GMGConfig(BaseModel):
             base.model_dump() if base is not None else {s: {} for s in _SECTIONS}
         )
         for flat_key, value in overrides.items():
-            section, key = _split_flat_key(flat_key)
+            section, key = split_flat_key(flat_key)
             nested.setdefault(section, {})[key] = value
         return cls.validated(nested)
 
@@ -451,7 +451,12 @@ def cross_problems(config: GMGConfig, failed: Collection[str] = ()) -> list[str]
     return out
 
 
-def _split_flat_key(flat_key: Any) -> tuple[str, str]:
+def split_flat_key(flat_key: Any, written: str | None = None) -> tuple[str, str]:
+    """``(section, key)`` of a flat parameter name, or a ConfigError naming what is unknown.
+
+    ``written``: the name as the user wrote it (``chair.term_month`` for ``--set``);
+    an unknown section or key is then named, and suggested, in that form.
+    """
     if not isinstance(flat_key, str):
         raise ConfigError(
             f"parameter name {show(flat_key)}: give a text 'section__key', e.g. 'chair__rule'"
@@ -465,16 +470,18 @@ def _split_flat_key(flat_key: Any) -> tuple[str, str]:
             f"(sections: {', '.join(_SECTIONS)}){hint}. The random seed goes in rng=, not here."
         )
     section, key = flat_key.split("__", 1)
+    shown = written or flat_key
+    sep = "." if written and "__" not in written else "__"
     if section not in _SECTIONS:
         raise ConfigError(
-            f"unknown section {section!r} in parameter {flat_key!r}; allowed sections: "
+            f"unknown section {section!r} in parameter {shown!r}; allowed sections: "
             f"{', '.join(_SECTIONS)}{_suggest(section, list(_SECTIONS))}"
         )
     fields = list(_SECTIONS[section].model_fields)
     if key not in fields:
         raise ConfigError(
-            f"unknown parameter {flat_key!r} (section {section!r} has no key {key!r})"
-            f"{_suggest(key, fields, prefix=section + '__')}; allowed keys in {section}: "
+            f"unknown parameter {shown!r} (section {section!r} has no key {key!r})"
+            f"{_suggest(key, fields, prefix=section + sep)}; allowed keys in {section}: "
             f"{', '.join(fields)}"
         )
     return section, key

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gmg_sim.config.errors import show, suggest
+from gmg_sim.config.errors import show
 from gmg_sim.config.scenarios import read_text_file, read_toml
-from gmg_sim.config.schema import ConfigError, GMGConfig
+from gmg_sim.config.schema import ConfigError, GMGConfig, split_flat_key
 from gmg_sim.experiments.plan import ExperimentError
 
 # -- small helpers --------------------------------------------------------------------
@@ -32,25 +32,8 @@ def flat_key(key: str) -> str:
             "e.g. 'chair.term_months'"
         )
     flat = key if "__" in key else key.replace(".", "__", 1)
-    known = GMGConfig.flat_keys()
-    if flat not in known and "__" not in key and "." in key:
-        # Written as on the command line (section.key): answered in that form.
-        section, _, name = key.partition(".")
-        sections = list(dict.fromkeys(k.split("__", 1)[0] for k in known))
-        if section not in sections:
-            hint = suggest(section, sections)
-            raise ConfigError(
-                f"unknown section {section!r} in {key!r}{hint + ' Allowed' if hint else '; allowed'}"
-                f" sections: {', '.join(sections)}"
-            )
-        names = [k.split("__", 1)[1] for k in known if k.startswith(section + "__")]
-        hint = suggest(name, names, prefix=section + ".")
-        raise ConfigError(
-            f"unknown parameter {key!r} (section {section!r} has no key {name!r})"
-            f"{hint + ' Allowed' if hint else '; allowed'} keys in {section}: {', '.join(names)}"
-        )
-    if flat not in known:
-        GMGConfig.from_flat({flat: 0})  # raises the config's own message for unknown keys
+    if flat not in GMGConfig.flat_keys():
+        split_flat_key(flat, written=key)  # the config's message, in the form written
         raise ConfigError(f"unknown parameter {key!r}")  # pragma: no cover - defensive
     return flat
 

@@ -20,6 +20,7 @@ from gmg_sim.experiments.plan import KEY_COLUMNS, ExperimentError
 
 __all__ = [
     "design_matrix",
+    "factor_spec",
     "parameter_value",
     "problem_of",
     "sample_points",
@@ -32,6 +33,23 @@ def problem_of(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
     """SALib's problem dictionary for ``{"section__key": (low, high)}``."""
     names = list(bounds)
     return {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
+
+
+def factor_spec(factors: pd.DataFrame) -> list[tuple[str, float, float, bool]]:
+    """``(key, low, high, integer)`` of each row of a factor table, in its order.
+
+    A factor table has the columns ``key, low, high, integer`` (``assumed_parameters``,
+    the robust study's ``factor_table``); :func:`parameter_value` takes the last three.
+    """
+    return list(
+        zip(
+            factors["key"],
+            factors["low"].astype(float),
+            factors["high"].astype(float),
+            factors["integer"].astype(bool),
+            strict=True,
+        )
+    )
 
 
 def parameter_value(

@@ -130,10 +130,9 @@ def world_rows(factors: pd.DataFrame, x: np.ndarray) -> list[dict[str, Any]]:
     Whole-number factors take each value equally often
     (:func:`gmg_sim.experiments.sampling.parameter_value`).
     """
-    from gmg_sim.experiments.sampling import parameter_value
+    from gmg_sim.experiments.sampling import factor_spec, parameter_value
 
-    columns = zip(factors["key"], factors["low"], factors["high"], factors["integer"], strict=True)
-    spec = [(k, float(lo), float(hi), bool(is_int)) for k, lo, hi, is_int in columns]
+    spec = factor_spec(factors)
     return [
         {
             k: parameter_value(v, lo, hi, is_int)

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gmg_sim.experiments.sampling import parameter_value, sample_points
+from gmg_sim.analysis import sensitivity
+from gmg_sim.experiments.sampling import factor_spec, parameter_value, sample_points
 
 
 def test_a_whole_number_parameter_takes_each_value_equally_often_in_a_sweep():
@@ -29,6 +30,9 @@ def test_robust_worlds_and_sensitivity_use_the_same_rule():
     x = np.linspace(3, 12, 1_000, endpoint=False)[:, None] + 0.0045
     values = [r["chair__term_months"] for r in world_rows(factors, x)]
     assert set(Counter(values).values()) == {100}
+    # a Sobol design of the sensitivity analysis maps its points by the same rule
+    spec = factor_spec(factors)
+    assert [sensitivity._overrides(spec, row)["chair__term_months"] for row in x] == values
 
 
 @given(
