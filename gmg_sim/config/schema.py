@@ -434,7 +434,7 @@ def cross_problems(config: GMGConfig, failed: Collection[str] = ()) -> list[str]
             f"than drafting.lead_months ({d.lead_months}) under consensus: otherwise no "
             "statement can be signed before its deadline"
         )
-    if valid("time", "membership"):
+    if valid("time"):
         start, end = config.start_month, month_index(config.time.end)
         if members_ok:
             table = load_agencies().subset(config.membership.agencies)

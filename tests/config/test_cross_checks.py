@@ -251,3 +251,15 @@ def _summary(cfg: GMGConfig) -> dict:
 def _same(a: object, b: object) -> bool:
     nan = isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
     return nan or a == b
+
+
+def test_end_before_start_is_reported_beside_a_bad_membership_section():
+    # The check reads only `time`: a membership section that fails its own validation
+    # does not hold it back.
+    with pytest.raises(ConfigError) as info:
+        GMGConfig.from_flat(
+            {"membership__agencies": 5, "time__start": "2010-01", "time__end": "2009-12"}
+        )
+    message = str(info.value)
+    assert "membership.agencies" in message
+    assert "time.end (2009-12) is before time.start (2010-01)" in message
