@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -95,7 +96,11 @@ def show(
         if key in overrides:
             origin = "--set"
         elif name in s.settings.get(section, {}):
-            origin = "scenario" if value == defaults[key] else "scenario (changed)"
+            # Set by a file this one extends: that file's name; by this file: "scenario".
+            where = s.origins.get(f"{section}.{name}")
+            inherited = where is not None and Path(where).resolve() != s.chain[-1]
+            origin = Path(where).name if inherited else "scenario"
+            origin += "" if value == defaults[key] else " (changed)"
         else:
             origin = "default"
         shown = (
@@ -104,8 +109,8 @@ def show(
         table.add_row(
             f"{section}.{name}",
             escape(str(shown)),
-            origin,
-            style="bold" if "changed" in origin or origin == "--set" else None,
+            escape(origin),
+            style="bold" if origin.endswith("(changed)") or origin == "--set" else None,
         )
     console.print(table)
 

@@ -107,6 +107,8 @@ class Scenario:
     config: GMGConfig
     chain: tuple[Path, ...] = field(default_factory=tuple)
     settings: dict[str, Any] = field(default_factory=dict)  # merged sections, as written
+    #: The file that set each key (``"chair.rule"`` -> path), the last one in ``chain`` to set it.
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
@@ -404,6 +406,7 @@ def read_scenario(name_or_path: str | Path) -> Scenario:
         config=config,
         chain=chain,
         settings=sections,
+        origins=origins,
     )
 
 

@@ -29,13 +29,16 @@ def cli(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def sub(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the command in a real process, as a user would."""
+def sub(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the command in a real process, as a user would (``env``: added variables)."""
     return subprocess.run(
         [sys.executable, "-m", "gmg_sim.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **env} if env else None,
     )
 
 
@@ -608,9 +611,23 @@ def test_a_scenario_named_in_cjk_lines_up_and_draws_without_warnings(tmp_path):
     res = sub(
         "compare", "status_quo", str(named), "formal_chair_rules", "-n", "2", *SHORT,
         "-q", "--format", "table", "-i", "chair_vacant_months", "-o", str(tmp_path / "o"),
+        env={"COLUMNS": "80"},  # the long layout (the wide one needs about 90 columns)
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     assert "Glyph" not in res.stderr
     rows = [ln for ln in res.stdout.splitlines() if ln.startswith("  ") and "[" in ln]
     starts = {cell_len(ln[: ln.index("[")].rstrip().rsplit(" ", 1)[0]) for ln in rows}
-    assert len(rows) == 3 and len(starts) == 1, rows
+    assert len(rows) == 3 and len(starts) == 1, res.stdout
+
+
+def test_show_names_the_file_that_set_a_key_through_extends(tmp_path):
+    base = tmp_path / "base.toml"
+    base.write_text('name = "base"\n[chair]\nrule = "lottery"\nterm_months = 6\n')
+    child = tmp_path / "child.toml"
+    child.write_text('name = "child"\nextends = "base.toml"\n[chair]\nterm_months = 12\n')
+    res = cli("show", str(child))
+    assert res.exit_code == 0, res.stderr
+    rows = {ln.split()[0]: ln for ln in res.stdout.splitlines() if ln.startswith("chair.")}
+    assert rows["chair.rule"].rstrip().endswith("base.toml (changed)"), rows["chair.rule"]
+    assert rows["chair.term_months"].rstrip().endswith("scenario (changed)")
+    assert rows["chair.order"].rstrip().endswith("default")
