@@ -142,6 +142,7 @@ def plot_sobol_convergence(frame: pd.DataFrame, title: str = "") -> Figure:
     bands no longer overlap for the parameters you want to rank.
     """
     from gmg_sim.analysis.colors import series_colors
+    from gmg_sim.experiments.parameters import dotted
 
     inds = list(dict.fromkeys(frame["indicator"]))
     params = list(dict.fromkeys(frame["parameter"]))
@@ -153,7 +154,7 @@ def plot_sobol_convergence(frame: pd.DataFrame, title: str = "") -> Figure:
         for p in params:
             g = sub[sub["parameter"] == p].sort_values("n")
             c = colors[p]
-            ax.plot(g["n"], g["ST"], marker="o", color=c, label=p)
+            ax.plot(g["n"], g["ST"], marker="o", color=c, label=dotted(p))  # as --set takes it
             ax.fill_between(g["n"], g["ST"] - g["ST_conf"], g["ST"] + g["ST_conf"],
                             color=c, alpha=0.15)  # fmt: skip
             ax.plot(g["n"], g["S1"], ls="--", color=c, alpha=0.8)
