@@ -135,10 +135,10 @@ class SelectionRule:
             w = np.minimum(w * (1.0 + s.relief), 1.0)
         draws = rng.random(n)
         offered = s.eligible & s.decide.volunteer(draws, w, s.afford, eligible=s.eligible)
-        out.volunteers = np.flatnonzero(offered).tolist()
+        out.volunteers = offered.nonzero()[0].tolist()
         # Would offer but cannot pay (not: chose to hold back, as another maker may).
         blocked = s.eligible & ~offered & (draws < w) & ~(draws < w * s.afford)
-        out.budget_blocked = np.flatnonzero(blocked).tolist()
+        out.budget_blocked = blocked.nonzero()[0].tolist()
 
 
 class Volunteer(SelectionRule):
@@ -160,7 +160,6 @@ class Volunteer(SelectionRule):
         """One attempt under the volunteer rule."""
         self._volunteers(rng, cfg, s, out)
         vols = out.volunteers
-        idx = np.flatnonzero(s.eligible)
         if len(vols) == 1:
             out.chair, out.how = vols[0], "volunteered"
         elif len(vols) >= 2:
@@ -169,12 +168,14 @@ class Volunteer(SelectionRule):
             else:
                 # Settled at working level: whoever chaired least recently.
                 lc = s.last_chaired[vols]
-                best = [v for v, x in zip(vols, lc, strict=True) if x == lc.min()]
+                least = lc.min()
+                best = [v for v, x in zip(vols, lc, strict=True) if x == least]
                 out.chair = best[int(rng.integers(len(best)))]
                 out.how = "settled among volunteers"
         elif not cfg.decline_allowed:
             # Nobody offers and declining is not allowed: the member that has
             # gone longest without chairing is designated and must accept.
+            idx = s.eligible.nonzero()[0]
             lc = s.last_chaired[idx]
             out.chair, out.forced, out.how = int(idx[np.argmin(lc)]), True, "designated"
         else:

@@ -79,6 +79,11 @@ class WorkingGroup:
     projects: int = 0
 
 
+def _budget_room(left: float, annual: float) -> float:
+    """A co-chair's budget room: the share of its yearly budget still left, in [0, 1]."""
+    return min(1.0, left / max(annual, 1e-9)) if annual > 0 else 0.0
+
+
 def _recent_substance(model: GMGModel, since: int) -> float:
     """Mean substance share of the statements adopted since ``since`` (0.5 if none).
 
@@ -165,12 +170,11 @@ class ProductsMechanism:
             return
         cfg = self.cfg
         ledger = model.ledger
-        # Budget room before this month's cost. Python floats: the same IEEE arithmetic
-        # as on numpy scalars, without their overhead.
-        left, annual = ledger.budget_left.tolist(), ledger.budget_annual.tolist()
-        room_a, room_b = (
-            min(1.0, left[i] / max(annual[i], 1e-9)) if annual[i] > 0 else 0.0 for i in (a, b)
-        )
+        # Budget room before this month's cost. Python floats (``item``): the same IEEE
+        # arithmetic as on numpy scalars, without their overhead.
+        left, annual = ledger.budget_left, ledger.budget_annual
+        room_a = _budget_room(left.item(a), annual.item(a))
+        room_b = _budget_room(left.item(b), annual.item(b))
         cost = cfg.wg_cost_per_month
         if ledger.cover_in_full("working_groups", 2 * cost):
             pass  # the pool pays a month of the group in full, or not at all
@@ -181,10 +185,7 @@ class ProductsMechanism:
             ledger.debit_one(b, cost)
         eng = model.engagement
         capacity = (
-            0.5
-            * (float(eng[a]) + float(eng[b]))
-            * float(model.trust[a, b])
-            * ((room_a + room_b) / 2)
+            0.5 * (eng.item(a) + eng.item(b)) * model.trust.item(a, b) * ((room_a + room_b) / 2)
         )
         wg.funds += cfg.wg_fundraising_rate * capacity
         if wg.funds >= 1.0:
