@@ -136,9 +136,15 @@ class SelectionRule:
         draws = rng.random(n)
         offered = s.eligible & s.decide.volunteer(draws, w, s.afford, eligible=s.eligible)
         out.volunteers = offered.nonzero()[0].tolist()
-        # Would offer but cannot pay (not: chose to hold back, as another maker may).
-        blocked = s.eligible & ~offered & (draws < w) & ~(draws < w * s.afford)
-        out.budget_blocked = blocked.nonzero()[0].tolist()
+        # Would offer but cannot pay (not: chose to hold back, as another maker may):
+        # eligible, draw < w, not offered and not draw < w * afford; checked one by one
+        # among the few with draw < w.
+        eligible, afford = s.eligible, s.afford
+        out.budget_blocked = [
+            i
+            for i in (draws < w).nonzero()[0].tolist()
+            if eligible[i] and not offered[i] and not draws[i] < w[i] * afford[i]
+        ]
 
 
 class Volunteer(SelectionRule):
