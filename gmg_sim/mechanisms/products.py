@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ProductsMechanism", "Report", "WorkingGroup", "load_working_groups", "report_attention"]
 
+#: An ``idle_until`` that never comes.
+NEVER = 1 << 40
+
 
 @cache
 def load_working_groups() -> tuple[dict[str, Any], ...]:
@@ -114,6 +117,11 @@ class ProductsMechanism:
                         WorkingGroup(wg["id"], wg["label"], (a, b), month_index(wg["start"]))
                     )
         self._next_report = model.start_month + self.cfg.report_interval_months
+        #: The first month a working group can run (never without one).
+        self._groups_from = min((wg.start for wg in self.groups), default=NEVER)
+        #: First month whose step can act (the model skips earlier ones): before the
+        #: working groups start, the next report's launch when none is in preparation.
+        self.idle_until = 0
 
     @property
     def projects(self) -> int:
@@ -121,11 +129,18 @@ class ProductsMechanism:
         return sum(wg.projects for wg in self.groups)
 
     def step(self, model: GMGModel) -> None:
-        """Launch, advance and publish reports; run working groups."""
+        """Launch, advance and publish reports; run working groups; set ``idle_until``."""
         if self.cfg.reports:
             self._reports(model)
         for wg in self.groups:
             self._working_group(model, wg)
+        # Until a working group starts, a month without a report in preparation and
+        # before the next launch is a no-op (no draw, no payment).
+        if model.month + 1 < self._groups_from and all(
+            r.published is not None for r in self.reports
+        ):
+            next_report = self._next_report if self.cfg.reports else NEVER
+            self.idle_until = min(next_report, self._groups_from)
 
     def _reports(self, model: GMGModel) -> None:
         cfg, month, table = self.cfg, model.month, model.agency_table
