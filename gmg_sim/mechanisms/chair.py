@@ -222,7 +222,11 @@ class ChairMechanism:
             return
         eligible = model.member.copy()
         previous = self.terms[-2].chair if len(self.terms) >= 2 else None
-        if not self.cfg.allow_consecutive and previous is not None and eligible.sum() > 1:
+        if (
+            not self.cfg.allow_consecutive
+            and previous is not None
+            and np.count_nonzero(eligible) > 1
+        ):
             eligible[previous] = False
         needed = self.running_cost(model) * (
             min(self._term_end, (month // 12) * 12 + 11) - month + 1

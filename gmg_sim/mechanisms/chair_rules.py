@@ -335,7 +335,7 @@ def select_chair(
         The outcome and the new order pointer.
     """
     out = SelectionOutcome()
-    if not eligible.any():
+    if not np.count_nonzero(eligible):
         out.how = "no eligible member"
         return out, order_pointer
     if rule is None:
