@@ -173,9 +173,9 @@ class Volunteer(SelectionRule):
                 out.contestants, out.how = vols, "contest"
             else:
                 # Settled at working level: whoever chaired least recently.
-                lc = s.last_chaired[vols]
-                least = lc.min()
-                best = [v for v, x in zip(vols, lc, strict=True) if x == least]
+                last = s.last_chaired.tolist()
+                least = min(last[v] for v in vols)
+                best = [v for v in vols if last[v] == least]
                 out.chair = best[int(rng.integers(len(best)))]
                 out.how = "settled among volunteers"
         elif not cfg.decline_allowed:
