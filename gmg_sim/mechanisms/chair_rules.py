@@ -135,10 +135,16 @@ class SelectionRule:
             w = np.minimum(w * (1.0 + s.relief), 1.0)
         draws = rng.random(n)
         offered = s.eligible & s.decide.volunteer(draws, w, s.afford, eligible=s.eligible)
-        out.volunteers = np.flatnonzero(offered).tolist()
-        # Would offer but cannot pay (not: chose to hold back, as another maker may).
-        blocked = s.eligible & ~offered & (draws < w) & ~(draws < w * s.afford)
-        out.budget_blocked = np.flatnonzero(blocked).tolist()
+        out.volunteers = offered.nonzero()[0].tolist()
+        # Would offer but cannot pay (not: chose to hold back, as another maker may):
+        # eligible, draw < w, not offered and not draw < w * afford; checked one by one
+        # among the few with draw < w.
+        eligible, afford = s.eligible, s.afford
+        out.budget_blocked = [
+            i
+            for i in (draws < w).nonzero()[0].tolist()
+            if eligible[i] and not offered[i] and not draws[i] < w[i] * afford[i]
+        ]
 
 
 class Volunteer(SelectionRule):
@@ -160,7 +166,6 @@ class Volunteer(SelectionRule):
         """One attempt under the volunteer rule."""
         self._volunteers(rng, cfg, s, out)
         vols = out.volunteers
-        idx = np.flatnonzero(s.eligible)
         if len(vols) == 1:
             out.chair, out.how = vols[0], "volunteered"
         elif len(vols) >= 2:
@@ -168,13 +173,15 @@ class Volunteer(SelectionRule):
                 out.contestants, out.how = vols, "contest"
             else:
                 # Settled at working level: whoever chaired least recently.
-                lc = s.last_chaired[vols]
-                best = [v for v, x in zip(vols, lc, strict=True) if x == lc.min()]
+                last = s.last_chaired.tolist()
+                least = min(last[v] for v in vols)
+                best = [v for v in vols if last[v] == least]
                 out.chair = best[int(rng.integers(len(best)))]
                 out.how = "settled among volunteers"
         elif not cfg.decline_allowed:
             # Nobody offers and declining is not allowed: the member that has
             # gone longest without chairing is designated and must accept.
+            idx = s.eligible.nonzero()[0]
             lc = s.last_chaired[idx]
             out.chair, out.forced, out.how = int(idx[np.argmin(lc)]), True, "designated"
         else:
@@ -328,7 +335,7 @@ def select_chair(
         The outcome and the new order pointer.
     """
     out = SelectionOutcome()
-    if not eligible.any():
+    if not np.count_nonzero(eligible):
         out.how = "no eligible member"
         return out, order_pointer
     if rule is None:

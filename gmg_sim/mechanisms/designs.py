@@ -55,11 +55,16 @@ __all__ = [
     "StatusQuo",
 ]
 
+#: An ``idle_until`` that never comes.
+NEVER = 1 << 40
+
 
 class StatusQuo:
     """``gmg``: a coordination group of equals; changes nothing (000 article, 'Origins')."""
 
     kind = "gmg"
+    #: Whether :meth:`step` has a monthly rule (without one the model never calls it).
+    monthly_rule = False
 
     def __init__(self, cfg: DesignConfig, model: GMGModel) -> None:
         self.cfg = cfg
@@ -146,6 +151,7 @@ class CoordinatorOfCoordinators(StatusQuo):
     """
 
     kind = "coordinator_of_coordinators"
+    monthly_rule = True
 
     def layer_channel_share(self) -> float:
         """Share of states' forum requests that go through the extra layer."""
@@ -183,6 +189,9 @@ class DesignMechanism:
         self.kind = self.cfg.kind
         self.strategy: StatusQuo = DESIGNS[self.kind](self.cfg, model)
         self.fixed_chair: int | None = self.strategy.fixed_chair
+        #: First month whose step can act (the model skips earlier ones): never for a
+        #: design without a monthly rule.
+        self.idle_until = 0 if self.strategy.monthly_rule else NEVER
 
     @property
     def layer_blocks(self) -> int:

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ProductsMechanism", "Report", "WorkingGroup", "load_working_groups", "report_attention"]
 
+#: An ``idle_until`` that never comes.
+NEVER = 1 << 40
+
 
 @cache
 def load_working_groups() -> tuple[dict[str, Any], ...]:
@@ -79,6 +82,11 @@ class WorkingGroup:
     projects: int = 0
 
 
+def _budget_room(left: float, annual: float) -> float:
+    """A co-chair's budget room: the share of its yearly budget still left, in [0, 1]."""
+    return min(1.0, left / max(annual, 1e-9)) if annual > 0 else 0.0
+
+
 def _recent_substance(model: GMGModel, since: int) -> float:
     """Mean substance share of the statements adopted since ``since`` (0.5 if none).
 
@@ -109,6 +117,11 @@ class ProductsMechanism:
                         WorkingGroup(wg["id"], wg["label"], (a, b), month_index(wg["start"]))
                     )
         self._next_report = model.start_month + self.cfg.report_interval_months
+        #: The first month a working group can run (never without one).
+        self._groups_from = min((wg.start for wg in self.groups), default=NEVER)
+        #: First month whose step can act (the model skips earlier ones): before the
+        #: working groups start, the next report's launch when none is in preparation.
+        self.idle_until = 0
 
     @property
     def projects(self) -> int:
@@ -116,11 +129,18 @@ class ProductsMechanism:
         return sum(wg.projects for wg in self.groups)
 
     def step(self, model: GMGModel) -> None:
-        """Launch, advance and publish reports; run working groups."""
+        """Launch, advance and publish reports; run working groups; set ``idle_until``."""
         if self.cfg.reports:
             self._reports(model)
         for wg in self.groups:
             self._working_group(model, wg)
+        # Until a working group starts, a month without a report in preparation and
+        # before the next launch is a no-op (no draw, no payment).
+        if model.month + 1 < self._groups_from and all(
+            r.published is not None for r in self.reports
+        ):
+            next_report = self._next_report if self.cfg.reports else NEVER
+            self.idle_until = min(next_report, self._groups_from)
 
     def _reports(self, model: GMGModel) -> None:
         cfg, month, table = self.cfg, model.month, model.agency_table
@@ -165,12 +185,11 @@ class ProductsMechanism:
             return
         cfg = self.cfg
         ledger = model.ledger
-        # Budget room before this month's cost. Python floats: the same IEEE arithmetic
-        # as on numpy scalars, without their overhead.
-        left, annual = ledger.budget_left.tolist(), ledger.budget_annual.tolist()
-        room_a, room_b = (
-            min(1.0, left[i] / max(annual[i], 1e-9)) if annual[i] > 0 else 0.0 for i in (a, b)
-        )
+        # Budget room before this month's cost. Python floats (``item``): the same IEEE
+        # arithmetic as on numpy scalars, without their overhead.
+        left, annual = ledger.budget_left, ledger.budget_annual
+        room_a = _budget_room(left.item(a), annual.item(a))
+        room_b = _budget_room(left.item(b), annual.item(b))
         cost = cfg.wg_cost_per_month
         if ledger.cover_in_full("working_groups", 2 * cost):
             pass  # the pool pays a month of the group in full, or not at all
@@ -181,10 +200,7 @@ class ProductsMechanism:
             ledger.debit_one(b, cost)
         eng = model.engagement
         capacity = (
-            0.5
-            * (float(eng[a]) + float(eng[b]))
-            * float(model.trust[a, b])
-            * ((room_a + room_b) / 2)
+            0.5 * (eng.item(a) + eng.item(b)) * model.trust.item(a, b) * ((room_a + room_b) / 2)
         )
         wg.funds += cfg.wg_fundraising_rate * capacity
         if wg.funds >= 1.0:

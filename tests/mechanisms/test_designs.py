@@ -109,3 +109,26 @@ def test_principals_meetings_per_year_is_asked_of_the_design():
     assert CoordinatorOfCoordinators.principals_meetings_per_year(design) == 1
     assert GlobalMigrationFacility.principals_meetings_per_year(design) == 3
     assert DESIGNS["lead_agency"].principals_meetings_per_year(design) == 1
+
+
+def test_only_a_design_with_a_monthly_rule_is_stepped():
+    # The model skips a mechanism's step before its idle_until (model.core); the
+    # status quo has no monthly rule, the extra layer pays every month.
+    calls = {}
+    for kind, cost in (("gmg", 0.0), ("coordinator_of_coordinators", 600.0)):
+        m = GMGModel(
+            rng=0,
+            collect="final",
+            time__end="2006-12",
+            design__kind=kind,
+            design__layer_cost_per_month=cost,
+        )
+        step = m.design.step
+
+        def counted(model, _step=step, _kind=kind):
+            calls[_kind] = calls.get(_kind, 0) + 1
+            _step(model)
+
+        m.design.step = counted
+        m.run()
+    assert calls == {"coordinator_of_coordinators": 12}

@@ -85,3 +85,24 @@ def test_working_group_raises_funds_with_trust_between_its_cochairs(state_factor
 
     assert funds(0.0) == 0.0
     assert funds(0.8) == pytest.approx(2 * funds(0.4))
+
+
+def test_idle_before_the_working_groups_between_reports():
+    # Status quo (2006-2015): reports launched every 24 months and prepared for 12,
+    # working groups from 2010-01. Before then, months with no report in preparation
+    # and before the next launch are skipped; the run is the same as without skipping.
+    calls = []
+    m = GMGModel(rng=0, collect="final")
+    step = m.products.step
+    m.products.step = lambda model: (calls.append(model.month), step(model))
+    m.run()
+    start = m.start_month
+    assert start + 1 not in calls and start + 23 not in calls  # before the first launch
+    assert {start, start + 24, start + 36, start + 48} <= set(calls)
+    assert start + 40 not in calls  # the first report published, the next not due
+    assert all(month in calls for month in range(start + 48, m.end_month + 1))
+    every = GMGModel(rng=0, collect="final")
+    every.skip_idle = False
+    every.run()
+    assert [repr(r) for r in m.products.reports] == [repr(r) for r in every.products.reports]
+    assert m.products.projects == every.products.projects
