@@ -214,7 +214,7 @@ class MeetingsMechanism:
         attended &= model.budget_left >= self.meeting_cost
         model.ledger.debit(self.meeting_cost * attended)
         self.attended_working = attended
-        self.working_attendance = int(attended.sum()) / max(model.n_members, 1)
+        self.working_attendance = int(np.count_nonzero(attended)) / max(model.n_members, 1)
         self.meetings_held += 1
 
     def _principals(self, model: GMGModel) -> None:
