@@ -230,7 +230,7 @@ class MeetingsMechanism:
         can_pay = model.budget_left >= cfg.principals_cost
         attended = members & can_pay & model.choices.attend_principals(rng.random(len(p)), p)
         who = np.flatnonzero(attended)
-        model.ledger.debit_some(who, np.full(who.size, cfg.principals_cost))
+        model.ledger.debit_some(who, cfg.principals_cost)
         n_members = int(members.sum())
         share = attended.sum() / n_members
         self.principals_attendance = float(share)
