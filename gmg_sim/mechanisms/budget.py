@@ -57,13 +57,15 @@ def annual_budgets(
     return np.maximum(base * cfg.scale * (1.0 + noise) * months_left / 12.0, 0.0)
 
 
-def pay(budget_left: np.ndarray, who: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-    """Take ``amounts`` from the budgets of agencies ``who``, never below zero.
+def pay(budget_left: np.ndarray, who: np.ndarray, amounts: np.ndarray | float) -> np.ndarray:
+    """Take ``amounts`` (one per agency, or the same for each) from the budgets of ``who``.
 
-    Mutates ``budget_left`` and returns what was actually paid (≤ amounts).
+    Never below zero. Mutates ``budget_left`` and returns what was actually paid
+    by each of ``who`` (≤ amounts).
     """
-    paid = np.minimum(amounts, budget_left[who])
-    budget_left[who] -= paid
+    left = budget_left[who]
+    paid = np.minimum(amounts, left)
+    budget_left[who] = left - paid
     return paid
 
 
@@ -196,8 +198,9 @@ class Ledger:
         self.spend_cum += paid
         return paid
 
-    def debit_some(self, who: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-        """Charge agencies ``who`` (distinct indices) ``amounts``; returns what was paid."""
+    def debit_some(self, who: np.ndarray, amounts: np.ndarray | float) -> np.ndarray:
+        """Charge agencies ``who`` (distinct indices) ``amounts`` (one each, or the same for
+        each); returns what each paid."""
         paid = pay(self.budget_left, who, amounts)
         self.spend_month[who] += paid
         self.spend_cum[who] += paid
@@ -205,8 +208,9 @@ class Ledger:
 
     def debit_one(self, agency: int, amount: float) -> float:
         """Charge one agency; never below zero. Returns what was paid."""
-        paid = min(amount, float(self.budget_left[agency]))
-        self.budget_left[agency] -= paid
+        left = self.budget_left.item(agency)
+        paid = min(amount, left)
+        self.budget_left[agency] = left - paid
         self.spend_month[agency] += paid
         self.spend_cum[agency] += paid
         return paid
@@ -240,7 +244,7 @@ class Ledger:
         k = len(payers)
         if k == 0:
             return paid
-        got = self.debit_some(payers, np.full(k, rest / k))
+        got = self.debit_some(payers, rest / k)
         return paid + float(got.sum())
 
     def cover_in_full(self, item: str, total: float) -> bool:

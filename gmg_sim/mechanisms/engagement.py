@@ -10,27 +10,36 @@ import numpy as np
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
-__all__ = ["EngagementMechanism", "engagement_target"]
+__all__ = ["EngagementMechanism", "agenda_pull", "engagement_target"]
+
+
+def agenda_pull(relevance: np.ndarray, agenda_weight: float) -> np.ndarray:
+    """How the term's theme moves each agency's target: ``agenda_weight * (relevance - 0.5)``.
+
+    ``relevance``: how much the theme belongs to each agency's mandate, in [0, 1]
+    (any shape: the mechanism computes the pull of every theme once per run).
+    """
+    return agenda_weight * (relevance - 0.5)
 
 
 def engagement_target(
     baseline: np.ndarray,
     mean_trust: np.ndarray,
-    theme_relevance: np.ndarray | None,
     trust_weight: float,
-    agenda_weight: float,
+    pull: np.ndarray | None,
 ) -> np.ndarray:
     """Where each agency's engagement is heading, in [0, 1] (assumed form).
 
     ``baseline + trust_weight * (mean_trust - 0.5) + agenda_weight *
     (relevance - 0.5)``, where relevance is how much the term's theme belongs
-    to the agency's mandate (0 when no theme is set, counted as neutral).
+    to the agency's mandate; ``pull`` is that last term (:func:`agenda_pull`),
+    None when no theme is set (counted as neutral).
     """
     if math.isnan(mean_trust[0]):
         mean_trust = np.full_like(baseline, 0.5)
     target = baseline + trust_weight * (mean_trust - 0.5)
-    if theme_relevance is not None:
-        target += agenda_weight * (theme_relevance - 0.5)
+    if pull is not None:
+        target += pull
     return np.minimum(np.maximum(target, 0.0, out=target), 1.0, out=target)
 
 
@@ -54,7 +63,8 @@ class EngagementMechanism:
         self.engagement = self.baseline.copy()
         mandate = model.agency_table.mandate
         relevance = mandate / np.maximum(mandate.max(axis=1, keepdims=True), 1e-12)
-        self.relevance_by_theme = np.ascontiguousarray(relevance.T)  # (themes, agencies)
+        #: Each theme's :func:`agenda_pull` on each agency, (themes, agencies).
+        self.pull_by_theme = agenda_pull(np.ascontiguousarray(relevance.T), eng.agenda_weight)
 
     def on_join(self, agency: int) -> None:
         """A new member starts at its baseline engagement."""
@@ -63,14 +73,8 @@ class EngagementMechanism:
     def step(self, model: GMGModel) -> None:
         """Update engagement of members."""
         theme = model.chair.theme
-        rel = self.relevance_by_theme[theme] if theme is not None else None
-        target = engagement_target(
-            self.baseline,
-            model.mean_trust(),
-            rel,
-            self.cfg.trust_weight,
-            self.cfg.agenda_weight,
-        )
+        pull = self.pull_by_theme[theme] if theme is not None else None
+        target = engagement_target(self.baseline, model.mean_trust(), self.cfg.trust_weight, pull)
         e = self.engagement
         target -= e
         target *= model.member_f

@@ -214,7 +214,7 @@ class MeetingsMechanism:
         attended &= model.budget_left >= self.meeting_cost
         model.ledger.debit(self.meeting_cost * attended)
         self.attended_working = attended
-        self.working_attendance = int(attended.sum()) / max(model.n_members, 1)
+        self.working_attendance = int(np.count_nonzero(attended)) / max(model.n_members, 1)
         self.meetings_held += 1
 
     def _principals(self, model: GMGModel) -> None:
@@ -230,7 +230,7 @@ class MeetingsMechanism:
         can_pay = model.budget_left >= cfg.principals_cost
         attended = members & can_pay & model.choices.attend_principals(rng.random(len(p)), p)
         who = np.flatnonzero(attended)
-        model.ledger.debit_some(who, np.full(who.size, cfg.principals_cost))
+        model.ledger.debit_some(who, cfg.principals_cost)
         n_members = int(members.sum())
         share = attended.sum() / n_members
         self.principals_attendance = float(share)

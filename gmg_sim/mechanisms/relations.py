@@ -150,6 +150,7 @@ class RelationsMechanism:
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: RivalryConfig = model.config.rivalry
+        cfg = self.cfg
         table = model.agency_table
         self._model = model
         self.base = base_rivalry(table.mandate, table.voluntary_funding, self.cfg)
@@ -163,6 +164,17 @@ class RelationsMechanism:
         self._offdiag = 1.0 - np.eye(n)
         self._trust_denom = np.ones(n)  # max(k - member_f, 1), refreshed on joins and exits
         self._tension_active = False
+        self._tension_max = 0.0  # largest entry of `tension`, kept without a scan each month
+        self._keep = 1.0 - cfg.tension_decay  # share of tension left after a month
+        # Per-run constants as 0-d arrays: numpy combines an array with a 0-d array faster
+        # than with a Python float (same float64 result).
+        self._keep0, self._one = np.array(self._keep), np.array(1.0)
+        self._trust_gain = np.array(cfg.trust_gain)
+        self._trust_erosion = np.array(cfg.trust_erosion)
+        # Written in place: trust_gain * (1 - rivalry), trust_erosion * rivalry (refreshed with
+        # rivalry), and the step's scratch matrices for the month's gain and loss.
+        self._gain, self._erosion = np.empty((n, n)), np.empty((n, n))
+        self._gain_now, self._loss_now = np.empty((n, n)), np.empty((n, n))
         self._refresh_rivalry(model)
 
     def add_tension(self, agencies: list[int], amount: float) -> None:
@@ -171,6 +183,7 @@ class RelationsMechanism:
         self.tension[np.ix_(idx, idx)] += amount
         np.fill_diagonal(self.tension, 0.0)
         self._tension_active = True
+        self._tension_max = float(self.tension.max())
         self._refresh_rivalry(self._model)
 
     def add_tension_row(self, agency: int, amounts: np.ndarray) -> None:
@@ -184,6 +197,7 @@ class RelationsMechanism:
             self.tension[:, agency] += row
             self.tension[agency, agency] = 0.0
         self._tension_active = True
+        self._tension_max = float(self.tension.max())
         self._refresh_rivalry(self._model)
 
     def add_base(self, agency: int, amounts: np.ndarray) -> None:
@@ -213,9 +227,11 @@ class RelationsMechanism:
         return mean_trust(self.trust, model.member_f, model.n_members, self._trust_denom)
 
     def _refresh_rivalry(self, model: GMGModel) -> None:
-        self.rivalry = np.minimum(self.base + self.tension, 1.0)
-        self._gain = self.cfg.trust_gain * (1.0 - self.rivalry)
-        self._erosion = self.cfg.trust_erosion * self.rivalry
+        self.rivalry = rivalry = self.base + self.tension  # a new array: readers may keep the old
+        np.minimum(rivalry, self._one, out=rivalry)
+        np.subtract(self._one, rivalry, out=self._gain)
+        self._gain *= self._trust_gain
+        np.multiply(rivalry, self._trust_erosion, out=self._erosion)
 
     def step(self, model: GMGModel) -> None:
         """Decay tension, refresh rivalry, update trust from this month's events.
@@ -224,17 +240,19 @@ class RelationsMechanism:
         """
         cfg = self.cfg
         if self._tension_active:
-            self.tension *= 1.0 - cfg.tension_decay
-            if self.tension.max() < 1e-6:
+            self.tension *= self._keep0
+            # Rounding is monotonic: the largest entry scaled is the largest scaled entry.
+            self._tension_max *= self._keep
+            if self._tension_max < 1e-6:
                 self.tension.fill(0.0)
                 self._tension_active = False
             self._refresh_rivalry(model)
         t = self.trust
-        met = model.attended_working.astype(float)
-        gain = np.multiply.outer(met, met)
+        met = model.attended_working
+        gain = np.multiply(met[:, None], met, out=self._gain_now)  # 1.0 for pairs that met
         gain *= self._gain
-        gain *= 1.0 - t
-        loss = self._erosion * t
+        gain *= np.subtract(self._one, t)
+        loss = np.multiply(self._erosion, t, out=self._loss_now)
         chair = model.chair
         clip = False
         if chair.contest:

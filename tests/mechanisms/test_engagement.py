@@ -8,14 +8,16 @@ import numpy as np
 import pytest
 
 from gmg_sim import GMGModel
-from gmg_sim.mechanisms.engagement import EngagementMechanism, engagement_target
+from gmg_sim.mechanisms.engagement import EngagementMechanism, agenda_pull, engagement_target
 
 
 def test_engagement_target_rises_with_trust_and_relevant_agenda():
     base = np.array([0.5, 0.5])
-    t = engagement_target(base, np.array([0.2, 0.8]), None, 0.3, 0.2)
+    t = engagement_target(base, np.array([0.2, 0.8]), 0.3, None)
     assert t[1] > t[0]
-    t2 = engagement_target(base, np.array([0.5, 0.5]), np.array([0.0, 1.0]), 0.3, 0.2)
+    pull = agenda_pull(np.array([0.0, 1.0]), 0.2)
+    np.testing.assert_allclose(pull, [-0.1, 0.1])
+    t2 = engagement_target(base, np.array([0.5, 0.5]), 0.3, pull)
     assert t2[1] > t2[0]
 
 
