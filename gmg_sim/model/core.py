@@ -181,7 +181,7 @@ class GMGModel(mesa.Model):
         self.secretariat.start(self)
 
         self.datacollector = ArrayCollector(
-            indicators.model_reporters(), indicators.AGENT_REPORTERS, Agency.ARRAYS
+            indicators.model_reporters(), indicators.AGENT_REPORTERS, Agency.ARRAYS, Agency.FIXED
         )
 
     # -- running -------------------------------------------------------------
