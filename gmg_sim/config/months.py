@@ -6,6 +6,7 @@ A month is ``year * 12 + month - 1``; labels are ``"YYYY-MM"``.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 __all__ = ["FIRST_MONTH", "LAST_MONTH", "ConfigError", "month_index", "month_label"]
 
@@ -34,6 +35,7 @@ def month_index(label: str) -> int:
     return int(m.group(1)) * 12 + int(m.group(2)) - 1
 
 
+@cache
 def month_label(index: int) -> str:
-    """Convert an integer month index back to ``"YYYY-MM"``."""
+    """Convert an integer month index back to ``"YYYY-MM"`` (cached: a run asks for few months)."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"

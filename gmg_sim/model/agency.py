@@ -37,6 +37,10 @@ class Agency(mesa.Agent):
         "budget_left": "budget_left",
     }
 
+    #: Attributes set when the agent is created and never changed: the data collector
+    #: reads them once per set of agents.
+    FIXED: ClassVar[frozenset[str]] = frozenset({"code", "name", "centrality", "seat", "staff"})
+
     def __init__(self, model: GMGModel, index: int) -> None:
         super().__init__(model)
         self.index = index

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from gmg_sim.config.schema import GMGConfig, month_index, month_label
@@ -53,6 +54,45 @@ def term_label(start: int, term_months: int) -> str:
     return f"{month_label(start)}..{month_label(start + term_months - 1)}"
 
 
+#: The calendar's order of events: by month, then kind.
+_ORDER = attrgetter("month", "kind")
+
+
+@cache
+def _fixed_events(
+    start: int, end: int, principals_months: frozenset[int]
+) -> tuple[CalendarEvent, ...]:
+    """The dated events of a run window other than the forums, in the calendar's order (cached).
+
+    The High-Level Dialogues, the General Assembly each year and the principals'
+    meetings (months of the year ``principals_months``, 0-based), from ``start`` to 24
+    months past ``end`` (the look-ahead of chair terms). They depend on the window alone;
+    the forums (drawn for each run) are added by :class:`Calendar`.
+    """
+    data = load_calendar_data()
+    prestige = data["prestige"]
+    unga_month = int(data["recurring"]["unga_month"])
+    events: list[CalendarEvent] = []
+    for hld in data["hld"]:
+        events.append(
+            CalendarEvent(month_index(hld["month"]), "hld", "High-Level Dialogue", prestige["hld"])
+        )
+    first_year, last_year = start // 12, end // 12 + 2  # look-ahead past the end
+    for year in range(first_year, last_year + 1):
+        events.append(
+            CalendarEvent(
+                year * 12 + unga_month - 1, "unga", "UN General Assembly", prestige["unga"]
+            )
+        )
+        for m0 in sorted(principals_months):
+            events.append(
+                CalendarEvent(
+                    year * 12 + m0, "principals", "Principals' meeting", prestige["principals"]
+                )
+            )
+    return tuple(sorted((e for e in events if start <= e.month <= end + 24), key=_ORDER))
+
+
 class Calendar:
     """Events by month for one run, built from the calendar data and the config."""
 
@@ -74,20 +114,12 @@ class Calendar:
         self.principals_month = config.meetings.principals_month or int(
             data["recurring"]["principals_month"]
         )
-        unga_month = int(data["recurring"]["unga_month"])
         # The design strategy says how often the principals meet (a class method:
         # the calendar is built before the design mechanism, and needs no model).
         per_year = DESIGNS[config.design.kind].principals_meetings_per_year(config.design)
         self.principals_months = frozenset(
             (self.principals_month - 1 + k * 12 // per_year) % 12 for k in range(per_year)
         )
-        events: list[CalendarEvent] = []
-        for hld in data["hld"]:
-            events.append(
-                CalendarEvent(
-                    month_index(hld["month"]), "hld", "High-Level Dialogue", prestige["hld"]
-                )
-            )
         if gfmd_schedule is None:
             gfmd_schedule = [
                 (month_index(g["month"]), str(g["host"]))
@@ -95,26 +127,18 @@ class Calendar:
                 if g.get("held") and g.get("month")
             ]
         self.gfmd_hosts: dict[int, str] = {}
+        forums: list[CalendarEvent] = []
         for month, host in gfmd_schedule:
             self.gfmd_hosts[month // 12] = host
             name = f"GFMD {host}" if host else "GFMD"
-            events.append(CalendarEvent(month, "gfmd", name, prestige["gfmd"]))
-        first_year, last_year = self.start // 12, self.end // 12 + 2  # look-ahead past the end
-        for year in range(first_year, last_year + 1):
-            events.append(
-                CalendarEvent(
-                    year * 12 + unga_month - 1, "unga", "UN General Assembly", prestige["unga"]
-                )
-            )
-            for m0 in sorted(self.principals_months):
-                events.append(
-                    CalendarEvent(
-                        year * 12 + m0, "principals", "Principals' meeting", prestige["principals"]
-                    )
-                )
+            forums.append(CalendarEvent(month, "gfmd", name, prestige["gfmd"]))
+        # The forums joined to the other events (the same for every run of this window).
         self.events = sorted(
-            (e for e in events if self.start <= e.month <= self.end + 24),
-            key=lambda e: (e.month, e.kind),
+            [
+                *_fixed_events(self.start, self.end, self.principals_months),
+                *(e for e in forums if self.start <= e.month <= self.end + 24),
+            ],
+            key=_ORDER,
         )
         self.by_month: dict[int, list[CalendarEvent]] = {}
         for e in self.events:

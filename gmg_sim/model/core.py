@@ -129,6 +129,7 @@ class GMGModel(mesa.Model):
         # Per-agency state (index = row of agency_table); agents are views on it.
         self.member = np.zeros(n, dtype=bool)
         self.member_f = np.zeros(n)  # float copy of `member`, for fast products
+        self._member_i = np.zeros(n, dtype=np.int64)  # int copy, added to `member_months`
         self.n_members = 0
         self.ever_member = np.zeros(n, dtype=bool)
         # Money: budgets, spending and the pooled budget, in one ledger.
@@ -181,7 +182,7 @@ class GMGModel(mesa.Model):
         self.secretariat.start(self)
 
         self.datacollector = ArrayCollector(
-            indicators.model_reporters(), indicators.AGENT_REPORTERS, Agency.ARRAYS
+            indicators.model_reporters(), indicators.AGENT_REPORTERS, Agency.ARRAYS, Agency.FIXED
         )
 
     # -- running -------------------------------------------------------------
@@ -200,7 +201,7 @@ class GMGModel(mesa.Model):
         for mechanism in self.mechanisms:
             if getattr(mechanism, "idle_until", 0) <= month or month < 0:
                 mechanism.step(self)
-        self.member_months += self.member
+        self.member_months += self._member_i  # += member, without a cast each month
         self._stats.update(self)
         done = self.month >= self.end_month
         if self.collect_mode == "monthly" or done:
@@ -209,9 +210,15 @@ class GMGModel(mesa.Model):
             self.running = False
 
     def run(self) -> GMGModel:
-        """Run to the configured horizon (``time.end``); returns the model."""
-        while self.running:
-            self.step()
+        """Run to the configured horizon (``time.end``); returns the model.
+
+        The same months as calling :meth:`step` while the model is ``running``, advanced
+        with one call of Mesa's ``run_for`` (its step loop without a call per month).
+        """
+        if self.running:
+            # The first step stays in the start month; each later one moves a month on;
+            # the step that reaches time.end (or starts past it) is the last.
+            self.run_for(max(self.end_month - self.month + (self.steps == 0), 1))
         return self
 
     def add_mechanism(self, mechanism: Mechanism, *, before: Mechanism | None = None) -> None:
@@ -233,6 +240,7 @@ class GMGModel(mesa.Model):
     def membership_changed(self) -> None:
         """Refresh cached group-level quantities after a join or exit."""
         self.member_f = self.member.astype(float)
+        self._member_i = self.member.astype(np.int64)
         self.n_members = int(self.member.sum())
         self.relations.on_membership_changed(self)
         if self.member.any():
