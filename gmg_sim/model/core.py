@@ -210,15 +210,9 @@ class GMGModel(mesa.Model):
             self.running = False
 
     def run(self) -> GMGModel:
-        """Run to the configured horizon (``time.end``); returns the model.
-
-        The same months as calling :meth:`step` while the model is ``running``, advanced
-        with one call of Mesa's ``run_for`` (its step loop without a call per month).
-        """
-        if self.running:
-            # The first step stays in the start month; each later one moves a month on;
-            # the step that reaches time.end (or starts past it) is the last.
-            self.run_for(max(self.end_month - self.month + (self.steps == 0), 1))
+        """Run to the configured horizon (``time.end``); returns the model."""
+        while self.running:
+            self.step()
         return self
 
     def add_mechanism(self, mechanism: Mechanism, *, before: Mechanism | None = None) -> None:

@@ -180,34 +180,3 @@ def test_a_shorter_run_is_a_prefix_of_a_longer_one():
     b = long.datacollector.get_model_vars_dataframe().iloc[: len(a)].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
     assert [e.text for e in short.events] == [e.text for e in long.events][: len(short.events)]
-
-
-@pytest.mark.parametrize("stepped", [0, 1, 2, 30])
-def test_run_ends_where_stepping_ends(stepped):
-    """``run`` (Mesa's run_for) stops at the same month, step and time as calling ``step``
-    while running, from the start or after some months, and does nothing once finished."""
-    by_run, by_step = (GMGModel(rng=2, time__end="2008-06") for _ in range(2))
-    for m in (by_run, by_step):
-        for _ in range(stepped):
-            m.step()
-    by_run.run()
-    while by_step.running:
-        by_step.step()
-    for m in (by_run, by_step):
-        assert not m.running
-    assert (by_run.steps, by_run.time, by_run.month) == (by_step.steps, by_step.time, by_step.month)
-    pd.testing.assert_frame_equal(
-        by_run.datacollector.get_model_vars_dataframe(),
-        by_step.datacollector.get_model_vars_dataframe(),
-    )
-    by_run.run()  # a finished model stays as it is
-    assert (by_run.steps, by_run.time) == (by_step.steps, by_step.time)
-
-
-def test_run_past_the_horizon_takes_one_step():
-    """A model whose month was moved past time.end ends at its next step, as ``step`` does."""
-    m = GMGModel(rng=0, time__end="2006-06")
-    m.step()
-    m.month = m.end_month + 3
-    m.run()
-    assert m.steps == 2 and not m.running
