@@ -7,7 +7,7 @@ from dataclasses import asdict
 import pandas as pd
 
 from gmg_sim import GMGModel
-from gmg_sim.model.events import Event, EventLog
+from gmg_sim.model.events import EventLog
 
 
 def test_frame_is_one_row_per_event_with_agencies_joined() -> None:
@@ -21,10 +21,3 @@ def test_frame_is_one_row_per_event_with_agencies_joined() -> None:
 
 def test_empty_log_has_the_columns() -> None:
     assert list(EventLog().to_frame().columns) == ["month", "step", "kind", "agencies", "text"]
-
-
-def test_events_compare_and_hash_by_their_fields() -> None:
-    a = Event("2006-01", 1, "joined", ("IOM",), "IOM joins the group")
-    b = Event("2006-01", 1, "joined", ("IOM",), "IOM joins the group")
-    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
-    assert a != Event("2006-02", 2, "joined", ("IOM",), "IOM joins the group")
