@@ -193,17 +193,13 @@ def negotiation_round(
     counts = [0] * n
     for m in st.mentions:
         counts[m[0]] += 1
-    n_members = sum(member)
-    others_n = max(n_members - 1, 1)
+    others_n = max(sum(member) - 1, 1)
     cap = cfg.max_mentions_per_agency
-    # level[c] = members named exactly c times (c = 0 .. cap; cap + 1: more), kept up to
-    # date below; every member starts unnamed, then those already named move up.
+    # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
     level = [0] * (cap + 2)
-    level[0] = n_members
-    for a in {m[0] for m in st.mentions}:
+    for a in range(n):
         if member[a]:
             c = counts[a]
-            level[0] -= 1
             level[c if c <= cap else cap + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n);
     # compared as Python floats (the same IEEE comparisons as on the arrays).
