@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -160,10 +161,10 @@ class Statement:
 
     def mention_counts(self, n: int) -> np.ndarray:
         """Mentions per agency index (length ``n``)."""
-        counts = np.zeros(n, dtype=np.int64)
-        for a, _, _ in self.mentions:
-            counts[a] += 1
-        return counts
+        counts = [0] * n
+        for m in self.mentions:
+            counts[m[0]] += 1
+        return np.array(counts, dtype=np.int64)
 
 
 def negotiation_round(
@@ -299,8 +300,10 @@ class DraftingMechanism:
         if theme not in self._keyword_cache:
             table = model.agency_table
             theme_id = table.themes[theme]
+            # Those on the theme, then the others, each in their own order (a stable sort).
             self._keyword_cache[theme] = [
-                [k.text for k in sorted(kws, key=lambda k: k.theme != theme_id)]
+                [k.text for k in kws if k.theme == theme_id]
+                + [k.text for k in kws if k.theme != theme_id]
                 for kws in table.keywords
             ]
         return self._keyword_cache[theme]
@@ -465,14 +468,16 @@ class DraftingMechanism:
             return
         st.status, st.decided = "adopted", model.month
         self.adopted_count += 1
-        st.signatories = tuple(table.ids[a] for a in np.flatnonzero(model.member))
-        st.text = render(st, table.ids)
-        self.visibility += st.mention_counts(len(table))
+        ids = table.ids
+        st.signatories = tuple(compress(ids, model.member.tolist()))
+        st.text = render(st, ids)
+        self.visibility += st.mention_counts(len(ids))
+        named = st.named
         model.log(
             "statement_adopted",
-            tuple(table.ids[a] for a in st.named),
+            tuple([ids[a] for a in named]),
             f"Statement adopted after {st.rounds} round{'s' if st.rounds != 1 else ''}, "
-            f"{st.words} words, {len(st.named)} agenc{'ies' if len(st.named) != 1 else 'y'} named "
+            f"{st.words} words, {len(named)} agenc{'ies' if len(named) != 1 else 'y'} named "
             f"({st.title})",
         )
 
