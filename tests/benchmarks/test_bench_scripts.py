@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,39 @@ def test_time_per_part_accounts_for_the_whole_run() -> None:
     assert all(v >= 0 for v in us.values())
     assert us["drafting"] > us["states"]  # states act in January only
     assert 0 < found["summary_share"] < 1
+
+
+def test_instruction_counts_are_the_difference_per_run(tmp_path: Path) -> None:
+    # A stand-in for valgrind: runs the child as valgrind would, then reports
+    # 1,000,000 instructions plus 250,000 for each measured run (its last argument).
+    fake = tmp_path / "valgrind"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import subprocess, sys\n"
+        "cmd = [a for a in sys.argv[1:] if not a.startswith('--')]\n"
+        "code = subprocess.run(cmd).returncode\n"
+        "n = 1_000_000 + 250_000 * int(cmd[-1])\n"
+        "print(f'==1== I   refs:      {n:,}', file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    fake.chmod(0o755)
+    out = tmp_path / "ir.json"
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_instructions.py"), "--runs", "2",
+         "--warmup", "0", "--json", str(out)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(out.read_text())
+    assert figures["monthly"]["instructions_per_run"] == 250_000
+    assert figures["final"]["per_month"] == 250_000 / figures["months"]
+
+
+def test_instruction_counts_refuse_bad_arguments_and_a_missing_valgrind(tmp_path: Path) -> None:
+    script = str(ROOT / "benchmarks" / "bench_instructions.py")
+    proc = subprocess.run([sys.executable, script, "--runs", "0"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--runs must be at least 1" in proc.stderr
+    env = {**os.environ, "PATH": str(tmp_path)}  # no valgrind there
+    proc = subprocess.run([sys.executable, script], capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and "valgrind is not installed" in proc.stderr
