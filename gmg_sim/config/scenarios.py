@@ -107,7 +107,8 @@ class Scenario:
     config: GMGConfig
     chain: tuple[Path, ...] = field(default_factory=tuple)
     settings: dict[str, Any] = field(default_factory=dict)  # merged sections, as written
-    #: The file that set each key (``"chair.rule"`` -> path), the last one in ``chain`` to set it.
+    #: The file that set each key (``"chair.rule"`` -> path), the last one in ``chain`` to set
+    #: it: the file asked for as its path was given, the files it extends resolved.
     origins: dict[str, str] = field(default_factory=dict)
 
 

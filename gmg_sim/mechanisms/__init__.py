@@ -29,4 +29,10 @@ Each mechanism is a small class built from the model (``__init__(model)``)
 with a ``step(model)`` method; its pure rules are module-level functions that
 tests call with small arrays. Every rule's docstring names the passage of the
 sources it models or says it is an assumption (``docs/odd.md``).
+
+A mechanism with nothing to do until a later month sets ``idle_until`` to it (the
+model skips its step before then); :data:`NEVER` is a month that never comes.
 """
+
+#: An ``idle_until`` that never comes (no run reaches this month index).
+NEVER = 1 << 40

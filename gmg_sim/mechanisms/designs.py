@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import DesignConfig
+from gmg_sim.mechanisms import NEVER
 
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
@@ -55,16 +56,11 @@ __all__ = [
     "StatusQuo",
 ]
 
-#: An ``idle_until`` that never comes.
-NEVER = 1 << 40
-
 
 class StatusQuo:
     """``gmg``: a coordination group of equals; changes nothing (000 article, 'Origins')."""
 
     kind = "gmg"
-    #: Whether :meth:`step` has a monthly rule (without one the model never calls it).
-    monthly_rule = False
 
     def __init__(self, cfg: DesignConfig, model: GMGModel) -> None:
         self.cfg = cfg
@@ -151,7 +147,6 @@ class CoordinatorOfCoordinators(StatusQuo):
     """
 
     kind = "coordinator_of_coordinators"
-    monthly_rule = True
 
     def layer_channel_share(self) -> float:
         """Share of states' forum requests that go through the extra layer."""
@@ -190,8 +185,9 @@ class DesignMechanism:
         self.strategy: StatusQuo = DESIGNS[self.kind](self.cfg, model)
         self.fixed_chair: int | None = self.strategy.fixed_chair
         #: First month whose step can act (the model skips earlier ones): never for a
-        #: design without a monthly rule.
-        self.idle_until = 0 if self.strategy.monthly_rule else NEVER
+        #: design whose strategy does not override :meth:`StatusQuo.step` (no monthly rule).
+        has_rule = type(self.strategy).step is not StatusQuo.step
+        self.idle_until = 0 if has_rule else NEVER
 
     @property
     def layer_blocks(self) -> int:

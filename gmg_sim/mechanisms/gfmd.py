@@ -48,6 +48,7 @@ import numpy as np
 
 from gmg_sim.config.schema import LAST_MONTH, GFMDConfig, month_index
 from gmg_sim.data.agencies import derived
+from gmg_sim.mechanisms import NEVER
 from gmg_sim.model.calendar import load_calendar_data
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class GFMDMechanism:
         #: January or forum, every month with a support structure, never when disabled.
         self.idle_until = 0
         if not cfg.enabled:
-            self.idle_until = 1 << 40
+            self.idle_until = NEVER
             return
         history = (
             {int(g["year"]): g for g in load_calendar_data()["gfmd"]}

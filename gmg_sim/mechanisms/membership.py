@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gmg_sim.mechanisms import NEVER
 from gmg_sim.model.agency import Agency
 from gmg_sim.model.events import join_names
 
@@ -63,7 +64,7 @@ class MembershipMechanism:
     def next_join(self, model: GMGModel) -> int:
         """Month of the next pending join (a large number if none)."""
         pending = model.agency_table.joined[~model.ever_member]
-        return int(pending.min()) if pending.size else 1 << 40
+        return int(pending.min()) if pending.size else NEVER
 
     def step(self, model: GMGModel) -> None:
         """Admit newly due members; handle exits."""

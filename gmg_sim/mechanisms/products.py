@@ -34,15 +34,13 @@ import numpy as np
 
 from gmg_sim.config.schema import ProductsConfig, month_index
 from gmg_sim.data import read_toml
+from gmg_sim.mechanisms import NEVER
 from gmg_sim.model.events import join_names
 
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
 __all__ = ["ProductsMechanism", "Report", "WorkingGroup", "load_working_groups", "report_attention"]
-
-#: An ``idle_until`` that never comes.
-NEVER = 1 << 40
 
 
 @cache
@@ -102,7 +100,12 @@ def _recent_substance(model: GMGModel, since: int) -> float:
 
 
 class ProductsMechanism:
-    """Runs reports and working groups each month."""
+    """Runs reports and working groups; idle in months in which neither can act.
+
+    Before the working groups start, a month with no report in preparation and
+    before the next launch is skipped (``idle_until``). Only this mechanism
+    launches reports, so nothing else can make such a month busy.
+    """
 
     def __init__(self, model: GMGModel) -> None:
         self.cfg: ProductsConfig = model.config.products

@@ -243,6 +243,8 @@ class RelationsMechanism:
             self.tension *= self._keep0
             # Rounding is monotonic: the largest entry scaled is the largest scaled entry.
             self._tension_max *= self._keep
+            if self._tension_max < 1e-6:  # confirmed by a scan: tension written directly counts
+                self._tension_max = float(self.tension.max())
             if self._tension_max < 1e-6:
                 self.tension.fill(0.0)
                 self._tension_active = False

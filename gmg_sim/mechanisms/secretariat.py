@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import SecretariatConfig, month_label
+from gmg_sim.mechanisms import NEVER
 from gmg_sim.mechanisms.decisions import DEFAULT, Decisions
 from gmg_sim.model.events import join_names
 
@@ -226,7 +227,7 @@ class SecretariatMechanism:
             self._run(model)
             return
         if not self.proposes:
-            self.idle_until = 1 << 40  # never proposed, not in place: nothing to do
+            self.idle_until = NEVER  # never proposed, not in place: nothing to do
             return
         pending = self._pending
         if pending is not None and model.month >= pending.month + cfg.deliberation_months:

@@ -11,7 +11,10 @@ array (:data:`Agency.ARRAYS <gmg_sim.model.agency.Agency.ARRAYS>`) is read with 
 agents and shared by the collections that follow; only mutable values are
 deep-copied. The set of agents is listed again only when it changed: Mesa numbers
 each agent it registers from ``model.agent_id_counter`` upward, so the same counter
-and the same number of agents mean the same agents, in the same order. The agent
+and the same number of agents mean the same agents. (Not necessarily in the same
+order: reordering ``model.agents`` in place, which Mesa advises against, would
+leave the agent rows in the earlier order, with the right values; the model
+never does it.) The agent
 rows are kept as columns and become Mesa's per-agent records (``_agent_records``)
 only when read: the run path keeps the model columns alone, so most runs never
 build them.

@@ -132,3 +132,20 @@ def test_only_a_design_with_a_monthly_rule_is_stepped():
         m.design.step = counted
         m.run()
     assert calls == {"coordinator_of_coordinators": 12}
+
+
+def test_a_user_design_that_defines_a_monthly_rule_is_stepped(monkeypatch):
+    # A design written by a user (a subclass with its own step) needs no flag to run.
+    from gmg_sim.mechanisms import designs
+
+    months = []
+
+    class Audit(designs.StatusQuo):
+        kind = "gmg"
+
+        def step(self, model):
+            months.append(model.month)
+
+    monkeypatch.setitem(designs.DESIGNS, "gmg", Audit)
+    m = GMGModel(rng=0, collect="final", time__end="2006-06").run()
+    assert months == list(range(m.start_month, m.end_month + 1))

@@ -87,21 +87,31 @@ def test_working_group_raises_funds_with_trust_between_its_cochairs(state_factor
     assert funds(0.8) == pytest.approx(2 * funds(0.4))
 
 
-def test_idle_before_the_working_groups_between_reports():
-    # Status quo (2006-2015): reports launched every 24 months and prepared for 12,
-    # working groups from 2010-01. Before then, months with no report in preparation
-    # and before the next launch are skipped; the run is the same as without skipping.
+@pytest.mark.parametrize("seed", [0, 1, 3])
+def test_idle_before_the_working_groups_between_reports(seed):
+    # Before the working groups start (2010-01 in the status quo), products acts in
+    # the run's first month, from each report's due launch month (every
+    # report_interval_months; later when no chair can launch it) to its
+    # publication, and not in the months between; the run is the same as without
+    # skipping.
     calls = []
-    m = GMGModel(rng=0, collect="final")
+    m = GMGModel(rng=seed, collect="final")
     step = m.products.step
     m.products.step = lambda model: (calls.append(model.month), step(model))
     m.run()
-    start = m.start_month
-    assert start + 1 not in calls and start + 23 not in calls  # before the first launch
-    assert {start, start + 24, start + 36, start + 48} <= set(calls)
-    assert start + 40 not in calls  # the first report published, the next not due
-    assert all(month in calls for month in range(start + 48, m.end_month + 1))
-    every = GMGModel(rng=0, collect="final")
+    start, groups_from = m.start_month, m.products._groups_from
+    interval = m.config.products.report_interval_months
+    expected, due = {start}, start + interval
+    for r in m.products.reports:
+        published = m.end_month if r.published is None else r.published
+        expected |= set(range(due, published + 1))
+        due = r.launched + interval
+    expected |= set(range(due, groups_from))  # a launch that waits for a chair
+    expected = {month for month in expected if month < groups_from}
+    assert {month for month in calls if month < groups_from} == expected
+    assert len(expected) < groups_from - start - 12  # whole stretches were skipped
+    assert all(month in calls for month in range(groups_from, m.end_month + 1))
+    every = GMGModel(rng=seed, collect="final")
     every.skip_idle = False
     every.run()
     assert [repr(r) for r in m.products.reports] == [repr(r) for r in every.products.reports]

@@ -151,3 +151,17 @@ def test_tension_decays_and_mean_trust_follows_membership(state):
     state.member[3] = False
     state.membership_changed()
     np.testing.assert_allclose(state.mean_trust()[:3], 0.5)
+
+
+def test_tension_written_directly_decays_rather_than_vanishing():
+    # The step tracks the largest tension entry instead of scanning each month; a
+    # value written into the matrix directly must not be wiped with the small ones.
+    m = GMGModel(rng=0, collect="final", time__end="2006-03")
+    r = m.relations
+    r.tension.fill(0.0)
+    r.add_tension([3, 4], 1e-7)
+    r.tension[0, 1] = r.tension[1, 0] = 0.5
+    r.step(m)
+    keep = 1.0 - m.config.rivalry.tension_decay
+    assert r.tension[0, 1] == pytest.approx(0.5 * keep)
+    assert r.rivalry[0, 1] == pytest.approx(min(r.base[0, 1] + 0.5 * keep, 1.0))
