@@ -647,7 +647,9 @@ class Session:
         with contextlib.suppress(StopProbe):
             model.step()
         if dec.pending or dec.batch is not None:
-            self._mid_month = world_summary(model)  # e.g. the draft being negotiated
+            # The group, and each seat's money and engagement, where the choices arose
+            # (e.g. the draft being negotiated, January's new budgets).
+            self._mid_month = {"world": world_summary(model), "seats": _seat_figures(model)}
             self._model = self._replay(self.data["steps_done"])
             return None, dec
         self._mid_month = None
@@ -716,8 +718,24 @@ class Session:
     def _world(self, model: Any) -> dict[str, Any]:
         """The group this month: where the open choices arose, else the month's start."""
         if self.data["open"] and self._mid_month is not None:
-            return self._mid_month
+            return self._mid_month["world"]
         return world_summary(model)
+
+    def _seat(self, model: Any, i: int) -> dict[str, Any]:
+        """A seat's membership, money and engagement: as of the same moment as :meth:`_world`,
+        and its budget as its own open choice states it, if one does."""
+        if self.data["open"] and self._mid_month is not None:
+            figures = self._mid_month["seats"]
+        else:
+            figures = _seat_figures(model)
+        seat = {key: values[i] for key, values in figures.items()}
+        agency = model.agency_table.ids[i]
+        for c in self.data["open"]:
+            if c["agency"] == agency and "budget_left" in c["context"]:
+                seat["budget_left"] = c["context"]["budget_left"]
+                seat["budget_annual"] = c["context"]["budget_annual"]
+                break
+        return seat
 
     def seconds_left(self, choice: dict[str, Any]) -> float | None:
         """Seconds until ``choice`` closes (None: no limit)."""
@@ -841,13 +859,10 @@ class Session:
                 "seat": {
                     "agency": agency,
                     "name": t.names[i],
-                    "member": bool(model.member[i]),
                     "joins": month_label(int(t.joined[i])),
                     "mandate": [t.theme_labels[k] for k in top],
                     "keywords": [k.text for k in t.keywords[i]],
-                    "budget_left": round(float(model.budget_left[i])),
-                    "budget_annual": round(float(model.budget_annual[i])),
-                    "engagement": round(float(model.engagement[i]), 3),
+                    **self._seat(model, i),  # member, budget_left, budget_annual, engagement
                 },
                 "players": [
                     p["name"] for p in self.data["players"].values() if p["agency"] == agency
@@ -857,6 +872,16 @@ class Session:
                 "open": open_,
                 "mine": mine,
             }
+
+
+def _seat_figures(model: Any) -> dict[str, list[Any]]:
+    """Every agency's membership, budget left and for the year, and engagement, as shown."""
+    return {
+        "member": model.member.tolist(),
+        "budget_left": [round(v) for v in model.budget_left.tolist()],
+        "budget_annual": [round(v) for v in model.budget_annual.tolist()],
+        "engagement": [round(v, 3) for v in model.engagement.tolist()],
+    }
 
 
 def _made(m: Made) -> dict[str, Any]:

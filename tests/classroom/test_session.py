@@ -376,3 +376,31 @@ def test_the_group_panel_shows_the_draft_the_choice_is_about(tmp_path: Path) -> 
             yes = c["kind"] in ("volunteer", "accept_chair")
             s.choose(codes[c["agency"]], c["id"], yes, players[c["agency"]]["id"])
     assert seen, "no drafting choice in 24 months: choose another seed"
+
+
+def test_a_seat_sees_the_budget_its_choice_is_about(tmp_path: Path) -> None:
+    """The seat's budget and engagement are shown as of the moment its choice arose
+    (they showed the month's start: last year's leftovers beside January's new budget)."""
+    s, _ = _session(tmp_path, seed=1, months=36)
+    players = _join(s, *s.seat_codes())
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    s.start(teacher)
+    checked = differed = 0
+    while s.data["phase"] != "ended" and checked < 40:
+        if not s.data["open"]:
+            s.advance(teacher, "decision")
+            continue
+        for c in list(s.data["open"]):
+            ctx = c["context"]
+            if "budget_left" in ctx:
+                seat = s.seat_view(codes[c["agency"]], players[c["agency"]]["id"])["seat"]
+                assert (seat["budget_left"], seat["budget_annual"]) == (
+                    ctx["budget_left"],
+                    ctx["budget_annual"],
+                ), (c["kind"], s.status()["month"])
+                start = s.class_model()  # the month's start
+                i = start.agency_table.ids.index(c["agency"])
+                differed += round(float(start.budget_left[i])) != ctx["budget_left"]
+                checked += 1
+            s.choose(codes[c["agency"]], c["id"], c["default"], players[c["agency"]]["id"])
+    assert checked and differed, (checked, differed)
