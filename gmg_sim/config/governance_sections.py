@@ -360,7 +360,8 @@ class DesignConfig(_Section):
         doc="The lead agency under 'lead_agency' (the only migration-centred body).",
         source="only migration-centred body: 000 article, 'Origins and Functioning of the GMG'",
         assumed=True,
-        values="an agency id (a member when design.kind = 'lead_agency')",
+        values="an agency id, a member from time.start when design.kind = 'lead_agency' "
+        "(it never leaves)",
         acts_when=("design.kind", "==", "lead_agency"),
     )
     lead_disengagement: Probability = param(

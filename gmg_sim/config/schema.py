@@ -446,6 +446,15 @@ def cross_problems(config: GMGConfig, failed: Collection[str] = ()) -> list[str]
                     f"{month_label(start)}; a run needs at least 2 at its start (join dates are "
                     "in gmg_sim/data/agencies.toml)"
                 )
+            lead = config.design.lead
+            if valid("design") and config.design.kind == "lead_agency" and lead in table.ids:
+                joins = int(table.joined[table.ids.index(lead)])
+                if joins > start:
+                    out.append(
+                        f"design.lead: {lead} joins the group in {month_label(joins)}, after "
+                        f"time.start ({month_label(start)}); the lead agency holds the chair "
+                        "from the run's first month, so it must be a member by then"
+                    )
         if end < start:
             out.append(f"time.end ({config.time.end}) is before time.start ({month_label(start)})")
     return out

@@ -23,7 +23,8 @@ class MembershipMechanism:
     Group of four in April 2003, ten members at the formal creation in early
     2006, fourteen in 2007, sixteen in 2009). Exits are an assumption (off by
     default): the sources report none; each member's choice to leave goes
-    through ``model.choices.leave_group``.
+    through ``model.choices.leave_group``. Under a lead-agency design the lead
+    never leaves the group it leads (an assumption: it holds the chair for good).
     """
 
     def __init__(self, model: GMGModel) -> None:
@@ -76,6 +77,9 @@ class MembershipMechanism:
         self.low_months = np.where(low, self.low_months + 1, 0)
         wants_out = model.choices.leave_group(self.low_months, self.cfg.exit_months)
         leaving = np.flatnonzero(model.member & wants_out)  # only members can leave
+        lead = model.design.fixed_chair
+        if lead is not None:  # the organisation in charge stays in the group it leads
+            leaving = leaving[leaving != lead]
         if leaving.size and model.member.sum() - leaving.size < 2:
             leaving = leaving[: max(0, int(model.member.sum()) - 2)]
         for i in leaving.tolist():

@@ -263,3 +263,15 @@ def test_end_before_start_is_reported_beside_a_bad_membership_section():
     message = str(info.value)
     assert "membership.agencies" in message
     assert "time.end (2009-12) is before time.start (2010-01)" in message
+
+
+def test_a_lead_agency_must_be_a_member_from_the_start():
+    # The lead holds the chair from the first month; one that joins later would leave
+    # the chair settings acting until it does (they are documented as inactive).
+    with pytest.raises(ConfigError, match=r"design.lead: WHO joins the group in 2009-01"):
+        GMGConfig.from_flat({"design__kind": "lead_agency", "design__lead": "WHO"})
+    late_start = GMGConfig.from_flat(
+        {"design__kind": "lead_agency", "design__lead": "WHO", "time__start": "2009-01"}
+    )
+    assert late_start.design.lead == "WHO"
+    GMGConfig.from_flat({"design__lead": "WHO"})  # the lead is read under lead_agency only

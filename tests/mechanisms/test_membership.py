@@ -99,3 +99,24 @@ def test_an_agency_whose_date_has_come_joins(state_factory, monkeypatch):
     assert s.member[3] and s.ever_member[3] and s.n_members == 4 and 3 in mech.agents
     assert s.relations.trust[3, 0] == s.config.rivalry.trust_initial
     assert s.events.of_kind("joined")
+
+
+def test_the_lead_agency_never_leaves_the_group_it_leads(state_factory, monkeypatch):
+    monkeypatch.setattr(membership, "Agency", _Agent)
+    cfg = GMGConfig.from_flat(
+        {
+            "membership__allow_exit": True,
+            "membership__exit_months": 1,
+            "design__kind": "lead_agency",
+            "design__lead": "ILO",
+        }
+    )
+    s = state_factory(cfg)
+    mech = MembershipMechanism(s)
+    mech.agents = {i: _Agent(s, i) for i in range(4)}
+    lead = s.design.fixed_chair
+    assert lead is not None
+    s.engagement[:] = 0.5
+    s.engagement[lead] = s.engagement[3 if lead != 3 else 2] = 0.0  # both disengaged
+    mech.step(s)
+    assert s.member[lead] and s.n_members == 3 and lead not in mech.exited
