@@ -723,7 +723,7 @@ class Session:
 
     def _seat(self, model: Any, i: int) -> dict[str, Any]:
         """A seat's membership, money and engagement: as of the same moment as :meth:`_world`,
-        and its budget as its own open choice states it, if one does."""
+        and its money and engagement as its own open choice states them, if it has one."""
         if self.data["open"] and self._mid_month is not None:
             figures = self._mid_month["seats"]
         else:
@@ -731,9 +731,13 @@ class Session:
         seat = {key: values[i] for key, values in figures.items()}
         agency = model.agency_table.ids[i]
         for c in self.data["open"]:
-            if c["agency"] == agency and "budget_left" in c["context"]:
-                seat["budget_left"] = c["context"]["budget_left"]
-                seat["budget_annual"] = c["context"]["budget_annual"]
+            if c["agency"] == agency:  # every choice's context states them (choices.py)
+                ctx = c["context"]
+                seat["budget_left"], seat["budget_annual"] = (
+                    ctx["budget_left"],
+                    ctx["budget_annual"],
+                )
+                seat["engagement"] = round(ctx["engagement"], 3)
                 break
         return seat
 

@@ -392,12 +392,11 @@ def test_a_seat_sees_the_budget_its_choice_is_about(tmp_path: Path) -> None:
             continue
         for c in list(s.data["open"]):
             ctx = c["context"]
-            if "budget_left" in ctx:
+            if c is next((o for o in s.data["open"] if o["agency"] == c["agency"]), None):
                 seat = s.seat_view(codes[c["agency"]], players[c["agency"]]["id"])["seat"]
-                assert (seat["budget_left"], seat["budget_annual"]) == (
-                    ctx["budget_left"],
-                    ctx["budget_annual"],
-                ), (c["kind"], s.status()["month"])
+                shown = (seat["budget_left"], seat["budget_annual"], seat["engagement"])
+                stated = (ctx["budget_left"], ctx["budget_annual"], round(ctx["engagement"], 3))
+                assert shown == stated, (c["kind"], s.status()["month"])
                 start = s.class_model()  # the month's start
                 i = start.agency_table.ids.index(c["agency"])
                 differed += round(float(start.budget_left[i])) != ctx["budget_left"]
