@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -123,3 +125,33 @@ def test_instruction_counts_refuse_bad_arguments_and_a_missing_valgrind(tmp_path
     env = {**os.environ, "PATH": str(tmp_path)}  # no valgrind there
     proc = subprocess.run([sys.executable, script], capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and "valgrind is not installed" in proc.stderr
+
+
+def test_bench_rounds_measures_each_tree_every_round_and_takes_medians(tmp_path: Path) -> None:
+    out = tmp_path / "rounds.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_rounds.py"), "--tree", f"a={ROOT}",
+         "--tree", f"b={ROOT}", "--rounds", "2", "--runs", "1", "--repeats", "1",
+         "--json", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    assert len(report["rounds"]) == 2 and all(set(r) == {"a", "b"} for r in report["rounds"])
+    for label in ("a", "b"):
+        for kind in ("monthly", "final", "bare"):
+            m = report["medians"][label][kind]
+            each = [r[label]["throughput"][kind]["ms_per_run"] for r in report["rounds"]]
+            assert m["rounds_ms_per_run"] == each
+            assert m["ms_per_run"] == pytest.approx(sum(each) / 2)  # median of two
+    assert "medians of 2 rounds" in proc.stdout
+
+
+def test_bench_rounds_refuses_a_tree_without_the_package(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_rounds.py"), "--tree",
+         f"x={tmp_path}"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "gmg_sim/__init__.py" in proc.stderr and "Traceback" not in proc.stderr
