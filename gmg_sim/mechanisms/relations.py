@@ -56,21 +56,28 @@ def mean_trust(trust: np.ndarray, member_f: np.ndarray, k: int, denom: np.ndarra
     """
     if k < 2:
         return np.full(len(member_f), np.nan)
-    return (trust @ member_f - member_f) / denom
+    # ndarray.dot calls the same BLAS gemv as `trust @ member_f` (same sums), with less
+    # overhead than the matmul ufunc; the rest is done in place on its new array.
+    each = trust.dot(member_f)
+    each -= member_f
+    each /= denom
+    return each
 
 
 def trust_mean(trust: np.ndarray, member_f: np.ndarray, k: int) -> float:
     """Mean trust over pairs of the ``k`` current members (diagonal of 1 left out)."""
     if k < 2:
         return float("nan")
-    return float((member_f @ trust @ member_f - k) / (k * (k - 1)))
+    # `member_f @ trust @ member_f` by ndarray.dot (the same BLAS calls); then Python floats
+    # (the same IEEE double arithmetic as on the numpy scalar).
+    return (float(member_f.dot(trust).dot(member_f)) - k) / (k * (k - 1))
 
 
 def rivalry_mean(rivalry: np.ndarray, member_f: np.ndarray, k: int) -> float:
     """Mean rivalry over pairs of the ``k`` current members (diagonal is 0)."""
     if k < 2:
         return float("nan")
-    return float(member_f @ rivalry @ member_f / (k * (k - 1)))
+    return float(member_f.dot(rivalry).dot(member_f)) / (k * (k - 1))  # as trust_mean
 
 
 def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
