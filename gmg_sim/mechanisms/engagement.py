@@ -13,6 +13,11 @@ if TYPE_CHECKING:
 __all__ = ["EngagementMechanism", "agenda_pull", "engagement_target"]
 
 
+# Constants as 0-d float64 arrays: numpy combines an array with a 0-d array with less
+# overhead than with a Python float (the same float64 result).
+_ZERO, _HALF, _ONE = np.array(0.0), np.array(0.5), np.array(1.0)
+
+
 def agenda_pull(relevance: np.ndarray, agenda_weight: float) -> np.ndarray:
     """How the term's theme moves each agency's target: ``agenda_weight * (relevance - 0.5)``.
 
@@ -25,7 +30,7 @@ def agenda_pull(relevance: np.ndarray, agenda_weight: float) -> np.ndarray:
 def engagement_target(
     baseline: np.ndarray,
     mean_trust: np.ndarray,
-    trust_weight: float,
+    trust_weight: float | np.ndarray,
     pull: np.ndarray | None,
 ) -> np.ndarray:
     """Where each agency's engagement is heading, in [0, 1] (assumed form).
@@ -33,14 +38,19 @@ def engagement_target(
     ``baseline + trust_weight * (mean_trust - 0.5) + agenda_weight *
     (relevance - 0.5)``, where relevance is how much the term's theme belongs
     to the agency's mandate; ``pull`` is that last term (:func:`agenda_pull`),
-    None when no theme is set (counted as neutral).
+    None when no theme is set (counted as neutral). ``trust_weight``: a number, or a
+    0-d array (the mechanism passes one: numpy combines it with arrays faster).
     """
     if math.isnan(mean_trust[0]):
         mean_trust = np.full_like(baseline, 0.5)
-    target = baseline + trust_weight * (mean_trust - 0.5)
+    # baseline + trust_weight * (mean_trust - 0.5), in place on one new array (a product or
+    # sum with its operands swapped is the same IEEE operation).
+    target = np.subtract(mean_trust, _HALF)
+    target *= trust_weight
+    target += baseline
     if pull is not None:
         target += pull
-    return np.minimum(np.maximum(target, 0.0, out=target), 1.0, out=target)
+    return np.minimum(np.maximum(target, _ZERO, out=target), _ONE, out=target)
 
 
 class EngagementMechanism:
@@ -65,6 +75,8 @@ class EngagementMechanism:
         relevance = mandate / np.maximum(mandate.max(axis=1, keepdims=True), 1e-12)
         #: Each theme's :func:`agenda_pull` on each agency, (themes, agencies).
         self.pull_by_theme = agenda_pull(np.ascontiguousarray(relevance.T), eng.agenda_weight)
+        # Per-run constants as 0-d arrays (as the module's constants).
+        self._trust_weight, self._adapt_rate = np.array(eng.trust_weight), np.array(eng.adapt_rate)
 
     def on_join(self, agency: int) -> None:
         """A new member starts at its baseline engagement."""
@@ -74,9 +86,9 @@ class EngagementMechanism:
         """Update engagement of members."""
         theme = model.chair.theme
         pull = self.pull_by_theme[theme] if theme is not None else None
-        target = engagement_target(self.baseline, model.mean_trust(), self.cfg.trust_weight, pull)
+        target = engagement_target(self.baseline, model.mean_trust(), self._trust_weight, pull)
         e = self.engagement
         target -= e
         target *= model.member_f
-        target *= self.cfg.adapt_rate
+        target *= self._adapt_rate
         e += target

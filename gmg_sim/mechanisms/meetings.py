@@ -41,6 +41,11 @@ __all__ = [
 ]
 
 
+# The constants of `working_probability` as 0-d float64 arrays: numpy combines an array
+# with a 0-d array with less overhead than with a Python float (the same float64 result).
+_E0, _E1, _T0, _T1, _ONE = (np.array(c) for c in (0.7, 0.3, 0.8, 0.4, 1.0))
+
+
 def working_probability(
     engagement: np.ndarray,
     mean_trust: np.ndarray,
@@ -50,9 +55,15 @@ def working_probability(
     """Probability that each agency's staff join a working-level meeting, in [0, 1]."""
     if math.isnan(mean_trust[0]):
         mean_trust = np.full_like(engagement, 0.5)
-    p = (0.7 + 0.3 * engagement) * (0.8 + 0.4 * mean_trust)
+    # (0.7 + 0.3 * engagement) * (0.8 + 0.4 * mean_trust), in place on two new arrays
+    # (a product or sum with its operands swapped is the same IEEE operation).
+    p = np.multiply(engagement, _E1)
+    p += _E0
+    q = np.multiply(mean_trust, _T1)
+    q += _T0
+    p *= q
     p *= cfg.working_attendance_base * convening
-    return np.minimum(p, 1.0, out=p)
+    return np.minimum(p, _ONE, out=p)
 
 
 def principals_probability(
@@ -195,7 +206,7 @@ class MeetingsMechanism:
     def _working(self, model: GMGModel) -> None:
         cfg, rng, chair = self.cfg, model.rng, model.chair
         self.attended_working.fill(False)
-        self.working_attendance = float("nan")
+        self.working_attendance = math.nan
         if (model.month - model.start_month) % cfg.working_interval_months:
             return
         if chair.current is None:
@@ -214,7 +225,7 @@ class MeetingsMechanism:
         attended &= model.budget_left >= self.meeting_cost
         model.ledger.debit(self.meeting_cost * attended)
         self.attended_working = attended
-        self.working_attendance = int(np.count_nonzero(attended)) / max(model.n_members, 1)
+        self.working_attendance = attended.tolist().count(True) / max(model.n_members, 1)
         self.meetings_held += 1
 
     def _principals(self, model: GMGModel) -> None:

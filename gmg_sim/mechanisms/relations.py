@@ -56,21 +56,28 @@ def mean_trust(trust: np.ndarray, member_f: np.ndarray, k: int, denom: np.ndarra
     """
     if k < 2:
         return np.full(len(member_f), np.nan)
-    return (trust @ member_f - member_f) / denom
+    # ndarray.dot calls the same BLAS gemv as `trust @ member_f` (same sums), with less
+    # overhead than the matmul ufunc; the rest is done in place on its new array.
+    each = trust.dot(member_f)
+    each -= member_f
+    each /= denom
+    return each
 
 
 def trust_mean(trust: np.ndarray, member_f: np.ndarray, k: int) -> float:
     """Mean trust over pairs of the ``k`` current members (diagonal of 1 left out)."""
     if k < 2:
         return float("nan")
-    return float((member_f @ trust @ member_f - k) / (k * (k - 1)))
+    # `member_f @ trust @ member_f` by ndarray.dot (the same BLAS calls); then Python floats
+    # (the same IEEE double arithmetic as on the numpy scalar).
+    return (float(member_f.dot(trust).dot(member_f)) - k) / (k * (k - 1))
 
 
 def rivalry_mean(rivalry: np.ndarray, member_f: np.ndarray, k: int) -> float:
     """Mean rivalry over pairs of the ``k`` current members (diagonal is 0)."""
     if k < 2:
         return float("nan")
-    return float(member_f @ rivalry @ member_f / (k * (k - 1)))
+    return float(member_f.dot(rivalry).dot(member_f)) / (k * (k - 1))  # as trust_mean
 
 
 def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
@@ -168,7 +175,7 @@ class RelationsMechanism:
         self._keep = 1.0 - cfg.tension_decay  # share of tension left after a month
         # Per-run constants as 0-d arrays: numpy combines an array with a 0-d array faster
         # than with a Python float (same float64 result).
-        self._keep0, self._one = np.array(self._keep), np.array(1.0)
+        self._keep0, self._one, self._zero = np.array(self._keep), np.array(1.0), np.array(0.0)
         self._trust_gain = np.array(cfg.trust_gain)
         self._trust_erosion = np.array(cfg.trust_erosion)
         # Written in place: trust_gain * (1 - rivalry), trust_erosion * rivalry (refreshed with
@@ -253,7 +260,7 @@ class RelationsMechanism:
         met = model.attended_working
         gain = np.multiply(met[:, None], met, out=self._gain_now)  # 1.0 for pairs that met
         gain *= self._gain
-        gain *= np.subtract(self._one, t)
+        gain *= np.subtract(self._one, t, out=self._loss_now)  # 1 - T, before loss is written
         loss = np.multiply(self._erosion, t, out=self._loss_now)
         chair = model.chair
         clip = False
@@ -278,4 +285,4 @@ class RelationsMechanism:
         t += gain
         t -= loss
         if clip:  # gain never lifts trust above 1; large combined losses could go below 0
-            np.maximum(t, 0.0, out=t)
+            np.maximum(t, self._zero, out=t)

@@ -21,6 +21,24 @@ def test_engagement_target_rises_with_trust_and_relevant_agenda():
     assert t2[1] > t2[0]
 
 
+def test_engagement_target_is_bit_for_bit_the_documented_form():
+    # The function works in place with 0-d constants; the runs rely on its values being
+    # exactly those of the form as written, whether the weight is a float or a 0-d array.
+    rng = np.random.default_rng(5)
+    for i in range(200):
+        base, trust = rng.random(16), rng.random(16)
+        trust0 = trust.copy()
+        weight = float(rng.random())
+        pull = agenda_pull(rng.random(16), 0.8) if i % 2 else None
+        expected = base + weight * (trust - 0.5)
+        if pull is not None:
+            expected += pull
+        expected = np.minimum(np.maximum(expected, 0.0), 1.0)
+        for w in (weight, np.array(weight)):
+            assert np.array_equal(engagement_target(base, trust, w, pull), expected)
+        assert np.array_equal(trust, trust0)
+
+
 def test_core_agencies_are_more_engaged_than_marginal():
     m = GMGModel(rng=0).run()
     level = m.agency_table.centrality_level

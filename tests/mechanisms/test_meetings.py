@@ -29,6 +29,21 @@ def test_working_probability_grows_with_engagement_trust_and_convening():
     assert ((p >= 0) & (p <= 1)).all()
 
 
+def test_working_probability_is_bit_for_bit_the_documented_form():
+    # The function works in place with 0-d constants; the runs rely on its values being
+    # exactly those of the form as written in the module docstring, inputs left unchanged.
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        e, t = rng.random(16), rng.random(16)
+        e0, t0 = e.copy(), t.copy()
+        convening = float(rng.random() * 1.5)
+        p = working_probability(e, t, convening, CFG.meetings)
+        expected = (0.7 + 0.3 * e) * (0.8 + 0.4 * t)
+        expected *= CFG.meetings.working_attendance_base * convening
+        assert np.array_equal(p, np.minimum(expected, 1.0))
+        assert np.array_equal(e, e0) and np.array_equal(t, t0)
+
+
 def test_principals_probability_by_centrality_and_hld():
     levels = np.array([0, 1, 2])
     base = np.array([0.9, 0.7, 0.45])

@@ -107,6 +107,24 @@ def test_trust_read_outs_match_the_reference_pair_mean():
     assert np.isnan(pair_mean(trust, alone))
 
 
+def test_trust_read_outs_are_bit_for_bit_the_matmul_forms():
+    # The read-outs use ndarray.dot for `@` (less overhead): the same BLAS calls, so the
+    # same sums; the runs (and the golden file) rely on it being exact, not approximate.
+    rng = np.random.default_rng(7)
+    for n in (2, 5, 11, 16, 23):
+        for _ in range(50):
+            trust = rng.random((n, n))
+            trust = (trust + trust.T) / 2
+            np.fill_diagonal(trust, 1.0)
+            member = rng.random(n) < 0.8
+            member[:2] = True
+            mf, k = member.astype(float), int(member.sum())
+            denom = np.maximum(k - mf, 1.0)
+            assert np.array_equal(mean_trust(trust, mf, k, denom), (trust @ mf - mf) / denom)
+            assert trust_mean(trust, mf, k) == float((mf @ trust @ mf - k) / (k * (k - 1)))
+            assert rivalry_mean(trust, mf, k) == float(mf @ trust @ mf / (k * (k - 1)))
+
+
 def test_model_trust_read_outs_delegate_to_relations():
     m = GMGModel(rng=0, time__end="2007-06").run()
     assert m.trust is m.relations.trust and m.rivalry is m.relations.rivalry
