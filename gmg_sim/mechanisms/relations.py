@@ -56,9 +56,10 @@ def mean_trust(trust: np.ndarray, member_f: np.ndarray, k: int, denom: np.ndarra
     """
     if k < 2:
         return np.full(len(member_f), np.nan)
-    # ndarray.dot calls the same BLAS gemv as `trust @ member_f` (same sums), with less
-    # overhead than the matmul ufunc; the rest is done in place on its new array.
-    each = trust.dot(member_f)
+    # Row sums by numpy's own reduction, not BLAS (`trust @ member_f`): OpenBLAS picks its
+    # kernel by CPU and sums in a different order on different machines, so a run would
+    # differ in the last bit from one machine to another. A reduction's order is numpy's.
+    each = np.add.reduce(trust * member_f, axis=1)
     each -= member_f
     each /= denom
     return each
@@ -68,23 +69,29 @@ def trust_mean(trust: np.ndarray, member_f: np.ndarray, k: int) -> float:
     """Mean trust over pairs of the ``k`` current members (diagonal of 1 left out)."""
     if k < 2:
         return float("nan")
-    # `member_f @ trust @ member_f` by ndarray.dot (the same BLAS calls); then Python floats
-    # (the same IEEE double arithmetic as on the numpy scalar).
-    return (float(member_f.dot(trust).dot(member_f)) - k) / (k * (k - 1))
+    return (_masked_sum(trust, member_f) - k) / (k * (k - 1))
 
 
 def rivalry_mean(rivalry: np.ndarray, member_f: np.ndarray, k: int) -> float:
     """Mean rivalry over pairs of the ``k`` current members (diagonal is 0)."""
     if k < 2:
         return float("nan")
-    return float(member_f.dot(rivalry).dot(member_f)) / (k * (k - 1))  # as trust_mean
+    return _masked_sum(rivalry, member_f) / (k * (k - 1))
+
+
+def _masked_sum(matrix: np.ndarray, member_f: np.ndarray) -> float:
+    """``member_f @ matrix @ member_f`` by numpy's reductions, not BLAS (see :func:`mean_trust`)."""
+    rows = np.add.reduce(matrix * member_f, axis=1)
+    rows *= member_f
+    return float(np.add.reduce(rows))
 
 
 def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
     """Pairwise mandate overlap: cosine similarity of mandate vectors, in [0, 1] (diagonal 1)."""
     norms = np.linalg.norm(mandate, axis=1)
     unit = mandate / np.where(norms > 0, norms, 1.0)[:, None]
-    return np.clip(unit @ unit.T, 0.0, 1.0)
+    # Dot products by numpy's reduction, not BLAS (`unit @ unit.T`; see :func:`mean_trust`).
+    return np.clip(np.add.reduce(unit[:, None, :] * unit[None, :, :], axis=2), 0.0, 1.0)
 
 
 def base_rivalry(mandate: np.ndarray, voluntary: np.ndarray, cfg: RivalryConfig) -> np.ndarray:

@@ -10,6 +10,7 @@ from gmg_sim.data.agencies import load_agencies
 from gmg_sim.mechanisms.relations import (
     RelationsMechanism,
     base_rivalry,
+    mandate_overlap,
     mean_trust,
     pair_mean,
     rivalry_mean,
@@ -107,9 +108,9 @@ def test_trust_read_outs_match_the_reference_pair_mean():
     assert np.isnan(pair_mean(trust, alone))
 
 
-def test_trust_read_outs_are_bit_for_bit_the_matmul_forms():
-    # The read-outs use ndarray.dot for `@` (less overhead): the same BLAS calls, so the
-    # same sums; the runs (and the golden file) rely on it being exact, not approximate.
+def test_trust_read_outs_are_numpys_reductions_exactly_and_the_matmul_forms_nearly():
+    # The read-outs sum with numpy's reductions, not BLAS (whose order depends on the CPU):
+    # exactly the reference form below; the matrix products agree to rounding.
     rng = np.random.default_rng(7)
     for n in (2, 5, 11, 16, 23):
         for _ in range(50):
@@ -120,9 +121,26 @@ def test_trust_read_outs_are_bit_for_bit_the_matmul_forms():
             member[:2] = True
             mf, k = member.astype(float), int(member.sum())
             denom = np.maximum(k - mf, 1.0)
-            assert np.array_equal(mean_trust(trust, mf, k, denom), (trust @ mf - mf) / denom)
-            assert trust_mean(trust, mf, k) == float((mf @ trust @ mf - k) / (k * (k - 1)))
-            assert rivalry_mean(trust, mf, k) == float(mf @ trust @ mf / (k * (k - 1)))
+            each = mean_trust(trust, mf, k, denom)
+            assert np.array_equal(each, ((trust * mf).sum(axis=1) - mf) / denom)
+            np.testing.assert_allclose(each, (trust @ mf - mf) / denom, rtol=1e-13)
+            total = float(((trust * mf).sum(axis=1) * mf).sum())
+            assert trust_mean(trust, mf, k) == (total - k) / (k * (k - 1))
+            assert rivalry_mean(trust, mf, k) == total / (k * (k - 1))
+            assert trust_mean(trust, mf, k) == pytest.approx(
+                float((mf @ trust @ mf - k) / (k * (k - 1))), rel=1e-13
+            )
+
+
+def test_mandate_overlap_is_symmetric_with_a_unit_diagonal_and_the_cosines():
+    rng = np.random.default_rng(3)
+    mandate = rng.random((16, 8))
+    mandate[3] = 0.0  # an agency with no mandate overlaps nobody
+    overlap = mandate_overlap(mandate)
+    assert np.array_equal(overlap, overlap.T)
+    unit = mandate / np.maximum(np.linalg.norm(mandate, axis=1), 1e-300)[:, None]
+    np.testing.assert_allclose(overlap, np.clip(unit @ unit.T, 0, 1), rtol=1e-13, atol=1e-15)
+    assert np.allclose(np.delete(np.diag(overlap), 3), 1.0) and overlap[3].max() == 0.0
 
 
 def test_model_trust_read_outs_delegate_to_relations():
