@@ -193,14 +193,12 @@ def negotiation_round(
     counts = [0] * n
     for m in st.mentions:
         counts[m[0]] += 1
-    others_n = max(sum(member) - 1, 1)
+    others_n = max(member.count(True) - 1, 1)
     cap = cfg.max_mentions_per_agency
     # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
     level = [0] * (cap + 2)
-    for a in range(n):
-        if member[a]:
-            c = counts[a]
-            level[c if c <= cap else cap + 1] += 1
+    for c in compress(counts, member):
+        level[c if c <= cap else cap + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n);
     # compared as Python floats (the same IEEE comparisons as on the arrays).
     take, want, pick = rng.random((3, n)).tolist()
@@ -230,9 +228,11 @@ def negotiation_round(
             continue
         keyword = own[c] if c < len(own) else own[-1]
         sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
-        while st.words + needed > max_words and st.substance:
+        words = st.words
+        while words + needed > max_words and st.substance:
             st.cut_substance()  # mentions crowd out substance
-        if st.words + needed > max_words:
+            words = st.words
+        if words + needed > max_words:
             unmet.add(a)
             continue
         st.add_mention(a, keyword, sentence, needed)
@@ -240,7 +240,8 @@ def negotiation_round(
         level[c] -= 1
         level[c + 1] += 1
         granted += 1
-        st.objectors.discard(a)
+        if st.objectors:
+            st.objectors.discard(a)
     return granted, unmet
 
 
