@@ -190,15 +190,22 @@ def negotiation_round(
     """
     n = len(members)
     member = members.tolist()
-    counts = [0] * n
-    for m in st.mentions:
-        counts[m[0]] += 1
-    others_n = max(member.count(True) - 1, 1)
+    n_members = member.count(True)
+    others_n = max(n_members - 1, 1)
     cap = cfg.max_mentions_per_agency
-    # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
+    # counts[a]: agency a's mentions so far; level[c]: members named exactly c times
+    # (c = 0 .. cap; level[cap + 1]: more often). One pass over the mentions, each
+    # moving its agency up a level; both are kept up to date below.
+    counts = [0] * n
     level = [0] * (cap + 2)
-    for c in compress(counts, member):
-        level[c if c <= cap else cap + 1] += 1
+    level[0] = n_members
+    for m in st.mentions:
+        a = m[0]
+        c = counts[a]
+        counts[a] = c + 1
+        if member[a] and c <= cap:
+            level[c] -= 1
+            level[c + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n);
     # compared as Python floats (the same IEEE comparisons as on the arrays).
     take, want, pick = rng.random((3, n)).tolist()
