@@ -193,19 +193,18 @@ def negotiation_round(
     n_members = member.count(True)
     others_n = max(n_members - 1, 1)
     cap = cfg.max_mentions_per_agency
-    # counts[a]: agency a's mentions so far; level[c]: members named exactly c times
-    # (c = 0 .. cap; level[cap + 1]: more often). One pass over the mentions, each
-    # moving its agency up a level; both are kept up to date below.
+    # counts[a]: agency a's mentions so far; at_least[k]: members named at least k times
+    # (k = 0 .. cap + 1), so that "named more often than c" is one look-up. One pass
+    # over the mentions; both are kept up to date below.
     counts = [0] * n
-    level = [0] * (cap + 2)
-    level[0] = n_members
+    at_least = [0] * (cap + 2)
+    at_least[0] = n_members
     for m in st.mentions:
         a = m[0]
         c = counts[a]
         counts[a] = c + 1
         if member[a] and c <= cap:
-            level[c] -= 1
-            level[c + 1] += 1
+            at_least[c + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n);
     # compared as Python floats (the same IEEE comparisons as on the arrays).
     take, want, pick = rng.random((3, n)).tolist()
@@ -225,11 +224,11 @@ def negotiation_round(
             continue
         if c == 0:
             # Unnamed: wants in, the more so the more others are already named.
-            named = others_n + 1 - level[0]
+            named = others_n + 1 - (n_members - at_least[1])  # minus those unnamed
             p = pi * (0.5 + 0.5 * relevance[a]) * (1.0 + fear * named / others_n)
         else:
             # Named: pushes again where the theme is its own, or when others are more visible.
-            more = sum(level[c + 1 :])
+            more = at_least[c + 1]
             p = pi * (0.25 * relevance[a] + fear * more / others_n)
         if not push(a, want[a], p, statement=st):
             continue
@@ -244,8 +243,7 @@ def negotiation_round(
             continue
         st.add_mention(a, keyword, sentence, needed)
         counts[a] = c + 1
-        level[c] -= 1
-        level[c + 1] += 1
+        at_least[c + 1] += 1
         granted += 1
         if st.objectors:
             st.objectors.discard(a)
