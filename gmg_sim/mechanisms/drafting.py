@@ -194,16 +194,16 @@ def negotiation_round(
     others_n = max(n_members - 1, 1)
     cap = cfg.max_mentions_per_agency
     # counts[a]: agency a's mentions so far; at_least[k]: members named at least k times
-    # (k = 0 .. cap + 1), so that "named more often than c" is one look-up. One pass
-    # over the mentions; both are kept up to date below.
+    # (k = 0 .. cap), so that "named more often than c" is one look-up. One pass over
+    # the mentions; both are kept up to date below.
     counts = [0] * n
-    at_least = [0] * (cap + 2)
+    at_least = [0] * (cap + 1)
     at_least[0] = n_members
     for m in st.mentions:
         a = m[0]
         c = counts[a]
         counts[a] = c + 1
-        if member[a] and c <= cap:
+        if member[a] and c < cap:
             at_least[c + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n);
     # compared as Python floats (the same IEEE comparisons as on the arrays).
@@ -224,7 +224,7 @@ def negotiation_round(
             continue
         if c == 0:
             # Unnamed: wants in, the more so the more others are already named.
-            named = others_n + 1 - (n_members - at_least[1])  # minus those unnamed
+            named = others_n + 1 - (at_least[0] - at_least[1])  # minus those unnamed
             p = pi * (0.5 + 0.5 * relevance[a]) * (1.0 + fear * named / others_n)
         else:
             # Named: pushes again where the theme is its own, or when others are more visible.
