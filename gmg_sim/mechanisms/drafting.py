@@ -63,9 +63,17 @@ __all__ = [
 
 @cache
 def load_templates() -> dict[str, Any]:
-    """The statement templates of ``data/statements.toml`` (cached)."""
+    """The statement templates of ``data/statements.toml`` (cached).
+
+    ``substance`` maps each theme id to its substance sentences, ``substance_words``
+    to their words in all (counted once: every draft on the theme starts with them).
+    """
     data = read_toml("statements.toml")
     data["substance"] = {t["id"]: list(t["substance"]) for t in data["theme"]}
+    data["substance_words"] = {
+        theme: sum(word_count(s) for s in sentences)
+        for theme, sentences in data["substance"].items()
+    }
     return data
 
 
@@ -332,7 +340,9 @@ class DraftingMechanism:
         n_members = model.n_members
         opening = tpl["frame"]["opening"][int(rng.integers(len(tpl["frame"]["opening"])))]
         closing = tpl["frame"]["closing"][int(rng.integers(len(tpl["frame"]["closing"])))]
-        substance = list(tpl["substance"][table.themes[theme]])
+        theme_id = table.themes[theme]
+        substance = list(tpl["substance"][theme_id])
+        opening = opening.format(theme_label=label.lower(), n_members=n_members)
         st = Statement(
             id=len(self.statements),
             occasion=occasion,
@@ -342,10 +352,12 @@ class DraftingMechanism:
             opened=model.month,
             deadline=deadline,
             drafter=chair,
-            opening=opening.format(theme_label=label.lower(), n_members=n_members),
+            opening=opening,
             closing=closing,
             substance=substance,
             initial_substance=len(substance),
+            # The body's length, the substance's counted once per theme.
+            _words=word_count(opening) + tpl["substance_words"][theme_id] + word_count(closing),
         )
         while st.words > self.cfg.max_words and st.substance:
             st.cut_substance()

@@ -407,6 +407,19 @@ def test_no_chair_no_draft(state):
     assert mech.statements == [] and state.events.of_kind("statement_skipped")
 
 
+def test_template_word_counts_match_the_sentences():
+    tpl = load_templates()
+    for theme, sentences in tpl["substance"].items():
+        assert tpl["substance_words"][theme] == sum(word_count(s) for s in sentences)
+    # A draft's length starts from these counts: every statement opened, cut or not, recounts the same.
+    for max_words in (120, 250):
+        m = GMGModel(rng=3, collect="final", drafting__max_words=max_words)
+        for _ in range(30):
+            m.step()
+            for s in m.drafting.statements:
+                assert s.words == sum(word_count(x) for x in s.body)
+
+
 def _reference_round(rng, st, cfg, *, members, engagement, relevance, keywords, ids):
     """The round written plainly (counts and levels recounted from scratch before each request)."""
     n = len(members)
