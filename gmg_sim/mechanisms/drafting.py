@@ -63,9 +63,17 @@ __all__ = [
 
 @cache
 def load_templates() -> dict[str, Any]:
-    """The statement templates of ``data/statements.toml`` (cached)."""
+    """The statement templates of ``data/statements.toml`` (cached).
+
+    ``substance`` maps each theme id to its substance sentences, ``substance_words``
+    to their words in all (counted once: every draft on the theme starts with them).
+    """
     data = read_toml("statements.toml")
     data["substance"] = {t["id"]: list(t["substance"]) for t in data["theme"]}
+    data["substance_words"] = {
+        theme: sum(word_count(s) for s in sentences)
+        for theme, sentences in data["substance"].items()
+    }
     return data
 
 
@@ -190,17 +198,21 @@ def negotiation_round(
     """
     n = len(members)
     member = members.tolist()
-    counts = [0] * n
-    for m in st.mentions:
-        counts[m[0]] += 1
-    others_n = max(sum(member) - 1, 1)
+    n_members = member.count(True)
+    others_n = max(n_members - 1, 1)
     cap = cfg.max_mentions_per_agency
-    # level[c] = members named exactly c times (c = 0 .. cap), kept up to date below
-    level = [0] * (cap + 2)
-    for a in range(n):
-        if member[a]:
-            c = counts[a]
-            level[c if c <= cap else cap + 1] += 1
+    # counts[a]: agency a's mentions so far; at_least[k]: members named at least k times
+    # (k = 0 .. cap), so that "named more often than c" is one look-up. One pass over
+    # the mentions; both are kept up to date below.
+    counts = [0] * n
+    at_least = [0] * (cap + 1)
+    at_least[0] = n_members
+    for m in st.mentions:
+        a = m[0]
+        c = counts[a]
+        counts[a] = c + 1
+        if member[a] and c < cap:
+            at_least[c + 1] += 1
     # Three uniforms per agency in one call (same stream as three calls of size n);
     # compared as Python floats (the same IEEE comparisons as on the arrays).
     take, want, pick = rng.random((3, n)).tolist()
@@ -220,27 +232,29 @@ def negotiation_round(
             continue
         if c == 0:
             # Unnamed: wants in, the more so the more others are already named.
-            named = others_n + 1 - level[0]
+            named = others_n + 1 - (at_least[0] - at_least[1])  # minus those unnamed
             p = pi * (0.5 + 0.5 * relevance[a]) * (1.0 + fear * named / others_n)
         else:
             # Named: pushes again where the theme is its own, or when others are more visible.
-            more = sum(level[c + 1 :])
+            more = at_least[c + 1]
             p = pi * (0.25 * relevance[a] + fear * more / others_n)
         if not push(a, want[a], p, statement=st):
             continue
         keyword = own[c] if c < len(own) else own[-1]
         sentence, needed = _mention(int(pick[a] * n_templates), keyword, ids[a])
-        while st.words + needed > max_words and st.substance:
+        words = st.words
+        while words + needed > max_words and st.substance:
             st.cut_substance()  # mentions crowd out substance
-        if st.words + needed > max_words:
+            words = st.words
+        if words + needed > max_words:
             unmet.add(a)
             continue
         st.add_mention(a, keyword, sentence, needed)
         counts[a] = c + 1
-        level[c] -= 1
-        level[c + 1] += 1
+        at_least[c + 1] += 1
         granted += 1
-        st.objectors.discard(a)
+        if st.objectors:
+            st.objectors.discard(a)
     return granted, unmet
 
 
@@ -326,7 +340,9 @@ class DraftingMechanism:
         n_members = model.n_members
         opening = tpl["frame"]["opening"][int(rng.integers(len(tpl["frame"]["opening"])))]
         closing = tpl["frame"]["closing"][int(rng.integers(len(tpl["frame"]["closing"])))]
-        substance = list(tpl["substance"][table.themes[theme]])
+        theme_id = table.themes[theme]
+        substance = list(tpl["substance"][theme_id])
+        opening = opening.format(theme_label=label.lower(), n_members=n_members)
         st = Statement(
             id=len(self.statements),
             occasion=occasion,
@@ -336,10 +352,12 @@ class DraftingMechanism:
             opened=model.month,
             deadline=deadline,
             drafter=chair,
-            opening=opening.format(theme_label=label.lower(), n_members=n_members),
+            opening=opening,
             closing=closing,
             substance=substance,
             initial_substance=len(substance),
+            # The body's length, the substance's counted once per theme.
+            _words=word_count(opening) + tpl["substance_words"][theme_id] + word_count(closing),
         )
         while st.words > self.cfg.max_words and st.substance:
             st.cut_substance()

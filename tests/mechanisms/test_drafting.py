@@ -405,3 +405,100 @@ def test_no_chair_no_draft(state):
     _first_occasion(state)
     mech.step(state)
     assert mech.statements == [] and state.events.of_kind("statement_skipped")
+
+
+def test_template_word_counts_match_the_sentences():
+    tpl = load_templates()
+    for theme, sentences in tpl["substance"].items():
+        assert tpl["substance_words"][theme] == sum(word_count(s) for s in sentences)
+    # A draft's length starts from these counts: every statement opened, cut or not, recounts the same.
+    for max_words in (120, 250):
+        m = GMGModel(rng=3, collect="final", drafting__max_words=max_words)
+        for _ in range(30):
+            m.step()
+            for s in m.drafting.statements:
+                assert s.words == sum(word_count(x) for x in s.body)
+
+
+def _reference_round(rng, st, cfg, *, members, engagement, relevance, keywords, ids):
+    """The round written plainly (counts and levels recounted from scratch before each request)."""
+    n = len(members)
+    others_n = max(int(members.sum()) - 1, 1)
+    cap = cfg.max_mentions_per_agency
+    take, want, pick = rng.random((3, n))
+    n_templates = len(load_templates()["frame"]["mention"])
+    granted, unmet = 0, set()
+    for a in rng.permutation(n).tolist():
+        if not (members[a] and take[a] < engagement[a]):
+            continue
+        counts = [sum(1 for m in st.mentions if m[0] == b) for b in range(n)]
+        c = counts[a]
+        if c >= cap or not keywords[a]:
+            continue
+        if c == 0:
+            unnamed = sum(1 for b in range(n) if members[b] and counts[b] == 0)
+            p = cfg.insert_propensity * (0.5 + 0.5 * relevance[a])
+            p *= 1.0 + cfg.visibility_fear * (others_n + 1 - unnamed) / others_n
+        else:
+            more = sum(1 for b in range(n) if members[b] and counts[b] > c)
+            p = cfg.insert_propensity * (
+                0.25 * relevance[a] + cfg.visibility_fear * more / others_n
+            )
+        if not float(want[a]) < p:
+            continue
+        own = keywords[a]
+        keyword = own[c] if c < len(own) else own[-1]
+        template = load_templates()["frame"]["mention"][int(pick[a] * n_templates)]
+        sentence = template.format(keyword=keyword, agency=ids[a])
+        while st.words + word_count(sentence) > cfg.max_words and st.substance:
+            st.cut_substance()
+        if st.words + word_count(sentence) > cfg.max_words:
+            unmet.add(a)
+            continue
+        st.add_mention(a, keyword, sentence)
+        granted += 1
+        st.objectors.discard(a)
+    return granted, unmet
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_round_matches_a_plain_recount(seed):
+    """The round's running counts (members named at least k times) give what a recount gives.
+
+    Drafts start with mentions of members and non-members, some named more often than the
+    cap allows; groups of one to eight members; the same draws, mentions and next draw.
+    """
+    gen = np.random.default_rng(1000 + seed)
+    n = 8
+    cap = int(gen.integers(1, 4))
+    c = GMGConfig.from_flat(
+        {
+            "drafting__max_mentions_per_agency": cap,
+            "drafting__max_words": int(gen.integers(150, 400)),
+            "drafting__visibility_fear": float(gen.uniform(0, 3)),
+            "drafting__insert_propensity": float(gen.uniform(0.5, 1)),
+        }
+    ).drafting
+    members = np.zeros(n, dtype=bool)
+    members[gen.choice(n, int(gen.integers(1, n + 1)), replace=False)] = True
+    engagement = gen.uniform(0.3, 1.0, n)
+    relevance = gen.uniform(0, 1, n).tolist()
+    keywords = [[f"kw {i}.{j}" for j in range(int(gen.integers(0, 3)))] for i in range(n)]
+    pairs = []
+    for _ in range(2):
+        a, b = _statement(), _statement()
+        for agency in gen.integers(0, n, int(gen.integers(0, 3 * cap + 3))).tolist():
+            a.add_mention(agency, "old", "An earlier sentence.")
+            b.add_mention(agency, "old", "An earlier sentence.")
+        pairs.append((a, b))
+    for a, b in pairs:
+        for _ in range(6):
+            kw = dict(
+                members=members, engagement=engagement, relevance=relevance, keywords=keywords
+            )
+            r1, r2 = np.random.default_rng(seed), np.random.default_rng(seed)
+            assert negotiation_round(r1, a, c, ids=IDS, **kw) == _reference_round(
+                r2, b, c, ids=IDS, **kw
+            )
+            assert a.mentions == b.mentions and a.substance == b.substance
+            assert a.words == b.words and r1.random() == r2.random()
