@@ -70,3 +70,57 @@ def test_the_length_and_agency_curves_are_the_stored_results() -> None:
                                             ("458", 458.4, True), ("2.09", 2.1, False)])  # fmt: skip
 def test_agreement_is_rounding_to_the_shown_decimals(shown: str, value: float, ok: bool) -> None:
     assert _agrees(shown, value) is ok
+
+
+def test_every_results_file_the_readme_names_is_in_the_repository() -> None:
+    """A figure whose file is named but missing cannot be checked: each named file exists."""
+    named = set(re.findall(r"`(?:results/)?([\w.-]+\.(?:json|txt))`", README))
+    assert named, "the README names no results files"
+    missing = sorted(n for n in named if not (ROOT / "benchmarks" / "results" / n).exists())
+    assert not missing, f"benchmarks/README.md names results files that are not stored: {missing}"
+
+
+def test_the_alternating_rounds_table_is_the_stored_rounds() -> None:
+    stored = json.loads((ROOT / "benchmarks/results/rounds_intel_2026-11-25.json").read_text())
+    kinds = {"monthly": "monthly", "final": "final", "bare Mesa model": "bare"}
+    rows, tree = _rows("| tree | collection | CPU ms/run (rounds) |"), None
+    assert len(rows) == 3 * len(stored["medians"])
+    for row in rows:
+        tree = row[0].split()[0] if row[0] else tree
+        m = stored["medians"][tree][kinds[row[1]]]
+        assert _agrees(row[2], m["ms_per_run"]), row
+        each = re.search(r"\(([^)]*)\)", row[2]).group(1).split(", ")
+        assert all(_agrees(c, v) for c, v in zip(each, m["rounds_ms_per_run"], strict=True)), row
+        assert _agrees(row[3], m["runs_per_s"]) and _agrees(row[4], m["x_bare"]), row
+
+
+def test_the_parts_table_of_this_machine_is_the_stored_pairs() -> None:
+    import statistics
+
+    stored = json.loads((ROOT / "benchmarks/results/parts_intel_2026-11-25.json").read_text())
+    rows = _rows("| part of the run (this machine) |")
+    assert len(rows) == len(stored["after"][0]["us_per_month"]) + 1
+    for row in rows[:-1]:
+        for cell, side in ((row[1], "before"), (row[3], "after")):
+            value = statistics.median(r["us_per_month"].get(row[0], 0) for r in stored[side])
+            assert _agrees(cell, value), (row, side)
+    for cell, side in ((rows[-1][1], "before"), (rows[-1][3], "after")):
+        assert _agrees(cell, statistics.median(r["ms_per_run"] for r in stored[side]))
+
+
+def test_the_batch_run_table_of_this_machine_is_the_stored_runs() -> None:
+    import statistics
+
+    stored = [
+        *json.loads((ROOT / "benchmarks/results/batch_run_intel_200.json").read_text()),
+        *json.loads((ROOT / "benchmarks/results/batch_run_intel_2000.json").read_text()),
+    ]
+    rows = _rows("| runs | workers | `batch_run` wall s | gmg-sim wall s |")
+    assert len(rows) == 4
+    for row in rows:
+        runs, workers = int(row[0]), int(row[1])
+        got = {r["tool"]: r for r in stored if r["runs"] == runs and r["workers"] == workers}
+        assert _agrees(row[2], statistics.median(got["batch_run"]["wall_s"])), row
+        assert _agrees(row[3], statistics.median(got["gmg-sim"]["wall_s"])), row
+        assert _agrees(row[4].rstrip("×"), got["gmg-sim"]["wall_ratio"]), row
+        assert _agrees(row[5].rstrip("×"), got["gmg-sim"]["cpu_ratio"]), row
