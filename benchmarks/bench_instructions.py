@@ -45,7 +45,9 @@ def count(collect: str, warmup: int, runs: int) -> int:
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
         sys.executable, "-c", CHILD, collect, str(warmup), str(runs),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same string hashes in every child
+    # The same string hashes in every child; one BLAS thread, so that OpenBLAS's idle
+    # worker threads (spinning for a varying while) add no instructions of their own.
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     found = re.search(r"I\s+refs:\s+([\d,]+)", res.stderr)
     if res.returncode != 0 or found is None:
