@@ -41,6 +41,13 @@ __all__ = [
 ]
 
 
+def _duration(secs: float) -> str:
+    """``28 s`` under a minute, else ``225 s (3 min 45 s)``."""
+    if not secs >= 60:  # also NaN: a manifest without its time
+        return f"{secs:.0f} s"
+    return f"{secs:.0f} s ({int(secs // 60)} min {secs % 60:.0f} s)"
+
+
 def _summary_table(res) -> list[str]:  # type: ignore[no-untyped-def]
     lines = [
         "| design | " + " | ".join(f"`{i}`" for i in res.indicators) + " |",
@@ -220,9 +227,9 @@ def render_run(res: Any) -> str:
         "Every bundled design of the status quo's period (the historical reconstructions "
         "cover other years and are left out), the UN Network on Migration included: "
         f"{n_designs} designs × {ident['worlds']} worlds × {ident['replications']} replications "
-        f"= {m['runs']:,} runs, in {secs:.0f} s ({int(secs // 60)} min {secs % 60:.0f} s) by "
-        "the run's own clock (`make robust-study`, 2 workers, on the 2-core development machine "
-        "while other jobs shared it). Its compact results (the manifest, the worlds, the factors "
+        f"= {m['runs']:,} runs, in {_duration(secs)} by "
+        "the run's own clock (`make robust-study`, 2 workers, on a 2-core development "
+        "machine). Its compact results (the manifest, the worlds, the factors "
         "and each design's run summaries) are stored in `docs/data/robust/`; every result this "
         "page quotes is generated from them (and from a live run of the secretariat sweep "
         "below) by\n"
