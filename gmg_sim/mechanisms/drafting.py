@@ -65,11 +65,12 @@ __all__ = [
 def load_templates() -> dict[str, Any]:
     """The statement templates of ``data/statements.toml`` (cached).
 
-    ``substance`` maps each theme id to its substance sentences, ``substance_words``
+    ``substance`` maps each theme id to its substance sentences (a tuple), ``substance_words``
     to their words in all (counted once: every draft on the theme starts with them).
     """
     data = read_toml("statements.toml")
-    data["substance"] = {t["id"]: list(t["substance"]) for t in data["theme"]}
+    # Tuples: the word totals below are counted once, so the sentences must not change.
+    data["substance"] = {t["id"]: tuple(t["substance"]) for t in data["theme"]}
     data["substance_words"] = {
         theme: sum(word_count(s) for s in sentences)
         for theme, sentences in data["substance"].items()

@@ -99,11 +99,17 @@ def test_the_parts_table_of_this_machine_is_the_stored_pairs() -> None:
 
     stored = json.loads((ROOT / "benchmarks/results/parts_intel_2026-11-25.json").read_text())
     rows = _rows("| part of the run (this machine) |")
-    assert len(rows) == len(stored["after"][0]["us_per_month"]) + 1
+    parts = {p for side in ("before", "after") for r in stored[side] for p in r["us_per_month"]}
+    assert {row[0] for row in rows[:-1]} == parts and len(rows) == len(parts) + 1
     for row in rows[:-1]:
-        for cell, side in ((row[1], "before"), (row[3], "after")):
-            value = statistics.median(r["us_per_month"].get(row[0], 0) for r in stored[side])
-            assert _agrees(cell, value), (row, side)
+        for col, side in ((1, "before"), (3, "after")):
+            runs = [r for r in stored[side] if row[0] in r["us_per_month"]]
+            if not runs:
+                assert row[col] == row[col + 1] == "–", (row, side)
+                continue
+            us = statistics.median(r["us_per_month"][row[0]] for r in runs)
+            share = statistics.median(100 * r["share"][row[0]] for r in runs)
+            assert _agrees(row[col], us) and _agrees(row[col + 1], share), (row, side)
     for cell, side in ((rows[-1][1], "before"), (rows[-1][3], "after")):
         assert _agrees(cell, statistics.median(r["ms_per_run"] for r in stored[side]))
 

@@ -32,6 +32,11 @@ for name in ("status_quo", "permanent_secretariat", "world_migration_organizatio
         h.update(repr(sorted(m.summary().items())).encode())
         h.update(m.trust.tobytes() + m.rivalry.tobytes() + m.engagement.tobytes())
 print(h.hexdigest())
+# A probe that BLAS computes: it tells whether OPENBLAS_CORETYPE changed the kernel at all.
+import numpy as np
+rng = np.random.default_rng(0)
+a, x = rng.random((257, 257)), rng.random(257)
+print(hashlib.sha256((a @ x).tobytes() + (a @ a).tobytes()).hexdigest())
 """
 
 
@@ -61,7 +66,7 @@ def _kernels() -> list[str]:
     reason="OpenBLAS core types are named here for x86-64 Linux",
 )
 def test_runs_are_bit_for_bit_the_same_under_every_blas_kernel() -> None:
-    results = {}
+    results, probes = {}, set()
     for kernel in _kernels():
         env = dict(os.environ, OPENBLAS_CORETYPE=kernel, PYTHONPATH=str(ROOT))
         proc = subprocess.run(
@@ -69,6 +74,9 @@ def test_runs_are_bit_for_bit_the_same_under_every_blas_kernel() -> None:
             timeout=300,
         )  # fmt: skip
         assert proc.returncode == 0, f"{kernel}: {proc.stderr[-2000:]}"
-        results[kernel] = proc.stdout.strip()
-    assert len(results) >= 2
+        run, probe = proc.stdout.split()
+        results[kernel] = run
+        probes.add(probe)
+    if len(probes) < 2:  # e.g. numpy linked to MKL or a single-kernel OpenBLAS
+        pytest.skip("OPENBLAS_CORETYPE changes no matrix product here: nothing to compare")
     assert len(set(results.values())) == 1, f"results differ by BLAS kernel: {results}"
