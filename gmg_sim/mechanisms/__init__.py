@@ -32,7 +32,26 @@ sources it models or says it is an assumption (``docs/odd.md``).
 
 A mechanism with nothing to do until a later month sets ``idle_until`` to it (the
 model skips its step before then); :data:`NEVER` is a month that never comes.
+Constants that monthly array arithmetic combines with 16-element arrays are
+:func:`scalar` values.
 """
+
+import numpy as np
 
 #: An ``idle_until`` that never comes (no run reaches this month index).
 NEVER = 1 << 40
+
+
+def scalar(value: float) -> np.ndarray:
+    """``value`` as a read-only 0-d float64 array, for arithmetic with small arrays.
+
+    numpy combines an array with a 0-d array with less overhead than with a Python
+    float, and the result is the same float64 (a float64 operand either way).
+    """
+    out = np.array(value, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
+#: 0 and 1 as :func:`scalar` values (clipping to [0, 1]).
+ZERO, ONE = scalar(0.0), scalar(1.0)

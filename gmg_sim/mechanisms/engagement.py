@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gmg_sim.mechanisms import ONE, ZERO, scalar
+
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
 __all__ = ["EngagementMechanism", "agenda_pull", "engagement_target"]
 
 
-# Constants as 0-d float64 arrays: numpy combines an array with a 0-d array with less
-# overhead than with a Python float (the same float64 result).
-_ZERO, _HALF, _ONE = np.array(0.0), np.array(0.5), np.array(1.0)
+_HALF = scalar(0.5)
 
 
 def agenda_pull(relevance: np.ndarray, agenda_weight: float) -> np.ndarray:
@@ -50,7 +50,7 @@ def engagement_target(
     target += baseline
     if pull is not None:
         target += pull
-    return np.minimum(np.maximum(target, _ZERO, out=target), _ONE, out=target)
+    return np.minimum(np.maximum(target, ZERO, out=target), ONE, out=target)
 
 
 class EngagementMechanism:
@@ -75,8 +75,7 @@ class EngagementMechanism:
         relevance = mandate / np.maximum(mandate.max(axis=1, keepdims=True), 1e-12)
         #: Each theme's :func:`agenda_pull` on each agency, (themes, agencies).
         self.pull_by_theme = agenda_pull(np.ascontiguousarray(relevance.T), eng.agenda_weight)
-        # Per-run constants as 0-d arrays (as the module's constants).
-        self._trust_weight, self._adapt_rate = np.array(eng.trust_weight), np.array(eng.adapt_rate)
+        self._trust_weight, self._adapt_rate = scalar(eng.trust_weight), scalar(eng.adapt_rate)
 
     def on_join(self, agency: int) -> None:
         """A new member starts at its baseline engagement."""

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gmg_sim.config.schema import MeetingsConfig, month_label
+from gmg_sim.mechanisms import ONE, scalar
 
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
@@ -41,9 +42,8 @@ __all__ = [
 ]
 
 
-# The constants of `working_probability` as 0-d float64 arrays: numpy combines an array
-# with a 0-d array with less overhead than with a Python float (the same float64 result).
-_E0, _E1, _T0, _T1, _ONE = (np.array(c) for c in (0.7, 0.3, 0.8, 0.4, 1.0))
+# The constants of `working_probability`.
+_E0, _E1, _T0, _T1 = (scalar(c) for c in (0.7, 0.3, 0.8, 0.4))
 
 
 def working_probability(
@@ -63,7 +63,7 @@ def working_probability(
     q += _T0
     p *= q
     p *= cfg.working_attendance_base * convening
-    return np.minimum(p, _ONE, out=p)
+    return np.minimum(p, ONE, out=p)
 
 
 def principals_probability(

@@ -21,6 +21,7 @@ import numpy as np
 
 from gmg_sim.config.schema import RivalryConfig
 from gmg_sim.data.agencies import derived
+from gmg_sim.mechanisms import ONE, ZERO, scalar
 
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
@@ -56,10 +57,7 @@ def mean_trust(trust: np.ndarray, member_f: np.ndarray, k: int, denom: np.ndarra
     """
     if k < 2:
         return np.full(len(member_f), np.nan)
-    # Row sums by numpy's own reduction, not BLAS (`trust @ member_f`): OpenBLAS picks its
-    # kernel by CPU and sums in a different order on different machines, so a run would
-    # differ in the last bit from one machine to another. A reduction's order is numpy's.
-    each = np.add.reduce(trust * member_f, axis=1)
+    each = _row_sums(trust, member_f)
     each -= member_f
     each /= denom
     return each
@@ -79,9 +77,19 @@ def rivalry_mean(rivalry: np.ndarray, member_f: np.ndarray, k: int) -> float:
     return _masked_sum(rivalry, member_f) / (k * (k - 1))
 
 
+def _row_sums(matrix: np.ndarray, member_f: np.ndarray) -> np.ndarray:
+    """Each row's sum over the members, ``matrix @ member_f``, by numpy's reduction.
+
+    Not by BLAS: OpenBLAS picks its kernel by CPU and sums in a different order on
+    different machines, so a run would differ in the last bit from one machine to
+    another. The order of numpy's reduction does not depend on the machine.
+    """
+    return np.add.reduce(matrix * member_f, axis=1)
+
+
 def _masked_sum(matrix: np.ndarray, member_f: np.ndarray) -> float:
-    """``member_f @ matrix @ member_f`` by numpy's reductions, not BLAS (see :func:`mean_trust`)."""
-    rows = np.add.reduce(matrix * member_f, axis=1)
+    """``member_f @ matrix @ member_f`` by numpy's reductions (see :func:`_row_sums`)."""
+    rows = _row_sums(matrix, member_f)
     rows *= member_f
     return float(np.add.reduce(rows))
 
@@ -90,7 +98,7 @@ def mandate_overlap(mandate: np.ndarray) -> np.ndarray:
     """Pairwise mandate overlap: cosine similarity of mandate vectors, in [0, 1] (diagonal 1)."""
     norms = np.linalg.norm(mandate, axis=1)
     unit = mandate / np.where(norms > 0, norms, 1.0)[:, None]
-    # Dot products by numpy's reduction, not BLAS (`unit @ unit.T`; see :func:`mean_trust`).
+    # Dot products by numpy's reduction, not BLAS (`unit @ unit.T`; see :func:`_row_sums`).
     return np.clip(np.add.reduce(unit[:, None, :] * unit[None, :, :], axis=2), 0.0, 1.0)
 
 
@@ -180,11 +188,8 @@ class RelationsMechanism:
         self._tension_active = False
         self._tension_max = 0.0  # largest entry of `tension`, kept without a scan each month
         self._keep = 1.0 - cfg.tension_decay  # share of tension left after a month
-        # Per-run constants as 0-d arrays: numpy combines an array with a 0-d array faster
-        # than with a Python float (same float64 result).
-        self._keep0, self._one, self._zero = np.array(self._keep), np.array(1.0), np.array(0.0)
-        self._trust_gain = np.array(cfg.trust_gain)
-        self._trust_erosion = np.array(cfg.trust_erosion)
+        self._keep0 = scalar(self._keep)
+        self._trust_gain, self._trust_erosion = scalar(cfg.trust_gain), scalar(cfg.trust_erosion)
         # Written in place: trust_gain * (1 - rivalry), trust_erosion * rivalry (refreshed with
         # rivalry), and the step's scratch matrices for the month's gain and loss.
         self._gain, self._erosion = np.empty((n, n)), np.empty((n, n))
@@ -242,8 +247,8 @@ class RelationsMechanism:
 
     def _refresh_rivalry(self, model: GMGModel) -> None:
         self.rivalry = rivalry = self.base + self.tension  # a new array: readers may keep the old
-        np.minimum(rivalry, self._one, out=rivalry)
-        np.subtract(self._one, rivalry, out=self._gain)
+        np.minimum(rivalry, ONE, out=rivalry)
+        np.subtract(ONE, rivalry, out=self._gain)
         self._gain *= self._trust_gain
         np.multiply(rivalry, self._trust_erosion, out=self._erosion)
 
@@ -267,7 +272,7 @@ class RelationsMechanism:
         met = model.attended_working
         gain = np.multiply(met[:, None], met, out=self._gain_now)  # 1.0 for pairs that met
         gain *= self._gain
-        gain *= np.subtract(self._one, t, out=self._loss_now)  # 1 - T, before loss is written
+        gain *= np.subtract(ONE, t, out=self._loss_now)  # 1 - T, before loss is written
         loss = np.multiply(self._erosion, t, out=self._loss_now)
         chair = model.chair
         clip = False
@@ -292,4 +297,4 @@ class RelationsMechanism:
         t += gain
         t -= loss
         if clip:  # gain never lifts trust above 1; large combined losses could go below 0
-            np.maximum(t, self._zero, out=t)
+            np.maximum(t, ZERO, out=t)
