@@ -200,7 +200,7 @@ def negotiation_round(
     n = len(members)
     member = members.tolist()
     n_members = member.count(True)
-    others_n = max(n_members - 1, 1)
+    others_n = max(n_members - 1, 1)  # the shares' denominator (1 for a lone member: no others)
     cap = cfg.max_mentions_per_agency
     # counts[a]: agency a's mentions so far; at_least[k]: members named at least k times
     # (k = 0 .. cap), so that "named more often than c" is one look-up. One pass over
@@ -232,9 +232,9 @@ def negotiation_round(
         if c >= cap or not own:
             continue
         if c == 0:
-            # Unnamed: wants in, the more so the more others are already named.
-            named = others_n + 1 - (at_least[0] - at_least[1])  # minus those unnamed
-            p = pi * (0.5 + 0.5 * relevance[a]) * (1.0 + fear * named / others_n)
+            # Unnamed: wants in, the more so the more others are already named (a is
+            # unnamed, so every member named at least once is another; none for a lone member).
+            p = pi * (0.5 + 0.5 * relevance[a]) * (1.0 + fear * at_least[1] / others_n)
         else:
             # Named: pushes again where the theme is its own, or when others are more visible.
             more = at_least[c + 1]

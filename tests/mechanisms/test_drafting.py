@@ -9,6 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st_
 
 from gmg_sim import ConfigError, GMGConfig, GMGModel
+from gmg_sim.mechanisms.decisions import Decisions
 from gmg_sim.mechanisms.drafting import (
     DraftingMechanism,
     Statement,
@@ -437,9 +438,9 @@ def _reference_round(rng, st, cfg, *, members, engagement, relevance, keywords, 
         if c >= cap or not keywords[a]:
             continue
         if c == 0:
-            unnamed = sum(1 for b in range(n) if members[b] and counts[b] == 0)
+            named_others = sum(1 for b in range(n) if members[b] and b != a and counts[b] > 0)
             p = cfg.insert_propensity * (0.5 + 0.5 * relevance[a])
-            p *= 1.0 + cfg.visibility_fear * (others_n + 1 - unnamed) / others_n
+            p *= 1.0 + cfg.visibility_fear * named_others / others_n
         else:
             more = sum(1 for b in range(n) if members[b] and counts[b] > c)
             p = cfg.insert_propensity * (
@@ -503,3 +504,48 @@ def test_round_matches_a_plain_recount(seed):
             )
             assert a.mentions == b.mentions and a.substance == b.substance
             assert a.words == b.words and r1.random() == r2.random()
+
+
+class _Recorder(Decisions):
+    """The default choices, recording each member's propensity to ask."""
+
+    def __init__(self) -> None:
+        self.asked: dict[int, float] = {}
+
+    def push_keyword(self, agency, u, p, *, statement=None):
+        self.asked[agency] = p
+        return super().push_keyword(agency, u, p, statement=statement)
+
+
+@pytest.mark.parametrize("n_members", [1, 2, 3])
+def test_unnamed_member_fears_only_other_members_named(n_members):
+    """An unnamed member's pull grows with the share of *other members* already named.
+
+    Non-members' mentions never count; a lone member has no others, so its propensity is
+    ``pi * (0.5 + 0.5 r)`` however many non-members the draft names.
+    """
+    cfg = GMGConfig.from_flat(
+        {"drafting__visibility_fear": 2.0, "drafting__insert_propensity": 0.4}
+    ).drafting
+    members = np.zeros(8, dtype=bool)
+    members[:n_members] = True
+    st = _statement()
+    for outsider in (5, 6, 7):
+        st.add_mention(outsider, "old", "An earlier sentence.")
+    if n_members > 1:
+        st.add_mention(1, "old", "An earlier sentence.")  # one other member is named
+    decide = _Recorder()
+    negotiation_round(
+        np.random.default_rng(0),
+        st,
+        cfg,
+        members=members,
+        engagement=np.ones(8),
+        relevance=[1.0] * 8,
+        keywords=[["kw"]] * 8,
+        ids=IDS,
+        decide=decide,
+    )
+    share = 0.0 if n_members == 1 else 1 / (n_members - 1)
+    assert decide.asked[0] == pytest.approx(0.4 * (1.0 + 2.0 * share))
+    assert set(decide.asked) <= set(range(n_members))  # only members are asked
