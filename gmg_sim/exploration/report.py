@@ -152,11 +152,11 @@ def _render_table(res: Any, found: dict[str, Any]) -> str:
 
 #: The discoveries the table block quotes: title -> where (condition) and design.
 DISCOVERIES: dict[str, dict[str, str]] = {
-    "A permanent secretariat gets established under the status quo": {
+    "When does a permanent secretariat get established under the status quo?": {
         "where": "secretariat established",
         "design": "status_quo",
     },
-    "A pooled budget fails to cut chair declines": {
+    "When does a pooled budget fail to cut chair declines?": {
         "where": "declines not reduced",
         "design": "pooled_budget",
     },
@@ -440,7 +440,7 @@ def render_blocks(
         secretariat = run_secretariat_sweep(
             docs, Path(sweep_out) if sweep_out else Path(tmp) / "secretariat", workers
         )
-    declines = found["A pooled budget fails to cut chair declines"]
+    declines = found["When does a pooled budget fail to cut chair declines?"]
     if isinstance(declines, str):
         raise ValueError(f"the pooled budget's declines: {declines}")
     return {

@@ -43,3 +43,81 @@ def test_the_docs_home_counts_the_notebooks():
     counted = re.search(r"(\w+) notebooks, from one run", text)
     assert counted, "docs/index.md no longer counts the notebooks"
     assert counted.group(1) == WORDS[n]
+
+
+def _word_before(text: str, pattern: str, where: str) -> str:
+    found = re.search(rf"(\w+)\s+{pattern}", text)
+    assert found, f"{where} no longer says {pattern!r}"
+    return found.group(1).lower()
+
+
+def test_the_readme_counts_what_the_tree_holds():
+    from gmg_sim.analysis.facts import FACTS
+    from gmg_sim.analysis.indicators import SUMMARY_KEYS
+    from gmg_sim.config.scenarios import bundled_scenarios
+
+    raw = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"^> ?", "", raw, flags=re.M).split())  # one line, no quote marks
+    scenarios = WORDS[len(bundled_scenarios())]
+    notebooks = WORDS[len(list((ROOT / "notebooks").glob("*.ipynb")))]
+    assert _word_before(text, r"bundled scenario files", "README.md") == scenarios
+    assert _word_before(text, r"TOML files;", "README.md") == scenarios
+    assert _word_before(text, r"notebooks, pattern-oriented", "README.md") == notebooks
+    assert _word_before(text, r"tutorial notebooks", "README.md") == notebooks
+    assert _word_before(text, r"stylized facts of", "README.md") == WORDS[len(FACTS)]
+    indicators = re.search(r"`model\.summary\(\)`: (\d+) indicators", text)
+    assert indicators, "README.md no longer counts the summary's indicators"
+    assert int(indicators.group(1)) == len(SUMMARY_KEYS)
+
+
+def test_the_calibration_page_counts_the_facts():
+    from gmg_sim.analysis.facts import FACTS
+
+    text = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    said = re.findall(r"\b(?:The|all) (\w+) facts\b|reproduces? all (\w+)\b", text)
+    counted = [w.lower() for pair in said for w in pair if w]
+    assert len(counted) >= 3 and set(counted) == {WORDS[len(FACTS)]}, counted
+
+
+def test_the_readme_states_the_version():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"\*\*Status \(v([^)]+)\)\.\*\*", text)
+    assert stated, "README.md's status line names no version"
+    assert stated.group(1) == gmg_sim.__version__
+
+
+def test_readme_links_work_on_github():
+    """Every relative link and image of README.md exists and goes through no symbolic link.
+
+    GitHub shows a linked file only by its real path: a link through ``docs/teaching``
+    (a symlink to ``gmg_sim/data/teaching``) is a dead link there.
+    """
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", text)
+    local = [t for t in targets if not re.match(r"[a-z]+:", t)]
+    assert len(local) >= 10
+    for target in local:
+        path = ROOT / target
+        assert path.exists(), f"README.md links to {target}, which does not exist"
+        for part in [path, *path.parents]:
+            if part == ROOT:
+                break
+            assert not part.is_symlink(), f"README.md links to {target} through a symlink"
+
+
+def test_user_facing_files_cite_no_private_material():
+    """Sources are cited by their public titles (docs/sources.md), never by private notes.
+
+    The project is built from two published documents and a private brief drawn from
+    them; a reader can follow the first, not the second, nor a path outside the tree.
+    """
+    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", *(ROOT / "docs").rglob("*.md")]
+    files += [*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "gmg_sim").rglob("*.py")]
+    files += [*(ROOT / "gmg_sim" / "data").rglob("*.toml")]
+    private = re.compile(r"\.\./shared|DOMAIN\.md|domain brief|/work/", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in files
+        for m in private.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found

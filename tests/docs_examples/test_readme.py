@@ -19,6 +19,7 @@ import shlex
 import textwrap
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gmg_sim.cli import app
@@ -90,3 +91,21 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
     assert len(namespace["geneva"].agents) == 4, "start with the 4 Geneva agencies"
     combos = {(r["chair__rule"], r["chair__term_months"]) for r in namespace["results"]}
     assert combos == {(r, t) for r in ("volunteer", "lottery") for t in (6, 12)}
+
+
+def test_readme_error_examples_are_the_messages_given(tmp_path):
+    """The two messages the README quotes for a bad scenario file are what the loader says."""
+    from gmg_sim import ScenarioError, read_scenario
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    files = {"lotery": '[chair]\nrule = "lotery"\n', "chiar": '[chiar]\nrule = "lottery"\n'}
+    for word, body in files.items():
+        quoted = re.search(rf"`(my\.toml: [^`]*'{word}'[^`]*)`", text)
+        assert quoted, f"README no longer quotes the message for {word!r}"
+        path = tmp_path / "my.toml"
+        path.write_text('name = "my"\n' + body, encoding="utf-8")
+        with pytest.raises(ScenarioError) as err:
+            read_scenario(path)
+        message = " ".join(str(err.value).replace(str(path), "my.toml").split())
+        shown = quoted.group(1).removesuffix("...").rstrip()
+        assert shown in message, f"README: {shown!r}\nloader: {message!r}"
