@@ -48,6 +48,7 @@ __all__ = [
     "MARKER",
     "REPLICATIONS",
     "ROOT_SEED",
+    "SCALES",
     "VERDICTS",
     "VerdictOutdated",
     "check_docs",
@@ -183,6 +184,11 @@ def _signed(value: float, digits: int) -> str:
     return text.replace("-", "\u2212")
 
 
+#: How :func:`paired_difference` states a difference: in the column's own unit, in
+#: percentage points (a share: 0.81 -> 81), or as a change in percent of the reference.
+SCALES = ("level", "points", "percent")
+
+
 def paired_difference(
     runs: Mapping[str, pd.DataFrame],
     design: str,
@@ -190,19 +196,29 @@ def paired_difference(
     column: str,
     digits: int,
     verdict: str,
+    scale: str = "level",
 ) -> str:
     """``Δ +2.5 [−2.3, +7.3]``: ``design`` minus ``reference`` per replication, with its 95 % interval.
 
     The experiments share their seeds replication by replication (common random
-    numbers), so the difference is taken within each replication. ``verdict``
-    (a key of :data:`VERDICTS`) is what the page's words say of it; if the interval
-    no longer does that, :class:`VerdictOutdated` names the figure, so the pages'
-    check fails until the sentence is rewritten.
+    numbers), so the difference is taken within each replication. ``scale`` (one of
+    :data:`SCALES`) says how: ``"level"`` in the column's unit; ``"points"`` for a share,
+    in percentage points (``Δ −18 points [−23, −12]``); ``"percent"`` as each
+    replication's change relative to the reference, averaged (``+65% [+60%, +71%]``).
+    ``verdict`` (a key of :data:`VERDICTS`) is what the page's words say of it; if the
+    interval no longer does that, :class:`VerdictOutdated` names the figure, so the
+    pages' check fails until the sentence is rewritten.
     """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
     a, b = runs[design], runs[reference]
     if list(a["seed"]) != list(b["seed"]):
         raise ValueError(f"{design} and {reference} were not run with the same seeds")
-    diff = a[column].to_numpy(dtype=float) - b[column].to_numpy(dtype=float)
+    new, old = a[column].to_numpy(dtype=float), b[column].to_numpy(dtype=float)
+    if scale == "percent":
+        diff = 100 * (new / old - 1)
+    else:
+        diff = (100 if scale == "points" else 1) * (new - old)
     mean, _sd, low, high = experiments.t_interval(diff, 0.95)
     holds = {"none": low <= 0 <= high, "up": low > 0, "down": high < 0}[verdict]
     if not holds:
@@ -210,7 +226,11 @@ def paired_difference(
             f"{design} - {reference}, {column}: the pages say its interval {VERDICTS[verdict]}, "
             f"but it is [{low:.3g}, {high:.3g}]; rewrite the sentences that quote it"
         )
-    return f"\u0394 {_signed(mean, digits)} [{_signed(low, digits)}, {_signed(high, digits)}]"
+    mean_s, low_s, high_s = (_signed(x, digits) for x in (mean, low, high))
+    if scale == "percent":
+        return f"{mean_s}% [{low_s}%, {high_s}%]"
+    unit = " points" if scale == "points" else ""
+    return f"\u0394 {mean_s}{unit} [{low_s}, {high_s}]"
 
 
 def _app_run_figures() -> dict[str, str]:

@@ -140,3 +140,19 @@ def test_a_difference_needs_the_same_seeds() -> None:
     runs = _toy_runs([1.0] * 4, [1.0] * 4, seeds=(1, 2, 3, 5))
     with pytest.raises(ValueError, match="same seeds"):
         paired_difference(runs, "design", "status_quo", "x", 1, "none")
+
+
+def test_a_difference_can_be_stated_in_points_or_percent() -> None:
+    # Shares 0.50 -> 0.60 etc.: +10, +20, +10, +20 points; spending 100 -> 110, 120, 110, 120.
+    runs = _toy_runs([0.6, 0.7, 0.8, 0.9], [0.5, 0.5, 0.7, 0.7])
+    assert paired_difference(runs, "design", "status_quo", "x", 0, "up", scale="points") == (
+        "Δ +15 points [+6, +24]"
+    )
+    spend = _toy_runs([110.0, 240.0, 330.0, 480.0], [100.0, 200.0, 300.0, 400.0])
+    assert paired_difference(spend, "design", "status_quo", "x", 0, "up", scale="percent") == (
+        "+15% [+6%, +24%]"
+    )
+    with pytest.raises(VerdictOutdated):
+        paired_difference(spend, "design", "status_quo", "x", 0, "none", scale="percent")
+    with pytest.raises(ValueError, match="scale"):
+        paired_difference(spend, "design", "status_quo", "x", 0, "up", scale="ratio")
