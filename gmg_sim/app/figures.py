@@ -48,6 +48,7 @@ __all__ = [
     "MARKER",
     "REPLICATIONS",
     "ROOT_SEED",
+    "SCALES",
     "VERDICTS",
     "VerdictOutdated",
     "check_docs",
@@ -163,11 +164,6 @@ def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
-def _change(new: float, old: float) -> str:
-    """Relative change as a signed percentage, e.g. ``+44%``."""
-    return f"{100 * (new / old - 1):+.0f}%"
-
-
 class VerdictOutdated(AssertionError):
     """A page's word for a difference ("within the noise", "higher") no longer fits its interval."""
 
@@ -183,6 +179,11 @@ def _signed(value: float, digits: int) -> str:
     return text.replace("-", "\u2212")
 
 
+#: How :func:`paired_difference` states a difference: in the column's own unit, in
+#: percentage points (a share: 0.81 -> 81), or as a change in percent of the reference.
+SCALES = ("level", "points", "percent")
+
+
 def paired_difference(
     runs: Mapping[str, pd.DataFrame],
     design: str,
@@ -190,19 +191,29 @@ def paired_difference(
     column: str,
     digits: int,
     verdict: str,
+    scale: str = "level",
 ) -> str:
     """``Δ +2.5 [−2.3, +7.3]``: ``design`` minus ``reference`` per replication, with its 95 % interval.
 
     The experiments share their seeds replication by replication (common random
-    numbers), so the difference is taken within each replication. ``verdict``
-    (a key of :data:`VERDICTS`) is what the page's words say of it; if the interval
-    no longer does that, :class:`VerdictOutdated` names the figure, so the pages'
-    check fails until the sentence is rewritten.
+    numbers), so the difference is taken within each replication. ``scale`` (one of
+    :data:`SCALES`) says how: ``"level"`` in the column's unit; ``"points"`` for a share,
+    in percentage points (``Δ −18 points [−23, −12]``); ``"percent"`` as each
+    replication's change relative to the reference, averaged (``+65% [+60%, +71%]``).
+    ``verdict`` (a key of :data:`VERDICTS`) is what the page's words say of it; if the
+    interval no longer does that, :class:`VerdictOutdated` names the figure, so the
+    pages' check fails until the sentence is rewritten.
     """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
     a, b = runs[design], runs[reference]
     if list(a["seed"]) != list(b["seed"]):
         raise ValueError(f"{design} and {reference} were not run with the same seeds")
-    diff = a[column].to_numpy(dtype=float) - b[column].to_numpy(dtype=float)
+    new, old = a[column].to_numpy(dtype=float), b[column].to_numpy(dtype=float)
+    if scale == "percent":
+        diff = 100 * (new / old - 1)
+    else:
+        diff = (100 if scale == "points" else 1) * (new - old)
     mean, _sd, low, high = experiments.t_interval(diff, 0.95)
     holds = {"none": low <= 0 <= high, "up": low > 0, "down": high < 0}[verdict]
     if not holds:
@@ -210,7 +221,11 @@ def paired_difference(
             f"{design} - {reference}, {column}: the pages say its interval {VERDICTS[verdict]}, "
             f"but it is [{low:.3g}, {high:.3g}]; rewrite the sentences that quote it"
         )
-    return f"\u0394 {_signed(mean, digits)} [{_signed(low, digits)}, {_signed(high, digits)}]"
+    mean_s, low_s, high_s = (_signed(x, digits) for x in (mean, low, high))
+    if scale == "percent":
+        return f"{mean_s}% [{low_s}%, {high_s}%]"
+    unit = " points" if scale == "points" else ""
+    return f"\u0394 {mean_s}{unit} [{low_s}, {high_s}]"
 
 
 def _app_run_figures() -> dict[str, str]:
@@ -297,14 +312,12 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     put("ps_principals_attendance", _fmt(m(ps, "principals_attendance_mean"), 2))
     put("ps_mentions", _fmt(m(ps, "mentions_per_statement"), 1))
     put("ps_substance_share", _pct(m(ps, "substance_share")))
-    put("ps_spend_change", _change(m(ps, "spend_total"), m(sq, "spend_total")))
     pb = "pooled_budget"
     put("pb_declines_budget", _fmt(m(pb, "chair_declines_budget"), 1))
     put("pb_blocked_budget", _fmt(m(pb, "secretariat_proposals_blocked_budget"), 1))
     put("pb_blocked_host", _fmt(m(pb, "secretariat_proposals_blocked_host"), 1))
     put("pb_secretariat_set_up", str(int(total(pb, "secretariat_set_up"))))
     put("pb_contribution_stops", _fmt(m(pb, "pool_contribution_stops"), 1))
-    put("pb_spend_change", _change(m(pb, "spend_total"), m(sq, "spend_total")))
 
     # Statements and the size of the group (exercise 3).
     for label, name in (("6", "sq_members_6"), ("10", "sq_members_10"), ("16", sq)):
@@ -368,13 +381,11 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     put("gmf_decisions_taken", _fmt(m(gmf, "principal_decisions_taken"), 1))
     put("sq_decisions_taken", _fmt(m(sq, "principal_decisions_taken"), 1))
     put("gmf_handover_loss", _fmt(m(gmf, "handover_loss_total"), 1))
-    put("gmf_spend_change", _change(m(gmf, "spend_total"), m(sq, "spend_total")))
     put("gmf_vacant_months", _fmt(m(gmf, "chair_vacant_months"), 1))
     cc = "coordinator_of_coordinators"
     put("cc_adoption", _pct(m(cc, "adoption_rate")))
     put("sq_adoption", _pct(m(sq, "adoption_rate")))
     put("cc_layer_blocked", _fmt(m(cc, "layer_blocked_statements"), 1))
-    put("cc_spend_change", _change(m(cc, "spend_total"), m(sq, "spend_total")))
     put("cc_declines_budget", _fmt(m(cc, "chair_declines_budget"), 1))
     un = "un_network_on_migration"
     put("un_vacant_months", _fmt(m(un, "chair_vacant_months"), 1))
@@ -383,7 +394,6 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     put("un_principals_attendance", _fmt(m(un, "principals_attendance_mean"), 2))
     put("un_trust_final", _fmt(m(un, "trust_final"), 2))
     put("un_handover_loss", _fmt(m(un, "handover_loss_total"), 1))
-    put("un_spend_change", _change(m(un, "spend_total"), m(sq, "spend_total")))
     put("un_mentions", _fmt(m(un, "mentions_per_statement"), 1))
     put("sq_mentions", _fmt(m(sq, "mentions_per_statement"), 1))
     h = "history_2003_2013"
@@ -395,8 +405,20 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     put("history_mentions", _fmt(m(h, "mentions_per_statement"), 1))
 
     # Differences the pages put into words, each with its interval (and its words checked).
-    def diff(key: str, design: str, column: str, digits: int, verdict: str, ref: str = sq) -> None:
-        put(key, paired_difference(runs, design, ref, column, digits, verdict))
+    def diff(
+        key: str,
+        design: str,
+        column: str,
+        digits: int,
+        verdict: str,
+        ref: str = sq,
+        scale: str = "level",
+    ) -> None:
+        put(key, paired_difference(runs, design, ref, column, digits, verdict, scale))
+
+    def spend(key: str, design: str) -> None:
+        """Spending over the run, in percent of the status quo's in the same seed."""
+        diff(key, design, "spend_total", 0, "up", scale="percent")
 
     diff("ps_vacant_diff", ps, "chair_vacant_months", 1, "none")
     diff("ps_principals_diff", ps, "principals_attendance_mean", 3, "none")
@@ -410,6 +432,47 @@ def teaching_figures(replications: int = REPLICATIONS, seed: int = ROOT_SEED) ->
     diff("cc_declines_diff", cc, "chair_declines_budget", 1, "none")
     diff("gs_declines_diff", gs, "chair_declines_budget", 1, "none")
     diff("gmf_vacant_diff", gmf, "chair_vacant_months", 1, "none")
+    # The chair (exercise 1, formal_chair_rules).
+    diff("no_decline_vacant_diff", "sq_no_decline", "chair_vacant_months", 1, "down")
+    diff("fcr_vacant_diff", fcr, "chair_vacant_months", 1, "down")
+    diff("fcr_trust_diff", fcr, "trust_final", 2, "up")
+    # Secretariat and money (exercise 2, permanent_secretariat, pooled_budget).
+    diff("ps_handover_diff", ps, "handover_loss_total", 1, "down")
+    diff("ps_continuity_diff", ps, "continuity_mean", 2, "up")
+    diff("ps_contest_vacant_diff", ps, "vacant_in_contests", 1, "up")
+    diff("ps_substance_diff", ps, "substance_share", 1, "none", scale="points")
+    spend("ps_spend_diff", ps)
+    diff("pb_declines_diff", pb, "chair_declines_budget", 1, "down")
+    diff("pb_blocked_budget_diff", pb, "secretariat_proposals_blocked_budget", 1, "down")
+    spend("pb_spend_diff", pb)
+    # Statements (exercise 3) and the Geneva and history runs.
+    diff("words500_mentions_diff", w, "mentions_per_statement", 1, "none")
+    diff("words500_substance_diff", w, "substance_share", 1, "up", scale="points")
+    diff("chair_text_mentions_diff", ct, "mentions_per_statement", 1, "down")
+    diff("chair_text_gini_diff", ct, "visibility_gini", 2, "up")
+    diff("geneva_mentions_diff", g, "mentions_per_statement", 1, "down")
+    diff("geneva_principals_diff", g, "principals_attendance_mean", 3, "up")
+    diff("history_mentions_diff", h, "mentions_per_statement", 1, "down")
+    # The GFMD support structure.
+    diff("gs_host_failures_diff", gs, "gfmd_host_failures", 1, "down")
+    diff("gs_transition_diff", gs, "gfmd_transition_months", 1, "down")
+    diff("gs_single_requests_diff", gs, "single_agency_requests", 1, "down")
+    # A lead agency, a facility, a layer, the Network.
+    diff("wmo_gini_diff", wmo, "visibility_gini", 2, "up")
+    diff("wmo_trust_diff", wmo, "trust_final", 2, "up")
+    diff("gmf_principals_diff", gmf, "principals_attendance_mean", 3, "up")
+    diff("gmf_decisions_diff", gmf, "principal_decisions_taken", 1, "up")
+    diff("gmf_handover_diff", gmf, "handover_loss_total", 1, "down")
+    spend("gmf_spend_diff", gmf)
+    diff("cc_adoption_diff", cc, "adoption_rate", 0, "down", scale="points")
+    spend("cc_spend_diff", cc)
+    diff("un_adoption_diff", un, "adoption_rate", 0, "up", scale="points")
+    diff("un_mentions_diff", un, "mentions_per_statement", 1, "up")
+    diff("un_gini_diff", un, "visibility_gini", 2, "none")
+    diff("un_gini_wmo_diff", un, "visibility_gini", 2, "down", ref=wmo)
+    diff("un_principals_diff", un, "principals_attendance_mean", 3, "none")
+    diff("un_trust_diff", un, "trust_final", 2, "up")
+    spend("un_spend_diff", un)
 
     f.update(_app_run_figures())
     return f

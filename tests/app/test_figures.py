@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from gmg_sim import experiments
 from gmg_sim.app.figures import (
     EXPERIMENTS,
+    MARKER,
     REPLICATIONS,
     ROOT_SEED,
     VerdictOutdated,
@@ -140,3 +143,88 @@ def test_a_difference_needs_the_same_seeds() -> None:
     runs = _toy_runs([1.0] * 4, [1.0] * 4, seeds=(1, 2, 3, 5))
     with pytest.raises(ValueError, match="same seeds"):
         paired_difference(runs, "design", "status_quo", "x", 1, "none")
+
+
+def test_a_difference_can_be_stated_in_points_or_percent() -> None:
+    # Shares 0.50 -> 0.60 etc.: +10, +20, +10, +20 points; spending 100 -> 110, 120, 110, 120.
+    runs = _toy_runs([0.6, 0.7, 0.8, 0.9], [0.5, 0.5, 0.7, 0.7])
+    assert paired_difference(runs, "design", "status_quo", "x", 0, "up", scale="points") == (
+        "Δ +15 points [+6, +24]"
+    )
+    spend = _toy_runs([110.0, 240.0, 330.0, 480.0], [100.0, 200.0, 300.0, 400.0])
+    assert paired_difference(spend, "design", "status_quo", "x", 0, "up", scale="percent") == (
+        "+15% [+6%, +24%]"
+    )
+    with pytest.raises(VerdictOutdated):
+        paired_difference(spend, "design", "status_quo", "x", 0, "none", scale="percent")
+    with pytest.raises(ValueError, match="scale"):
+        paired_difference(spend, "design", "status_quo", "x", 0, "up", scale="ratio")
+
+
+#: Figures that are not a result of an experiment (how many runs, which seed).
+_NOT_RESULTS = {"n_seeds", "root_seed"}
+#: Figure key prefixes that name the same runs (the sixteen-member row is the status quo).
+_SAME_RUNS = {"members16": "sq"}
+#: Words that make two quoted figures a comparison.
+_COMPARING = re.compile(
+    r"\b(against|instead of|status quo|higher|lower|more|fewer|less|than|rises?|falls?"
+    r"|above|below|from\b.*\bto)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """The prose sentences of a page, markers as ``⟦key⟧`` (no code blocks, no tables)."""
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    text = re.sub(r"(?m)^\s*\|.*$", "", text)
+    text = MARKER.sub(lambda match: f"⟦{match.group(1)}⟧", text)
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.) )", text):
+        yield from re.split(r"(?<=[.?!])\s+(?=[A-Z(*])", " ".join(block.split()))
+
+
+def _uncertain_comparisons(text: str) -> list[str]:
+    """Sentences that compare figures of two experiments with no ``*_diff`` figure beside them."""
+    found = []
+    for sentence in _sentences(text):
+        keys = re.findall(r"⟦(\w+)⟧", sentence)
+        results = [k for k in keys if k not in _NOT_RESULTS and not k.endswith("_diff")]
+        runs = {_SAME_RUNS.get(k.split("_")[0], k.split("_")[0]) for k in results}
+        compares = len(runs) >= 2 and _COMPARING.search(sentence)
+        if compares and not any(k.endswith("_diff") for k in keys):
+            found.append(sentence)
+    return found
+
+
+def test_the_comparison_check_finds_a_comparison_without_its_interval() -> None:
+    def fig(key: str) -> str:
+        return f"<!-- fig:{key} -->1<!-- /fig -->"
+
+    bare = f"- Trust ends higher: {fig('fcr_trust_final')} against {fig('sq_trust_final')}.\n"
+    assert _uncertain_comparisons(bare) == [
+        "- Trust ends higher: ⟦fcr_trust_final⟧ against ⟦sq_trust_final⟧."
+    ]
+    with_diff = bare.replace(".\n", f" ({fig('fcr_trust_diff')}).\n")
+    one_run = f"- Proposed {fig('sq_secretariat_proposals')} times, more than {fig('sq_set_up')}.\n"
+    table = f"| {fig('members6_mentions')} | more than | {fig('members16_mentions')} |\n"
+    code = f"```\nhigher {fig('fcr_trust_final')} against {fig('sq_trust_final')}\n```\n"
+    assert _uncertain_comparisons(with_diff + one_run + table + code) == []
+
+
+def test_every_comparison_in_the_pages_quotes_its_difference(figures: dict[str, str]) -> None:
+    """A sentence that sets figures of two experiments against each other carries a Δ.
+
+    The check is by sentence: two figures of different experiments (told apart by
+    their key's prefix) and a comparing word ("against", "higher", "from ... to", "status
+    quo") need a ``*_diff`` figure, a paired difference with its interval, in the same
+    sentence. A change quoted alone (``+38%``) has no interval and is not allowed either.
+    """
+    problems = []
+    for path in sorted(TEACHING_DIR.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        problems += [f"{path.name}: {s}" for s in _uncertain_comparisons(text)]
+        for key, quoted in find_markers(text):
+            if re.fullmatch(r"[+\u2212-]\d+(\.\d+)?%", quoted):
+                problems.append(f"{path.name}: {key} quotes a change without its interval")
+    assert not problems, "comparisons without their interval:\n" + "\n".join(problems)
+    diffs = {k for k in figures if k.endswith("_diff")}
+    assert all(figures[k].startswith("Δ ") or figures[k].endswith("%]") for k in diffs)
