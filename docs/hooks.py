@@ -5,7 +5,9 @@ that folder), and their links are written for GitHub, relative to where the file
 really is: ``../../../docs/figures/app.png``, ``../../README.md``. In the site the same
 page sits at ``docs/teaching/``, so such links are resolved here against the file's
 real location and rewritten relative to its place in the site. ``README.md`` maps to
-the getting-started page and ``CHANGELOG.md`` to the changelog page.
+the getting-started page, ``CHANGELOG.md`` to the changelog page, and the links a
+page outside ``docs/`` needs on GitHub (``../notebooks/X``,
+``../gmg_sim/data/teaching/X``) to the notebook's or teaching page.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+NOTEBOOKS = ROOT / "notebooks"
+TEACHING = ROOT / "gmg_sim" / "data" / "teaching"
 ALIASES = {"README.md": "index.md", "CHANGELOG.md": "changelog.md"}
 LINK = re.compile(r"(\]\()([^)\s#]+)(#[^)\s]*)?(\))")
 
@@ -31,6 +35,10 @@ def _site_target(real_page: Path, link: str) -> str | None:
         return None
     if rel in ALIASES:
         return ALIASES[rel]
+    if target.is_relative_to(NOTEBOOKS):  # mkdocs-jupyter serves notebooks/ at the site's root
+        return rel
+    if target.is_relative_to(TEACHING):  # the real folder behind docs/teaching
+        return "teaching/" + target.relative_to(TEACHING).as_posix()
     if target.is_relative_to(DOCS):
         return target.relative_to(DOCS).as_posix()
     return None
