@@ -166,3 +166,30 @@ def test_the_debrief_colours_a_difference_by_whether_it_is_better(tmp_path: Path
     by["statements_adopted"]["difference"] = 2.0
     page = debrief_page(data)
     assert "<td class='diff-neg'>+8</td>" in page and "<td class='diff-pos'>+2</td>" in page
+
+
+def test_the_forms_have_labels_a_live_message_and_a_readable_countdown(client) -> None:
+    import re
+
+    from gmg_sim.classroom import pages
+
+    c, s = client
+    landing = c.get("/").text
+    assert "<label for='code'>" in landing and "<input id='code' name='code'" in landing
+    student = c.get(f"/s/{s.seat_codes()['ILO']}").text
+    assert "<form id='joinform'>" in student and "<label for='name'>" in student
+    assert "$('#joinform').onsubmit" in student and "e.preventDefault()" in student
+    teacher = c.get(f"/t/{s.teacher_token()}").text
+    assert "<label for='limit'>" in teacher
+    for page in (student, teacher):
+        assert "<div id='msg' role='status' aria-live='polite'>" in page
+
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    fg = re.search(r"\.countdown\{[^}]*color:(#[0-9a-f]{6})", pages._CSS).group(1)
+    bg = re.search(r"\.choice\{[^}]*background:(#[0-9a-f]{6})", pages._CSS).group(1)
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fg, bg)  # WCAG AA for normal text
