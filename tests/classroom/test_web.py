@@ -168,6 +168,27 @@ def test_the_debrief_colours_a_difference_by_whether_it_is_better(tmp_path: Path
     assert "<td class='diff-neg'>+8</td>" in page and "<td class='diff-pos'>+2</td>" in page
 
 
+def test_a_time_limit_that_is_not_a_number_is_refused_not_removed(client) -> None:
+    """The page sent NaN for '30s', JSON null on the wire, which the server read as 'no limit'."""
+    c, s = client
+    url = f"/t/{s.teacher_token()}/action"
+    for bad in ("30s", "abc", None, "nan", "inf", "-5", True, [30]):
+        r = c.post(url, json={"action": "limit", "seconds": bad})
+        assert r.status_code == 400, bad
+        assert r.json()["message"].startswith(f"time limit: got {bad!r}; allowed:"), bad
+        assert s.data["time_limit"] == 60.0, bad
+    r = c.post(url, content=b'{"action": "limit", "seconds": NaN}')  # Python's JSON reads NaN
+    assert r.status_code == 400 and s.data["time_limit"] == 60.0
+    assert c.post(url, json={"action": "limit", "seconds": " 45 "}).json()["ok"]
+    assert s.data["time_limit"] == 45.0
+    assert c.post(url, json={"action": "limit", "seconds": 30}).json()["ok"]
+    assert s.data["time_limit"] == 30.0
+    for none in ("", "0", 0):  # the page's help: empty or 0, no limit
+        assert c.post(url, json={"action": "limit", "seconds": none}).json()["ok"]
+        assert s.data["time_limit"] is None
+        s.data["time_limit"] = 60.0
+
+
 def test_the_forms_have_labels_a_live_message_and_a_readable_countdown(client) -> None:
     import re
 
