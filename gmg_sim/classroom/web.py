@@ -75,7 +75,7 @@ def _error_html(exc: SessionError) -> HTMLResponse:
 async def _body(request: Request) -> dict[str, Any]:
     try:
         data = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a crafted, deeply nested body
         raise SessionError("bad_request", "The request's body is not JSON.") from None
     if not isinstance(data, dict):
         raise SessionError("bad_request", "The request's body is not a JSON object.")

@@ -189,6 +189,15 @@ def test_a_time_limit_that_is_not_a_number_is_refused_not_removed(client) -> Non
         s.data["time_limit"] = 60.0
 
 
+def test_a_deeply_nested_body_is_a_bad_request(client) -> None:
+    c, s = client
+    code = s.seat_codes()["ILO"]
+    for url in (f"/s/{code}/join", f"/s/{code}/choose", f"/t/{s.teacher_token()}/action"):
+        r = c.post(url, content=b"[" * 200_000, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400 and r.json()["error"] == "bad_request", url
+    assert s.data["players"] == {}
+
+
 def test_the_forms_have_labels_a_live_message_and_a_readable_countdown(client) -> None:
     import re
 
