@@ -36,7 +36,9 @@ def classroom_command(
     scenario: Annotated[
         str, typer.Argument(help="Bundled scenario name or path of a scenario file.")
     ] = "status_quo",
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same world).")
+    ] = 0,  # min=0 as the shared Seed option (whose help speaks of experiments)
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8770,
     host: Annotated[
         str,

@@ -223,3 +223,16 @@ def test_the_forms_have_labels_a_live_message_and_a_readable_countdown(client) -
     bg = re.search(r"\.choice\{[^}]*background:(#[0-9a-f]{6})", pages._CSS).group(1)
     hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
     assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fg, bg)  # WCAG AA for normal text
+
+
+def test_cli_refuses_a_negative_seed_before_making_any_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--seed -1 ended in 'internal error' (exit 70) with a stray .classroom_…_-1.json.lock."""
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["classroom", "--seed", "-1", "--port", str(free_port())])
+    assert r.exit_code == 2, r.output
+    said = " ".join(r.output.replace("│", " ").split())  # the error box, unwrapped
+    assert "Invalid value for '--seed'" in said and "greater than or equal to 0" in said, said
+    assert "internal error" not in r.output and "Traceback" not in r.output
+    assert list(tmp_path.iterdir()) == []
