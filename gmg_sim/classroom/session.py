@@ -255,6 +255,8 @@ class Session:
                 tokens = None
         session = cls(path, data, tokens, clock)
         session._model = session._replay(data["steps_done"], check=True)
+        if data["open"]:
+            session._mid_month = session._figures_where_open_choices_arose()
         now = clock()
         if data["phase"] == "running" and data["open"]:
             saved = data.get("saved", now)
@@ -656,6 +658,32 @@ class Session:
         model.choices = ClassroomDecisions(model, self.answers)
         return model, dec
 
+    def _figures_where_open_choices_arose(self) -> dict[str, Any] | None:
+        """The ``_mid_month`` figures of the open choices, rebuilt after a restart.
+
+        The month is probed again as :meth:`_probe` did when the choices arose, with
+        the agencies seated then (a seat taken since would stop the probe elsewhere);
+        None (the month's start is shown) if that probe does not meet the same choices.
+        """
+        open_ = self.data["open"]
+        if "seated" in open_[0]:
+            seated = set(open_[0]["seated"])
+        else:  # a file saved before choices kept it: the players who had joined by then
+            arose = min(c["opened"] for c in open_)
+            seated = {p["agency"] for p in self.data["players"].values() if p["joined"] <= arose}
+        model = self._replay(self.data["steps_done"])
+        ids = model.agency_table.ids
+        dec = ClassroomDecisions(
+            model, self.answers, seated={ids.index(a) for a in seated if a in ids}, probe=True
+        )
+        model.choices = dec
+        dec.begin_month()
+        with contextlib.suppress(StopProbe):
+            model.step()
+        if sorted(p.key for p in dec.pending) != sorted(c["key"] for c in open_):
+            return None
+        return {"world": world_summary(model), "seats": _seat_figures(model)}
+
     def _open(self, p: Pending, now: float) -> None:
         limit = self.data["time_limit"]
         self.data["next_choice"] += 1
@@ -670,6 +698,8 @@ class Session:
                 "default": p.default,
                 "p": p.p,
                 "context": p.context,
+                # who played when it arose: a restart probes the month again with them
+                "seated": sorted(self.seated()),
                 "opened": now,
                 # Opened while the class is paused (the teacher closed the open choices):
                 # the clock starts at Resume, as for the choices the pause stopped.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gmg_sim.classroom.choices import ClassroomDecisions
-from gmg_sim.classroom.session import Session, SessionError, secrets_path
+from gmg_sim.classroom.session import Session, SessionError, secrets_path, world_summary
 from gmg_sim.model.core import GMGModel
 
 
@@ -403,3 +403,41 @@ def test_a_seat_sees_the_budget_its_choice_is_about(tmp_path: Path) -> None:
                 checked += 1
             s.choose(codes[c["agency"]], c["id"], c["default"], players[c["agency"]]["id"])
     assert checked and differed, (checked, differed)
+
+
+def test_the_figures_of_an_open_choice_are_the_same_after_a_restart(tmp_path: Path) -> None:
+    """After a restart, 'the group this month' showed the month's start again (the draft
+    being negotiated vanished, the budgets jumped back): the same figures as before."""
+    s, clock = _session(tmp_path, seed=1, months=24)
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    late = sorted(codes)[-1]
+    players = _join(s, *[a for a in codes if a != late])
+    s.start(teacher)
+    while not any(c["kind"] == "push_keyword" for c in s.data["open"]):
+        assert s.data["phase"] != "ended", "no drafting choice in 24 months: choose another seed"
+        if not s.data["open"]:
+            s.advance(teacher, "decision")
+            continue
+        for c in list(s.data["open"]):  # chairs taken (so drafts are tabled)
+            yes = c["kind"] in ("volunteer", "accept_chair")
+            s.choose(codes[c["agency"]], c["id"], yes, players[c["agency"]]["id"])
+
+    def shown(session: Session) -> dict:
+        views = {a: session.seat_view(codes[a], players[a]["id"]) for a in players}
+        return {
+            "teacher": session.teacher_view(teacher)["world"],
+            **{a: (v["world"], v["seat"]) for a, v in views.items()},
+        }
+
+    before = shown(s)
+    assert before["teacher"] != world_summary(s.class_model())  # not the month's start
+    clock.t += 1
+    s.join(codes[late], "late comer")  # a seat taken after the choices arose
+    clock.t += 120
+    assert shown(Session.load(s.path, clock=clock)) == before
+    # a file saved before open choices kept who was seated: the players who had joined
+    data = json.loads(s.path.read_text())
+    for c in data["open"]:
+        del c["seated"]
+    s.path.write_text(json.dumps(data))
+    assert shown(Session.load(s.path, clock=clock)) == before
