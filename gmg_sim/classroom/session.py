@@ -165,6 +165,8 @@ class Session:
         #: month is replayed from its start when they are answered); None between months.
         self._mid_month: dict[str, Any] | None = None
         self._seat_by_hash = {s["token_hash"]: a for a, s in data["seats"].items()}
+        #: What :meth:`open` changed in a resumed session, in sentences for the teacher.
+        self.notes: list[str] = []
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -187,10 +189,7 @@ class Session:
         """
         if months < 1:
             raise ConfigError(f"months: got {months}; allowed: a whole number of at least 1")
-        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
-            raise ConfigError(
-                f"time limit: got {time_limit}; allowed: seconds above 0, or none for no limit"
-            )
+        _check_time_limit(time_limit)
         data: dict[str, Any] = {
             "version": FILE_VERSION,
             "id": secrets.token_hex(8),
@@ -278,14 +277,21 @@ class Session:
         months: int = DEFAULT_MONTHS,
         overrides: dict[str, Any] | None = None,
         time_limit: float | None = DEFAULT_TIME_LIMIT,
+        keep_time_limit: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> tuple[Session, bool]:
         """Resume the session at ``path`` if it exists, else create it; returns (session, resumed).
 
+        A resumed session takes ``time_limit`` for the choices that open from now on
+        (those open keep their time), unless ``keep_time_limit``: then it keeps the
+        saved one. ``session.notes`` says which, for the teacher.
+
         Raises:
             SessionError: (``file``) the saved session is of another scenario or seed.
+            ConfigError: a time limit that is not a positive number of seconds.
         """
         path = Path(path)
+        _check_time_limit(time_limit)
         if path.exists():
             session = cls.load(path, clock=clock)
             d = session.data
@@ -305,6 +311,16 @@ class Session:
                     f"{_settings(saved['overrides'])}, not months={wanted['months']} and "
                     f"{_settings(wanted['overrides'])}: give the same --months and --set to "
                     "resume it, or another --session path for a new class",
+                )
+            saved_limit = d["time_limit"]
+            if keep_time_limit or saved_limit == time_limit:
+                session.notes.append(f"Time per decision: {_limit_label(saved_limit)}, as saved.")
+            else:
+                d["time_limit"] = time_limit
+                session._save()
+                session.notes.append(
+                    f"Time per decision: now {_limit_label(time_limit)} (it was "
+                    f"{_limit_label(saved_limit)}), for the choices that open from now on."
                 )
             return session, True
         return cls.create(
@@ -954,6 +970,18 @@ def world_summary(model: Any) -> dict[str, Any]:
         ),
         "proposals": len(sec.proposals),
     }
+
+
+def _check_time_limit(time_limit: float | None) -> None:
+    if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
+        raise ConfigError(
+            f"time limit: got {time_limit}; allowed: seconds above 0, or none for no limit"
+        )
+
+
+def _limit_label(seconds: float | None) -> str:
+    """A time limit as the teacher reads it (``60 s``, ``no limit``)."""
+    return "no limit" if seconds is None else f"{seconds:g} s"
 
 
 def _settings(overrides: dict[str, Any]) -> str:

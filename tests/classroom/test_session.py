@@ -441,3 +441,24 @@ def test_the_figures_of_an_open_choice_are_the_same_after_a_restart(tmp_path: Pa
         del c["seated"]
     s.path.write_text(json.dumps(data))
     assert shown(Session.load(s.path, clock=clock)) == before
+
+
+def test_a_resumed_session_takes_the_time_limit_given_and_says_so(tmp_path: Path) -> None:
+    """A restart with another --time-limit kept the saved one without a word."""
+    s, clock = _session(tmp_path, time_limit=60)
+    r, resumed = Session.open(s.path, "status_quo", seed=1, months=12, time_limit=30, clock=clock)
+    assert resumed and r.data["time_limit"] == 30
+    assert r.notes == [
+        "Time per decision: now 30 s (it was 60 s), for the choices that open from now on."
+    ]
+    assert Session.load(s.path).data["time_limit"] == 30  # saved
+    kept, _ = Session.open(
+        s.path, "status_quo", seed=1, months=12, keep_time_limit=True, clock=clock
+    )
+    assert kept.data["time_limit"] == 30 and kept.notes == ["Time per decision: 30 s, as saved."]
+    same, _ = Session.open(s.path, "status_quo", seed=1, months=12, time_limit=30, clock=clock)
+    assert same.notes == ["Time per decision: 30 s, as saved."]
+    none, _ = Session.open(s.path, "status_quo", seed=1, months=12, time_limit=None)
+    assert none.data["time_limit"] is None and "now no limit (it was 30 s)" in none.notes[0]
+    with pytest.raises(ValueError, match="time limit"):
+        Session.open(s.path, "status_quo", seed=1, months=12, time_limit=-1)
