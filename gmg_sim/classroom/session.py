@@ -46,6 +46,7 @@ import math
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -102,6 +103,32 @@ class SessionError(Exception):
 def normalise_code(code: str) -> str:
     """A seat code as stored: upper case, without spaces or dashes."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+#: Characters of a player's name at most.
+NAME_LENGTH = 40
+
+
+def clean_name(name: str) -> str:
+    """A typed name as the class sees it: without control or format characters.
+
+    Control (Cc), format (Cf: bidi overrides and isolates, zero-width characters)
+    and lone surrogate (Cs) characters are removed, so a name cannot reorder or
+    hide the text around it; white space is collapsed to single spaces, and the
+    name cut to :data:`NAME_LENGTH` characters. Letters of every script stay.
+
+    Raises:
+        SessionError: (``bad_request``) a name that is nothing but such characters.
+    """
+    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    cleaned = " ".join(kept.split())[:NAME_LENGTH].strip()
+    if not cleaned and name.strip():
+        raise SessionError(
+            "bad_request",
+            "This name has no letters (only invisible characters): type your name, or "
+            "leave the box empty to be named after your seat.",
+        )
+    return cleaned
 
 
 def _new_code() -> str:
@@ -520,11 +547,12 @@ class Session:
         """
         with self.lock:
             agency = self.seat_of(code)
+            name = clean_name(name)
             players = self.data["players"]
             if player_id and player_id in players and players[player_id]["agency"] == agency:
                 p = players[player_id]
-                if name.strip():
-                    p["name"] = name.strip()[:40]
+                if name:
+                    p["name"] = name
                 p["seen"] = self.clock()
             else:
                 if self.data["phase"] == "ended":
@@ -536,7 +564,7 @@ class Session:
                         "ask your teacher for another agency",
                     )
                 pid = secrets.token_hex(8)
-                label = name.strip()[:40] or f"{agency} {1 + self._n_players(agency)}"
+                label = name or f"{agency} {1 + self._n_players(agency)}"
                 p = {"id": pid, "name": label, "agency": agency, "joined": self.clock()}
                 p["seen"] = p["joined"]
                 players[pid] = p

@@ -462,3 +462,24 @@ def test_a_resumed_session_takes_the_time_limit_given_and_says_so(tmp_path: Path
     assert none.data["time_limit"] is None and "now no limit (it was 30 s)" in none.notes[0]
     with pytest.raises(ValueError, match="time limit"):
         Session.open(s.path, "status_quo", seed=1, months=12, time_limit=-1)
+
+
+def test_a_name_keeps_no_control_or_format_characters(tmp_path: Path) -> None:
+    """'Bob\\u202eevil' reversed the players line of every page that showed it."""
+    s, _ = _session(tmp_path)
+    code = s.seat_codes()["ILO"]
+    assert s.join(code, "Bob\u202eevil")["name"] == "Bobevil"
+    assert s.join(code, " Ana\u200b\u2066 Maria\n\t")["name"] == "Ana Maria"
+    assert s.join(code, "Zoë 李 عمر\u200f")["name"] == "Zoë 李 عمر"  # letters of any script
+    assert s.join(code, "\ud800Lone")["name"] == "Lone"  # a lone surrogate cannot be sent back
+    assert s.join(code, "x" * 39 + "\u202e" + " yz")["name"] == "x" * 39
+    me = s.join(code, "")  # empty: named after the seat, as before
+    assert me["name"].startswith("ILO ")
+    for bad in ("\u202e", "\u200b\u200d\u2066", "\x00\x1b\n"):
+        with pytest.raises(SessionError, match="no letters") as e:
+            s.join(code, bad)
+        assert e.value.reason == "bad_request"
+        with pytest.raises(SessionError, match="no letters"):
+            s.join(code, bad, me["id"])  # a new name for a player already seated
+    assert s.join(code, "", me["id"])["name"] == me["name"]
+    assert all(p["name"].isprintable() for p in s.data["players"].values())
