@@ -53,9 +53,24 @@ def server_command(
     ]
 
 
+#: A ``PYTHONWARNINGS`` entry that silences one Solara warning: it is printed for every
+#: page opened by a host name other than localhost over http (a class on --host 0.0.0.0),
+#: and says only that the session cookie falls back to SameSite=Lax, which is right here.
+SAMESITE_WARNING_FILTER = (
+    "ignore:Cookies with samesite=none require https:UserWarning:solara.server.starlette"
+)
+
+
 def server_env() -> dict[str, str]:
-    """The environment for the server: no telemetry, assets served locally."""
-    return {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    """The environment for the server: no telemetry, assets served locally, and Solara's
+    SameSite cookie warning (:data:`SAMESITE_WARNING_FILTER`) filtered; other warnings
+    and the user's own ``PYTHONWARNINGS`` entries stay as they are."""
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    given = env.get("PYTHONWARNINGS", "")
+    env["PYTHONWARNINGS"] = (
+        f"{given},{SAMESITE_WARNING_FILTER}" if given else SAMESITE_WARNING_FILTER
+    )
+    return env
 
 
 class ServeError(Exception):

@@ -40,7 +40,7 @@ table{border-collapse:collapse;width:100%;font-size:.92em}
 th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #e3e6ea;vertical-align:top}
 .choice{border:2px solid #d55e00;background:#fffaf5}
 .choice .q{font-weight:600;margin:6px 0}
-.countdown{float:right;font-weight:700;color:#d55e00}
+.countdown{float:right;font-weight:700;color:#a84300}
 .draft{background:#fbfbf7;border:1px solid #e4e1d4;padding:8px 10px;border-radius:6px;
  max-height:320px;overflow:auto}
 .draft .substance{color:#444}
@@ -85,7 +85,8 @@ def landing_page() -> str:
         "<header><h1>gmg-sim classroom</h1></header><main><div class='card'>"
         "<h2>Join your agency</h2><p>Open the link your teacher gave you, or type your "
         "agency's code:</p><form action='/join' method='get'>"
-        "<input name='code' placeholder='ABCD-EFGH-JKMN' autocomplete='off' size='18'> "
+        "<label for='code'>Seat code</label> "
+        "<input id='code' name='code' placeholder='ABCD-EFGH-JKMN' autocomplete='off' size='18'> "
         "<button class='primary'>Join</button></form></div></main>"
     )
     return _page("gmg-sim classroom", body)
@@ -119,6 +120,9 @@ function worldHtml(w){
   <tr><th>Trust between members</th><td>${w.trust==null?'–':w.trust.toFixed(3)}</td></tr>
   <tr><th>Secretariat</th><td>${w.secretariat?'hosted by '+esc(w.secretariat):'none'} (${w.proposals} proposals)</td></tr></table>`;
 }
+const RECONNECTING='Reconnecting to the server…';
+function msg(t,err){$('#msg').innerHTML=t?`<div class="msg${err?' err':''}">${esc(t)}</div>`:'';}
+function online(){if($('#msg').textContent===RECONNECTING) msg('');}  // other messages stay
 async function post(url, body){
   const r=await fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(body)});
   const j=await r.json().catch(()=>({message:'no answer from the server'}));
@@ -133,11 +137,11 @@ def student_page(code: str, agency: str) -> str:
 <header><h1>You are <span id='agency'>{html.escape(agency)}</span></h1>
 <span class='status' id='status'></span></header>
 <main>
-<div id='msg'></div>
+<div id='msg' role='status' aria-live='polite'></div>
 <div class='card' id='joincard' style='display:none'><h2>Take your seat</h2>
-<p>Your name (or your team's), as the class will see it:</p>
-<input id='name' maxlength='40' placeholder='Name'> <button class='primary' id='joinbtn'>Join</button>
-</div>
+<form id='joinform'><p><label for='name'>Your name (or your team's), as the class will see it:</label></p>
+<input id='name' maxlength='40' placeholder='Name' autocomplete='off'> <button class='primary' id='joinbtn'>Join</button>
+</form></div>
 <div id='choices'></div>
 <div class='grid'>
 <div class='card' id='agencycard'></div>
@@ -153,7 +157,6 @@ def student_page(code: str, agency: str) -> str:
         + f"const CODE={json.dumps(code)};const KEY='gmg-player-'+CODE;"
         + r"""
 let player=localStorage.getItem(KEY), me=null, lastOpen='';
-function msg(t,err){$('#msg').innerHTML=t?`<div class="msg${err?' err':''}">${esc(t)}</div>`:'';}
 function contextHtml(c, ctx){
   let h='';
   if(c.kind==='volunteer'||c.kind==='accept_chair'){
@@ -188,9 +191,16 @@ function render(s){
       <button class="primary" data-answer="1">${esc(c.yes)}</button>
       <button data-answer="0">${esc(c.no)}</button></div>`).join('');
     document.querySelectorAll('.choice button').forEach(b=>b.onclick=async()=>{
-      const card=b.closest('.choice'); card.querySelectorAll('button').forEach(x=>x.disabled=true);
-      const r=await post(`/s/${CODE}/choose`,{choice:card.dataset.id,answer:b.dataset.answer==='1',player:player});
-      msg(r.ok?'Your choice is recorded.':r.message,!r.ok); lastOpen=''; refresh();
+      const card=b.closest('.choice'), all=card.querySelectorAll('button');
+      all.forEach(x=>x.disabled=true);
+      try{
+        const r=await post(`/s/${CODE}/choose`,{choice:card.dataset.id,answer:b.dataset.answer==='1',player:player});
+        msg(r.ok?'Your choice is recorded.':r.message,!r.ok); lastOpen='';
+      }catch(e){  // no answer from the server: the choice stays open, try again
+        msg('Your choice was not sent (no connection to the server): choose again.',true);
+        all.forEach(x=>x.disabled=false);
+      }
+      refresh();
     });
   }
   document.querySelectorAll('.countdown').forEach(el=>{
@@ -205,18 +215,20 @@ function render(s){
 async function refresh(){
   try{
     const r=await fetch(`/s/${CODE}/state`+(player?`?player=${encodeURIComponent(player)}`:''),{cache:'no-store'});
-    const s=await r.json(); if(!r.ok){msg(s.message,true);return;} render(s);
-  }catch(e){msg('Reconnecting to the server…',true);}
+    const s=await r.json(); online(); if(!r.ok){msg(s.message,true);return;} render(s);
+  }catch(e){msg(RECONNECTING,true);}
 }
-$('#joinbtn').onclick=async()=>{
+$('#joinform').onsubmit=async e=>{  // the button or Enter in the name box; no page reload
+  e.preventDefault();
   const b=$('#joinbtn'); if(b.disabled) return; b.disabled=true;  // a double click joins once
   try{
     const r=await post(`/s/${CODE}/join`,{name:$('#name').value,player:player});
     if(r.ok){player=r.id;localStorage.setItem(KEY,player);msg('You have joined as '+r.name+'.');refresh();}
     else msg(r.message,true);
-  }finally{b.disabled=false;}
+  }catch(err){msg('You have not joined yet (no connection to the server): try again.',true);}
+  finally{b.disabled=false;}
 };
-if(player){post(`/s/${CODE}/join`,{name:'',player:player}).then(r=>{if(r.ok){player=r.id;localStorage.setItem(KEY,player);}refresh();});}
+if(player){post(`/s/${CODE}/join`,{name:'',player:player}).then(r=>{if(r.ok){player=r.id;localStorage.setItem(KEY,player);}},()=>{}).finally(refresh);}
 refresh(); setInterval(refresh,1000);
 """
     )
@@ -229,7 +241,7 @@ def teacher_page(token: str) -> str:
     body = f"""
 <header><h1>Teacher · gmg-sim classroom</h1><span class='status' id='status'></span></header>
 <main>
-<div id='msg'></div>
+<div id='msg' role='status' aria-live='polite'></div>
 <div class='card'><h2>Controls</h2>
 <button class='primary' id='start' data-action='start'>Start</button>
 <button id='month' data-action='advance'>Advance one month</button>
@@ -238,7 +250,7 @@ def teacher_page(token: str) -> str:
 <button id='resume' data-action='resume'>Resume</button>
 <button id='close' data-action='close'>Close open choices (the model decides)</button>
 <button id='end' data-action='end'>End the session</button>
-&nbsp; Time per decision: <input id='limit' size='5' title='empty or 0: no limit; applies to choices that open from now on'> s <button data-action='limit'>Set</button>
+&nbsp; <label for='limit'>Time per decision</label>: <input id='limit' size='5' inputmode='decimal' title='seconds; empty or 0: no limit; applies to choices that open from now on'> s <button data-action='limit'>Set</button>
 <p><a href='{base}/debrief' target='_blank'>Debrief</a> · exports:
 <a href='{base}/export/choices.csv'>choices.csv</a> · <a href='{base}/export/choices.parquet'>choices.parquet</a> ·
 <a href='{base}/export/outcomes.csv'>outcomes.csv</a> · <a href='{base}/export/outcomes.parquet'>outcomes.parquet</a></p>
@@ -258,7 +270,6 @@ def teacher_page(token: str) -> str:
         + _COMMON_JS
         + f"const BASE={json.dumps(base)};"
         + r"""
-function msg(t,err){$('#msg').innerHTML=t?`<div class="msg${err?' err':''}">${esc(t)}</div>`:'';}
 let limitTouched=false; $('#limit').oninput=()=>limitTouched=true;
 function render(s){
   const st=s.status; $('#status').textContent=statusLine(st).replace(/&amp;/g,'&');
@@ -274,14 +285,17 @@ function render(s){
   $('#events').innerHTML=s.events.map(e=>`<div>${esc(e)}</div>`).join('');
 }
 async function refresh(){
-  try{const r=await fetch(BASE+'/state',{cache:'no-store'});const s=await r.json();if(!r.ok){msg(s.message,true);return;}render(s);}
-  catch(e){msg('Reconnecting to the server…',true);}
+  try{const r=await fetch(BASE+'/state',{cache:'no-store'});const s=await r.json();online();if(!r.ok){msg(s.message,true);return;}render(s);}
+  catch(e){msg(RECONNECTING,true);}
 }
 document.querySelectorAll('button[data-action]').forEach(b=>b.onclick=async()=>{
   const body={action:b.dataset.action};
-  if(body.action==='limit'){body.seconds=$('#limit').value===''?null:Number($('#limit').value);limitTouched=false;}
+  // the text as typed: the server refuses what is not a number of seconds (empty: no limit)
+  if(body.action==='limit'){body.seconds=$('#limit').value.trim();limitTouched=false;}
   if(body.action==='end'&&!confirm('End the session? The debrief compares the months played.'))return;
-  const r=await post(BASE+'/action',body); msg(r.ok?'':r.message,!r.ok); refresh();
+  try{const r=await post(BASE+'/action',body); msg(r.ok?'':r.message,!r.ok);}
+  catch(e){msg('Not sent (no connection to the server): try again.',true);}
+  refresh();
 });
 refresh(); setInterval(refresh,1000);
 """

@@ -46,6 +46,7 @@ import math
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -102,6 +103,32 @@ class SessionError(Exception):
 def normalise_code(code: str) -> str:
     """A seat code as stored: upper case, without spaces or dashes."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+#: Characters of a player's name at most.
+NAME_LENGTH = 40
+
+
+def clean_name(name: str) -> str:
+    """A typed name as the class sees it: without control or format characters.
+
+    Control (Cc), format (Cf: bidi overrides and isolates, zero-width characters)
+    and lone surrogate (Cs) characters are removed, so a name cannot reorder or
+    hide the text around it; white space is collapsed to single spaces, and the
+    name cut to :data:`NAME_LENGTH` characters. Letters of every script stay.
+
+    Raises:
+        SessionError: (``bad_request``) a name that is nothing but such characters.
+    """
+    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    cleaned = " ".join(kept.split())[:NAME_LENGTH].strip()
+    if not cleaned and name.strip():
+        raise SessionError(
+            "bad_request",
+            "This name has no letters (only invisible characters): type your name, or "
+            "leave the box empty to be named after your seat.",
+        )
+    return cleaned
 
 
 def _new_code() -> str:
@@ -165,6 +192,8 @@ class Session:
         #: month is replayed from its start when they are answered); None between months.
         self._mid_month: dict[str, Any] | None = None
         self._seat_by_hash = {s["token_hash"]: a for a, s in data["seats"].items()}
+        #: What :meth:`open` changed in a resumed session, in sentences for the teacher.
+        self.notes: list[str] = []
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -187,10 +216,7 @@ class Session:
         """
         if months < 1:
             raise ConfigError(f"months: got {months}; allowed: a whole number of at least 1")
-        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
-            raise ConfigError(
-                f"time limit: got {time_limit}; allowed: seconds above 0, or none for no limit"
-            )
+        _check_time_limit(time_limit)
         data: dict[str, Any] = {
             "version": FILE_VERSION,
             "id": secrets.token_hex(8),
@@ -255,6 +281,8 @@ class Session:
                 tokens = None
         session = cls(path, data, tokens, clock)
         session._model = session._replay(data["steps_done"], check=True)
+        if data["open"]:
+            session._mid_month = session._figures_where_open_choices_arose()
         now = clock()
         if data["phase"] == "running" and data["open"]:
             saved = data.get("saved", now)
@@ -276,14 +304,21 @@ class Session:
         months: int = DEFAULT_MONTHS,
         overrides: dict[str, Any] | None = None,
         time_limit: float | None = DEFAULT_TIME_LIMIT,
+        keep_time_limit: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> tuple[Session, bool]:
         """Resume the session at ``path`` if it exists, else create it; returns (session, resumed).
 
+        A resumed session takes ``time_limit`` for the choices that open from now on
+        (those open keep their time), unless ``keep_time_limit``: then it keeps the
+        saved one. ``session.notes`` says which, for the teacher.
+
         Raises:
             SessionError: (``file``) the saved session is of another scenario or seed.
+            ConfigError: a time limit that is not a positive number of seconds.
         """
         path = Path(path)
+        _check_time_limit(time_limit)
         if path.exists():
             session = cls.load(path, clock=clock)
             d = session.data
@@ -303,6 +338,16 @@ class Session:
                     f"{_settings(saved['overrides'])}, not months={wanted['months']} and "
                     f"{_settings(wanted['overrides'])}: give the same --months and --set to "
                     "resume it, or another --session path for a new class",
+                )
+            saved_limit = d["time_limit"]
+            if keep_time_limit or saved_limit == time_limit:
+                session.notes.append(f"Time per decision: {_limit_label(saved_limit)}, as saved.")
+            else:
+                d["time_limit"] = time_limit
+                session._save()
+                session.notes.append(
+                    f"Time per decision: now {_limit_label(time_limit)} (it was "
+                    f"{_limit_label(saved_limit)}), for the choices that open from now on."
                 )
             return session, True
         return cls.create(
@@ -502,11 +547,12 @@ class Session:
         """
         with self.lock:
             agency = self.seat_of(code)
+            name = clean_name(name)
             players = self.data["players"]
             if player_id and player_id in players and players[player_id]["agency"] == agency:
                 p = players[player_id]
-                if name.strip():
-                    p["name"] = name.strip()[:40]
+                if name:
+                    p["name"] = name
                 p["seen"] = self.clock()
             else:
                 if self.data["phase"] == "ended":
@@ -518,7 +564,7 @@ class Session:
                         "ask your teacher for another agency",
                     )
                 pid = secrets.token_hex(8)
-                label = name.strip()[:40] or f"{agency} {1 + self._n_players(agency)}"
+                label = name or f"{agency} {1 + self._n_players(agency)}"
                 p = {"id": pid, "name": label, "agency": agency, "joined": self.clock()}
                 p["seen"] = p["joined"]
                 players[pid] = p
@@ -656,6 +702,32 @@ class Session:
         model.choices = ClassroomDecisions(model, self.answers)
         return model, dec
 
+    def _figures_where_open_choices_arose(self) -> dict[str, Any] | None:
+        """The ``_mid_month`` figures of the open choices, rebuilt after a restart.
+
+        The month is probed again as :meth:`_probe` did when the choices arose, with
+        the agencies seated then (a seat taken since would stop the probe elsewhere);
+        None (the month's start is shown) if that probe does not meet the same choices.
+        """
+        open_ = self.data["open"]
+        if "seated" in open_[0]:
+            seated = set(open_[0]["seated"])
+        else:  # a file saved before choices kept it: the players who had joined by then
+            arose = min(c["opened"] for c in open_)
+            seated = {p["agency"] for p in self.data["players"].values() if p["joined"] <= arose}
+        model = self._replay(self.data["steps_done"])
+        ids = model.agency_table.ids
+        dec = ClassroomDecisions(
+            model, self.answers, seated={ids.index(a) for a in seated if a in ids}, probe=True
+        )
+        model.choices = dec
+        dec.begin_month()
+        with contextlib.suppress(StopProbe):
+            model.step()
+        if sorted(p.key for p in dec.pending) != sorted(c["key"] for c in open_):
+            return None
+        return {"world": world_summary(model), "seats": _seat_figures(model)}
+
     def _open(self, p: Pending, now: float) -> None:
         limit = self.data["time_limit"]
         self.data["next_choice"] += 1
@@ -670,6 +742,8 @@ class Session:
                 "default": p.default,
                 "p": p.p,
                 "context": p.context,
+                # who played when it arose: a restart probes the month again with them
+                "seated": sorted(self.seated()),
                 "opened": now,
                 # Opened while the class is paused (the teacher closed the open choices):
                 # the clock starts at Resume, as for the choices the pause stopped.
@@ -924,6 +998,18 @@ def world_summary(model: Any) -> dict[str, Any]:
         ),
         "proposals": len(sec.proposals),
     }
+
+
+def _check_time_limit(time_limit: float | None) -> None:
+    if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
+        raise ConfigError(
+            f"time limit: got {time_limit}; allowed: seconds above 0, or none for no limit"
+        )
+
+
+def _limit_label(seconds: float | None) -> str:
+    """A time limit as the teacher reads it (``60 s``, ``no limit``)."""
+    return "no limit" if seconds is None else f"{seconds:g} s"
 
 
 def _settings(overrides: dict[str, Any]) -> str:

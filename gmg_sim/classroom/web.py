@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -74,7 +75,7 @@ def _error_html(exc: SessionError) -> HTMLResponse:
 async def _body(request: Request) -> dict[str, Any]:
     try:
         data = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a crafted, deeply nested body
         raise SessionError("bad_request", "The request's body is not JSON.") from None
     if not isinstance(data, dict):
         raise SessionError("bad_request", "The request's body is not a JSON object.")
@@ -312,11 +313,22 @@ def create_app(session: Session, *, public_base: str = "", tick_seconds: float =
 
 
 def _seconds(value: Any) -> float | None:
-    if value is None or value == "":
+    """The teacher's time per decision as typed: seconds (0 or an empty field: no limit).
+
+    Anything else is refused, JSON ``null`` included: a page that turned a mistyped
+    ``30s`` into a number sent NaN, which JSON carries as ``null``, and the class lost
+    its time limit without a word.
+    """
+    if isinstance(value, str) and not value.strip():
         return None
     try:
-        return float(value)
+        if isinstance(value, bool) or value is None:
+            raise TypeError
+        seconds = float(value.strip() if isinstance(value, str) else value)
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError
     except (TypeError, ValueError):
         raise SessionError(
             "bad_request", f"time limit: got {value!r}; allowed: seconds above 0, or empty"
         ) from None
+    return seconds or None

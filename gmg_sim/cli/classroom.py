@@ -36,7 +36,9 @@ def classroom_command(
     scenario: Annotated[
         str, typer.Argument(help="Bundled scenario name or path of a scenario file.")
     ] = "status_quo",
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same world).")
+    ] = 0,  # min=0 as the shared Seed option (whose help speaks of experiments)
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8770,
     host: Annotated[
         str,
@@ -50,8 +52,14 @@ def classroom_command(
         int, typer.Option("--months", help="Months the class plays (12: 45 minutes; 24: 90).")
     ] = 24,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds per decision (0: no limit).")
-    ] = 60.0,
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="Seconds per decision (0: no limit). Default: 60 for a new class; a resumed "
+            "class keeps its own unless this is given.",
+            show_default=False,
+        ),
+    ] = None,
     session_file: Annotated[
         Path | None,
         typer.Option(
@@ -88,7 +96,12 @@ def classroom_command(
 
         from gmg_sim.app.server import ServeError, check_address
         from gmg_sim.classroom.lock import SessionLock
-        from gmg_sim.classroom.session import Session, SessionError, check_settings
+        from gmg_sim.classroom.session import (
+            DEFAULT_TIME_LIMIT,
+            Session,
+            SessionError,
+            check_settings,
+        )
         from gmg_sim.classroom.web import create_app
     except ImportError as exc:  # pragma: no cover - the environment is at fault
         raise fail(
@@ -106,7 +119,7 @@ def classroom_command(
 
     if months < 1:
         raise fail(f"--months: got {months}; allowed: a whole number of at least 1")
-    if not (time_limit >= 0 and math.isfinite(time_limit)):
+    if time_limit is not None and not (time_limit >= 0 and math.isfinite(time_limit)):
         raise fail(f"--time-limit: got {time_limit}; allowed: seconds, 0 for no limit")
     with user_errors():
         overrides = parse_sets(sets)
@@ -132,7 +145,9 @@ def classroom_command(
                     seed=seed,
                     months=months,
                     overrides=overrides,
-                    time_limit=time_limit or None,
+                    # typed: the class takes it, resumed too; else 60 s, or the saved one
+                    time_limit=DEFAULT_TIME_LIMIT if time_limit is None else time_limit or None,
+                    keep_time_limit=time_limit is None,
                 )
             except SessionError as exc:  # also SessionBusy: another server has the session
                 raise fail(str(exc)) from None
@@ -161,6 +176,8 @@ def classroom_command(
                     else ""
                 )
             )
+            for note in session.notes:
+                typer.echo(note)
             if status["phase"] == "ended":
                 typer.echo(
                     f"This class has ended ({session.data['ended_reason']}): the teacher's page "

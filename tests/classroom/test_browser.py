@@ -150,3 +150,60 @@ def test_a_class_in_chromium(tmp_path: Path) -> None:
     assert by[("ILO", "push_keyword")]["player_name"] == "Ana"
     assert (tmp_path / "student.png").stat().st_size > 30_000
     assert (tmp_path / "debrief.png").stat().st_size > 30_000
+
+
+def test_the_pages_recover_from_a_lost_connection_and_refuse_a_bad_time_limit(
+    tmp_path: Path,
+) -> None:
+    """A student joins with Enter; a choice whose request fails can be made again (its
+    buttons stayed disabled for good); 'Reconnecting…' clears once the server answers;
+    the teacher's '30s' is refused (it removed the time limit)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make test does)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)
+    session = Session.create(tmp_path / "c.json", "status_quo", seed=1, months=6, time_limit=300)
+    teacher, code = session.teacher_token(), session.seat_codes()["ILO"]
+    with serve(session) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=_CHROMIUM_ARGS)
+        try:
+            a = browser.new_context().new_page()
+            a.goto(f"{base}/s/{code}")
+            a.get_by_label("Your name").fill("Ana")
+            a.get_by_label("Your name").press("Enter")  # the form joins, without a reload
+            expect(a.locator("#msg")).to_contain_text("joined as Ana")
+            session.start(teacher)
+            session.advance(teacher, "decision")
+            buttons = a.locator(".choice button")
+            expect(buttons.first).to_be_enabled()
+
+            def is_choose(url: str) -> bool:
+                return url.endswith("/choose")
+
+            a.route(is_choose, lambda route: route.abort())  # the request fails
+            buttons.first.click()
+            expect(a.locator("#msg")).to_contain_text("not sent")
+            expect(buttons.first).to_be_enabled()
+            a.unroute(is_choose)
+
+            def is_state(url: str) -> bool:
+                return "/state" in url
+
+            a.route(is_state, lambda route: route.abort())  # the server is away
+            expect(a.locator("#msg")).to_contain_text("Reconnecting")
+            a.unroute(is_state)
+            expect(a.locator("#msg")).to_have_text("")
+            buttons.first.click()
+            expect(a.locator("#msg")).to_contain_text("recorded")
+
+            t = browser.new_context().new_page()
+            t.goto(f"{base}/t/{teacher}")
+            expect(t.locator("#limit")).to_have_value("300")
+            t.get_by_label("Time per decision").fill("30s")
+            t.click("button[data-action=limit]")
+            expect(t.locator("#msg")).to_contain_text("time limit: got '30s'")
+            assert session.data["time_limit"] == 300
+        finally:
+            browser.close()

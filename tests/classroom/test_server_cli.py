@@ -231,3 +231,28 @@ def test_resuming_a_class_that_has_ended_says_so(tmp_path: Path) -> None:
         server.kill()
     assert "0 decisions kept" in out and "This class has ended (ended by the teacher)" in out
     assert "give another --session" in out
+
+
+def test_a_restart_with_another_time_limit_applies_it_and_says_so(tmp_path: Path) -> None:
+    from gmg_sim.classroom.session import Session
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    path = folder / "classroom_status_quo_3.json"
+    Session.create(path, "status_quo", seed=3, months=2, time_limit=60)
+    for args, said, limit in (
+        (["--time-limit", "25"], "Time per decision: now 25 s (it was 60 s)", 25),
+        ([], "Time per decision: 25 s, as saved.", 25),  # not given: the class keeps its own
+    ):
+        server = Classroom(
+            ["status_quo", "--seed", "3", "--months", "2", "--port", str(free_port()), *args],
+            folder,
+            "limit",
+        )
+        try:
+            server.wait_serving()
+            out = server.output()[0]
+        finally:
+            server.kill()
+        assert said in out, out
+        assert json.loads(path.read_text())["time_limit"] == limit

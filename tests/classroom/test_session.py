@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gmg_sim.classroom.choices import ClassroomDecisions
-from gmg_sim.classroom.session import Session, SessionError, secrets_path
+from gmg_sim.classroom.session import Session, SessionError, secrets_path, world_summary
 from gmg_sim.model.core import GMGModel
 
 
@@ -403,3 +403,83 @@ def test_a_seat_sees_the_budget_its_choice_is_about(tmp_path: Path) -> None:
                 checked += 1
             s.choose(codes[c["agency"]], c["id"], c["default"], players[c["agency"]]["id"])
     assert checked and differed, (checked, differed)
+
+
+def test_the_figures_of_an_open_choice_are_the_same_after_a_restart(tmp_path: Path) -> None:
+    """After a restart, 'the group this month' showed the month's start again (the draft
+    being negotiated vanished, the budgets jumped back): the same figures as before."""
+    s, clock = _session(tmp_path, seed=1, months=24)
+    teacher, codes = s.teacher_token(), s.seat_codes()
+    late = sorted(codes)[-1]
+    players = _join(s, *[a for a in codes if a != late])
+    s.start(teacher)
+    while not any(c["kind"] == "push_keyword" for c in s.data["open"]):
+        assert s.data["phase"] != "ended", "no drafting choice in 24 months: choose another seed"
+        if not s.data["open"]:
+            s.advance(teacher, "decision")
+            continue
+        for c in list(s.data["open"]):  # chairs taken (so drafts are tabled)
+            yes = c["kind"] in ("volunteer", "accept_chair")
+            s.choose(codes[c["agency"]], c["id"], yes, players[c["agency"]]["id"])
+
+    def shown(session: Session) -> dict:
+        views = {a: session.seat_view(codes[a], players[a]["id"]) for a in players}
+        return {
+            "teacher": session.teacher_view(teacher)["world"],
+            **{a: (v["world"], v["seat"]) for a, v in views.items()},
+        }
+
+    before = shown(s)
+    assert before["teacher"] != world_summary(s.class_model())  # not the month's start
+    clock.t += 1
+    s.join(codes[late], "late comer")  # a seat taken after the choices arose
+    clock.t += 120
+    assert shown(Session.load(s.path, clock=clock)) == before
+    # a file saved before open choices kept who was seated: the players who had joined
+    data = json.loads(s.path.read_text())
+    for c in data["open"]:
+        del c["seated"]
+    s.path.write_text(json.dumps(data))
+    assert shown(Session.load(s.path, clock=clock)) == before
+
+
+def test_a_resumed_session_takes_the_time_limit_given_and_says_so(tmp_path: Path) -> None:
+    """A restart with another --time-limit kept the saved one without a word."""
+    s, clock = _session(tmp_path, time_limit=60)
+    r, resumed = Session.open(s.path, "status_quo", seed=1, months=12, time_limit=30, clock=clock)
+    assert resumed and r.data["time_limit"] == 30
+    assert r.notes == [
+        "Time per decision: now 30 s (it was 60 s), for the choices that open from now on."
+    ]
+    assert Session.load(s.path).data["time_limit"] == 30  # saved
+    kept, _ = Session.open(
+        s.path, "status_quo", seed=1, months=12, keep_time_limit=True, clock=clock
+    )
+    assert kept.data["time_limit"] == 30 and kept.notes == ["Time per decision: 30 s, as saved."]
+    same, _ = Session.open(s.path, "status_quo", seed=1, months=12, time_limit=30, clock=clock)
+    assert same.notes == ["Time per decision: 30 s, as saved."]
+    none, _ = Session.open(s.path, "status_quo", seed=1, months=12, time_limit=None)
+    assert none.data["time_limit"] is None and "now no limit (it was 30 s)" in none.notes[0]
+    with pytest.raises(ValueError, match="time limit"):
+        Session.open(s.path, "status_quo", seed=1, months=12, time_limit=-1)
+
+
+def test_a_name_keeps_no_control_or_format_characters(tmp_path: Path) -> None:
+    """'Bob\\u202eevil' reversed the players line of every page that showed it."""
+    s, _ = _session(tmp_path)
+    code = s.seat_codes()["ILO"]
+    assert s.join(code, "Bob\u202eevil")["name"] == "Bobevil"
+    assert s.join(code, " Ana\u200b\u2066 Maria\n\t")["name"] == "Ana Maria"
+    assert s.join(code, "Zoë 李 عمر\u200f")["name"] == "Zoë 李 عمر"  # letters of any script
+    assert s.join(code, "\ud800Lone")["name"] == "Lone"  # a lone surrogate cannot be sent back
+    assert s.join(code, "x" * 39 + "\u202e" + " yz")["name"] == "x" * 39
+    me = s.join(code, "")  # empty: named after the seat, as before
+    assert me["name"].startswith("ILO ")
+    for bad in ("\u202e", "\u200b\u200d\u2066", "\x00\x1b\n"):
+        with pytest.raises(SessionError, match="no letters") as e:
+            s.join(code, bad)
+        assert e.value.reason == "bad_request"
+        with pytest.raises(SessionError, match="no letters"):
+            s.join(code, bad, me["id"])  # a new name for a player already seated
+    assert s.join(code, "", me["id"])["name"] == me["name"]
+    assert all(p["name"].isprintable() for p in s.data["players"].values())

@@ -166,3 +166,73 @@ def test_the_debrief_colours_a_difference_by_whether_it_is_better(tmp_path: Path
     by["statements_adopted"]["difference"] = 2.0
     page = debrief_page(data)
     assert "<td class='diff-neg'>+8</td>" in page and "<td class='diff-pos'>+2</td>" in page
+
+
+def test_a_time_limit_that_is_not_a_number_is_refused_not_removed(client) -> None:
+    """The page sent NaN for '30s', JSON null on the wire, which the server read as 'no limit'."""
+    c, s = client
+    url = f"/t/{s.teacher_token()}/action"
+    for bad in ("30s", "abc", None, "nan", "inf", "-5", True, [30]):
+        r = c.post(url, json={"action": "limit", "seconds": bad})
+        assert r.status_code == 400, bad
+        assert r.json()["message"].startswith(f"time limit: got {bad!r}; allowed:"), bad
+        assert s.data["time_limit"] == 60.0, bad
+    r = c.post(url, content=b'{"action": "limit", "seconds": NaN}')  # Python's JSON reads NaN
+    assert r.status_code == 400 and s.data["time_limit"] == 60.0
+    assert c.post(url, json={"action": "limit", "seconds": " 45 "}).json()["ok"]
+    assert s.data["time_limit"] == 45.0
+    assert c.post(url, json={"action": "limit", "seconds": 30}).json()["ok"]
+    assert s.data["time_limit"] == 30.0
+    for none in ("", "0", 0):  # the page's help: empty or 0, no limit
+        assert c.post(url, json={"action": "limit", "seconds": none}).json()["ok"]
+        assert s.data["time_limit"] is None
+        s.data["time_limit"] = 60.0
+
+
+def test_a_deeply_nested_body_is_a_bad_request(client) -> None:
+    c, s = client
+    code = s.seat_codes()["ILO"]
+    for url in (f"/s/{code}/join", f"/s/{code}/choose", f"/t/{s.teacher_token()}/action"):
+        r = c.post(url, content=b"[" * 200_000, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400 and r.json()["error"] == "bad_request", url
+    assert s.data["players"] == {}
+
+
+def test_the_forms_have_labels_a_live_message_and_a_readable_countdown(client) -> None:
+    import re
+
+    from gmg_sim.classroom import pages
+
+    c, s = client
+    landing = c.get("/").text
+    assert "<label for='code'>" in landing and "<input id='code' name='code'" in landing
+    student = c.get(f"/s/{s.seat_codes()['ILO']}").text
+    assert "<form id='joinform'>" in student and "<label for='name'>" in student
+    assert "$('#joinform').onsubmit" in student and "e.preventDefault()" in student
+    teacher = c.get(f"/t/{s.teacher_token()}").text
+    assert "<label for='limit'>" in teacher
+    for page in (student, teacher):
+        assert "<div id='msg' role='status' aria-live='polite'>" in page
+
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    fg = re.search(r"\.countdown\{[^}]*color:(#[0-9a-f]{6})", pages._CSS).group(1)
+    bg = re.search(r"\.choice\{[^}]*background:(#[0-9a-f]{6})", pages._CSS).group(1)
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fg, bg)  # WCAG AA for normal text
+
+
+def test_cli_refuses_a_negative_seed_before_making_any_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--seed -1 ended in 'internal error' (exit 70) with a stray .classroom_…_-1.json.lock."""
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["classroom", "--seed", "-1", "--port", str(free_port())])
+    assert r.exit_code == 2, r.output
+    said = " ".join(r.output.replace("│", " ").split())  # the error box, unwrapped
+    assert "Invalid value for '--seed'" in said and "greater than or equal to 0" in said, said
+    assert "internal error" not in r.output and "Traceback" not in r.output
+    assert list(tmp_path.iterdir()) == []
