@@ -109,20 +109,28 @@ def normalise_code(code: str) -> str:
 NAME_LENGTH = 40
 
 
+#: Format characters a name keeps: the zero-width non-joiner and joiner.
+_JOINERS = "\u200c\u200d"
+
+
 def clean_name(name: str) -> str:
     """A typed name as the class sees it: without control or format characters.
 
-    Control (Cc), format (Cf: bidi overrides and isolates, zero-width characters)
+    Control (Cc), format (Cf: bidi overrides and isolates, zero-width spaces)
     and lone surrogate (Cs) characters are removed, so a name cannot reorder or
     hide the text around it; white space is collapsed to single spaces, and the
-    name cut to :data:`NAME_LENGTH` characters. Letters of every script stay.
+    name cut to :data:`NAME_LENGTH` characters. Letters of every script stay, and
+    so do the zero-width joiner and non-joiner, which Persian and Indic names and
+    some emoji need (they join or part letters; they move no text).
 
     Raises:
         SessionError: (``bad_request``) a name that is nothing but such characters.
     """
-    kept = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    kept = "".join(
+        ch for ch in name if ch in _JOINERS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
     cleaned = " ".join(kept.split())[:NAME_LENGTH].strip()
-    if not cleaned and name.strip():
+    if not cleaned.strip(_JOINERS) and name.strip():
         raise SessionError(
             "bad_request",
             "This name has no letters (only invisible characters): type your name, or "
