@@ -14,13 +14,16 @@ distinct for every process and thread writing at once, and recognised (by the
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
     "TMP_PREFIX",
+    "NotARegularFile",
     "fsync_folder",
     "fsync_replace",
     "temporary_path",
@@ -68,9 +71,35 @@ def temporary_path(path: Path) -> Path:
     return path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
+class NotARegularFile(OSError):
+    """The target of a write is a device, a pipe or a socket (``/dev/null``, a FIFO).
+
+    A rename would replace it by a regular file (as root, ``/dev/null`` itself), so
+    :func:`write_atomic` refuses it before writing anything.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            errno.EINVAL,
+            "is a device, pipe or socket, not a file; give the path of a file to write",
+            str(path),
+        )
+
+
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through ``write(temporary path)``, then :func:`fsync_replace` it."""
+    """Write ``path`` through ``write(temporary path)``, then :func:`fsync_replace` it.
+
+    Raises:
+        NotARegularFile: ``path`` exists and is neither a file nor a folder.
+    """
     path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        pass  # absent (or unreadable): the write says what is wrong
+    else:
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise NotARegularFile(path)
     tmp = temporary_path(path)
     try:
         write(tmp)

@@ -88,3 +88,22 @@ def test_threads_writing_one_file_at_once_each_leave_a_whole_file(tmp_path):
     assert errors == []
     assert path.read_text() in texts
     assert [p.name for p in tmp_path.iterdir()] == ["session.json"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_device_or_pipe_is_never_replaced(tmp_path, kind):
+    """A rename onto /dev/null (as root) or a named pipe would put a regular file there."""
+    from gmg_sim._atomic import NotARegularFile
+
+    if kind == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = type(tmp_path)("/dev/null")
+        if not target.exists():
+            pytest.skip("no /dev/null here")
+    before = os.stat(target).st_mode
+    with pytest.raises(NotARegularFile, match="not a file"):
+        write_text(target, "text")
+    assert os.stat(target).st_mode == before and not stat.S_ISREG(before)
+    assert not list(tmp_path.glob(".*.tmp"))
