@@ -316,8 +316,14 @@ def discover(
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
 
+        # Whole numbers as floats: PRIM pastes a limit half-way between two values (4.5
+        # months), which pandas refuses to put in an int64 column; the box table rounds back.
+        numbers = {c: x[c].astype(float) for c in x.columns if not _is_categorical(x[c])}
         finder = prim.Prim(
-            x.reset_index(drop=True), mask.astype(int), peel_alpha=peel_alpha, mass_min=mass_min
+            x.assign(**numbers).reset_index(drop=True),
+            mask.astype(int),
+            peel_alpha=peel_alpha,
+            mass_min=mass_min,
         )
         found = finder.find_box()
     trajectory = found.peeling_trajectory.copy()
@@ -370,8 +376,13 @@ def _box_table(
             row |= {"range_high": math.nan, "categories": _set(lims.at[0, param])}
             row["range_categories"] = _set(init.at[0, param])
         else:
-            row |= {"low": float(lims.at[0, param]), "high": float(lims.at[1, param])}
-            row |= {"range_low": float(x[param].min()), "range_high": float(x[param].max())}
+            low, high = float(lims.at[0, param]), float(lims.at[1, param])
+            range_low, range_high = float(x[param].min()), float(x[param].max())
+            if pd.api.types.is_integer_dtype(x[param]):  # the same cases: whole-number limits
+                low, high = float(math.ceil(low)), float(math.floor(high))
+                if low <= range_low and high >= range_high:
+                    continue  # a limit between the values that keeps every one of them
+            row |= {"low": low, "high": high, "range_low": range_low, "range_high": range_high}
             if categorical:
                 row |= {"categories": None, "range_categories": None}
         rows.append(row)

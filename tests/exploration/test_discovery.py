@@ -153,3 +153,43 @@ def test_cart_on_a_single_integer_parameter(tmp_path_factory):
     found = discover(out, "chair_vacant_months > 5", cart=True)
     assert found.cart is not None and "chair__term_months <= 4.500" in found.cart
     assert "(constant)" not in found.cart
+
+
+# A sampled whole-number parameter (chair.term_months): PRIM pastes a limit between two
+# values (4.5 months), which an int64 column refused (an internal error, exit 70).
+
+SAMPLED = {"chair.volunteer_base": [0.05, 0.5], "chair.term_months": [3, 12]}
+
+
+@pytest.fixture(scope="module")
+def sampled_sweep(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sampled") / "s"
+    experiments.sweep(
+        "status_quo", sample=30, bounds=SAMPLED, seed=0, overrides=SHORT,
+        options=experiments.RunOptions.lean(), out=out,
+    )  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("where", ["adoption_rate < 0.8", "chair_declines > 1"])
+def test_a_sampled_whole_number_parameter_gets_whole_number_limits(sampled_sweep, where):
+    found = discover(sampled_sweep, where)
+    assert 0 < found.n_interest < found.n_cases
+    lims = found.box.set_index("parameter")
+    assert "chair__term_months" in lims.index
+    term = lims.loc["chair__term_months"]
+    for v in (term["low"], term["high"], term["range_low"], term["range_high"]):
+        assert float(v).is_integer()
+    assert 3 <= term["low"] <= term["high"] <= 12
+
+
+def test_a_robust_study_with_whole_number_factors_is_searched(tmp_path_factory):
+    from gmg_sim.exploration import robust
+
+    out = tmp_path_factory.mktemp("robust_int") / "r"
+    robust(["status_quo", "pooled_budget"], worlds=30, replications=1, bounds=SAMPLED, out=out)
+    res = CliRunner().invoke(
+        app, ["discover", str(out), "-d", "pooled_budget", "--where", "chair_declines > 1"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "coverage" in res.output
