@@ -147,6 +147,7 @@ def case_table(
         ExperimentError: a folder that holds neither, or an unknown design.
     """
     from gmg_sim.experiments import ExperimentError
+    from gmg_sim.exploration.files import damaged, read_table
     from gmg_sim.exploration.robust import load_robust
 
     out = Path(folder)
@@ -169,23 +170,36 @@ def case_table(
         values.index.name = "world"
         x = x.loc[values.index]
     elif (out / "manifest.json").exists():
+        not_manifest = ExperimentError(f"{out}/manifest.json is not a gmg-sim manifest")
         try:
             manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise ExperimentError(f"{out}/manifest.json is not a gmg-sim manifest") from None
+        except (IsADirectoryError, ValueError):
+            raise not_manifest from None
+        if not isinstance(manifest, dict):
+            raise not_manifest
         if manifest.get("kind") != "sweep" or manifest.get("status") != "complete":
             raise ExperimentError(
                 f"{out} holds a {manifest.get('status', '?')} {manifest.get('kind', '?')} "
                 "experiment; discover reads a complete gmg-sim sweep or robust comparison"
             )
-        summary = pd.read_parquet(out / "summary.parquet")
-        points = pd.read_csv(out / "points.csv").set_index("point")
+        try:
+            name = str(manifest["identity"]["scenarios"][0])
+        except (KeyError, IndexError, TypeError):
+            raise not_manifest from None
+        summary = read_table(out / "summary.parquet", ["point"])
+        points = read_table(out / "points.csv", ["point"])
+        if points["point"].duplicated().any():
+            raise damaged(out / "points.csv", "a point is listed twice")
+        points = points.set_index("point")
         params = [c for c in points.columns if c != "scenario"]
         x = points[params]
         runs = _per_run(summary)
         values = _means(runs, {"point", "replication", "seed", *params})
+        if values.empty:
+            raise damaged(out / "summary.parquet", "no runs")
+        if not values.index.isin(x.index).all():
+            raise damaged(out / "points.csv", "it lacks points that summary.parquet has runs of")
         x = x.loc[values.index]
-        name = str(manifest["identity"]["scenarios"][0])
         if design is not None and design != name:
             raise ExperimentError(f"--design {design!r}: the sweep in {out} ran {name!r} only")
     else:

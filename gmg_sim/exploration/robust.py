@@ -43,6 +43,7 @@ from gmg_sim._atomic import write_text
 from gmg_sim.experiments.lock import LOCK_FILES, OutputLock
 from gmg_sim.experiments.plan import RunOptions
 from gmg_sim.exploration import summary as summ
+from gmg_sim.exploration.files import damaged, read_table
 from gmg_sim.exploration.worlds import (
     bundled_designs,
     design_settings,
@@ -212,8 +213,9 @@ def rerun(
 
     out = Path(folder)
     ident = json.loads((out / _MANIFEST).read_text(encoding="utf-8"))["identity"]
-    world_table = pd.read_csv(out / "worlds.csv")
-    rows, _ = design_points(read_scenario(design), world_table, pd.read_csv(out / "factors.csv"))
+    world_table = read_table(out / "worlds.csv", ["world"])
+    factors = read_table(out / "factors.csv", ["key"])
+    rows, _ = design_points(read_scenario(design), world_table, factors)
     index = {int(w): i for i, w in enumerate(world_table["world"])}
     chosen = [rows[index[int(w)]] for w in worlds]
     result = experiments.run_points(
@@ -410,6 +412,10 @@ def _write_outputs(res: RobustResult, *, figures: bool) -> None:
         res.figures = [path]
 
 
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def load_robust(folder: str | Path) -> RobustResult:
     """A finished :func:`robust` comparison read back from its folder.
 
@@ -434,11 +440,22 @@ def load_robust(folder: str | Path) -> RobustResult:
         raise ExperimentError(
             f"{out}: the robust comparison is unfinished; finish it with the same command and --resume"
         )
-    labels = list(ident["designs"])
-    runs = {d: pd.read_parquet(out / "runs" / safe_name(d) / "summary.parquet") for d in labels}
-    worlds = pd.read_csv(out / "worlds.csv")
-    factors = pd.read_csv(out / "factors.csv")
-    res = _assemble(labels, worlds, factors, runs, list(ident["indicators"]), out)
+    labels, inds = ident.get("designs"), ident.get("indicators")
+    if not (_names(labels) and len(labels) >= 2 and _names(inds)):
+        raise ExperimentError(f"{path} is not a gmg-sim robust manifest")
+    worlds = read_table(out / "worlds.csv", ["world"])
+    if worlds["world"].duplicated().any():
+        raise damaged(out / "worlds.csv", "a world is listed twice")
+    factors = read_table(out / "factors.csv", ["key", "low", "high"])
+    runs = {}
+    for d in labels:
+        path = out / "runs" / safe_name(d) / "summary.parquet"
+        runs[d] = read_table(path, ["point", "replication", *inds])
+        if runs[d].empty:
+            raise damaged(path, "no runs")
+        if not runs[d]["point"].isin(worlds["world"]).all():
+            raise damaged(out / "worlds.csv", f"it lacks worlds that {d}'s runs were in")
+    res = _assemble(labels, worlds, factors, runs, list(inds), out)
     res.manifest = manifest
     fig = out / "figures" / "robustness.png"
     res.figures = [fig] if fig.exists() else []

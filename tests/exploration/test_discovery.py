@@ -183,13 +183,61 @@ def test_a_sampled_whole_number_parameter_gets_whole_number_limits(sampled_sweep
     assert 3 <= term["low"] <= term["high"] <= 12
 
 
-def test_a_robust_study_with_whole_number_factors_is_searched(tmp_path_factory):
+@pytest.fixture(scope="module")
+def robust_dir(tmp_path_factory):
     from gmg_sim.exploration import robust
 
     out = tmp_path_factory.mktemp("robust_int") / "r"
     robust(["status_quo", "pooled_budget"], worlds=30, replications=1, bounds=SAMPLED, out=out)
+    return out
+
+
+def test_a_robust_study_with_whole_number_factors_is_searched(robust_dir):
     res = CliRunner().invoke(
-        app, ["discover", str(out), "-d", "pooled_budget", "--where", "chair_declines > 1"]
+        app, ["discover", str(robust_dir), "-d", "pooled_budget", "--where", "chair_declines > 1"]
     )
     assert res.exit_code == 0, res.output
     assert "coverage" in res.output
+
+
+# A damaged folder is a user error naming the file (exit 2), not an internal error (70)
+# nor a fault of the machine (3).
+
+JUNK = b"junk\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "said"),
+    [
+        ("sweep", "summary.parquet", JUNK, "damaged (Parquet"),
+        ("sweep", "summary.parquet", None, "missing"),
+        ("sweep", "points.csv", JUNK, "damaged (no column point)"),
+        ("sweep", "points.csv", b"point,x\n0,1\n", "damaged (it lacks points"),
+        ("robust", "worlds.csv", JUNK, "damaged (no column world)"),
+        ("robust", "worlds.csv", b"\xff\xfe\x00", "damaged ("),
+        ("robust", "factors.csv", b"", "damaged (empty)"),
+        ("robust", "runs", None, "runs/status_quo/summary.parquet is missing"),
+        ("robust", "runs/pooled_budget/summary.parquet", b"PAR1" + bytes(100) + b"PAR1", "damaged"),
+        ("robust", "runs/status_quo/summary.parquet", "dir", "damaged (not a file)"),
+    ],
+)
+def test_a_damaged_folder_names_the_file(
+    sweep_dir, robust_dir, tmp_path, kind, name, content, said
+):
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(sweep_dir if kind == "sweep" else robust_dir, folder)
+    path = folder / name
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    res = CliRunner().invoke(app, ["discover", str(folder), "--where", "adoption_rate < 0.8"])
+    assert res.exit_code == 2, res.output
+    assert said in res.output and "re-run the experiment or give another folder" in res.output
+    assert "internal error" not in res.output and "system error" not in res.output
