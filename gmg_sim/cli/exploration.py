@@ -23,6 +23,7 @@ from gmg_sim.cli.common import (
     run_options,
     user_errors,
 )
+from gmg_sim.cli.experiments import Force
 
 if TYPE_CHECKING:
     from gmg_sim.exploration import RobustResult
@@ -116,6 +117,7 @@ def robust(
     executor: ExecutorOpt = None,
     scheduler: Scheduler = None,
     quiet: Quiet = False,
+    force: Force = False,
 ) -> None:
     """Compare designs across plausible worlds: share of worlds better, effects, regret.
 
@@ -130,7 +132,7 @@ def robust(
     ctx.params["timeseries"] = False
     t0 = time.perf_counter()
     with user_errors(out):
-        options = run_options(ctx, collect="final", events=False, statements=False)
+        options = run_options(ctx, collect="final", events=False, statements=False, force=force)
         res = run_robust(
             scenarios or None,
             worlds=worlds,

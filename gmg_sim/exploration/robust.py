@@ -282,14 +282,17 @@ def robust(
             )
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
         raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
+    if isinstance(worlds, bool) or not isinstance(worlds, int) or worlds < 1:
+        raise ExperimentError(f"worlds: got {worlds!r}; give a whole number >= 1")
+    base = RunOptions.lean(progress=False) if options is None else options
+    opts = RunOptions.build(base, **option_values)
+    _check_size(len(labels), worlds, replications, opts)  # before sampling the worlds
     inds = experiments.check_indicators(list(indicators or experiments.KEY_INDICATORS))
     for ind in inds:
         try:
             summ.better_sign(ind)
         except ValueError as exc:
             raise ExperimentError(str(exc)) from None
-    base = RunOptions.lean(progress=False) if options is None else options
-    opts = RunOptions.build(base, **option_values)
     factors = factor_table(bounds)
     t0 = time.perf_counter()
     out = Path(opts.out) if opts.out is not None else None
@@ -298,6 +301,26 @@ def robust(
         return _robust_locked(
             labels, scenarios, worlds, replications, seed, inds, opts, factors, out, figures, t0
         )
+
+
+def _check_size(designs: int, worlds: int, replications: int, opts: RunOptions) -> None:
+    """Refuse, unless ``opts.force``, more than ``MAX_RUNS`` runs, or too many workers.
+
+    Checked before the worlds are sampled: a sample of a billion worlds would
+    fill the memory before any run refused it.
+    """
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.plan import MAX_RUNS, check_limits
+
+    n_runs = designs * worlds * replications
+    if n_runs > MAX_RUNS and not opts.force:
+        raise ExperimentError(
+            f"this experiment has {n_runs:,} runs ({designs:,} designs × {worlds:,} worlds × "
+            f"{replications:,} replication{'s' if replications != 1 else ''}), more than the "
+            f"limit of {MAX_RUNS:,}: it would run for very long and fill memory and disk; give "
+            "fewer --worlds or --replications, or pass --force (force=True) to run it anyway"
+        )
+    check_limits(designs * worlds, replications, opts, "robust")  # the workers
 
 
 def _period(config: Any) -> str:

@@ -172,6 +172,7 @@ def sample_worlds(
         ExperimentError: when ``max_rounds`` hypercubes do not give ``n`` valid worlds.
     """
     from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.plan import MAX_RUNS
     from gmg_sim.experiments.sampling import design_matrix, problem_of
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
@@ -186,7 +187,16 @@ def sample_worlds(
     replaced = 0
     for k in range(max_rounds):
         round_seed = seed if k == 0 else int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
-        rows = world_rows(factors, design_matrix(problem, n, "lhs", round_seed))
+        try:
+            matrix = design_matrix(problem, n, "lhs", round_seed)
+        except (MemoryError, ValueError) as exc:  # only with force: a sample beyond the limit
+            if isinstance(exc, ValueError) and n <= MAX_RUNS:
+                raise
+            raise ExperimentError(
+                f"worlds: a sample of {n:,} worlds over {len(factors)} parameters does not fit "
+                f"in this machine's memory ({type(exc).__name__}: {exc}); give fewer --worlds"
+            ) from None
+        rows = world_rows(factors, matrix)
         for row in rows:
             if len(kept) == n:
                 break

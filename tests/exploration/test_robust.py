@@ -144,3 +144,31 @@ def test_designs_over_different_periods_are_refused(tmp_path):
     longer.write_text('name = "longer"\nextends = "status_quo"\n[time]\nend = "2025-12"\n')
     with pytest.raises(ExperimentError, match="longer runs 2006-01 to 2025-12 and the reference"):
         robust(["status_quo", str(longer)], worlds=2, replications=1)
+
+
+@pytest.mark.parametrize(
+    ("worlds", "reps", "runs"),
+    [
+        ("999999999", "1", "1,999,999,998"),  # was a MemoryError (663 GiB of worlds)
+        ("9999999999999999999999", "2", "39,999,999,999,999,999,999,996"),  # was a ValueError
+        ("100000", "1000", "200,000,000"),  # was sampled, then ran for ever
+    ],
+)
+def test_more_runs_than_the_limit_are_refused_before_sampling(tmp_path, worlds, reps, runs):
+    import time
+
+    t0 = time.perf_counter()
+    res = CliRunner().invoke(
+        app, ["robust", "status_quo", "pooled_budget", "-N", worlds, "-n", reps, "-q"]
+    )
+    assert res.exit_code == 2, res.output
+    assert f"this experiment has {runs} runs (2 designs × " in res.output
+    assert "more than the limit of 10,000,000" in res.output and "--force" in res.output
+    assert time.perf_counter() - t0 < 30
+
+
+def test_forced_beyond_memory_is_a_user_error(tmp_path):
+    huge = ["-N", "9999999999999999999999", "-n", "1", "--force", "-q"]
+    res = CliRunner().invoke(app, ["robust", "status_quo", "pooled_budget", *huge])
+    assert res.exit_code == 2, res.output
+    assert "does not fit in this machine's memory" in res.output and "--worlds" in res.output
