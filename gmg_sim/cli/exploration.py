@@ -188,8 +188,21 @@ def discover(
     ] = 0.05,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Where to write box.csv, trajectory.csv, peeling.png."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write box.csv, trajectory.csv, peeling.png: a new or empty folder, or "
+            "an earlier discovery's (its files are replaced). Default: FOLDER/discovery/<outcome>.",
+        ),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        flag(
+            "--overwrite",
+            help="Write into an --out folder that holds other files (they are kept; a "
+            "folder holding a gmg-sim experiment is still refused).",
+        ),
+    ] = False,
 ) -> None:
     """Find the parameter ranges in which an outcome occurs (PRIM; --cart for a tree)."""
     from gmg_sim.experiments import ExperimentError
@@ -205,12 +218,25 @@ def discover(
             )
         target = out if out is not None else folder / "discovery" / _slug(design, where)
         res = run_discover(
-            folder, where, design=design, box=box, cart=cart, mass_min=mass_min, out=target
+            folder,
+            where,
+            design=design,
+            box=box,
+            cart=cart,
+            mass_min=mass_min,
+            out=target,
+            overwrite=overwrite,
         )
     typer.echo(res.to_text())
     if res.cart is not None:
         typer.echo("\nCART tree (class 1: the outcome occurs):\n" + res.cart.rstrip())
     typer.echo(f"\nwritten to {target}/: " + ", ".join(p.name for p in res.files))
+    replaced = [p.name for p in res.replaced if p in res.files]
+    removed = [p.name for p in res.replaced if p not in res.files]
+    if replaced:
+        typer.echo(f"replaced an earlier discovery's {', '.join(replaced)} in {target}/")
+    if removed:
+        typer.echo(f"removed an earlier discovery's {', '.join(removed)} (not made this time)")
 
 
 def _slug(design: str | None, where: str) -> str:

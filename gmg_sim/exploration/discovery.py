@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["NAMED_OUTCOMES", "Discovery", "case_table", "discover"]
+__all__ = ["NAMED_OUTCOMES", "OUTPUT_FILES", "Discovery", "case_table", "check_out", "discover"]
 
 #: Named outcomes and the condition each stands for.
 NAMED_OUTCOMES: dict[str, str] = {
@@ -63,6 +63,8 @@ class Discovery:
         trajectory: the peeling trajectory (``coverage, density, mass, res_dim``, ...).
         cart: the CART tree as text (``None`` unless asked).
         cart_boxes: CART's leaves with their coverage and density (``None`` unless asked).
+        files: the files written (with ``out``).
+        replaced: the files of an earlier discovery in ``out`` that were replaced or removed.
     """
 
     outcome: str
@@ -78,6 +80,7 @@ class Discovery:
     cart: str | None = None
     cart_boxes: pd.DataFrame | None = None
     files: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
 
     def to_text(self) -> str:
         """The box as a few lines of plain text."""
@@ -296,6 +299,7 @@ def discover(
     mass_min: float = 0.05,
     peel_alpha: float = 0.05,
     out: str | Path | None = None,
+    overwrite: bool = False,
 ) -> Discovery:
     """Find the parameter ranges in which ``where`` holds (PRIM; optionally CART).
 
@@ -309,13 +313,19 @@ def discover(
         cart: also grow a CART tree (``ema_workbench.analysis.cart``).
         mass_min, peel_alpha: PRIM's minimum box mass and peeling step.
         out: write ``box.csv``, ``trajectory.csv``, ``peeling.png`` (and
-            ``cart.txt``) there.
+            ``cart.txt``) there: a new or empty folder, or one that holds only an
+            earlier discovery's files (they are replaced: :attr:`Discovery.replaced`).
+        overwrite: also write into an ``out`` that holds other files (those keep).
 
     Raises:
-        ExperimentError: no cases of interest, or all cases are.
+        ExperimentError: no cases of interest, or all cases are; an ``out`` that
+            is not a folder, holds a gmg-sim experiment, or (without ``overwrite``)
+            holds files discover did not write.
     """
     from gmg_sim.experiments import ExperimentError
 
+    if out is not None:
+        check_out(Path(out), overwrite=overwrite)
     x, values, name = case_table(folder, design)
     mask, condition = outcome_mask(values, where)
     n, k = len(mask), int(mask.sum())
@@ -468,11 +478,63 @@ def _restricted(box: pd.DataFrame, data: pd.DataFrame, dummies: dict[str, tuple[
     return len({dummies.get(c, (c, ""))[0] for c in cut})
 
 
+#: The files :func:`discover` writes in its ``out`` folder.
+OUTPUT_FILES = ("box.csv", "trajectory.csv", "peeling.png", "cart.txt")
+_EXPERIMENT_FILES = ("manifest.json", "robust.json")
+
+
+def _ours(name: str) -> bool:
+    """A file discover writes, or the temporary file of an interrupted write of one."""
+    from gmg_sim._atomic import TMP_PREFIX
+
+    if name in OUTPUT_FILES:
+        return True
+    return name.endswith(".tmp") and any(name.startswith(f"{TMP_PREFIX}{f}.") for f in OUTPUT_FILES)
+
+
+def check_out(out: Path, *, overwrite: bool = False) -> None:
+    """Refuse an ``out`` that discover must not write into (nothing is created).
+
+    Raises:
+        ExperimentError: ``out`` is not a folder; it holds a gmg-sim experiment
+            (its files would be mixed with the discovery's); or, without
+            ``overwrite``, it holds files that discover did not write.
+    """
+    from gmg_sim.experiments import ExperimentError
+
+    if out.exists() and not out.is_dir():
+        raise ExperimentError(
+            f"--out {out} is not a folder; give a folder for box.csv, trajectory.csv and "
+            "peeling.png (it is made if missing)"
+        )
+    if not out.is_dir():
+        return
+    for name in _EXPERIMENT_FILES:
+        if (out / name).exists():
+            raise ExperimentError(
+                f"--out {out} holds a gmg-sim experiment ({name}); a discovery is written to a "
+                "folder of its own: choose another --out (or leave it out: it then goes to "
+                "the experiment's discovery/ folder)"
+            )
+    foreign = sorted(p.name for p in out.iterdir() if not _ours(p.name))
+    if foreign and not overwrite:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise ExperimentError(
+            f"--out {out} holds files that discover did not write ({shown}); choose a new or "
+            "empty folder, or pass --overwrite to write box.csv, trajectory.csv and peeling.png "
+            "among them"
+        )
+
+
 def _write(result: Discovery, out: Path) -> list[Path]:
     from gmg_sim._atomic import write_atomic, write_text
     from gmg_sim.exploration.figures import plot_peeling
 
     out.mkdir(parents=True, exist_ok=True)
+    earlier = [out / f for f in OUTPUT_FILES if (out / f).is_file()]
+    result.replaced = earlier
     files = [out / "box.csv", out / "trajectory.csv", out / "peeling.png"]
     write_atomic(files[0], lambda p: result.box.to_csv(p, index=False))
     write_atomic(files[1], lambda p: result.trajectory.to_csv(p, index=False))
@@ -483,4 +545,6 @@ def _write(result: Discovery, out: Path) -> list[Path]:
     if result.cart is not None:
         files.append(out / "cart.txt")
         write_text(files[-1], result.cart)
+    else:  # an earlier discovery's tree is not this one's
+        (out / "cart.txt").unlink(missing_ok=True)
     return files

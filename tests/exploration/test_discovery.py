@@ -241,3 +241,65 @@ def test_a_damaged_folder_names_the_file(
     assert res.exit_code == 2, res.output
     assert said in res.output and "re-run the experiment or give another folder" in res.output
     assert "internal error" not in res.output and "system error" not in res.output
+
+
+# --out: a folder of its own. An experiment's folder is refused (its files and the
+# discovery's were mixed); other files need --overwrite; an earlier discovery is replaced
+# and the command says so.
+
+
+def _discover_to(sweep_dir, out, *extra):
+    args = ["discover", str(sweep_dir), "--where", "secretariat established", "-o", str(out)]
+    return CliRunner().invoke(app, [*args, *extra])
+
+
+def test_discover_refuses_an_experiment_folder_as_out(sweep_dir, tmp_path):
+    run_dir = tmp_path / "runexp"
+    experiments.run(
+        "status_quo", replications=1, overrides=SHORT, options=experiments.RunOptions.lean(),
+        out=run_dir,
+    )  # fmt: skip
+    before = sorted(p.name for p in run_dir.iterdir())
+    for extra in ([], ["--overwrite"]):
+        res = _discover_to(sweep_dir, run_dir, *extra)
+        assert res.exit_code == 2, res.output
+        assert "holds a gmg-sim experiment (manifest.json)" in res.output
+    assert sorted(p.name for p in run_dir.iterdir()) == before
+    res = _discover_to(sweep_dir, sweep_dir)  # the sweep's own folder
+    assert res.exit_code == 2 and "holds a gmg-sim experiment" in res.output
+
+
+def test_discover_needs_overwrite_among_other_files(sweep_dir, tmp_path):
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    res = _discover_to(sweep_dir, out)
+    assert res.exit_code == 2, res.output
+    assert "holds files that discover did not write (notes.txt)" in res.output
+    assert "--overwrite" in res.output
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    res = _discover_to(sweep_dir, out, "--overwrite")
+    assert res.exit_code == 0, res.output
+    assert (out / "notes.txt").read_text() == "mine" and (out / "box.csv").exists()
+
+
+def test_discover_says_it_replaces_an_earlier_discovery(sweep_dir, tmp_path):
+    out = tmp_path / "d"
+    first = _discover_to(sweep_dir, out, "--cart")
+    assert first.exit_code == 0 and "replaced" not in first.output
+    again = _discover_to(sweep_dir, out)
+    assert again.exit_code == 0, again.output
+    assert f"replaced an earlier discovery's box.csv, trajectory.csv, peeling.png in {out}/" in (
+        again.output
+    )
+    assert "removed an earlier discovery's cart.txt" in again.output
+    assert not (out / "cart.txt").exists()
+
+
+def test_discover_out_that_is_a_file_is_not_a_folder(sweep_dir, tmp_path):
+    path = tmp_path / "file"
+    path.write_text("keep")
+    res = _discover_to(sweep_dir, path)
+    assert res.exit_code == 2, res.output
+    assert f"--out {path} is not a folder" in res.output
+    assert path.read_text() == "keep"
