@@ -239,6 +239,24 @@ def _is_categorical(col: pd.Series) -> bool:
     return isinstance(col.dtype, pd.CategoricalDtype)
 
 
+#: The tokens of a condition: a string or a number literal (``1e-3``, ``0x1f``, ``.5``),
+#: so that their letters are not read as names, or a name (``adoption_rate``).
+_TOKEN = re.compile(
+    r"""'[^']*'|"[^"]*"|0[xX][0-9A-Fa-f_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?"""
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _names(condition: str) -> set[str]:
+    """The names in ``condition``; letters glued to a number (``1e``) are left to pandas."""
+    names, end = set(), -1
+    for m in _TOKEN.finditer(condition):
+        if m.group("name") and m.start() != end:
+            names.add(m.group("name"))
+        end = m.end() if not m.group("name") else -1
+    return names
+
+
 def outcome_mask(values: pd.DataFrame, where: str) -> tuple[np.ndarray, str]:
     """The cases where ``where`` (a condition or a named outcome) holds, and the condition.
 
@@ -249,10 +267,11 @@ def outcome_mask(values: pd.DataFrame, where: str) -> tuple[np.ndarray, str]:
     from gmg_sim.experiments import ExperimentError
 
     condition = NAMED_OUTCOMES.get(where.strip().lower().replace("_", " "), where)
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", condition)) - {
+    names = _names(condition) - {
         "and",
         "or",
         "not",
+        "in",
         "True",
         "False",
     }

@@ -303,3 +303,27 @@ def test_discover_out_that_is_a_file_is_not_a_folder(sweep_dir, tmp_path):
     assert res.exit_code == 2, res.output
     assert f"--out {path} is not a folder" in res.output
     assert path.read_text() == "keep"
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("a < 1e999", [True, True]),  # was "unknown column(s) e999"
+        ("a < 8e-1", [True, False]),
+        ("a < .5E+0", [True, False]),
+        ("a<2E0 and b > 0x1", [False, True]),
+    ],
+)
+def test_number_literals_with_exponents_are_not_names(where, expected):
+    from gmg_sim.exploration.discovery import outcome_mask
+
+    values = pd.DataFrame({"a": [0.1, 0.9], "b": [1, 2]})
+    mask, _ = outcome_mask(values, where)
+    assert mask.tolist() == expected
+
+
+def test_a_malformed_number_is_not_an_unknown_column():
+    from gmg_sim.exploration.discovery import outcome_mask
+
+    with pytest.raises(ExperimentError, match="not a condition pandas can evaluate"):
+        outcome_mask(pd.DataFrame({"a": [0.1, 0.9]}), "a < 1e")
