@@ -298,9 +298,11 @@ def robust(
     out = Path(opts.out) if opts.out is not None else None
     # One process at a time writes the study's folder (each design's runs/ folder has its own).
     with OutputLock(out, opts.command) if out is not None else contextlib.nullcontext():
+        source = str(bounds) if isinstance(bounds, str | Path) else None
         return _robust_locked(
-            labels, scenarios, worlds, replications, seed, inds, opts, factors, out, figures, t0
-        )
+            labels, scenarios, worlds, replications, seed, inds, opts, factors, out, figures, t0,
+            source,
+        )  # fmt: skip
 
 
 def _check_size(designs: int, worlds: int, replications: int, opts: RunOptions) -> None:
@@ -341,12 +343,16 @@ def _robust_locked(
     out: Path | None,
     figures: bool,
     t0: float,
+    source: str | None = None,
 ) -> RobustResult:
-    """The body of :func:`robust`, run while the output folder's lock is held."""
+    """The body of :func:`robust`, run while the output folder's lock is held.
+
+    ``source``: the bounds file, named when its ranges give no valid world.
+    """
     from gmg_sim import experiments
     from gmg_sim.experiments.store import safe_name
 
-    world_table, replaced = sample_worlds(worlds, seed, scenarios, factors)
+    world_table, replaced = sample_worlds(worlds, seed, scenarios, factors, bounds=source)
     ident = _identity(labels, worlds, replications, seed, factors, inds)
     if out is not None:
         _prepare(out, ident, resume=opts.resume, overwrite=opts.overwrite)

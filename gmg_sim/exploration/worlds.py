@@ -142,14 +142,16 @@ def world_rows(factors: pd.DataFrame, x: np.ndarray) -> list[dict[str, Any]]:
     ]
 
 
-def _valid_for_all(row: Mapping[str, Any], designs: Sequence[Scenario]) -> bool:
+def _refusal(row: Mapping[str, Any], designs: Sequence[Scenario]) -> str | None:
+    """Why a design's schema refuses the world ``row`` (``None``: every design takes it)."""
     for s in designs:
         own = design_settings(s)
         try:
             s.config.with_overrides(**{k: v for k, v in row.items() if k not in own})
-        except (ConfigError, ValueError):
-            return False
-    return True
+        except (ConfigError, ValueError) as exc:
+            text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            return f"{s.name}: {(text.strip().splitlines() or [repr(exc)])[0]}"
+    return None
 
 
 def sample_worlds(
@@ -159,6 +161,7 @@ def sample_worlds(
     factors: pd.DataFrame,
     *,
     max_rounds: int = 20,
+    bounds: str | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """``n`` worlds, valid for every design: a Latin hypercube, refused draws replaced.
 
@@ -168,8 +171,11 @@ def sample_worlds(
     from ``(seed, k)``). Returns the worlds (a ``world`` column, then one column
     per factor, flat keys) and the number of draws replaced.
 
+    ``bounds``: the file the ranges came from, named in the error.
+
     Raises:
-        ExperimentError: when ``max_rounds`` hypercubes do not give ``n`` valid worlds.
+        ExperimentError: when ``max_rounds`` hypercubes do not give ``n`` valid worlds
+            (with the first refusal's reason).
     """
     from gmg_sim.experiments import ExperimentError
     from gmg_sim.experiments.plan import MAX_RUNS
@@ -185,6 +191,7 @@ def sample_worlds(
     )
     kept: list[dict[str, Any]] = []
     replaced = 0
+    first_refusal: str | None = None
     for k in range(max_rounds):
         round_seed = seed if k == 0 else int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
         try:
@@ -200,16 +207,21 @@ def sample_worlds(
         for row in rows:
             if len(kept) == n:
                 break
-            if _valid_for_all(row, designs):
+            why = _refusal(row, designs)
+            if why is None:
                 kept.append(row)
-            elif k == 0:
+                continue
+            first_refusal = first_refusal or why
+            if k == 0:
                 replaced += 1
         if len(kept) == n:
             break
     if len(kept) < n:
+        source = f" in {bounds}" if bounds is not None else ""
         raise ExperimentError(
             f"only {len(kept)} of {n} worlds are valid for every design after {max_rounds} "
-            "Latin hypercubes; narrow the ranges with --bounds"
+            f"Latin hypercubes (the first refused: {first_refusal}); narrow the ranges"
+            f"{source} with --bounds so that every design accepts them"
         )
     frame = pd.DataFrame(kept)
     frame.insert(0, "world", np.arange(n))

@@ -172,3 +172,18 @@ def test_forced_beyond_memory_is_a_user_error(tmp_path):
     res = CliRunner().invoke(app, ["robust", "status_quo", "pooled_budget", *huge])
     assert res.exit_code == 2, res.output
     assert "does not fit in this machine's memory" in res.output and "--worlds" in res.output
+
+
+def test_ranges_no_world_fits_name_the_bounds_file_and_the_reason(tmp_path):
+    bounds = tmp_path / "b.toml"
+    bounds.write_text("[drafting]\nwritten_procedure_months = [5, 6]\n")  # lead_months is 3
+    res = CliRunner().invoke(
+        app, ["robust", "status_quo", "pooled_budget", "-N", "4", "-n", "1", "-q",
+              "--bounds", str(bounds)],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert "only 0 of 4 worlds are valid" in res.output
+    assert "drafting.written_procedure_months (6) must be less than drafting.lead_months" in (
+        res.output
+    )
+    assert f"narrow the ranges in {bounds} with --bounds" in res.output
