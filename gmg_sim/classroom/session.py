@@ -54,6 +54,15 @@ from typing import Any, Literal
 
 from gmg_sim._atomic import write_text
 from gmg_sim.classroom.choices import KINDS, ClassroomDecisions, Made, Pending, StopProbe
+from gmg_sim.classroom.sessionfile import (
+    CANNOT_RESUME,
+    SESSION_SCHEMA,
+    TOKENS_SCHEMA,
+    BadSessionFile,
+    NotAFile,
+    check,
+    read_json_file,
+)
 from gmg_sim.config.months import ConfigError, month_index, month_label
 from gmg_sim.config.schema import GMGConfig
 
@@ -64,6 +73,7 @@ __all__ = [
     "SEAT_ALPHABET",
     "Session",
     "SessionError",
+    "check_session_file",
     "normalise_code",
 ]
 
@@ -268,25 +278,13 @@ class Session:
         """The session saved at ``path``, replayed to where it was (paused if it was running).
 
         Raises:
-            SessionError: (``file``) unreadable, of another version, or the model
+            SessionError: (``file``) not a regular file, unreadable, of another version,
+                damaged (:func:`check_session_file`), its tokens file damaged, or the model
                 no longer gives the recorded run.
         """
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SessionError("file", f"cannot read the session file {path}: {exc}") from None
-        if not isinstance(data, dict) or data.get("version") != FILE_VERSION:
-            raise SessionError(
-                "file",
-                f"{path} is not a classroom session file of version {FILE_VERSION} "
-                "(start a new session with another --session path)",
-            )
-        tokens = None
-        with contextlib.suppress(OSError, ValueError):
-            tokens = json.loads(secrets_path(path).read_text(encoding="utf-8"))
-            if tokens.get("session") != data["id"]:
-                tokens = None
+        data = check_session_file(path)
+        tokens = _read_tokens(path, data["id"])
         session = cls(path, data, tokens, clock)
         session._model = session._replay(data["steps_done"], check=True)
         if data["open"]:
@@ -1006,6 +1004,101 @@ def world_summary(model: Any) -> dict[str, Any]:
         ),
         "proposals": len(sec.proposals),
     }
+
+
+def check_session_file(path: Path | str) -> dict[str, Any]:
+    """The data of the session saved at ``path``, checked; nothing is written.
+
+    The one check of a saved session: a regular file (a folder, a named pipe or a
+    device is refused at once), JSON of the current version, every key the session
+    reads of the type and range it needs (:data:`~gmg_sim.classroom.sessionfile.SESSION_SCHEMA`),
+    the months played within the session's months, a scenario and settings that
+    load, and seats and players of the scenario's agencies.
+
+    Raises:
+        SessionError: (``file``) naming the file, and the key, the value found and what
+            is allowed.
+    """
+    path = Path(path)
+    try:
+        data = read_json_file(path)
+    except NotAFile as exc:
+        raise SessionError(
+            "file",
+            f"the session file {path} is not a file (it is {exc.kind}): give the path of a "
+            "session file to resume a class, or a new path to start one, with --session",
+        ) from None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SessionError(
+            "file", f"cannot read the session file {path}: {why}; {CANNOT_RESUME}"
+        ) from None
+    if not isinstance(data, dict) or data.get("version") != FILE_VERSION:
+        raise SessionError(
+            "file",
+            f"{path} is not a classroom session file of version {FILE_VERSION} "
+            "(start a new session with another --session path)",
+        )
+    try:
+        check(data, SESSION_SCHEMA)
+        if data["steps_done"] > data["months"]:
+            raise BadSessionFile(
+                "steps_done",
+                data["steps_done"],
+                f"a whole number from 0 to the session's months ({data['months']})",
+            )
+        try:
+            config = _config(data)
+        except ConfigError as exc:
+            raise SessionError("file", f"{path}: {exc}; {CANNOT_RESUME}") from None
+        from gmg_sim.data.agencies import load_agencies
+
+        ids = load_agencies().subset(config.membership.agencies).ids
+        for agency in data["seats"]:
+            if agency not in ids:
+                raise BadSessionFile(
+                    "seats", agency, f"agencies of {data['scenario']} ({', '.join(ids)})"
+                )
+        for pid, player in data["players"].items():
+            if player["agency"] not in data["seats"]:
+                raise BadSessionFile(
+                    f"players.{pid}.agency", player["agency"], "an agency with a seat"
+                )
+    except BadSessionFile as exc:
+        raise SessionError("file", f"{path}: {exc}; {CANNOT_RESUME}") from None
+    return data
+
+
+def _read_tokens(path: Path, session_id: str) -> dict[str, Any] | None:
+    """The tokens saved beside the session at ``path`` (None: missing, or another session's).
+
+    Raises:
+        SessionError: (``file``) the tokens file is not a file, not JSON, or damaged.
+    """
+    where = secrets_path(path)
+    try:
+        tokens = read_json_file(where)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SessionError(
+            "file", f"cannot read the tokens file {where}: {why}; {_TOKENS_NEEDED}"
+        ) from None
+    if isinstance(tokens, dict) and tokens.get("session") != session_id:
+        return None  # another session's: as if missing
+    try:
+        check(tokens, TOKENS_SCHEMA)
+    except BadSessionFile as exc:
+        raise SessionError("file", f"{where}: {exc}; {_TOKENS_NEEDED}") from None
+    return tokens
+
+
+#: What a damaged tokens file means for the class (the teacher's link is in it).
+_TOKENS_NEEDED = (
+    "it holds the teacher's and the seats' links, so the class cannot be resumed without it "
+    "(give another --session to start a new class)"
+)
 
 
 def _check_time_limit(time_limit: float | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -100,6 +101,7 @@ def classroom_command(
             DEFAULT_TIME_LIMIT,
             Session,
             SessionError,
+            check_session_file,
             check_settings,
         )
         from gmg_sim.classroom.web import create_app
@@ -132,6 +134,14 @@ def classroom_command(
     check_serving()
     stem = Path(scenario).stem
     path = session_file or Path(f"classroom_{stem}_{seed}.json")
+    if os.path.lexists(path):
+        # A damaged session file, or a folder, a named pipe or a device, is refused before
+        # the lock file is made beside it (Session.open checks it again under the lock).
+        with user_errors():
+            try:
+                check_session_file(path)
+            except SessionError as exc:
+                raise fail(str(exc)) from None
     # One server per session file, for the server's life (the kernel drops the lock when
     # this process ends, however it ends): two would save over each other's decisions.
     lock = SessionLock(path, address=f"{host}:{port}")
