@@ -121,6 +121,31 @@ def statements(
     typer.echo(chosen.text)
 
 
+def _check_size(
+    k: int, trajectories: int, replications: int, sobol: int | None, sobol_top: int, n_ind: int
+) -> None:
+    """The runs the screen (and --sobol) would take, within the limit, before anything is drawn."""
+    from gmg_sim.experiments.plan import MAX_RUNS
+
+    screen = trajectories * (k + 1) * replications
+    if screen > MAX_RUNS:
+        raise fail(
+            f"--trajectories {trajectories:,} × {k + 1} points each ({k} parameters + 1) × "
+            f"--replications {replications:,} is {screen:,} runs, more than the limit of "
+            f"{MAX_RUNS:,}: it would run for very long and fill memory; give fewer "
+            "--trajectories or --replications"
+        )
+    if sobol is not None:
+        top = min(k, sobol_top * n_ind)
+        runs = sobol * (top + 2) * replications
+        if runs > MAX_RUNS:
+            raise fail(
+                f"--sobol {sobol:,} × up to {top + 2} points each ({top} parameters + 2) × "
+                f"--replications {replications:,} is up to {runs:,} runs, more than the limit "
+                f"of {MAX_RUNS:,}; give a smaller --sobol, --sobol-top or --replications"
+            )
+
+
 @app.command()
 def sensitivity(
     scenario: Annotated[
@@ -188,6 +213,7 @@ def sensitivity(
         check_scenario_args([scenario])
         experiments.check_indicators(indicators)
         params = assumed_parameters(scenario)
+        _check_size(len(params), trajectories, replications, sobol, sobol_top, len(indicators))
         design = morris_design(scenario, trajectories=trajectories, seed=seed, parameters=params)
         typer.echo(
             f"Morris screening of {counted(len(params), 'assumed parameter')} of {scenario}: "
