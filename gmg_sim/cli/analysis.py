@@ -110,12 +110,13 @@ def statements(
             raise fail(f"no {want} statement in this run ({s.name}, seed {seed})")
     else:
         try:
-            chosen = drafted[int(show)]
+            index = int(show)
+            if index < 0:  # not Python's count from the end
+                raise IndexError(index)
+            chosen = drafted[index]
         except (ValueError, IndexError):
-            raise fail(
-                f"--show {show!r}: use a statement id 0..{len(drafted) - 1}, 'first-adopted' "
-                "or 'first-failed'"
-            ) from None
+            ids = f"a statement id 0..{len(drafted) - 1}, " if drafted else "(no statements) "
+            raise fail(f"--show {show!r}: use {ids}'first-adopted' or 'first-failed'") from None
     if not chosen.text:
         raise fail(f"statement {chosen.id} is still being drafted at the end of the run")
     typer.echo(chosen.text)
