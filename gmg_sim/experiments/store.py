@@ -455,10 +455,30 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
                         + more
                     )
         elif key == "points":
-            diffs.append(f"the points (was {len(a or [])}, now {len(b or [])})")
+            diffs.append(_point_difference(a, b))
         else:
             diffs.append(f"{key} {a!r} -> {b!r}")
     return "; ".join(diffs[:4]) or "unknown difference"
+
+
+def _point_difference(old: Any, new: Any) -> str:
+    """The first difference of two identities' point lists, in words."""
+    old = old if isinstance(old, list) else []
+    new = new if isinstance(new, list) else []
+    if len(old) != len(new):
+        return f"the number of points ({len(old)} -> {len(new)})"
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a == b:
+            continue
+        a, b = a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}
+        if a.get("label") != b.get("label"):
+            return f"point {i}'s label {a.get('label')!r} -> {b.get('label')!r}"
+        pa_, pb = a.get("params") or {}, b.get("params") or {}
+        for k in sorted(set(pa_) | set(pb), key=str):
+            if pa_.get(k) != pb.get(k):
+                return f"point {i}'s {dotted(str(k))} {pa_.get(k)!r} -> {pb.get(k)!r}"
+        return f"point {i}"
+    return "the points"
 
 
 #: The lock's files (see :mod:`gmg_sim.experiments.lock`) start with this.

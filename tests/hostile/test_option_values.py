@@ -86,3 +86,34 @@ def test_a_bounds_csv_in_any_column_order_with_a_blank_line_is_read(here):
 @pytest.mark.parametrize("shown", ["-1", "-38", "-1000"])
 def test_a_negative_statement_id_is_refused(shown):
     _refused(["statements", "status_quo", "--show", shown], f"--show '{shown}'", "statement id 0..")
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "not_said"),
+    [
+        (["show", "status_quo", "--set", "chair=5"], "'section.key'", "rng="),
+        (["show", "status_quo", "--set", "chair=5"], "'chair.rule'", "__"),
+        (["run", "status_quo", "-n", "20000000", "-q"], "pass --force", "force=True"),
+        (
+            ["run", "status_quo", "--executor", "serial", "-w", "4", "-q"],
+            "--workers 4 would be ignored",
+            "force",
+        ),
+    ],
+)
+def test_messages_speak_in_options(args, said, not_said):
+    code, _, err = invoke(args)
+    text = one_paragraph(err)
+    assert code == 2, text
+    assert said in text and not_said not in text, text
+
+
+def test_a_different_experiment_names_the_point_that_differs():
+    from gmg_sim.experiments.store import _differences
+
+    old = {"points": [{"label": "a", "params": {"chair__term_months": 3}}]}
+    text = _differences(old, {"points": [{"label": "a", "params": {"chair__term_months": 4}}]})
+    assert text == "point 0's chair.term_months 3 -> 4"
+    assert _differences(old, {"points": [{"label": "b", "params": {}}]}).startswith(
+        "point 0's label 'a' -> 'b'"
+    )
