@@ -110,15 +110,41 @@ def statements(
             raise fail(f"no {want} statement in this run ({s.name}, seed {seed})")
     else:
         try:
-            chosen = drafted[int(show)]
+            index = int(show)
+            if index < 0:  # not Python's count from the end
+                raise IndexError(index)
+            chosen = drafted[index]
         except (ValueError, IndexError):
-            raise fail(
-                f"--show {show!r}: use a statement id 0..{len(drafted) - 1}, 'first-adopted' "
-                "or 'first-failed'"
-            ) from None
+            ids = f"a statement id 0..{len(drafted) - 1}, " if drafted else "(no statements) "
+            raise fail(f"--show {show!r}: use {ids}'first-adopted' or 'first-failed'") from None
     if not chosen.text:
         raise fail(f"statement {chosen.id} is still being drafted at the end of the run")
     typer.echo(chosen.text)
+
+
+def _check_size(
+    k: int, trajectories: int, replications: int, sobol: int | None, sobol_top: int, n_ind: int
+) -> None:
+    """The runs the screen (and --sobol) would take, within the limit, before anything is drawn."""
+    from gmg_sim.experiments.plan import MAX_RUNS
+
+    screen = trajectories * (k + 1) * replications
+    if screen > MAX_RUNS:
+        raise fail(
+            f"--trajectories {trajectories:,} × {k + 1} points each ({k} parameters + 1) × "
+            f"--replications {replications:,} is {screen:,} runs, more than the limit of "
+            f"{MAX_RUNS:,}: it would run for very long and fill memory; give fewer "
+            "--trajectories or --replications"
+        )
+    if sobol is not None:
+        top = min(k, sobol_top * n_ind)
+        runs = sobol * (top + 2) * replications
+        if runs > MAX_RUNS:
+            raise fail(
+                f"--sobol {sobol:,} × up to {top + 2} points each ({top} parameters + 2) × "
+                f"--replications {replications:,} is up to {runs:,} runs, more than the limit "
+                f"of {MAX_RUNS:,}; give a smaller --sobol, --sobol-top or --replications"
+            )
 
 
 @app.command()
@@ -188,6 +214,7 @@ def sensitivity(
         check_scenario_args([scenario])
         experiments.check_indicators(indicators)
         params = assumed_parameters(scenario)
+        _check_size(len(params), trajectories, replications, sobol, sobol_top, len(indicators))
         design = morris_design(scenario, trajectories=trajectories, seed=seed, parameters=params)
         typer.echo(
             f"Morris screening of {counted(len(params), 'assumed parameter')} of {scenario}: "

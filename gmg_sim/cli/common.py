@@ -239,6 +239,24 @@ def os_error_exit(exc: OSError, out: Path | None = None) -> typer.Exit:
     return fail(message, code)
 
 
+#: The API's spelling in messages shared with the functions -> the command's.
+_CLI_WORDS = (
+    (" (force=True)", ""),
+    ("pass force=True", "pass --force"),
+    ("(sample=, bounds=)", "(--sample, --bounds)"),
+    ("parameters are given as 'section__key'", "parameters are given as 'section.key'"),
+    (" The random seed goes in rng=, not here.", " The random seed is --seed, not a --set."),
+)
+
+
+def cli_words(message: str) -> str:
+    """A message of the experiment functions in the command's terms (options, not keywords)."""
+    for api, cli in _CLI_WORDS:
+        message = message.replace(api, cli)
+    # a suggested parameter as --set takes it: 'chair.rule', not 'chair__rule'
+    return re.sub(r"did you mean '([a-z0-9_]+?)__([a-z0-9_]+)'", r"did you mean '\1.\2'", message)
+
+
 @contextlib.contextmanager
 def user_errors(out: Path | None = None) -> Iterator[None]:
     """Turn user errors into one paragraph on stderr and exit code 2 (no traceback).
@@ -255,7 +273,7 @@ def user_errors(out: Path | None = None) -> Iterator[None]:
         yield
     except (ConfigError, ExperimentError) as exc:
         # an error of the environment (no scheduler answering) may say so: exit_code = 3
-        raise fail(str(exc), getattr(exc, "exit_code", EXIT_USER)) from None
+        raise fail(cli_words(str(exc)), getattr(exc, "exit_code", EXIT_USER)) from None
     except OSError as exc:  # unreadable input, unwritable output, a full disk
         raise os_error_exit(exc, out) from None
     except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143); the experiment's
@@ -819,6 +837,12 @@ def run_options(ctx: typer.Context, **extra: Any) -> Any:
     if resume and overwrite:
         raise ConfigError("--resume and --overwrite exclude each other; give one")
     executor = p["executor"]
+    if executor is not None and executor.value == "serial" and p["workers"] != 1:
+        raise ConfigError(
+            f"--executor serial runs one run at a time in this process: --workers "
+            f"{p['workers']} would be ignored; leave out --executor serial to use workers, or "
+            "--workers"
+        )
     return RunOptions(
         workers=p["workers"],
         executor=executor.value if executor else None,

@@ -35,6 +35,7 @@ from gmg_sim.experiments.plan import (
     Point,
     RunOptions,
     ScenarioLike,
+    check_limits,
     load_scenarios,
     make_plan,
 )
@@ -449,6 +450,9 @@ def sweep(
         if isinstance(sample, bool) or not isinstance(sample, int) or sample < 1:
             raise ExperimentError(f"sample: got {sample!r}; give a whole number >= 1")
         ranges = read_bounds(bounds)
+        # the run count before any point is drawn: a huge sample is refused, not sampled
+        per_sample = len(ranges) + 2 if method == "sobol" else 1  # Saltelli: N × (k + 2)
+        check_limits(sample * per_sample, replications, opts, "sweep")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy)
         rows, problem = sample_points(ranges, sample, method, seed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shlex
 import signal
@@ -18,11 +17,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from gmg_sim import _interrupt
+from gmg_sim._atomic import write_atomic
 from gmg_sim._forkserver import start_fork_server, stop_fork_server
 from gmg_sim._lock import forget_all_now as forget_locks
 from gmg_sim.experiments.executors import (
     LIVE_WORKERS,
     check_main_script,
+    close_dask,
+    connect_dask,
     iter_dask,
     iter_process,
     iter_serial,
@@ -39,6 +41,8 @@ from gmg_sim.experiments.store import (
     consolidate,
     new_manifest,
     prepare_out,
+    read_manifest,
+    remove_outputs,
     remove_parts,
     to_pandas,
     utc_now,
@@ -341,10 +345,63 @@ def _execute(
         prepared = prepare_out(out_path, plan, resume=options.resume, overwrite=options.overwrite)
         for line in prepared.damaged:
             _note(f"damaged part in {out_path / 'parts'}: {line}; its runs are run again")
+        for line in prepared.rebuilt:
+            _note(f"{line}; merged again from the parts in {out_path / 'parts'}")
     done, complete = prepared.done, prepared.complete
     n_tasks = 0 if complete else plan.n_runs - len(done)
     workers = max(1, min(workers, n_tasks))  # never more worker processes than runs
     state["finished"] = plan.n_runs - n_tasks
+    connection = None
+    if n_tasks:
+        # every check, and the executor reached, before the folder is touched (an old
+        # experiment replaced with --overwrite is removed only then)
+        if executor == "process" or (executor == "dask" and not scheduler):
+            stop_if_importing_main()  # in a worker re-running an unguarded script: exit
+            check_main_script(workers)
+        if executor == "process":
+            # before the progress bar (already started by the command: nothing to do)
+            start_fork_server()
+        if executor == "dask" and prepared.overwrite:
+            connection = connect_dask(workers, scheduler)
+    try:
+        return _run(
+            plan,
+            options,
+            out_path,
+            command,
+            guard,
+            state,
+            prepared=prepared,
+            n_tasks=n_tasks,
+            executor=executor,
+            workers=workers,
+            connection=connection,
+            flush_seconds=flush_seconds,
+        )
+    except BaseException:
+        if connection is not None and state.get("stream_started") is None:
+            close_dask(connection)
+        raise
+
+
+def _run(
+    plan: Plan,
+    options: RunOptions,
+    out_path: Path | None,
+    command: str,
+    guard: SignalGuard,
+    state: dict[str, Any],
+    *,
+    prepared: Prepared,
+    n_tasks: int,
+    executor: str,
+    workers: int,
+    connection: tuple[Any, Any] | None,
+    flush_seconds: float,
+) -> ExperimentResult:
+    """The runs of :func:`_execute`, once the folder is checked and the executor ready."""
+    done, complete = prepared.done, prepared.complete
+    scheduler = options.scheduler
     started, t0 = utc_now(), time.perf_counter()
     manifest = new_manifest(
         plan, command=command, executor=executor, workers=workers, started=started
@@ -355,10 +412,18 @@ def _execute(
             f"; to finish, run: {resume}" if resume else ""
         )
         if complete:
-            manifest = json.loads((out_path / "manifest.json").read_text(encoding="utf-8"))
+            manifest = read_manifest(out_path)
+            if not (out_path / "summary.csv").exists():  # lost: written again
+                table = pq.read_table(out_path / "summary.parquet")
+                write_atomic(
+                    out_path / "summary.csv", lambda p: to_pandas(table).to_csv(p, index=False)
+                )
         else:
+            if prepared.overwrite:
+                with guard.defer():
+                    remove_outputs(out_path)
             if done or prepared.damaged:  # resumed: keep when the experiment first started
-                old = json.loads((out_path / "manifest.json").read_text(encoding="utf-8"))
+                old = read_manifest(out_path)
                 manifest["first_started"] = old.get("first_started", old.get("started"))
             if prepared.damaged:
                 manifest["damaged_parts"] = prepared.damaged
@@ -366,12 +431,6 @@ def _execute(
                 write_manifest(out_path, manifest)
     store = Store(out_path, plan, next_part=prepared.next_part, flush_seconds=flush_seconds)
     if n_tasks:
-        if executor == "process" or (executor == "dask" and not scheduler):
-            stop_if_importing_main()  # in a worker re-running an unguarded script: exit
-            check_main_script(workers)
-        if executor == "process":
-            # before the progress bar (already started by the command: nothing to do)
-            start_fork_server()
         chunks = make_chunks(plan.tasks(done), n_tasks, 1 if executor == "serial" else workers)
         what = f"{plan.kind}: {len(plan.points)} {'point' if plan.kind == 'sweep' else 'scenario'}"
         what += f"{'s' if len(plan.points) != 1 else ''} × {plan.replications}"
@@ -384,7 +443,8 @@ def _execute(
                 elif executor == "process":
                     stream = iter_process(chunks, workers)
                 else:
-                    stream = iter_dask(chunks, workers, scheduler)
+                    state["stream_started"] = True
+                    stream = iter_dask(chunks, workers, scheduler, connection)
                 for records in stream:
                     with guard.defer():
                         store.add(records)

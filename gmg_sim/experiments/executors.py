@@ -295,11 +295,14 @@ def _quiet_dask(*, for_good: bool = False) -> Iterator[None]:
                 lg.setLevel(level)
 
 
-def iter_dask(
-    chunks: Iterable[list[Task]], workers: int, scheduler: str | None
-) -> Iterator[list[Record]]:
-    """Run chunks on a Dask cluster (a local one of ``workers`` processes, or ``scheduler``)."""
-    from distributed import Client, LocalCluster, as_completed
+def connect_dask(workers: int, scheduler: str | None) -> tuple[Any, Any]:
+    """``(client, cluster)``: a client of ``scheduler``, or of a new local cluster (``cluster``).
+
+    Raises:
+        ExperimentError: the scheduler cannot be reached (exit code 3), or the
+            local cluster did not start.
+    """
+    from distributed import Client, LocalCluster
 
     cluster = None
     client = None
@@ -356,6 +359,22 @@ def iter_dask(
 
                 SpecCluster._instances.clear()
         raise
+    return client, cluster
+
+
+def iter_dask(
+    chunks: Iterable[list[Task]],
+    workers: int,
+    scheduler: str | None,
+    connection: tuple[Any, Any] | None = None,
+) -> Iterator[list[Record]]:
+    """Run chunks on a Dask cluster (a local one of ``workers`` processes, or ``scheduler``).
+
+    ``connection``: a ``(client, cluster)`` of :func:`connect_dask` to use (and close).
+    """
+    from distributed import as_completed
+
+    client, cluster = connection if connection is not None else connect_dask(workers, scheduler)
     interrupted = False
     try:
         slots = max(1, sum(client.nthreads().values()))
@@ -385,3 +404,8 @@ def _close_dask(client: Any, cluster: Any, *, for_good: bool = False) -> None:
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close(timeout=10)
+
+
+def close_dask(connection: tuple[Any, Any]) -> None:
+    """Close a ``(client, cluster)`` of :func:`connect_dask` that was never used."""
+    _close_dask(*connection)

@@ -51,9 +51,18 @@ def parse_value(raw: str) -> Any:
     """
     text = raw.strip()
     try:
-        value = tomllib.loads(f"v = {text}")["v"]
+        doc = tomllib.loads(f"v = {text}")
     except tomllib.TOMLDecodeError:
+        doc = None
+    if (doc is None and ("\n" in text or "\r" in text)) or (doc is not None and len(doc) != 1):
+        # "12\nchair.rule='lottery'": TOML would read a second line, silently dropped
+        raise ConfigError(
+            f"value {show(text)}: give one value (it holds a line break, and what follows "
+            "would be ignored); give each parameter its own option"
+        )
+    if doc is None:
         return text
+    value = doc["v"]
     if isinstance(value, _dt.date | _dt.time | _dt.datetime):  # "2007-12-01": keep the text
         return text
     return value
@@ -93,6 +102,15 @@ def parse_assignment(text: str, *, many: bool = False) -> tuple[str, Any]:
         raise ConfigError(f"{text!r}: write it as section.key=value, e.g. {example}")
     key, raw = text.split("=", 1)
     flat = flat_key(key.strip())
+    try:
+        return _assigned(text, flat, raw, many)
+    except ConfigError as exc:
+        if str(exc).startswith("value "):  # parse_value's: name the parameter
+            raise ConfigError(f"{'--vary' if many else '--set'} {dotted(flat)}: {exc}") from None
+        raise
+
+
+def _assigned(text: str, flat: str, raw: str, many: bool) -> tuple[str, Any]:
     if many:
         values = [parse_value(v) for v in _split_list(raw)]
         if not values:
@@ -194,8 +212,10 @@ def read_bounds(
             1 MB, not UTF-8, not TOML/CSV: a ``ScenarioError``).
     """
     where = ""
+    #: (the key as written, its range, where it was written, e.g. "row 3")
+    raw: list[tuple[str, Any, str]]
     if isinstance(source, Mapping):
-        raw: dict[str, Any] = dict(source)
+        raw = [(k, v, "") for k, v in source.items()]
     elif not isinstance(source, str | Path):
         raise ExperimentError(
             f"bounds: got {show(source)}; give a TOML or CSV file, or a mapping of "
@@ -207,32 +227,31 @@ def read_bounds(
         if path.suffix.lower() not in (".csv", ".toml"):
             raise ExperimentError(f"{where}a bounds file must be .toml or .csv")
         if path.suffix.lower() == ".toml":
-            raw = _flatten_bounds(read_toml(path, what="bounds file"))
+            raw = [(k, v, "") for k, v in _flatten_bounds(read_toml(path, what="bounds file"))]
         else:
-            text = read_text_file(path, what="bounds file")
-            reader = csv.DictReader(io.StringIO(text, newline=""))
-            cols = {c.strip().lower() for c in reader.fieldnames or [] if c}
-            if not {"key", "low", "high"} <= cols:
-                raise ExperimentError(
-                    f"{where}a bounds CSV needs the columns key, low, high; got "
-                    f"{show(reader.fieldnames or 'none')}"
-                )
-            raw = {}
-            try:
-                for row in reader:
-                    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-                    raw[row["key"]] = [parse_value(row["low"]), parse_value(row["high"])]
-            except csv.Error as exc:
-                raise ExperimentError(f"{where}not a valid CSV file: {exc}") from None
+            raw = _csv_bounds(path, where)
     if not raw:
         raise ExperimentError(f"{where}no parameter ranges given")
     out: dict[str, tuple[float, float]] = {}
-    for key, rng in raw.items():
+    spelled: dict[str, str] = {}
+    for key, rng, at in raw:
         try:
             flat = flat_key(key)
         except ConfigError as exc:
-            raise ConfigError(f"{where}{exc}") from None
+            raise ConfigError(f"{where}{at}{exc}") from None
+        if flat in spelled:
+            same = "" if spelled[flat] == key else f" (as {spelled[flat]!r} and {key!r})"
+            raise ExperimentError(
+                f"{where}{at}{dotted(flat)} is given twice{same}; give each parameter's range once"
+            )
+        spelled[flat] = key
         if isinstance(rng, Mapping):
+            unknown = [k for k in rng if k not in ("low", "high")]
+            if unknown:
+                raise ExperimentError(
+                    f"{where}{dotted(flat)}: unknown key {show(unknown[0])} in its range; "
+                    "allowed: low, high"
+                )
             rng = [rng.get("low"), rng.get("high")]
         ok = (
             isinstance(rng, Sequence)
@@ -242,7 +261,7 @@ def read_bounds(
         )
         if not ok:
             raise ExperimentError(
-                f"{where}{dotted(flat)}: got {rng!r}; give a range [low, high] of two numbers"
+                f"{where}{at}{dotted(flat)}: got {rng!r}; give a range [low, high] of two numbers"
             )
         lo, hi = float(rng[0]), float(rng[1])
         if not lo < hi:
@@ -285,15 +304,49 @@ def _allowed(flat: str) -> tuple[float, float]:
     return lo, hi
 
 
-def _flatten_bounds(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _flatten_bounds(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """``(name, range)`` of each entry, in the order written (a name may come twice)."""
+    out: list[tuple[str, Any]] = []
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
         if isinstance(value, Mapping) and not ({"low", "high"} & set(value)):
-            out.update(_flatten_bounds(value, name))
+            out += _flatten_bounds(value, name)
         else:
-            out[name] = value
+            out.append((name, value))
     return out
+
+
+def _csv_bounds(path: Path, where: str) -> list[tuple[str, Any, str]]:
+    """The rows of a bounds CSV (columns key, low, high; nothing else)."""
+    text = read_text_file(path, what="bounds file")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        cols = [c.strip().lower() for c in header or []]
+        if header is None or sorted(c for c in cols if c) != ["high", "key", "low"]:
+            extra = [c for c in cols if c not in ("key", "low", "high")]
+            got = f"an unknown column {extra[0]!r}" if extra else f"{show(header or 'none')}"
+            raise ExperimentError(
+                f"{where}a bounds CSV has the columns key, low, high (each once, nothing "
+                f"else); got {got}"
+            )
+        rows = []
+        for row in reader:
+            at = f"row {reader.line_num}: "
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            if len(row) > len(cols) and any(cell.strip() for cell in row[len(cols) :]):
+                raise ExperimentError(
+                    f"{where}{at}{len(row)} fields for the {len(cols)} columns key, low, high"
+                )
+            cells = dict(zip(cols, (c.strip() for c in row), strict=False))
+            key = cells.get("key", "")
+            rows.append(
+                (key, [parse_value(cells.get("low", "")), parse_value(cells.get("high", ""))], at)
+            )
+    except csv.Error as exc:
+        raise ExperimentError(f"{where}not a valid CSV file: {exc}") from None
+    return rows
 
 
 def numeric_types(flat: str) -> set[type]:

@@ -455,10 +455,30 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
                         + more
                     )
         elif key == "points":
-            diffs.append(f"the points (was {len(a or [])}, now {len(b or [])})")
+            diffs.append(_point_difference(a, b))
         else:
             diffs.append(f"{key} {a!r} -> {b!r}")
     return "; ".join(diffs[:4]) or "unknown difference"
+
+
+def _point_difference(old: Any, new: Any) -> str:
+    """The first difference of two identities' point lists, in words."""
+    old = old if isinstance(old, list) else []
+    new = new if isinstance(new, list) else []
+    if len(old) != len(new):
+        return f"the number of points ({len(old)} -> {len(new)})"
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a == b:
+            continue
+        a, b = a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}
+        if a.get("label") != b.get("label"):
+            return f"point {i}'s label {a.get('label')!r} -> {b.get('label')!r}"
+        pa_, pb = a.get("params") or {}, b.get("params") or {}
+        for k in sorted(set(pa_) | set(pb), key=str):
+            if pa_.get(k) != pb.get(k):
+                return f"point {i}'s {dotted(str(k))} {pa_.get(k)!r} -> {pb.get(k)!r}"
+        return f"point {i}"
+    return "the points"
 
 
 #: The lock's files (see :mod:`gmg_sim.experiments.lock`) start with this.
@@ -504,42 +524,120 @@ class Prepared:
         next_part: the next free part number.
         complete: the folder holds this experiment, complete (reused).
         damaged: one line per damaged batch moved to ``parts/damaged/``.
+        overwrite: the folder holds an experiment to be replaced: its files are
+            removed (:func:`remove_outputs`) once everything else is ready.
+        rebuilt: merged outputs found damaged or missing and merged again from
+            the parts (one line each).
     """
 
     done: set[tuple[int, int]] = field(default_factory=set)
     next_part: int = 0
     complete: bool = False
     damaged: list[str] = field(default_factory=list)
+    overwrite: bool = False
+    rebuilt: list[str] = field(default_factory=list)
+
+
+def _damaged_manifest(path: Path) -> ExperimentError:
+    return ExperimentError(
+        f"{path} is not a gmg-sim manifest (unreadable or damaged); choose another --out, "
+        "or pass --overwrite to replace the folder's experiment"
+    )
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """``out/manifest.json``, its structure checked (an object with an identity and a status).
+
+    Raises:
+        ExperimentError: an unreadable, damaged or foreign manifest.
+    """
+    path = out / "manifest.json"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError, MemoryError):
+        raise _damaged_manifest(path) from None
+    if (
+        not isinstance(old, dict)
+        or not isinstance(old.get("identity"), dict)
+        or old.get("status") not in ("running", "complete")
+        or not isinstance(old.get("started", ""), str)
+        or not isinstance(old.get("first_started", ""), str | None)
+    ):
+        raise _damaged_manifest(path)
+    return old
+
+
+def _output_problem(out: Path, plan: Plan) -> str | None:
+    """What is wrong with a complete folder's merged outputs (None: all there and readable)."""
+    path = out / "summary.parquet"
+    if not path.exists():
+        return f"{path} is missing"
+    if not path.is_file():
+        return f"{path} is not a file"
+    try:
+        table = pq.read_table(path, columns=["point", "replication"], use_threads=False)
+        pts = table.column("point").to_numpy(zero_copy_only=False).astype(np.int64)
+        reps = table.column("replication").to_numpy(zero_copy_only=False).astype(np.int64)
+    except Exception as exc:  # pyarrow raises several kinds for damaged files
+        return f"{path} is unreadable or damaged ({_short(exc)})"
+    n_points, n_reps = len(plan.points), plan.replications
+    if (
+        len(pts) != plan.n_runs
+        or ((pts < 0) | (pts >= n_points) | (reps < 0) | (reps >= n_reps)).any()
+        or len(np.unique(pts * n_reps + reps)) != plan.n_runs
+    ):
+        return f"{path} does not hold this experiment's {plan.n_runs:,} runs"
+    for name in ("timeseries", "events"):
+        if not getattr(plan, name):
+            continue
+        path = out / f"{name}.parquet"
+        if not path.exists():
+            return f"{path} is missing"
+        if not path.is_file():
+            return f"{path} is not a file"
+        try:
+            pq.read_metadata(path)
+        except Exception as exc:
+            return f"{path} is unreadable or damaged ({_short(exc)})"
+    return None
 
 
 def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> Prepared:
-    """Check ``out`` against the plan (under its lock); with ``resume``, check its parts."""
+    """Check ``out`` against the plan (under its lock); with ``resume``, check its parts.
+
+    Nothing is removed here: with ``overwrite`` the caller removes the old
+    experiment's files (:func:`remove_outputs`) once the executor is ready.
+    """
     check_out(out)
     manifest_path = out / "manifest.json"
     ident = plan.identity()
     if manifest_path.exists() and overwrite:
-        _remove_outputs(out)  # a gmg-sim folder: only its own files go
-        return Prepared()
+        return Prepared(overwrite=True)  # a gmg-sim folder: only its own files will go
     if manifest_path.exists():
-        try:
-            old = json.loads(manifest_path.read_text(encoding="utf-8"))
-            old_ident, status = old["identity"], old["status"]
-        except (OSError, ValueError, KeyError, TypeError):
-            raise ExperimentError(
-                f"{manifest_path} is not a gmg-sim manifest (unreadable or damaged); choose "
-                "another --out or delete the folder"
-            ) from None
+        old = read_manifest(out)
+        old_ident, status = old["identity"], old["status"]
         if old_ident != ident:
             raise ExperimentError(
                 f"output folder {out} holds a different experiment ({_differences(old_ident, ident)}); "
                 "choose another --out, or pass --overwrite to replace it"
             )
         if status == "complete":
-            if resume:
+            if not resume:
+                raise ExperimentError(
+                    f"output folder {out} already holds this experiment, complete; pass --resume "
+                    "to reuse its results, --overwrite to run it again, or choose another --out"
+                )
+            problem = _output_problem(out, plan)
+            if problem is None:
                 return Prepared(complete=True)
+            # merged again from the parts if they are still there (a crash after the merge)
+            done, next_part, damaged = scan_parts(out, plan)
+            if len(done) == plan.n_runs:
+                return Prepared(done, next_part, False, damaged, rebuilt=[problem])
             raise ExperimentError(
-                f"output folder {out} already holds this experiment, complete; pass --resume to "
-                "reuse its results, --overwrite to run it again, or choose another --out"
+                f"output folder {out} holds this experiment, complete, but {problem}, and the "
+                "parts it was merged from are gone, so it cannot be rebuilt; pass --overwrite "
+                "to run the experiment again, or choose another --out"
             )
         if not resume:
             raise ExperimentError(
@@ -552,11 +650,20 @@ def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> Prep
     return Prepared()
 
 
-def _remove_outputs(out: Path) -> None:
+def remove_outputs(out: Path) -> None:
+    """Remove the files of the gmg-sim experiment in ``out`` (nothing else there)."""
     for name in _OUTPUT_FILES:
-        (out / name).unlink(missing_ok=True)
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     for name in _OUTPUT_DIRS:
-        shutil.rmtree(out / name, ignore_errors=True)
+        path = out / name
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 #: Up to this many runs the manifest lists every run's seed.

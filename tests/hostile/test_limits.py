@@ -76,3 +76,52 @@ def test_never_more_worker_processes_than_runs():
     )
     assert result.manifest["workers"] == 2 and len(result.summary) == 2
     assert not executors.LIVE_WORKERS
+
+
+BOUNDS = str(Path(__file__).resolve().parents[2] / "docs" / "examples" / "bounds.toml")
+
+
+def _no_sampling(monkeypatch):
+    """Drawing the points of a refused sample fails the test (it would hang or crash)."""
+    from gmg_sim.analysis import sensitivity
+    from gmg_sim.experiments import api
+
+    def drawn(*args, **kwargs):
+        raise AssertionError("points drawn before the run count was checked")
+
+    monkeypatch.setattr(api, "sample_points", drawn)
+    monkeypatch.setattr(sensitivity, "morris_design", drawn)
+
+
+def test_a_huge_sample_is_refused_before_sampling(tmp_path, monkeypatch):
+    _no_sampling(monkeypatch)
+    for sample, method, runs in [
+        ("999999999", "lhs", "999,999,999 runs"),
+        ("99999999999999999999", "lhs", "99,999,999,999,999,999,999 runs"),
+        ("4194304", "sobol", "16,777,216 runs"),  # 2**22 × (2 + 2) points
+    ]:
+        rc, _, err = invoke(
+            [
+                "sweep",
+                "status_quo",
+                "--sample",
+                sample,
+                "--bounds",
+                BOUNDS,
+                "--method",
+                method,
+                "-q",
+            ]
+        )
+        assert rc == 2, err
+        assert runs in err and "more than the limit of 10,000,000" in err and "--force" in err
+
+
+def test_a_huge_screen_is_refused_before_its_design(monkeypatch):
+    _no_sampling(monkeypatch)
+    rc, _, err = invoke(["sensitivity", "status_quo", "-t", "999999999", "-q"])
+    assert rc == 2, err
+    assert "more than the limit of 10,000,000" in err and "--trajectories" in err
+    rc, _, err = invoke(["sensitivity", "status_quo", "--sobol", str(2**30), "-q"])
+    assert rc == 2, err
+    assert "--sobol" in err and "more than the limit" in err
