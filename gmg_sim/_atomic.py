@@ -24,6 +24,7 @@ from pathlib import Path
 __all__ = [
     "TMP_PREFIX",
     "NotARegularFile",
+    "file_kind",
     "fsync_folder",
     "fsync_replace",
     "temporary_path",
@@ -69,6 +70,19 @@ def fsync_folder(folder: Path) -> None:
 def temporary_path(path: Path) -> Path:
     """The temporary file :func:`write_atomic` writes before renaming it to ``path``."""
     return path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def file_kind(mode: int) -> str:
+    """What a path of ``st_mode`` ``mode`` is, for messages: ``'a folder'``, ``'a device'``…"""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 class NotARegularFile(OSError):

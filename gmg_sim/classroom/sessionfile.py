@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from gmg_sim._atomic import file_kind
 from gmg_sim.classroom.choices import KINDS
 
 __all__ = [
@@ -288,18 +289,6 @@ TOKENS_SCHEMA = Record(
 )
 
 
-def _kind_of(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 class NotAFile(OSError):
     """The path is a folder, a named pipe, a device or a socket (``kind`` says which)."""
 
@@ -327,7 +316,7 @@ def read_json_file(path: Path) -> Any:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise NotAFile(path, _kind_of(mode))
+            raise NotAFile(path, file_kind(mode))
         with os.fdopen(fd, "rb") as f:
             fd = -1
             raw = f.read()

@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from gmg_sim._atomic import NotARegularFile
+from gmg_sim._atomic import NotARegularFile, file_kind
 from gmg_sim.config.schema import ConfigError
 
 app = typer.Typer(
@@ -725,18 +725,6 @@ SCENARIO_ARGUMENT_RULE = (
 )
 
 
-def _file_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
-
-
 def check_input_file(
     path: str | os.PathLike[str], what: str = "scenario file", shown: str | None = None
 ) -> None:
@@ -760,7 +748,7 @@ def check_input_file(
         raise ConfigError(f"cannot read {what} {name!r}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(mode):
         raise ConfigError(
-            f"{what} {name!r} is {_file_kind(mode)}, not a file; give the path "
+            f"{what} {name!r} is {file_kind(mode)}, not a file; give the path "
             "of a .toml file"
             + (" (or a bundled scenario's name)" if what.startswith("scen") else "")
         )
@@ -783,7 +771,7 @@ def check_scenario_args(values: Sequence[str | os.PathLike[str]] | None) -> None
         except ConfigError as exc:
             if os.path.lexists(value):
                 try:
-                    kind = _file_kind(os.stat(value).st_mode)
+                    kind = file_kind(os.stat(value).st_mode)
                 except OSError:
                     kind = "a broken or looping symbolic link"
                 raise ConfigError(
