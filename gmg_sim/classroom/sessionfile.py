@@ -1,7 +1,8 @@
 """Reading a saved classroom session file: a regular file, valid JSON, of the expected shape.
 
-:func:`read_session_file` is the one place a session file (and its tokens file)
-is read and checked before :class:`gmg_sim.classroom.session.Session` uses it:
+:func:`read_json_file` and :func:`check` (through
+:func:`gmg_sim.classroom.session.check_session_file`) are the one place a session
+file (and its tokens file) is read and checked before :class:`gmg_sim.classroom.session.Session` uses it:
 a path that is not a regular file (a folder, a named pipe, a device) is refused
 at once, without waiting on it; so is text that is not JSON, or JSON nested too
 deeply; and the data must match :data:`SESSION_SCHEMA` (the keys the session

@@ -329,6 +329,7 @@ def _seconds(value: Any) -> float | None:
             raise ValueError
     except (TypeError, ValueError):
         raise SessionError(
-            "bad_request", f"time limit: got {value!r}; allowed: seconds above 0, or empty"
+            "bad_request",
+            f"time limit: got {value!r}; allowed: seconds, or 0 or empty for no limit",
         ) from None
     return seconds or None

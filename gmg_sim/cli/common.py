@@ -829,7 +829,7 @@ def run_options(ctx: typer.Context, **extra: Any) -> Any:
         raise ConfigError(
             f"--executor serial runs one run at a time in this process: --workers "
             f"{p['workers']} would be ignored; leave out --executor serial to use workers, or "
-            "--workers"
+            "leave out --workers"
         )
     return RunOptions(
         workers=p["workers"],

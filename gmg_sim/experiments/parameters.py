@@ -317,18 +317,31 @@ def _flatten_bounds(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str
 
 
 def _csv_bounds(path: Path, where: str) -> list[tuple[str, Any, str]]:
-    """The rows of a bounds CSV (columns key, low, high; nothing else)."""
+    """The rows of a bounds CSV: columns key, low and high, each once, in any order.
+
+    Other named columns (a note, or the ``default`` and ``source`` columns of a robust
+    study's ``factors.csv``, which can be given back as ``--bounds``) are read past; a
+    column named twice, a column without a name and a row longer than the header are
+    errors.
+    """
     text = read_text_file(path, what="bounds file")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         cols = [c.strip().lower() for c in header or []]
-        if header is None or sorted(c for c in cols if c) != ["high", "key", "low"]:
-            extra = [c for c in cols if c not in ("key", "low", "high")]
-            got = f"an unknown column {extra[0]!r}" if extra else f"{show(header or 'none')}"
+        named = [c for c in cols if c]
+        twice = sorted({c for c in named if named.count(c) > 1})
+        missing = [c for c in ("key", "low", "high") if c not in named]
+        if header is None or missing or twice or len(named) != len(cols):
+            if twice:
+                got = f"the column {twice[0]!r} twice"
+            elif header is not None and len(named) != len(cols) and not missing:
+                got = "a column without a name"
+            else:
+                got = f"no column {missing[0]!r} in {show(header or 'none')}"
             raise ExperimentError(
-                f"{where}a bounds CSV has the columns key, low, high (each once, nothing "
-                f"else); got {got}"
+                f"{where}a bounds CSV has the columns key, low and high, each once (other "
+                f"named columns are read past); got {got}"
             )
         rows = []
         for row in reader:
@@ -337,7 +350,7 @@ def _csv_bounds(path: Path, where: str) -> list[tuple[str, Any, str]]:
                 continue  # a blank line
             if len(row) > len(cols) and any(cell.strip() for cell in row[len(cols) :]):
                 raise ExperimentError(
-                    f"{where}{at}{len(row)} fields for the {len(cols)} columns key, low, high"
+                    f"{where}{at}{len(row)} fields for the {len(cols)} columns of the header"
                 )
             cells = dict(zip(cols, (c.strip() for c in row), strict=False))
             key = cells.get("key", "")

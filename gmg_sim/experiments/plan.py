@@ -176,11 +176,17 @@ def check_limits(n_points: int, replications: int, options: RunOptions, kind: st
     n_runs = n_points * replications
     if n_runs > MAX_RUNS:
         what = "point" if kind == "sweep" else "scenario"
+        fewer = (
+            "fewer points (a smaller --sample: with --method sobol each sample is k + 2 "
+            "points; or fewer --vary values) or --replications"
+            if kind == "sweep"
+            else "fewer --replications (or scenarios)"
+        )
         raise ExperimentError(
             f"this experiment has {n_runs:,} runs ({n_points:,} {what}"
             f"{'s' if n_points != 1 else ''} × {replications:,} replications), more than the "
             f"limit of {MAX_RUNS:,}: it would run for very long and fill memory and disk; give "
-            "fewer --replications (or points), or pass --force (force=True) to run it anyway"
+            f"{fewer}, or pass --force (force=True) to run it anyway"
         )
     cores = usable_cores()
     if options.scheduler is None and options.workers > cores * WORKERS_PER_CORE:

@@ -21,7 +21,6 @@ or a named outcome (:data:`NAMED_OUTCOMES`).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
@@ -173,10 +172,12 @@ def case_table(
         values.index.name = "world"
         x = x.loc[values.index]
     elif (out / "manifest.json").exists():
+        from gmg_sim.experiments.store import load_json
+
         not_manifest = ExperimentError(f"{out}/manifest.json is not a gmg-sim manifest")
         try:
-            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        except (IsADirectoryError, ValueError):
+            manifest = load_json(out / "manifest.json")
+        except (OSError, ValueError):
             raise not_manifest from None
         if not isinstance(manifest, dict):
             raise not_manifest
@@ -552,8 +553,12 @@ def _write(result: Discovery, out: Path) -> list[Path]:
     from gmg_sim.exploration.figures import plot_peeling
 
     out.mkdir(parents=True, exist_ok=True)
+    # Files of these names are an earlier discovery's only in a folder that holds nothing
+    # else; among other files (--overwrite) they may be the user's: overwritten when this
+    # discovery writes the same name (as --overwrite says), never removed.
+    only_ours = all(_ours(p.name) for p in out.iterdir())
     earlier = [out / f for f in OUTPUT_FILES if (out / f).is_file()]
-    result.replaced = earlier
+    result.replaced = earlier if only_ours else []
     files = [out / "box.csv", out / "trajectory.csv", out / "peeling.png"]
     write_atomic(files[0], lambda p: result.box.to_csv(p, index=False))
     write_atomic(files[1], lambda p: result.trajectory.to_csv(p, index=False))
@@ -564,6 +569,6 @@ def _write(result: Discovery, out: Path) -> list[Path]:
     if result.cart is not None:
         files.append(out / "cart.txt")
         write_text(files[-1], result.cart)
-    else:  # an earlier discovery's tree is not this one's
+    elif only_ours:  # an earlier discovery's tree is not this one's
         (out / "cart.txt").unlink(missing_ok=True)
     return files

@@ -42,6 +42,7 @@ import pandas as pd
 from gmg_sim._atomic import write_text
 from gmg_sim.experiments.lock import LOCK_FILES, OutputLock
 from gmg_sim.experiments.plan import RunOptions
+from gmg_sim.experiments.store import load_json
 from gmg_sim.exploration import summary as summ
 from gmg_sim.exploration.files import damaged, read_table
 from gmg_sim.exploration.worlds import (
@@ -120,7 +121,9 @@ def _identity(
     }
 
 
-def _prepare(out: Path, ident: dict[str, Any], *, resume: bool, overwrite: bool) -> None:
+def _prepare(out: Path, ident: dict[str, Any], *, resume: bool, overwrite: bool) -> bool:
+    """Check ``out`` for this comparison; True when an old one is to be replaced (not yet
+    removed: :func:`_replace_when_ready` removes it once the executor is reached)."""
     from gmg_sim.experiments import ExperimentError
 
     if out.exists() and not out.is_dir():
@@ -128,14 +131,13 @@ def _prepare(out: Path, ident: dict[str, Any], *, resume: bool, overwrite: bool)
     path = out / _MANIFEST
     if path.exists():
         try:
-            old = json.loads(path.read_text(encoding="utf-8"))["identity"]
+            old = load_json(path)["identity"]
         except (OSError, ValueError, KeyError, TypeError):
             raise ExperimentError(
                 f"{path} is not a gmg-sim robust manifest; choose another --out"
             ) from None
         if overwrite:
-            _remove_outputs(out)
-            return
+            return True
         if old != ident:
             changed = sorted(k for k in ident if old.get(k) != ident[k])
             raise ExperimentError(
@@ -159,6 +161,19 @@ _OUTPUT_FILES = (
     _MANIFEST, "worlds.csv", "factors.csv", "robustness.parquet", "robustness.csv",
     "summary.csv", "regret.csv",
 )  # fmt: skip
+
+
+def _replace_when_ready(out: Path, opts: RunOptions) -> None:
+    """Remove an old comparison from ``out`` once the executor is known to be there.
+
+    As for ``gmg-sim run --overwrite``: a Dask scheduler that does not answer (exit 3)
+    must leave the old comparison as it was, so it is reached (and let go) first.
+    """
+    from gmg_sim.experiments.executors import close_dask, connect_dask
+
+    if opts.executor == "dask" or (opts.executor is None and opts.scheduler):
+        close_dask(connect_dask(max(opts.workers, 1), opts.scheduler))
+    _remove_outputs(out)
 
 
 def _remove_outputs(out: Path) -> None:
@@ -212,7 +227,7 @@ def rerun(
     from gmg_sim.experiments import RunOptions, run_seed
 
     out = Path(folder)
-    ident = json.loads((out / _MANIFEST).read_text(encoding="utf-8"))["identity"]
+    ident = load_json(out / _MANIFEST)["identity"]
     world_table = read_table(out / "worlds.csv", ["world"])
     factors = read_table(out / "factors.csv", ["key"])
     rows, _ = design_points(read_scenario(design), world_table, factors)
@@ -355,7 +370,8 @@ def _robust_locked(
     world_table, replaced = sample_worlds(worlds, seed, scenarios, factors, bounds=source)
     ident = _identity(labels, worlds, replications, seed, factors, inds)
     if out is not None:
-        _prepare(out, ident, resume=opts.resume, overwrite=opts.overwrite)
+        if _prepare(out, ident, resume=opts.resume, overwrite=opts.overwrite):
+            _replace_when_ready(out, opts)
         out.mkdir(parents=True, exist_ok=True)
         manifest = {"status": "running", "identity": ident, "command": opts.command}
         _write_json(out / _MANIFEST, manifest)
@@ -457,7 +473,7 @@ def load_robust(folder: str | Path) -> RobustResult:
     out = Path(folder)
     path = out / _MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = load_json(path)
         ident = manifest["identity"]
     except FileNotFoundError:
         raise ExperimentError(

@@ -281,6 +281,13 @@ def test_discover_needs_overwrite_among_other_files(sweep_dir, tmp_path):
     res = _discover_to(sweep_dir, out, "--overwrite")
     assert res.exit_code == 0, res.output
     assert (out / "notes.txt").read_text() == "mine" and (out / "box.csv").exists()
+    # A user's own cart.txt among other files is kept (not an earlier discovery's), and
+    # nothing is called an earlier discovery's there.
+    (out / "cart.txt").write_text("my tree")
+    res = _discover_to(sweep_dir, out, "--overwrite")
+    assert res.exit_code == 0, res.output
+    assert (out / "cart.txt").read_text() == "my tree"
+    assert "earlier discovery" not in res.output
 
 
 def test_discover_says_it_replaces_an_earlier_discovery(sweep_dir, tmp_path):

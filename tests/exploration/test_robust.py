@@ -187,3 +187,53 @@ def test_ranges_no_world_fits_name_the_bounds_file_and_the_reason(tmp_path):
         res.output
     )
     assert f"narrow the ranges in {bounds} with --bounds" in res.output
+
+
+def test_overwrite_keeps_the_old_study_when_the_scheduler_is_unreachable(
+    small, tmp_path, monkeypatch
+):
+    """--overwrite removes the old comparison only once the executor is reached (as for run)."""
+    import shutil
+
+    from gmg_sim.experiments import executors
+
+    def unreachable(workers, scheduler):
+        exc = ExperimentError(f"cannot reach the Dask scheduler at {scheduler!r}")
+        exc.exit_code = 3
+        raise exc
+
+    monkeypatch.setattr(executors, "connect_dask", unreachable)
+    copy = tmp_path / "r"
+    shutil.copytree(small.out, copy)
+    before = sorted(str(p.relative_to(copy)) for p in copy.rglob("*"))
+    res = CliRunner().invoke(
+        app,
+        ["robust", *DESIGNS, "-N", "5", "-n", "2", "--seed", "3", "-q", "-o", str(copy),
+         "--overwrite", "--scheduler", "tcp://127.0.0.1:1"],
+    )  # fmt: skip
+    assert res.exit_code == 3, res.output
+    assert sorted(str(p.relative_to(copy)) for p in copy.rglob("*")) == before
+
+
+def test_a_manifest_nested_too_deeply_is_damaged_not_a_crash(small, tmp_path):
+    """robust.json (discover, --resume) and a sweep's manifest.json (discover)."""
+    import shutil
+
+    from gmg_sim.exploration.discovery import case_table
+
+    copy = tmp_path / "r"
+    shutil.copytree(small.out, copy)
+    (copy / "robust.json").write_text("[" * 100_000)
+    for args in (
+        ["discover", str(copy), "--where", "adoption_rate < 0.8", "-d", "status_quo"],
+        ["robust", *DESIGNS, "-N", "5", "-n", "2", "--seed", "3", "-q", "-o", str(copy),
+         "--resume"],
+    ):  # fmt: skip
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 2, res.output
+        assert "internal error" not in res.output and "manifest" in res.output, res.output
+    sweep = tmp_path / "s"
+    sweep.mkdir()
+    (sweep / "manifest.json").write_text("[" * 100_000)
+    with pytest.raises(ExperimentError, match="not a gmg-sim manifest"):
+        case_table(sweep)

@@ -66,13 +66,25 @@ def test_a_range_given_twice_is_refused(here, name):
     ("name", "text", "named"),
     [
         ("mid.toml", '"chair.volunteer_base" = {low = 0.05, high = 0.5, mid = 3}\n', "'mid'"),
-        ("extra.csv", "key,low,high,extra\nchair.volunteer_base,0.05,0.1,1\n", "'extra'"),
+        ("twice.csv", "key,low,high,low\nchair.volunteer_base,0.05,0.1,1\n", "'low' twice"),
+        ("noname.csv", "key,low,high,\nchair.volunteer_base,0.05,0.1,1\n", "without a name"),
+        ("nohigh.csv", "key,low,note\nchair.volunteer_base,0.05,x\n", "no column 'high'"),
         ("long.csv", "key,low,high\nchair.volunteer_base,0.05,0.1,7\n", "row 2: 4 fields"),
     ],
 )
 def test_unknown_content_of_a_bounds_file_is_named(here, name, text, named):
     (here / name).write_text(text)
     _refused(["sweep", "status_quo", "--sample", "3", "--bounds", name, "-q", *SHORT], name, named)
+
+
+def test_a_bounds_csv_with_other_named_columns_is_read(here):
+    """A note column, or a robust study's factors.csv (default, source) given back as --bounds."""
+    from gmg_sim.experiments.parameters import read_bounds
+
+    (here / "noted.csv").write_text(
+        "key,low,high,default,note\nchair.volunteer_base,0.05,0.5,0.3,from the sources\n"
+    )
+    assert read_bounds(here / "noted.csv") == {"chair__volunteer_base": (0.05, 0.5)}
 
 
 def test_a_bounds_csv_in_any_column_order_with_a_blank_line_is_read(here):

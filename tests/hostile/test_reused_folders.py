@@ -64,8 +64,8 @@ def _refused(args: list[str], *names: str) -> str:
 )
 def test_resume_of_a_complete_folder_with_a_damaged_summary(copy, damage, named):
     damage(copy / "summary.parquet")
-    _refused([*RUN, "--out", "exp", "--resume"], "exp/summary.parquet", named, "--overwrite")
-    assert "cannot write" not in named
+    text = _refused([*RUN, "--out", "exp", "--resume"], "exp/summary.parquet", named, "--overwrite")
+    assert "cannot write" not in text  # it was read, not written: the old message said so
 
 
 def test_resume_of_a_complete_folder_with_a_missing_timeseries(copy):
