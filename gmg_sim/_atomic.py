@@ -1,4 +1,4 @@
-"""Files written whole or not at all: the one atomic-write implementation.
+"""Files written whole or not at all (the one atomic-write implementation), and read back.
 
 Every file gmg-sim writes for a user (an experiment's tables, figures and
 manifest, the lock records, a classroom session and its tokens) goes through
@@ -6,6 +6,11 @@ manifest, the lock records, a classroom session and its tokens) goes through
 the disk (``fsync``), and replace the target by a rename, whose folder entry is
 then made durable too. A kill, a full disk or a power cut leaves the old file or
 the new one, never a truncated one; a failed write removes its temporary file.
+
+What gmg-sim reads back of its own JSON files (manifests, a classroom session and its
+tokens) goes through :func:`read_json`, which refuses a path that is not a regular
+file before reading (a named pipe would block) and counts text nested too deeply as
+damaged. Both refuse a folder, device, pipe or socket with :class:`NotAFile`.
 
 Temporary files are named ``TMP_PREFIX + name + ".<pid>.<thread>.tmp"``: hidden,
 distinct for every process and thread writing at once, and recognised (by the
@@ -15,18 +20,21 @@ distinct for every process and thread writing at once, and recognised (by the
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "TMP_PREFIX",
-    "NotARegularFile",
+    "NotAFile",
     "file_kind",
     "fsync_folder",
     "fsync_replace",
+    "read_json",
     "temporary_path",
     "write_atomic",
     "write_text",
@@ -85,26 +93,60 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-class NotARegularFile(OSError):
-    """The target of a write is a device, a pipe or a socket (``/dev/null``, a FIFO).
+class NotAFile(OSError):
+    """A path read or written as a file is a folder, a named pipe, a device or a socket.
 
-    A rename would replace it by a regular file (as root, ``/dev/null`` itself), so
-    :func:`write_atomic` refuses it before writing anything.
+    ``kind`` says which (:func:`file_kind`). A rename onto a device would replace it by
+    a regular file (as root, ``/dev/null`` itself), and reading a named pipe would wait
+    for a writer, so both are refused before anything is read or written.
     """
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            errno.EINVAL,
-            "is a device, pipe or socket, not a file; give the path of a file to write",
-            str(path),
-        )
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"is not a file (it is {kind})", str(path))
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.strerror}"
+
+
+def read_json(path: Path) -> Any:
+    """The JSON value in the regular file ``path``.
+
+    The file is opened without blocking and checked before anything is read, so a
+    named pipe is refused at once rather than waited on.
+
+    Raises:
+        NotAFile: ``path`` is a folder, a pipe, a device or a socket.
+        OSError: it cannot be opened or read (missing, no permission).
+        ValueError: it is not UTF-8 text of a JSON value, or is nested too deeply or too
+            large to parse.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise NotAFile(path, "a folder") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(path, file_kind(mode))
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
+            raw = f.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (RecursionError, MemoryError):
+        raise ValueError("its JSON is nested too deeply or too large") from None
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Write ``path`` through ``write(temporary path)``, then :func:`fsync_replace` it.
 
     Raises:
-        NotARegularFile: ``path`` exists and is neither a file nor a folder.
+        NotAFile: ``path`` exists and is neither a file nor a folder.
     """
     path = Path(path)
     try:
@@ -113,7 +155,7 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         pass  # absent (or unreadable): the write says what is wrong
     else:
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            raise NotARegularFile(path)
+            raise NotAFile(path, file_kind(mode))
     tmp = temporary_path(path)
     try:
         write(tmp)

@@ -93,7 +93,7 @@ def test_threads_writing_one_file_at_once_each_leave_a_whole_file(tmp_path):
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_a_device_or_pipe_is_never_replaced(tmp_path, kind):
     """A rename onto /dev/null (as root) or a named pipe would put a regular file there."""
-    from gmg_sim._atomic import NotARegularFile
+    from gmg_sim._atomic import NotAFile
 
     if kind == "fifo":
         target = tmp_path / "pipe"
@@ -103,7 +103,34 @@ def test_a_device_or_pipe_is_never_replaced(tmp_path, kind):
         if not target.exists():
             pytest.skip("no /dev/null here")
     before = os.stat(target).st_mode
-    with pytest.raises(NotARegularFile, match="not a file"):
+    with pytest.raises(NotAFile, match="not a file"):
         write_text(target, "text")
     assert os.stat(target).st_mode == before and not stat.S_ISREG(before)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_read_json_refuses_a_pipe_at_once_and_counts_deep_nesting_as_damage(tmp_path):
+    """The one reader of gmg-sim's JSON files (manifests, classroom sessions)."""
+    from gmg_sim._atomic import NotAFile, read_json
+
+    pipe = tmp_path / "manifest.json"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAFile, match="named pipe"):
+        read_json(pipe)  # would wait for a writer if it opened the pipe blocking
+    with pytest.raises(NotAFile, match="folder"):
+        read_json(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        read_json(deep)
+    (tmp_path / "ok.json").write_text('{"a": [1, 2]}')
+    assert read_json(tmp_path / "ok.json") == {"a": [1, 2]}
+
+
+def test_a_manifest_that_is_a_pipe_is_damaged_not_waited_on(tmp_path):
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.store import read_manifest
+
+    os.mkfifo(tmp_path / "manifest.json")
+    with pytest.raises(ExperimentError, match="not a gmg-sim manifest"):
+        read_manifest(tmp_path)

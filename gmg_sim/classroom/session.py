@@ -52,16 +52,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
-from gmg_sim._atomic import write_text
+from gmg_sim._atomic import NotAFile, read_json, write_text
 from gmg_sim.classroom.choices import KINDS, ClassroomDecisions, Made, Pending, StopProbe
 from gmg_sim.classroom.sessionfile import (
     CANNOT_RESUME,
     SESSION_SCHEMA,
     TOKENS_SCHEMA,
     BadSessionFile,
-    NotAFile,
     check,
-    read_json_file,
 )
 from gmg_sim.config.months import ConfigError, month_index, month_label
 from gmg_sim.config.schema import GMGConfig
@@ -1021,7 +1019,7 @@ def check_session_file(path: Path | str) -> dict[str, Any]:
     """
     path = Path(path)
     try:
-        data = read_json_file(path)
+        data = read_json(path)
     except NotAFile as exc:
         raise SessionError(
             "file",
@@ -1077,7 +1075,7 @@ def _read_tokens(path: Path, session_id: str) -> dict[str, Any] | None:
     """
     where = secrets_path(path)
     try:
-        tokens = read_json_file(where)
+        tokens = read_json(where)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:

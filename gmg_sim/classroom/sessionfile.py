@@ -1,6 +1,6 @@
 """Reading a saved classroom session file: a regular file, valid JSON, of the expected shape.
 
-:func:`read_json_file` and :func:`check` (through
+:func:`gmg_sim._atomic.read_json` and :func:`check` (through
 :func:`gmg_sim.classroom.session.check_session_file`) are the one place a session
 file (and its tokens file) is read and checked before :class:`gmg_sim.classroom.session.Session` uses it:
 a path that is not a regular file (a folder, a named pipe, a device) is refused
@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-from gmg_sim._atomic import file_kind
 from gmg_sim.classroom.choices import KINDS
 
 __all__ = [
@@ -32,9 +28,7 @@ __all__ = [
     "SESSION_SCHEMA",
     "TOKENS_SCHEMA",
     "BadSessionFile",
-    "NotAFile",
     "check",
-    "read_json_file",
 ]
 
 #: The suffix of every message refusing a saved session.
@@ -288,43 +282,3 @@ TOKENS_SCHEMA = Record(
     {"session": TEXT, "teacher": TEXT, "seats": MapOf(TEXT, what="an object: agency -> code")},
     what="a JSON object (the tokens of a classroom session)",
 )
-
-
-class NotAFile(OSError):
-    """The path is a folder, a named pipe, a device or a socket (``kind`` says which)."""
-
-    def __init__(self, path: Path, kind: str) -> None:
-        super().__init__(f"{path} is not a file (it is {kind})")
-        self.kind = kind
-
-
-def read_json_file(path: Path) -> Any:
-    """The JSON value in the regular file ``path``.
-
-    The file is opened without blocking and checked before anything is read, so a
-    named pipe is refused at once rather than waited on.
-
-    Raises:
-        NotAFile: ``path`` is a folder, a pipe, a device or a socket.
-        OSError: it cannot be opened or read.
-        ValueError: it is not UTF-8 text of a JSON value, or is nested too deeply.
-    """
-    path = Path(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except IsADirectoryError:
-        raise NotAFile(path, "a folder") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFile(path, file_kind(mode))
-        with os.fdopen(fd, "rb") as f:
-            fd = -1
-            raw = f.read()
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except RecursionError:
-        raise ValueError("its JSON is nested too deeply") from None

@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from gmg_sim._atomic import NotARegularFile, file_kind
+from gmg_sim._atomic import NotAFile, file_kind
 from gmg_sim.config.schema import ConfigError
 
 app = typer.Typer(
@@ -198,8 +198,8 @@ def os_error_message(exc: OSError, out: Path | None = None) -> tuple[str, int]:
     """
     name = exc.filename
     reason = exc.strerror or str(exc) or type(exc).__name__
-    if isinstance(exc, NotARegularFile):
-        return f"{name}: {reason}", EXIT_USER
+    if isinstance(exc, NotAFile):
+        return f"{exc}; give the path of a file", EXIT_USER
     code = exc.errno
     if code is None and "No space left" in str(exc):  # pyarrow's IOError carries no errno
         code = errno.ENOSPC

@@ -29,6 +29,7 @@ from gmg_sim._atomic import (
     TMP_PREFIX,
     fsync_folder,
     fsync_replace,
+    read_json,
     temporary_path,
     write_atomic,
     write_text,
@@ -545,23 +546,6 @@ def _damaged_manifest(path: Path) -> ExperimentError:
     )
 
 
-def load_json(path: Path) -> Any:
-    """The JSON value stored in ``path``; every kind of damage is a :class:`ValueError`.
-
-    Text nested too deeply for the parser (``RecursionError``) or too large for memory
-    counts as damaged, like text that is not JSON or not UTF-8.
-
-    Raises:
-        OSError: the file cannot be read (missing, a folder, no permission).
-        ValueError: it is not a JSON value gmg-sim can read.
-    """
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except (RecursionError, MemoryError) as exc:
-        raise ValueError(f"{path}: JSON nested too deeply or too large") from exc
-
-
 def read_manifest(out: Path) -> dict[str, Any]:
     """``out/manifest.json``, its structure checked (an object with an identity and a status).
 
@@ -570,7 +554,7 @@ def read_manifest(out: Path) -> dict[str, Any]:
     """
     path = out / "manifest.json"
     try:
-        old = load_json(path)
+        old = read_json(path)
     except (OSError, ValueError):
         raise _damaged_manifest(path) from None
     if (

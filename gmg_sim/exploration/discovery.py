@@ -172,11 +172,11 @@ def case_table(
         values.index.name = "world"
         x = x.loc[values.index]
     elif (out / "manifest.json").exists():
-        from gmg_sim.experiments.store import load_json
+        from gmg_sim._atomic import read_json
 
         not_manifest = ExperimentError(f"{out}/manifest.json is not a gmg-sim manifest")
         try:
-            manifest = load_json(out / "manifest.json")
+            manifest = read_json(out / "manifest.json")
         except (OSError, ValueError):
             raise not_manifest from None
         if not isinstance(manifest, dict):

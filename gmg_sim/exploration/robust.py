@@ -39,10 +39,9 @@ from typing import Any
 
 import pandas as pd
 
-from gmg_sim._atomic import write_text
+from gmg_sim._atomic import read_json, write_text
 from gmg_sim.experiments.lock import LOCK_FILES, OutputLock
 from gmg_sim.experiments.plan import RunOptions
-from gmg_sim.experiments.store import load_json
 from gmg_sim.exploration import summary as summ
 from gmg_sim.exploration.files import damaged, read_table
 from gmg_sim.exploration.worlds import (
@@ -131,7 +130,7 @@ def _prepare(out: Path, ident: dict[str, Any], *, resume: bool, overwrite: bool)
     path = out / _MANIFEST
     if path.exists():
         try:
-            old = load_json(path)["identity"]
+            old = read_json(path)["identity"]
         except (OSError, ValueError, KeyError, TypeError):
             raise ExperimentError(
                 f"{path} is not a gmg-sim robust manifest; choose another --out"
@@ -227,7 +226,7 @@ def rerun(
     from gmg_sim.experiments import RunOptions, run_seed
 
     out = Path(folder)
-    ident = load_json(out / _MANIFEST)["identity"]
+    ident = read_json(out / _MANIFEST)["identity"]
     world_table = read_table(out / "worlds.csv", ["world"])
     factors = read_table(out / "factors.csv", ["key"])
     rows, _ = design_points(read_scenario(design), world_table, factors)
@@ -473,7 +472,7 @@ def load_robust(folder: str | Path) -> RobustResult:
     out = Path(folder)
     path = out / _MANIFEST
     try:
-        manifest = load_json(path)
+        manifest = read_json(path)
         ident = manifest["identity"]
     except FileNotFoundError:
         raise ExperimentError(
