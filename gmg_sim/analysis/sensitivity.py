@@ -301,12 +301,18 @@ def _draw(
     *,
     levels: int = 4,
     redraw: bool = True,
+    replications: int = 1,
 ) -> Design:
-    """The design of ``size`` units, refused units replaced (``redraw``) or left out (:class:`Design`)."""
+    """The design of ``size`` units, refused units replaced (``redraw``) or left out (:class:`Design`).
+
+    ``size`` and the run count it implies (with ``replications`` runs a point) are
+    checked before anything is drawn: a huge design would fill the memory first.
+    """
     from gmg_sim.experiments.sampling import design_matrix
 
     problem = _problem(params)
     step = problem["num_vars"] + (1 if method == "morris" else 2)
+    _check_size(method, size, step, replications)
     X = design_matrix(problem, size, method, seed, levels=levels)
     grid = levels if method == "morris" else None
     why = _refused(cfg, params, X, grid)
@@ -344,6 +350,25 @@ def _draw(
         reasons=reasons,
         levels=grid,
     )
+
+
+def _check_size(method: str, size: Any, step: int, replications: Any) -> None:
+    """``size`` (trajectories or base samples) and ``replications`` whole numbers >= 1,
+    and at most :data:`~gmg_sim.experiments.plan.MAX_RUNS` runs in all."""
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments.plan import MAX_RUNS
+
+    name, units = ("trajectories", "trajectories") if method == "morris" else ("n", "base samples")
+    for what, value in ((name, size), ("replications", replications)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ExperimentError(f"{what}: got {value!r}; give a whole number >= 1")
+    runs = int(size) * step * int(replications)
+    if runs > MAX_RUNS:
+        raise ExperimentError(
+            f"{name}: {size:,} {units} × {step} points each × {replications:,} replications "
+            f"is {runs:,} runs, more than the limit of {MAX_RUNS:,}: it would run for very "
+            f"long and fill memory; give a smaller {name} or fewer replications"
+        )
 
 
 def _evaluate_design(
@@ -475,7 +500,16 @@ def morris(
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
     params = assumed_parameters(cfg) if parameters is None else parameters
     problem = _problem(params)
-    design = _draw(cfg, params, "morris", trajectories, seed, levels=levels, redraw=redraw)
+    design = _draw(
+        cfg,
+        params,
+        "morris",
+        trajectories,
+        seed,
+        levels=levels,
+        redraw=redraw,
+        replications=replications,
+    )
     X = design.X
     Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = []
@@ -578,7 +612,7 @@ def sobol(
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
     params = _selected(cfg, parameters)
     problem = _problem(params)
-    design = _draw(cfg, params, "sobol", n, seed, redraw=redraw)
+    design = _draw(cfg, params, "sobol", n, seed, redraw=redraw, replications=replications)
     Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = [
         _sobol_frame(problem, Y[:, j], seed, design.unit_rows, int(design.accepted.sum()), n)
@@ -625,7 +659,7 @@ def sobol_convergence(
     cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
     params = _selected(cfg, parameters)
     problem = _problem(params)
-    design = _draw(cfg, params, "sobol", sizes[-1], seed, redraw=redraw)
+    design = _draw(cfg, params, "sobol", sizes[-1], seed, redraw=redraw, replications=replications)
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
     Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = []

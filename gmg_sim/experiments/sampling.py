@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.experiments.parameters import dotted, is_int_field
-from gmg_sim.experiments.plan import KEY_COLUMNS, ExperimentError
+from gmg_sim.experiments.plan import KEY_COLUMNS, MAX_RUNS, ExperimentError
 
 __all__ = [
+    "SampleTooLarge",
     "design_matrix",
     "factor_spec",
     "parameter_value",
@@ -91,8 +92,33 @@ def design_matrix(
     The sample's seed is derived from the experiment's root ``seed``.
 
     Raises:
-        ExperimentError: an unknown method or a Sobol ``n`` that is not a power of 2.
+        ExperimentError: an unknown method, a Sobol ``n`` that is not a power of 2, or a
+            design too large for this machine's memory (only reachable with ``force``).
     """
+    try:
+        return _design_matrix(problem, n, method, seed, levels=levels)
+    except ExperimentError:
+        raise
+    except (MemoryError, ValueError) as exc:
+        if isinstance(exc, ValueError) and n <= MAX_RUNS:
+            raise  # not a question of size: a bug, reported as one
+        raise SampleTooLarge(n, problem["num_vars"], f"{type(exc).__name__}: {exc}") from None
+
+
+class SampleTooLarge(ExperimentError):
+    """A design of ``n`` points over ``k`` parameters that this machine cannot hold."""
+
+    def __init__(self, n: int, k: int, cause: str) -> None:
+        self.n, self.k, self.cause = n, k, cause
+        super().__init__(
+            f"sample: {n:,} points over {k} parameters do not fit in this machine's memory "
+            f"({cause}); give a smaller sample"
+        )
+
+
+def _design_matrix(
+    problem: dict[str, Any], n: int, method: str, seed: int, *, levels: int
+) -> np.ndarray:
     sample_seed = int(np.random.SeedSequence(seed, spawn_key=(2**31 - 1,)).generate_state(1)[0])
     if method == "lhs":
         from SALib.sample import latin

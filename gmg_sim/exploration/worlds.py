@@ -178,8 +178,7 @@ def sample_worlds(
             (with the first refusal's reason).
     """
     from gmg_sim.experiments import ExperimentError
-    from gmg_sim.experiments.plan import MAX_RUNS
-    from gmg_sim.experiments.sampling import design_matrix, problem_of
+    from gmg_sim.experiments.sampling import SampleTooLarge, design_matrix, problem_of
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ExperimentError(f"worlds: got {n!r}; give a whole number >= 1")
@@ -196,12 +195,10 @@ def sample_worlds(
         round_seed = seed if k == 0 else int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
         try:
             matrix = design_matrix(problem, n, "lhs", round_seed)
-        except (MemoryError, ValueError) as exc:  # only with force: a sample beyond the limit
-            if isinstance(exc, ValueError) and n <= MAX_RUNS:
-                raise
+        except SampleTooLarge as exc:  # only with force: a sample beyond the limit
             raise ExperimentError(
-                f"worlds: a sample of {n:,} worlds over {len(factors)} parameters does not fit "
-                f"in this machine's memory ({type(exc).__name__}: {exc}); give fewer --worlds"
+                f"worlds: a sample of {n:,} worlds over {exc.k} parameters does not fit "
+                f"in this machine's memory ({exc.cause}); give fewer --worlds"
             ) from None
         rows = world_rows(factors, matrix)
         for row in rows:

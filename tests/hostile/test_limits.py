@@ -125,3 +125,46 @@ def test_a_huge_screen_is_refused_before_its_design(monkeypatch):
     rc, _, err = invoke(["sensitivity", "status_quo", "--sobol", str(2**30), "-q"])
     assert rc == 2, err
     assert "--sobol" in err and "more than the limit" in err
+
+
+def test_a_forced_sample_too_large_for_memory_is_a_clear_error(tmp_path):
+    """--force lifts the run limit, not numpy's: exit 2 with the size, not an internal error."""
+    for sample, method in [("99999999999999999999", "lhs"), (str(2**62), "sobol")]:
+        out = tmp_path / method
+        rc, _, err = invoke(
+            ["sweep", "status_quo", "--sample", sample, "--bounds", BOUNDS]
+            + ["--method", method, "--force", "-q", "--out", str(out)]
+        )
+        assert rc == 2, err
+        assert "do not fit in this machine's memory" in err and f"{int(sample):,} points" in err
+        assert "internal error" not in err and not out.exists()
+
+
+def test_the_sensitivity_api_checks_sizes_before_drawing(monkeypatch):
+    from gmg_sim.analysis import sensitivity
+    from gmg_sim.experiments import ExperimentError
+    from gmg_sim.experiments import sampling
+
+    def drawn(*args, **kwargs):
+        raise AssertionError("a design was drawn before its size was checked")
+
+    monkeypatch.setattr(sampling, "design_matrix", drawn)
+    cases = [
+        (sensitivity.morris, {"trajectories": 10**9}, "more than the limit of 10,000,000"),
+        (sensitivity.morris, {"trajectories": 100_000, "replications": 2}, "14,200,000 runs"),
+        (sensitivity.morris, {"trajectories": 0}, "trajectories: got 0"),
+        (sensitivity.morris, {"trajectories": -2}, "trajectories: got -2"),
+        (sensitivity.morris, {"trajectories": 2.5}, "trajectories: got 2.5"),
+        (sensitivity.morris_design, {"trajectories": True}, "trajectories: got True"),
+        (sensitivity.sobol, {"n": 2**40}, "more than the limit of 10,000,000"),
+        (sensitivity.sobol, {"n": 64, "replications": 0}, "replications: got 0"),
+        (sensitivity.sobol_design, {"n": 0}, "n: got 0"),
+        (sensitivity.sobol_convergence, {"sizes": (8, 2**40)}, "more than the limit"),
+    ]
+    for function, kwargs, words in cases:
+        try:
+            function(**kwargs)
+        except ExperimentError as exc:
+            assert words in str(exc), (function.__name__, kwargs, str(exc))
+        else:
+            raise AssertionError(f"{function.__name__}({kwargs}) was accepted")
