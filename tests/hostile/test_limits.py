@@ -131,10 +131,8 @@ def test_a_forced_sample_too_large_for_memory_is_a_clear_error(tmp_path):
     """--force lifts the run limit, not numpy's: exit 2 with the size, not an internal error."""
     for sample, method in [("99999999999999999999", "lhs"), (str(2**62), "sobol")]:
         out = tmp_path / method
-        rc, _, err = invoke(
-            ["sweep", "status_quo", "--sample", sample, "--bounds", BOUNDS]
-            + ["--method", method, "--force", "-q", "--out", str(out)]
-        )
+        args = ["--sample", sample, "--bounds", BOUNDS, "--method", method, "--force"]
+        rc, _, err = invoke(["sweep", "status_quo", *args, "-q", "--out", str(out)])
         assert rc == 2, err
         assert "do not fit in this machine's memory" in err and f"{int(sample):,} points" in err
         assert "internal error" not in err and not out.exists()
@@ -142,8 +140,7 @@ def test_a_forced_sample_too_large_for_memory_is_a_clear_error(tmp_path):
 
 def test_the_sensitivity_api_checks_sizes_before_drawing(monkeypatch):
     from gmg_sim.analysis import sensitivity
-    from gmg_sim.experiments import ExperimentError
-    from gmg_sim.experiments import sampling
+    from gmg_sim.experiments import ExperimentError, sampling
 
     def drawn(*args, **kwargs):
         raise AssertionError("a design was drawn before its size was checked")
