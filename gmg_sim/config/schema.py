@@ -476,7 +476,7 @@ def split_flat_key(flat_key: Any, written: str | None = None) -> tuple[str, str]
         hint = _suggest(flat_key, GMGConfig.flat_keys())
         raise ConfigError(
             f"unknown parameter {flat_key!r}: parameters are given as 'section__key' "
-            f"(sections: {', '.join(_SECTIONS)}){hint}. The random seed goes in rng=, not here."
+            f"(sections: {', '.join(_SECTIONS)}){hint or '.'} The random seed goes in rng=, not here."
         )
     section, key = flat_key.split("__", 1)
     shown = written or flat_key

@@ -443,3 +443,14 @@ def test_non_finite_numbers_rejected(key, value):
 def test_a_scenario_name_given_as_config_points_to_load_scenario():
     with pytest.raises(ConfigError, match=r"GMGModel\(load_scenario\('formal_chair_rules'\)\)"):
         GMGModel("formal_chair_rules")
+
+
+def test_an_unknown_flat_parameter_reads_as_sentences():
+    """A suggestion ends its sentence with '?', not '?.'; without one, a full stop."""
+    with pytest.raises(ConfigError) as typo:
+        GMGConfig().with_overrides(chair_rule="rotation")
+    assert "did you mean 'chair__rule'? The random seed" in str(typo.value)
+    assert "?." not in str(typo.value)
+    with pytest.raises(ConfigError) as seed:
+        GMGConfig().with_overrides(seed=1)
+    assert "design). The random seed goes in rng=" in str(seed.value)
