@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -93,7 +94,7 @@ def classroom_command(
     runs: a second server on the same session is refused (exit 2).
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - checked before anything is opened; _serve runs it
 
         from gmg_sim.app.server import ServeError, check_address
         from gmg_sim.classroom.lock import SessionLock
@@ -215,8 +216,42 @@ def classroom_command(
             for agency, code in codes.items():
                 typer.echo(f"  {agency:<10} {base}/s/{code}")
         typer.echo("\nCtrl-C stops the server; run the same command to resume.")
-        uvicorn.run(
-            create_app(session, public_base=base), host=host, port=port, log_level="warning"
-        )
+        stopped_by = _serve(create_app(session, public_base=base), host, port)
     finally:
-        lock.release()
+        lock.release()  # also after a SIGTERM: its record must not outlive the server
+    if stopped_by is not None:
+        from gmg_sim import _interrupt
+
+        _interrupt.say(
+            f"gmg-sim: {_interrupt.describe(stopped_by)}; the class is saved in {path}: run "
+            "the same command to resume it"
+        )
+        # Ctrl-C is the server's normal stop (exit 0); SIGTERM exits 143, as elsewhere.
+        if stopped_by != signal.SIGINT:
+            raise typer.Exit(_interrupt.exit_code(stopped_by))
+
+
+def _serve(app: object, host: str, port: int) -> int | None:
+    """Serve until stopped; the signal that stopped the server (None if it ended by itself).
+
+    uvicorn shuts down in good order on SIGINT and SIGTERM, then raises the signal
+    again and swallows the ``KeyboardInterrupt`` that may follow. The handler here
+    notes the signal, so that the caller can say how the server ended, and returns:
+    the caller's ``finally`` then releases the session's lock (the command's
+    start-up handler would end the process at once, leaving the lock's record).
+    """
+    import uvicorn
+
+    from gmg_sim import _interrupt
+
+    received: list[int] = []
+    old = {sig: signal.getsignal(sig) for sig in _interrupt.SIGNALS}
+    for sig in _interrupt.SIGNALS:
+        signal.signal(sig, lambda signum, _frame: received.append(signum))
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")  # type: ignore[arg-type]
+    finally:
+        for sig, handler in old.items():
+            if handler is not None:
+                signal.signal(sig, handler)
+    return received[0] if received else None

@@ -256,3 +256,28 @@ def test_a_restart_with_another_time_limit_applies_it_and_says_so(tmp_path: Path
             server.kill()
         assert said in out, out
         assert json.loads(path.read_text())["time_limit"] == limit
+
+
+@pytest.mark.parametrize(("signum", "rc"), [(signal.SIGINT, 0), (signal.SIGTERM, 143)])
+def test_a_stopped_server_releases_its_lock_and_says_where_the_class_is(
+    tmp_path: Path, signum: int, rc: int
+) -> None:
+    """Ctrl-C is the server's normal stop (exit 0), SIGTERM exits 143; after either, the
+    lock's record is gone (SIGTERM used to end the process before the lock was released)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    server = Classroom(["--session", "s.json", "--port", str(free_port())], folder, "stop")
+    try:
+        server.wait_serving()
+        assert (folder / ".s.json.lock.json").exists()
+        os.kill(server.proc.pid, signum)
+        server.proc.wait(timeout=30)
+    finally:
+        server.kill()
+    out, err = server.output()
+    assert server.proc.returncode == rc, (out, err)
+    assert not (folder / ".s.json.lock.json").exists()
+    assert "the class is saved in s.json: run the same command to resume it" in err
+    assert "Traceback" not in err
+    with SessionLock(folder / "s.json") as lock:  # and the next server may take it
+        assert lock.held
