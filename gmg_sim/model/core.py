@@ -120,7 +120,7 @@ class GMGModel(mesa.Model):
         self.config = _resolve_config(config, overrides)
         if collect not in ("monthly", "final"):
             raise ConfigError(f"collect: got {collect!r}; allowed: 'monthly', 'final'")
-        super().__init__(rng=rng)
+        super().__init__(rng=_seed(rng))
         cfg = self.config
         self.collect_mode = collect
         self.agency_table: AgencyTable = load_agencies().subset(cfg.membership.agencies)
@@ -361,6 +361,27 @@ class GMGModel(mesa.Model):
     def terms_frame(self) -> pd.DataFrame:
         """The chair timeline: one row per term (label, chair, vacancy, contest, delay, theme)."""
         return indicators.terms_frame(self)
+
+
+_RNG_TYPES = (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
+
+
+def _seed(
+    rng: Any,
+) -> int | np.random.Generator | np.random.BitGenerator | np.random.SeedSequence | None:
+    """``rng`` as Mesa takes it: a seed >= 0 (a numpy integer becomes an ``int``), numpy's
+    random objects or None; anything else is a :class:`ConfigError` naming ``rng``.
+
+    The experiments' ``seed`` column holds numpy integers once read into a frame, and
+    ``GMGModel(config, rng=seed)`` must repeat that run.
+    """
+    if rng is None or isinstance(rng, _RNG_TYPES):
+        return rng
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.bool_) and rng >= 0:
+        return int(rng)
+    raise ConfigError(
+        f"rng: got {rng!r}; give a seed (a whole number >= 0), a numpy Generator, or None"
+    )
 
 
 @cache

@@ -180,3 +180,17 @@ def test_a_shorter_run_is_a_prefix_of_a_longer_one():
     b = long.datacollector.get_model_vars_dataframe().iloc[: len(a)].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
     assert [e.text for e in short.events] == [e.text for e in long.events][: len(short.events)]
+
+
+def test_a_seed_from_an_experiments_frame_repeats_its_run():
+    """The seed column of a summary holds numpy integers: rng= takes them as the same seed."""
+    from gmg_sim import ConfigError
+
+    same = GMGModel(rng=np.int64(5), collect="final").run().summary()
+    assert same == GMGModel(rng=5, collect="final").run().summary()
+    assert GMGModel(rng=np.uint64(5)).rng.random() == GMGModel(rng=5).rng.random()
+    for ok in (None, np.random.default_rng(3), np.random.PCG64(3), np.random.SeedSequence(3)):
+        GMGModel(rng=ok)
+    for bad in (-1, 1.5, "3", True, np.bool_(True), [1]):
+        with pytest.raises(ConfigError, match=r"^rng: got .*; give a seed \(a whole number >= 0\)"):
+            GMGModel(rng=bad)
