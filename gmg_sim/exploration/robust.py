@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gmg_sim._atomic import read_json, write_text
@@ -247,7 +248,7 @@ def robust(
     *,
     worlds: int = 50,
     replications: int = 2,
-    seed: int = 0,
+    seed: int | None = 0,
     bounds: str | Path | Mapping[str, Sequence[float]] | None = None,
     indicators: Sequence[str] | None = None,
     figures: bool = True,
@@ -261,7 +262,8 @@ def robust(
             :func:`~gmg_sim.exploration.worlds.bundled_designs`, the status quo first).
         worlds: worlds sampled (Latin hypercube over :func:`factor_table`).
         replications: runs per design and world (common random numbers).
-        seed: root seed: of the worlds' sample and of every run.
+        seed: root seed: of the worlds' sample and of every run (None: drawn, and
+            recorded in the result's manifest).
         bounds: ranges that replace or add to the factor table (mapping, TOML or CSV).
         indicators: indicators compared (default: the headline indicators).
         figures: with ``out``, write ``figures/robustness.png``.
@@ -279,6 +281,19 @@ def robust(
     from gmg_sim.config.scenarios import read_scenario
     from gmg_sim.experiments import ExperimentError, RunOptions
 
+    if isinstance(designs, str | Path) or not (
+        designs is None or isinstance(designs, list | tuple)
+    ):
+        raise ExperimentError(
+            f"designs: got {designs!r}; give a list of at least two scenario names or files, "
+            "the reference first (e.g. ['status_quo', 'formal_chair_rules']), or None for the "
+            "bundled designs"
+        )
+    if seed is None:  # drawn, and recorded in the manifest: the study can be repeated
+        seed = int(np.random.SeedSequence().entropy)
+    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0, or None")
+    seed = int(seed)
     names = list(designs) if designs else bundled_designs()
     scenarios = [read_scenario(n) for n in names]
     labels = [s.name for s in scenarios]

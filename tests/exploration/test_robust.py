@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -237,3 +239,21 @@ def test_a_manifest_nested_too_deeply_is_damaged_not_a_crash(small, tmp_path):
     (sweep / "manifest.json").write_text("[" * 100_000)
     with pytest.raises(ExperimentError, match="not a gmg-sim manifest"):
         case_table(sweep)
+
+
+def test_robust_checks_designs_and_seed_and_records_a_drawn_seed():
+    for kwargs, words in [
+        ({"designs": "formal_chair_rules"}, "designs: got 'formal_chair_rules'; give a list"),
+        ({"designs": {"status_quo"}}, "designs: got {'status_quo'}; give a list"),
+        ({"seed": -1}, "seed: got -1; give a whole number >= 0, or None"),
+        ({"seed": 1.5}, "seed: got 1.5"),
+        ({"seed": True}, "seed: got True"),
+    ]:
+        with pytest.raises(ExperimentError, match=re.escape(words)):
+            robust(**{"designs": ["status_quo", "formal_chair_rules"], **kwargs}, worlds=2)
+    pair = ["status_quo", "formal_chair_rules"]
+    drawn = robust(pair, worlds=2, replications=1, seed=None)
+    seed = drawn.manifest["identity"]["seed"]
+    assert isinstance(seed, int) and seed >= 0
+    again = robust(pair, worlds=2, replications=1, seed=seed)
+    pd.testing.assert_frame_equal(drawn.summary, again.summary)
