@@ -180,9 +180,13 @@ def plot_chair_timeline(
             ``model.config.time.end``); a run that ends mid-term ends the last
             bar there. Default: the last term runs its full length.
 
+    A frame without terms (a model not yet stepped) gives an empty, labelled
+    figure that says so.
+
     Raises:
         ValueError: for an ``end`` or ``term_months`` that is not a month or a
             positive number of months, or an ``end`` before the last term starts.
+        KeyError: for a frame of terms that lacks one of the columns above.
     """
     if term_months is not None and (
         isinstance(term_months, bool) or not isinstance(term_months, int) or term_months < 1
@@ -190,14 +194,26 @@ def plot_chair_timeline(
         from gmg_sim.config.errors import show
 
         raise ValueError(f"term_months: got {show(term_months)}; give a number of months, e.g. 6")
-    starts = pd.PeriodIndex(terms["start"], freq="M")
+    if len(terms):
+        needed = ("start", "chair", "vacant_months", "contested", "decision_delay")
+        missing = [c for c in needed if c not in terms]
+        if missing:
+            raise KeyError(
+                f"terms: lacks the column(s) {', '.join(map(repr, missing))}; give "
+                "model.terms_frame() "
+                f"(columns {', '.join(needed)}, and term)"
+            )
+    elif end is not None:
+        _month_ordinal(end, "end")  # checked even with nothing to draw
+    starts = pd.PeriodIndex(terms.get("start", []), freq="M")
     last_end = _last_term_end(terms, starts, term_months, end) if len(terms) else 0
     if len(terms) and last_end <= starts[-1].ordinal:
         raise ValueError(
             f"end: got {end!r}, before the last term starts ({starts[-1]}); give the run's "
             "last month, e.g. model.config.time.end"
         )
-    agencies = sorted({c for c in terms["chair"] if isinstance(c, str) and c})
+    chairs = terms.get("chair", [])
+    agencies = sorted({c for c in chairs if isinstance(c, str) and c})
     row = {a: i for i, a in enumerate(agencies)}
     cols = agency_colors()
     fig = Figure(figsize=(10, 0.32 * max(len(agencies), 4) + 1.6), layout="constrained")
@@ -220,6 +236,10 @@ def plot_chair_timeline(
         ticks = [(pd.Period(f"{y}-01", freq="M").ordinal, str(y)) for y in years]
         ticks = [(x, y) for x, y in ticks if starts[0].ordinal <= x <= last_end]
         ax.set_xticks([x for x, _ in ticks], [y for _, y in ticks])
+    else:
+        ax.text(0.5, 0.5, "no chair term to draw", transform=ax.transAxes,
+                ha="center", va="center", color="0.4", fontsize=10)  # fmt: skip
+        ax.set_xticks([])
     ax.set_xlabel("Term start (grey: months without a chair; triangle: contested term)")
     ax.set_ylabel("Chairing agency")
     _style(ax)

@@ -140,6 +140,23 @@ def test_a_run_that_ends_mid_term_ends_the_last_bar_at_its_end():
         plots.plot_chair_timeline(terms, end="2008-12")
 
 
+def test_a_chair_timeline_without_terms_is_an_empty_labelled_figure():
+    from gmg_sim import GMGModel
+
+    for terms in (GMGModel(rng=1).terms_frame(), pd.DataFrame()):
+        fig = plots.plot_chair_timeline(terms, end="2006-01")
+        ax = fig.axes[0]
+        assert [t.get_text() for t in ax.texts] == ["no chair term to draw"]
+        assert ax.get_xlabel() and ax.get_ylabel() == "Chairing agency"
+        assert not ax.patches
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        plots.plot_chair_timeline(pd.DataFrame(), end="March 2009")
+    with pytest.raises(
+        KeyError, match=r"terms: lacks the column\(s\) 'start', .*; give model.terms_frame\(\)"
+    ):
+        plots.plot_chair_timeline(pd.DataFrame({"chair": ["IOM"]}))
+
+
 # -- time series -------------------------------------------------------------------------------
 
 
