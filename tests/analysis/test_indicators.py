@@ -141,6 +141,19 @@ def test_get_unknown_indicator():
         indicators.get("no_such_indicator")
 
 
+def test_an_unknown_indicator_is_named_with_the_closest_names():
+    with pytest.raises(
+        KeyError, match=r"^unknown indicator 'adoption_rat'; did you mean 'adoption_rate'\? "
+    ) as info:
+        indicators.get("adoption_rat")
+    assert isinstance(info.value, indicators.UnknownIndicatorError)
+    assert "are: month, months, n_members" in str(info.value)
+    with pytest.raises(KeyError, match=r"did you mean one of 'trust_mean', 'trust_final'\?"):
+        indicators.get("trust")
+    with pytest.raises(KeyError, match=r"^unknown indicator \['x'\]\. The indicators"):
+        indicators.get(["x"])
+
+
 def test_indicator_reference_is_current_and_complete():
     text = (ROOT / "docs" / "indicators.md").read_text()
     assert text == indicators_reference(), "regenerate docs/indicators.md (see its docstring)"
