@@ -82,7 +82,7 @@ def _analyses():
     cfg = load_scenario("status_quo").with_overrides(time__end="2006-06")
     keys = ["chair__volunteer_base"]
     return [
-        lambda ind, **k: morris(cfg, ind, trajectories=2, parameters=keys, **k),
+        lambda ind, **k: morris(cfg, ind, trajectories=2, parameters=_table(cfg, keys), **k),
         lambda ind, **k: sobol(cfg, keys, ind, n=4, **k),
         lambda ind, **k: sensitivity.sobol_convergence(cfg, keys, ind, sizes=(4,), **k),
     ]
@@ -147,9 +147,13 @@ def test_morris_levels_must_be_a_whole_number_of_at_least_two(levels, no_runs):
 
     cfg = load_scenario("status_quo").with_overrides(time__end="2006-06")
     with pytest.raises(ExperimentError, match=r"levels: got .*; give a whole number >= 2"):
-        morris(cfg, ["adoption_rate"], trajectories=2, levels=levels, parameters=FREE[:1])
+        morris(
+            cfg, ["adoption_rate"], trajectories=2, levels=levels, parameters=_table(cfg, FREE[:1])
+        )
     with pytest.raises(ExperimentError, match="levels: got"):
-        sensitivity.morris_design(cfg, trajectories=2, levels=levels, parameters=FREE[:1])
+        sensitivity.morris_design(
+            cfg, trajectories=2, levels=levels, parameters=_table(cfg, FREE[:1])
+        )
 
 
 def test_top_parameters_refuses_an_indicator_the_screening_lacks():
