@@ -14,11 +14,25 @@ from gmg_sim.config.schema import month_label
 if TYPE_CHECKING:
     from gmg_sim.model.core import GMGModel
 
-__all__ = ["statements_frame", "terms_frame"]
+__all__ = ["STATEMENT_COLUMNS", "TERM_COLUMNS", "statements_frame", "terms_frame"]
+
+#: Columns of :func:`statements_frame`, in order (also of an empty one: no statement yet).
+STATEMENT_COLUMNS = (
+    "id", "occasion", "title", "theme", "opened", "deadline", "drafter", "status", "decided",
+    "rounds", "requests", "words", "mentions", "agencies_named", "substance_share", "objectors",
+    "blockers", "reason",
+)  # fmt: skip
+
+#: Columns of :func:`terms_frame`, in order (also of an empty one: no term yet).
+TERM_COLUMNS = (
+    "term", "start", "prestige", "prestige_event", "chair", "took_office", "volunteers",
+    "contested", "contestants", "vacant_months", "decision_delay", "declines", "declines_budget",
+    "forced", "theme", "own_theme",
+)  # fmt: skip
 
 
 def statements_frame(model: GMGModel) -> pd.DataFrame:
-    """One row per statement attempt."""
+    """One row per statement attempt (:data:`STATEMENT_COLUMNS`, also when there is none)."""
     ids = model.agency_table.ids
     rows = [
         {
@@ -43,11 +57,11 @@ def statements_frame(model: GMGModel) -> pd.DataFrame:
         }
         for s in model.drafting.statements
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS))
 
 
 def terms_frame(model: GMGModel) -> pd.DataFrame:
-    """The chair timeline: one row per term."""
+    """The chair timeline: one row per term (:data:`TERM_COLUMNS`, also when there is none)."""
     ids = model.agency_table.ids
     themes = model.agency_table.themes
     rows = [
@@ -73,4 +87,4 @@ def terms_frame(model: GMGModel) -> pd.DataFrame:
         }
         for t in model.chair.terms
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(TERM_COLUMNS))

@@ -41,6 +41,7 @@ __all__ = [
     "Indicator",
     "RunFacts",
     "RunningStats",
+    "UnknownIndicatorError",
     "decimal_year",
     "get",
     "indicators_reference",
@@ -393,13 +394,42 @@ AGENT_REPORTERS: dict[str, str] = {
 }
 
 
+class UnknownIndicatorError(KeyError):
+    """An indicator name the registry does not hold (a ``KeyError``; its text reads as written)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def get(name: str) -> Indicator:
     """The registry entry called ``name``.
 
     Raises:
-        KeyError: if there is none.
+        UnknownIndicatorError: (a ``KeyError``) if there is none, naming the closest
+            names ("did you mean") and where the names are listed.
     """
-    return _BY_NAME[name]
+    try:
+        return _BY_NAME[name]
+    except (KeyError, TypeError):
+        from gmg_sim.config.errors import show, suggest
+
+        close = _close_names(name)
+        hint = suggest(name, list(_BY_NAME))
+        if len(close) > 1:
+            hint = f"; did you mean one of {', '.join(map(repr, close))}?"
+        raise UnknownIndicatorError(
+            f"unknown indicator {show(name)}{hint or '.'} The indicators (docs/indicators.md) "
+            f"are: {', '.join(_BY_NAME)}"
+        ) from None
+
+
+def _close_names(name: object) -> list[str]:
+    """Up to three registry names closest to ``name`` (none for a name that is not text)."""
+    import difflib
+
+    if not isinstance(name, str) or len(name) > 100:
+        return []
+    return difflib.get_close_matches(name, list(_BY_NAME), n=3, cutoff=0.6)
 
 
 def model_reporters() -> dict[str, Any]:

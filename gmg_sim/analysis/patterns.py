@@ -52,6 +52,8 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.analysis.facts import FACTS, MEASURES, Criterion, Fact, finite_interval, fmt
+from gmg_sim.config.errors import show
+from gmg_sim.config.scenarios import Scenario
 from gmg_sim.config.schema import ConfigError, GMGConfig, month_index
 from gmg_sim.data.agencies import load_agencies
 
@@ -308,7 +310,7 @@ def _variant(
 
 
 def check_patterns(
-    scenario: str | Path | GMGConfig = "status_quo",
+    scenario: str | Path | Scenario | GMGConfig = "status_quo",
     replications: int = 30,
     seed: int = 0,
     *,
@@ -323,8 +325,10 @@ def check_patterns(
 
     Args:
         scenario: a bundled scenario name (``"status_quo"``), a path to a scenario
-            file, or a :class:`~gmg_sim.config.schema.GMGConfig`.
-        replications: number of seeded replications (at least 2).
+            file, a :class:`~gmg_sim.config.scenarios.Scenario` (``read_scenario``)
+            or a :class:`~gmg_sim.config.schema.GMGConfig`.
+        replications: number of seeded replications, a whole number (a Python or
+            NumPy integer) of at least 2.
         seed: root seed of the experiment (see the module docstring).
         workers: processes (``0``: all cores).
         progress: show a progress bar on stderr.
@@ -333,16 +337,25 @@ def check_patterns(
         A :class:`PatternReport`; ``report.passed`` is True when every fact holds.
 
     Raises:
-        ValueError: fewer than two replications.
+        ValueError: replications not a whole number of at least 2.
         ScenarioError: the scenario cannot be loaded.
     """
     from gmg_sim import experiments
     from gmg_sim.config.scenarios import read_scenario
 
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 2:
+    whole = isinstance(replications, int | np.integer) and not isinstance(replications, bool)
+    if not whole:
+        raise ValueError(
+            f"replications: got {show(replications)}; give a whole number of at least 2 "
+            "(the intervals need two)"
+        )
+    if replications < 2:
         raise ValueError(f"replications: got {replications!r}; at least 2 are needed for intervals")
+    replications = int(replications)
     if isinstance(scenario, GMGConfig):
         name, config = "custom", scenario
+    elif isinstance(scenario, Scenario):
+        name, config = scenario.name, scenario.config
     else:
         sc = read_scenario(scenario)
         name, config = sc.name, sc.config

@@ -180,9 +180,13 @@ def plot_chair_timeline(
             ``model.config.time.end``); a run that ends mid-term ends the last
             bar there. Default: the last term runs its full length.
 
+    A frame without terms (a model not yet stepped) gives an empty, labelled
+    figure that says so.
+
     Raises:
         ValueError: for an ``end`` or ``term_months`` that is not a month or a
             positive number of months, or an ``end`` before the last term starts.
+        KeyError: for a frame of terms that lacks one of the columns above.
     """
     if term_months is not None and (
         isinstance(term_months, bool) or not isinstance(term_months, int) or term_months < 1
@@ -190,14 +194,26 @@ def plot_chair_timeline(
         from gmg_sim.config.errors import show
 
         raise ValueError(f"term_months: got {show(term_months)}; give a number of months, e.g. 6")
-    starts = pd.PeriodIndex(terms["start"], freq="M")
+    if len(terms):
+        needed = ("start", "chair", "vacant_months", "contested", "decision_delay")
+        missing = [c for c in needed if c not in terms]
+        if missing:
+            raise KeyError(
+                f"terms: lacks the column(s) {', '.join(map(repr, missing))}; give "
+                "model.terms_frame() "
+                f"(columns {', '.join(needed)}, and term)"
+            )
+    elif end is not None:
+        _month_ordinal(end, "end")  # checked even with nothing to draw
+    starts = pd.PeriodIndex(terms.get("start", []), freq="M")
     last_end = _last_term_end(terms, starts, term_months, end) if len(terms) else 0
     if len(terms) and last_end <= starts[-1].ordinal:
         raise ValueError(
             f"end: got {end!r}, before the last term starts ({starts[-1]}); give the run's "
             "last month, e.g. model.config.time.end"
         )
-    agencies = sorted({c for c in terms["chair"] if isinstance(c, str) and c})
+    chairs = terms.get("chair", [])
+    agencies = sorted({c for c in chairs if isinstance(c, str) and c})
     row = {a: i for i, a in enumerate(agencies)}
     cols = agency_colors()
     fig = Figure(figsize=(10, 0.32 * max(len(agencies), 4) + 1.6), layout="constrained")
@@ -220,6 +236,10 @@ def plot_chair_timeline(
         ticks = [(pd.Period(f"{y}-01", freq="M").ordinal, str(y)) for y in years]
         ticks = [(x, y) for x, y in ticks if starts[0].ordinal <= x <= last_end]
         ax.set_xticks([x for x, _ in ticks], [y for _, y in ticks])
+    else:
+        ax.text(0.5, 0.5, "no chair term to draw", transform=ax.transAxes,
+                ha="center", va="center", color="0.4", fontsize=10)  # fmt: skip
+        ax.set_xticks([])
     ax.set_xlabel("Term start (grey: months without a chair; triangle: contested term)")
     ax.set_ylabel("Chairing agency")
     _style(ax)
@@ -382,14 +402,15 @@ def _panels(n: int, n_labels: int, longest: int, title: str) -> tuple[Figure, li
 
     Fixed margins (faster than a layout engine): the figure is wide enough for the
     title, and the title sits just above the first row's panel titles. Below each
-    row there is room for the tick labels and the axis' offset text (``1e6``),
-    clear of the next row's panel titles and of the figure's bottom edge.
+    row there is room for the tick labels, the axis' offset text (``1e6``) and,
+    under it, the axis label (:func:`_value_label`), clear of the next row's panel
+    titles and of the figure's bottom edge.
     """
     rows, cols = _grid(n)
     label_w = 0.09 * longest + 0.3  # inches for the scenario names
     panel_h = 0.27 * n_labels + 0.9
-    below = 0.55  # inches under a row: tick labels, then the offset text
-    gap = 0.8  # inches between rows: tick labels, offset text, the next panel titles
+    below = 0.8  # inches under a row: tick labels, the offset text, then the axis label
+    gap = 1.05  # inches between rows: tick labels, offset text, axis label, next panel titles
     top = 0.75  # inches above the first row: the figure's title and the panel titles
     width = max(label_w + 3.4 * cols, 0.1 * len(title) + 0.4)
     height = rows * panel_h + (rows - 1) * gap + top + below
@@ -431,13 +452,27 @@ def _no_data(ax, values: np.ndarray, y: np.ndarray) -> None:  # type: ignore[no-
 
 
 def _check_indicators(table: pd.DataFrame, indicators: Sequence[str]) -> None:
-    """``KeyError`` naming an indicator that ``table`` lacks (no figure of empty panels)."""
+    """Indicators the table holds, or an error (no figure of empty panels).
+
+    ``TypeError`` for a single string, ``ValueError`` for a table without rows or
+    no indicators, ``KeyError`` naming an indicator that ``table`` lacks.
+    """
     from gmg_sim.config.errors import show, suggest
 
-    have = list(dict.fromkeys(table["indicator"]))
     if isinstance(indicators, str):
         raise TypeError(
             f"indicators: got the string {indicators!r}; give a list, e.g. [{indicators!r}]"
+        )
+    if not len(table) or "indicator" not in table:
+        raise ValueError(
+            "table: got a table without rows (or without an 'indicator' column); give the "
+            "comparison table of an experiment with at least one run "
+            "(gmg_sim.experiments.comparison_table)"
+        )
+    have = list(dict.fromkeys(table["indicator"]))
+    if not len(indicators):
+        raise ValueError(
+            f"indicators: got none; give a list of the table's indicators, e.g. {have[:2]!r}"
         )
     for ind in indicators:
         if ind not in have:
@@ -448,16 +483,34 @@ def _check_indicators(table: pd.DataFrame, indicators: Sequence[str]) -> None:
             )
 
 
+#: Points between the tick labels and the x axis label of a comparison panel: room for the
+#: offset text (``1e6``, at the axis' right end) above the label, so the two never meet.
+_LABEL_PAD = 17.0
+
+
+def _value_label(ax, what: str, indicator: str) -> None:  # type: ignore[no-untyped-def]
+    """Label the x axis with ``what`` and the indicator's registry unit (``"Mean [months]"``).
+
+    The label sits under the line of the offset text, so a long label and a scale
+    such as ``1e6`` do not overlap.
+    """
+    unit = _unit(indicator)
+    ax.set_xlabel(f"{what} [{unit}]" if unit else what, fontsize=9, labelpad=_LABEL_PAD)
+
+
 def plot_comparison(
     table: pd.DataFrame, indicators: Sequence[str], title: str | None = None
 ) -> Figure:
     """One panel per indicator: each scenario's mean with its interval (``ci_low``..``ci_high``).
 
     ``table`` is :func:`gmg_sim.experiments.comparison_table`'s output. A scenario
-    whose indicator is undefined (NaN) in every run reads "no data".
+    whose indicator is undefined (NaN) in every run reads "no data". Each x axis
+    is labelled with the indicator's unit from the registry (``"Mean [months]"``).
 
     Raises:
+        TypeError: for a single string instead of a list of indicators.
         KeyError: for an indicator the table does not hold.
+        ValueError: for no indicators, or a table without rows.
     """
     _check_indicators(table, indicators)
     labels = _labels(table)
@@ -475,6 +528,7 @@ def plot_comparison(
         ax.set_yticks(y, labels)
         ax.set_ylim(-0.7, len(labels) - 0.3)
         ax.set_title(ind, fontsize=10)
+        _value_label(ax, "Mean", ind)
         ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -485,11 +539,14 @@ def plot_differences(
     """One panel per indicator: each scenario's difference to the first, with its interval.
 
     A difference that is undefined (the indicator is NaN in every run of either
-    scenario) reads "no data".
+    scenario) reads "no data". Each x axis is labelled with the indicator's unit
+    from the registry (``"Difference [months]"``).
 
     Raises:
+        TypeError: for a single string instead of a list of indicators.
         KeyError: for an indicator the table does not hold.
-        ValueError: for a table of a single scenario (nothing to take differences of).
+        ValueError: for no indicators, a table without rows, or a table of a single
+            scenario (nothing to take differences of).
     """
     _check_indicators(table, indicators)
     labels = _labels(table)
@@ -517,6 +574,7 @@ def plot_differences(
         ax.set_yticks(y, others)
         ax.set_ylim(-0.7, len(others) - 0.3)
         ax.set_title(ind, fontsize=10)
+        _value_label(ax, "Difference", ind)
         ax.grid(axis="x", alpha=0.3)
     return fig
 

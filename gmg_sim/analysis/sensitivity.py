@@ -41,15 +41,16 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from gmg_sim.config.params import factor_range, iter_params
-from gmg_sim.config.scenarios import load_scenario
+from gmg_sim.config.scenarios import Scenario, load_scenario
 from gmg_sim.config.schema import _SECTIONS, GMGConfig
 
 __all__ = [
@@ -65,8 +66,47 @@ __all__ = [
 ]
 
 
+#: What the functions here take as a scenario: a bundled scenario's name, the path of a
+#: scenario file, a :class:`~gmg_sim.config.scenarios.Scenario` (``read_scenario``) or a config.
+ScenarioLike = str | Path | Scenario | GMGConfig
+
+
+def _config(scenario: ScenarioLike) -> GMGConfig:
+    """The config of a scenario given by name, path, :class:`Scenario` or config."""
+    if isinstance(scenario, GMGConfig):
+        return scenario
+    if isinstance(scenario, Scenario):
+        return scenario.config
+    return load_scenario(scenario)
+
+
+def _check_indicators(indicators: Any) -> list[str]:
+    """``indicators`` as a list, if it is a non-empty list of summary indicators.
+
+    Checked before anything is drawn or run (:func:`gmg_sim.experiments.check_indicators`).
+
+    Raises:
+        ExperimentError: for a single string, an empty list or an unknown name
+            (naming it, with a suggestion and the indicators allowed).
+    """
+    from gmg_sim.config.errors import show
+    from gmg_sim.experiments import ExperimentError, check_indicators
+
+    if isinstance(indicators, str):
+        raise ExperimentError(
+            f"indicators: got the string {show(indicators)}; give a list, e.g. [{indicators!r}]"
+        )
+    names = check_indicators(indicators)  # an unknown name: refused, with a suggestion
+    if not names:
+        raise ExperimentError(
+            "indicators: got an empty list; give at least one indicator of the run summary, "
+            "e.g. ['chair_vacant_months', 'adoption_rate']"
+        )
+    return names
+
+
 def assumed_parameters(
-    scenario: str | GMGConfig = "status_quo", *, active_only: bool = True
+    scenario: ScenarioLike = "status_quo", *, active_only: bool = True
 ) -> pd.DataFrame:
     """The assumed numeric parameters with their ranges (one row each).
 
@@ -74,9 +114,10 @@ def assumed_parameters(
     ``low``, ``high``, ``integer``, ``range_from`` (``"description"`` when the
     field's ``assumed_range`` gives the range, ``"default ±50%"`` otherwise).
     ``active_only``: leave out parameters whose ``acts_when`` condition fails
-    in the scenario.
+    in the scenario. ``scenario``: a bundled scenario's name, a scenario file's
+    path, a :class:`~gmg_sim.config.scenarios.Scenario` or a config.
     """
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    cfg = _config(scenario)
     flat = cfg.flat()
     rows = []
     for key, field, info in iter_params(_SECTIONS):
@@ -131,7 +172,7 @@ def _refused(
 
 
 def evaluate(
-    scenario: str | GMGConfig,
+    scenario: ScenarioLike,
     params: pd.DataFrame,
     X: np.ndarray,
     indicators: Sequence[str],
@@ -157,7 +198,8 @@ def evaluate(
     from gmg_sim import experiments
     from gmg_sim.experiments.sampling import factor_spec
 
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    indicators = _check_indicators(indicators)
+    cfg = _config(scenario)
     spec = factor_spec(params)
     rows, valid = [], []
     for i, row in enumerate(X):
@@ -310,6 +352,8 @@ def _draw(
     """
     from gmg_sim.experiments.sampling import design_matrix
 
+    if method == "morris":
+        _check_levels(levels)
     problem = _problem(params)
     step = problem["num_vars"] + (1 if method == "morris" else 2)
     _check_size(method, size, step, replications)
@@ -352,6 +396,18 @@ def _draw(
     )
 
 
+def _check_levels(levels: Any) -> None:
+    """A Morris grid's ``levels``: a whole number >= 2 (a step needs two levels)."""
+    from gmg_sim.config.errors import show
+    from gmg_sim.experiments import ExperimentError
+
+    if isinstance(levels, bool) or not isinstance(levels, int | np.integer) or levels < 2:
+        raise ExperimentError(
+            f"levels: got {show(levels)}; give a whole number >= 2 (an even one, e.g. 4, "
+            "keeps the Morris grid unbiased)"
+        )
+
+
 def _check_size(method: str, size: Any, step: int, replications: Any) -> None:
     """``size`` (trajectories or base samples) and ``replications`` whole numbers >= 1,
     and at most :data:`~gmg_sim.experiments.plan.MAX_RUNS` runs in all."""
@@ -387,22 +443,27 @@ def _evaluate_design(
 
 
 def morris_design(
-    scenario: str | GMGConfig = "status_quo",
+    scenario: ScenarioLike = "status_quo",
     *,
     trajectories: int = 10,
     levels: int = 4,
     seed: int = 0,
-    parameters: pd.DataFrame | None = None,
+    parameters: Sequence[str] | pd.DataFrame | None = None,
     redraw: bool = True,
 ) -> Design:
-    """The Morris design :func:`morris` evaluates (nothing is run): see :class:`Design`."""
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
-    params = assumed_parameters(cfg) if parameters is None else parameters
+    """The Morris design :func:`morris` evaluates (nothing is run): see :class:`Design`.
+
+    Raises:
+        ExperimentError: for ``levels`` not a whole number >= 2, or ``parameters``
+            that are not assumed parameters of the scenario.
+    """
+    cfg = _config(scenario)
+    params = _selected(cfg, parameters)
     return _draw(cfg, params, "morris", trajectories, seed, levels=levels, redraw=redraw)
 
 
 def sobol_design(
-    scenario: str | GMGConfig = "status_quo",
+    scenario: ScenarioLike = "status_quo",
     parameters: Sequence[str] | pd.DataFrame | None = None,
     *,
     n: int = 64,
@@ -414,7 +475,7 @@ def sobol_design(
     Raises:
         ExperimentError: ``n`` is not a power of 2.
     """
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    cfg = _config(scenario)
     return _draw(cfg, _selected(cfg, parameters), "sobol", n, seed, redraw=redraw)
 
 
@@ -445,16 +506,66 @@ def _unranked(y: np.ndarray, used: int, unit: str, accepted: int, size: int) -> 
 
 
 def _selected(scenario: Any, parameters: Any) -> pd.DataFrame:
-    """The factor table: ``parameters`` as given (a table), or those assumed parameters, or all."""
+    """The factor table: ``parameters`` as given (a table), or those assumed parameters, or all.
+
+    ``parameters`` is a table like :func:`assumed_parameters`, a list of flat keys
+    (``"chair__volunteer_base"``) or ``None`` (every assumed parameter). A single
+    string is refused, not read as one key: give a list of one, ``["chair__volunteer_base"]``.
+
+    Raises:
+        ExperimentError: (a ``ValueError``) for a string, an empty list, a key given
+            twice, or keys that are not assumed parameters of the scenario (with a
+            suggestion).
+    """
+    from gmg_sim.config.errors import show
+    from gmg_sim.experiments import ExperimentError
+
     if isinstance(parameters, pd.DataFrame):
         return parameters
     table = assumed_parameters(scenario)
     if parameters is None:
         return table
-    missing = [p for p in parameters if p not in set(table["key"])]
+    known = table["key"].tolist()
+    example = known[0] if known else "chair__volunteer_base"
+    if isinstance(parameters, str | bytes):
+        one = parameters if parameters in known else example
+        raise ExperimentError(
+            f"parameters: got the string {show(parameters)}; give a list of flat keys, "
+            f"e.g. [{one!r}], or a table like assumed_parameters()"
+        )
+    if not isinstance(parameters, Iterable):
+        raise ExperimentError(
+            f"parameters: got {show(parameters)}; give a list of flat keys, e.g. [{example!r}], "
+            "or a table like assumed_parameters()"
+        )
+    keys = list(parameters)
+    if not keys:
+        raise ExperimentError(
+            f"parameters: got an empty list; give at least one flat key, e.g. [{example!r}], "
+            "or None for every assumed parameter"
+        )
+    missing = [p for p in keys if p not in known]
     if missing:
-        raise ValueError(f"not assumed parameters of this scenario: {missing}")
-    return table.set_index("key").loc[list(parameters)].reset_index()
+        raise ExperimentError(
+            f"parameters: not assumed parameters of this scenario: {show(missing)}"
+            f"{_why_not_assumed(scenario, missing[0], known)} The assumed parameters "
+            f"(assumed_parameters(scenario)) are: {', '.join(known)}"
+        )
+    twice = sorted({p for p in keys if keys.count(p) > 1})
+    if twice:
+        raise ExperimentError(f"parameters: {show(twice)} given more than once; give each once")
+    return table.set_index("key").loc[keys].reset_index()
+
+
+def _why_not_assumed(scenario: Any, key: Any, known: list[str]) -> str:
+    """Why ``key`` is no factor: inactive here, not assumed, or unknown (with a suggestion)."""
+    from gmg_sim.config.errors import show, suggest
+
+    if isinstance(key, str) and key in set(assumed_parameters(scenario, active_only=False)["key"]):
+        return f"; {show(key)} does not act in this scenario (its acts_when condition fails)."
+    if isinstance(key, str) and key in _config(scenario).flat():
+        return f"; {show(key)} is a parameter, but not an assumed numeric one to vary."
+    return suggest(key, known) or "."
 
 
 def _problem(params: pd.DataFrame) -> dict[str, Any]:
@@ -466,20 +577,23 @@ def _problem(params: pd.DataFrame) -> dict[str, Any]:
 
 
 def morris(
-    scenario: str | GMGConfig = "status_quo",
+    scenario: ScenarioLike = "status_quo",
     indicators: Sequence[str] = ("chair_vacant_months", "adoption_rate"),
     *,
     trajectories: int = 10,
     levels: int = 4,
     replications: int = 2,
     seed: int = 0,
-    parameters: pd.DataFrame | None = None,
+    parameters: Sequence[str] | pd.DataFrame | None = None,
     workers: int = 1,
     progress: bool = False,
     redraw: bool = True,
 ) -> pd.DataFrame:
     """Morris screening: ``mu_star`` (mean absolute elementary effect), its 95 % CI, ``sigma``.
 
+    ``parameters``: flat keys (their ranges from :func:`assumed_parameters`) or
+    a table like it; default: all assumed parameters. ``levels``: the Morris
+    grid's levels, a whole number >= 2 (even, e.g. 4, for an unbiased grid).
     Costs ``trajectories * (k + 1) * replications`` runs for ``k`` parameters.
     A trajectory with a point the schema refuses is replaced by the next
     accepted trajectory of the design (``redraw``; otherwise it is left out, see
@@ -493,12 +607,20 @@ def morris(
     each indicator: ``indicator, parameter, mu_star, mu_star_conf, sigma,
     mu_star_rel`` (``mu_star`` divided by the largest), ``n_trajectories`` (the
     trajectories the indicator's indices come from) and ``note`` ('' when ranked).
+
+    Raises:
+        ExperimentError: (before anything is run) for indicators that are not a
+            non-empty list of summary indicators, ``parameters`` that are not
+            assumed parameters of the scenario (a single string included),
+            ``levels`` not a whole number >= 2, or bad ``trajectories`` or
+            ``replications``.
     """
     from SALib.analyze import morris as morris_analyze
 
+    indicators = _check_indicators(indicators)
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
-    params = assumed_parameters(cfg) if parameters is None else parameters
+    cfg = _config(scenario)
+    params = _selected(cfg, parameters)
     problem = _problem(params)
     design = _draw(
         cfg,
@@ -544,7 +666,23 @@ def top_parameters(screening: pd.DataFrame, n: int = 3, indicator: str | None = 
     """The ``n`` parameters with the largest ``mu_star`` (for one indicator, or summed over all).
 
     Indicators that were not ranked (NaN ``mu_star``) name none.
+
+    Raises:
+        ExperimentError: for an ``indicator`` that ``screening`` does not hold (naming
+            those it holds), or ``n`` not a whole number >= 1.
     """
+    from gmg_sim.config.errors import show, suggest
+    from gmg_sim.experiments import ExperimentError
+
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ExperimentError(f"n: got {show(n)}; give a whole number >= 1")
+    if indicator is not None:
+        have = list(dict.fromkeys(screening["indicator"]))
+        if indicator not in have:
+            raise ExperimentError(
+                f"indicator: got {show(indicator)}, which this screening does not hold"
+                f"{suggest(indicator, have)} It holds: {', '.join(map(str, have)) or 'none'}"
+            )
     df = screening if indicator is None else screening[screening["indicator"] == indicator]
     df = df[df["mu_star_rel"].notna()]
     ranked = df.groupby("parameter")["mu_star_rel"].sum().sort_values(ascending=False)
@@ -581,7 +719,7 @@ def _sobol_frame(
 
 
 def sobol(
-    scenario: str | GMGConfig = "status_quo",
+    scenario: ScenarioLike = "status_quo",
     parameters: Sequence[str] | pd.DataFrame | None = None,
     indicators: Sequence[str] = ("chair_vacant_months", "adoption_rate"),
     *,
@@ -605,11 +743,20 @@ def sobol(
     refused, the factors the cross-check couples are not independent in those
     kept, so their indices are approximate (:meth:`Design.describe` says so).
 
+    A single string as ``parameters`` is refused (give a list of one key).
+
     Returns:
         ``indicator, parameter, S1, S1_conf, ST, ST_conf, n_blocks, note``.
+
+    Raises:
+        ExperimentError: (before anything is run) for indicators that are not a
+            non-empty list of summary indicators, ``parameters`` that are not
+            assumed parameters of the scenario, ``n`` not a power of 2, or bad
+            ``replications``.
     """
+    indicators = _check_indicators(indicators)
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    cfg = _config(scenario)
     params = _selected(cfg, parameters)
     problem = _problem(params)
     design = _draw(cfg, params, "sobol", n, seed, redraw=redraw, replications=replications)
@@ -624,7 +771,7 @@ def sobol(
 
 
 def sobol_convergence(
-    scenario: str | GMGConfig = "status_quo",
+    scenario: ScenarioLike = "status_quo",
     parameters: Sequence[str] | pd.DataFrame | None = None,
     indicators: Sequence[str] = ("chair_vacant_months", "adoption_rate"),
     *,
@@ -653,10 +800,11 @@ def sobol_convergence(
     """
     from gmg_sim.experiments import ExperimentError
 
+    indicators = _check_indicators(indicators)
     sizes = sorted(set(sizes))
     if not sizes or any(n < 2 or n & (n - 1) for n in sizes):
         raise ExperimentError(f"sizes: got {list(sizes)}; give powers of 2 (e.g. 8, 16, 32, 64)")
-    cfg = scenario if isinstance(scenario, GMGConfig) else load_scenario(scenario)
+    cfg = _config(scenario)
     params = _selected(cfg, parameters)
     problem = _problem(params)
     design = _draw(cfg, params, "sobol", sizes[-1], seed, redraw=redraw, replications=replications)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from gmg_sim import GMGModel, load_scenario
-from gmg_sim.analysis import indicators
+from gmg_sim.analysis import frames, indicators
 from gmg_sim.analysis.indicators import (
     AGENT_REPORTERS,
     INDICATORS,
@@ -140,6 +140,19 @@ def test_get_unknown_indicator():
         indicators.get("no_such_indicator")
 
 
+def test_an_unknown_indicator_is_named_with_the_closest_names():
+    with pytest.raises(
+        KeyError, match=r"^unknown indicator 'adoption_rat'; did you mean 'adoption_rate'\? "
+    ) as info:
+        indicators.get("adoption_rat")
+    assert isinstance(info.value, indicators.UnknownIndicatorError)
+    assert "are: month, months, n_members" in str(info.value)
+    with pytest.raises(KeyError, match=r"did you mean one of 'trust_mean', 'trust_final'\?"):
+        indicators.get("trust")
+    with pytest.raises(KeyError, match=r"^unknown indicator \['x'\]\. The indicators"):
+        indicators.get(["x"])
+
+
 def test_indicator_reference_is_current_and_complete():
     text = (ROOT / "docs" / "indicators.md").read_text()
     assert text == indicators_reference(), "regenerate docs/indicators.md (see its docstring)"
@@ -155,6 +168,20 @@ def test_frames_stay_importable_from_indicators(run):
     assert len(terms) == run.summary()["n_terms"]
     statements = indicators.statements_frame(run)
     assert len(statements) == run.summary()["statements_attempted"]
+    assert tuple(terms.columns) == frames.TERM_COLUMNS
+    assert tuple(statements.columns) == frames.STATEMENT_COLUMNS
+
+
+def test_frames_without_rows_keep_their_columns(run):
+    """A two-month run opens no statement; a model not yet stepped has no term."""
+    short = GMGModel(time__end="2006-02", rng=1, collect="final").run()
+    statements = short.statements_frame()
+    assert len(statements) == 0
+    assert list(statements.columns) == list(run.statements_frame().columns)
+    assert len(statements[statements["status"] == "adopted"]) == 0
+    terms = GMGModel(rng=1).terms_frame()
+    assert len(terms) == 0 and list(terms.columns) == list(run.terms_frame().columns)
+    assert terms.loc[terms["contested"], "decision_delay"].empty
 
 
 # -- the chair's refusals and decision delay -------------------------------------------------

@@ -173,6 +173,37 @@ def test_undefined_measures_fail():
 def test_too_few_replications_rejected():
     with pytest.raises(ValueError, match="replications"):
         check_patterns("status_quo", replications=1)
+    for bad in (True, 2.0, "2"):
+        with pytest.raises(ValueError, match=r"replications: got .*; give a whole number"):
+            check_patterns("status_quo", replications=bad)
+
+
+def _short_status_quo():
+    """The bundled status quo as ``read_scenario`` gives it, cut to 18 months."""
+    import dataclasses
+
+    from gmg_sim import read_scenario
+
+    sc = read_scenario("status_quo")
+    return dataclasses.replace(sc, config=sc.config.with_overrides(time__end="2007-06"))
+
+
+def test_numpy_integer_replications_are_whole_numbers():
+    sc = _short_status_quo()
+    report = check_patterns(sc.config, replications=np.int64(2), seed=1)
+    assert report.replications == 2 and type(report.replications) is int
+    assert len(report.runs) == 2
+    with pytest.raises(ValueError, match="at least 2 are needed"):
+        check_patterns(sc.config, replications=np.int64(1))
+
+
+def test_a_scenario_object_is_checked_like_its_name():
+    """``gmg_sim.read_scenario(...)`` gives a Scenario, which the experiments API takes too."""
+    sc = _short_status_quo()
+    report = check_patterns(sc, replications=2, seed=1)
+    assert report.scenario == "status_quo"
+    same = check_patterns(sc.config, replications=2, seed=1)
+    pd.testing.assert_frame_equal(report.runs, same.runs)
 
 
 # -- the command ------------------------------------------------------------------------------

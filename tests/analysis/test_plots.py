@@ -70,6 +70,25 @@ def test_an_indicator_the_table_lacks_is_named_not_drawn_empty(comparison):
             plot(comparison, "adoption_rate")
 
 
+def test_no_indicators_or_an_empty_table_are_refused(comparison):
+    for plot in (plots.plot_comparison, plots.plot_differences):
+        with pytest.raises(ValueError, match=r"indicators: got none; give a list .*e\.g\. \["):
+            plot(comparison, [])
+        for empty in (comparison.iloc[:0], pd.DataFrame()):
+            with pytest.raises(ValueError, match="table: got a table without rows"):
+                plot(empty, ["adoption_rate"])
+
+
+def test_comparison_axes_are_labelled_with_the_registry_unit(comparison):
+    table = comparison.copy()
+    custom = table[table["indicator"] == "adoption_rate"].assign(indicator="custom")
+    table = pd.concat([table, custom], ignore_index=True)
+    indicators = ["spend_total", "chair_vacant_months", "custom"]
+    for plot, what in ((plots.plot_comparison, "Mean"), (plots.plot_differences, "Difference")):
+        labels = [ax.get_xlabel() for ax in plot(table, indicators).axes if ax.get_visible()]
+        assert labels == [f"{what} [USD (assumed scale)]", f"{what} [months]", what]
+
+
 @pytest.mark.parametrize("n", [1, 2, 4])
 def test_the_title_fits_the_figure_and_sits_just_above_the_panels(comparison, n):
     """No blank band under the title, and a one-panel figure does not cut it off."""
@@ -138,6 +157,23 @@ def test_a_run_that_ends_mid_term_ends_the_last_bar_at_its_end():
         plots.plot_chair_timeline(terms, end="March 2009")
     with pytest.raises(ValueError, match="before the last term starts"):
         plots.plot_chair_timeline(terms, end="2008-12")
+
+
+def test_a_chair_timeline_without_terms_is_an_empty_labelled_figure():
+    from gmg_sim import GMGModel
+
+    for terms in (GMGModel(rng=1).terms_frame(), pd.DataFrame()):
+        fig = plots.plot_chair_timeline(terms, end="2006-01")
+        ax = fig.axes[0]
+        assert [t.get_text() for t in ax.texts] == ["no chair term to draw"]
+        assert ax.get_xlabel() and ax.get_ylabel() == "Chairing agency"
+        assert not ax.patches
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        plots.plot_chair_timeline(pd.DataFrame(), end="March 2009")
+    with pytest.raises(
+        KeyError, match=r"terms: lacks the column\(s\) 'start', .*; give model.terms_frame\(\)"
+    ):
+        plots.plot_chair_timeline(pd.DataFrame({"chair": ["IOM"]}))
 
 
 # -- time series -------------------------------------------------------------------------------
@@ -258,10 +294,15 @@ def test_the_offset_text_of_large_values_is_inside_the_figure_and_clear_of_title
         titles = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.get_visible()]
         offsets = [ax.xaxis.get_offset_text() for ax in (fig.axes[0], fig.axes[3])]
         assert all(t.get_text() for t in offsets), plot.__name__  # both panels have one
+        labels = [ax.xaxis.label.get_window_extent(renderer) for ax in fig.axes[:4]]
         for text in offsets:
             box = text.get_window_extent(renderer)
             assert box.y0 >= 0 and box.x1 <= fig.bbox.width, plot.__name__
             assert not any(box.overlaps(t) for t in titles), plot.__name__
+            assert not any(box.overlaps(label) for label in labels), plot.__name__
+        for label in labels:  # the axis labels: inside the figure, clear of the next titles
+            assert label.y0 >= 0 and label.x1 <= fig.bbox.width, plot.__name__
+            assert not any(label.overlaps(t) for t in titles), plot.__name__
 
 
 def test_an_indicator_undefined_in_every_run_says_no_data(comparison):

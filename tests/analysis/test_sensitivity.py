@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gmg_sim import GMGConfig, load_scenario
@@ -60,6 +61,141 @@ def test_morris_ranks_every_factor_for_every_indicator():
 def test_sobol_rejects_parameters_that_are_not_assumed():
     with pytest.raises(ValueError, match="chair__term_months"):
         sobol("status_quo", ["chair__term_months"], n=4)
+
+
+# -- arguments checked before anything runs -------------------------------------------------------
+
+
+@pytest.fixture
+def no_runs(monkeypatch):
+    """Fail the test if anything reaches the experiments engine."""
+    from gmg_sim import experiments
+
+    def refuse(*_, **__):
+        raise AssertionError("a run was started before the arguments were checked")
+
+    monkeypatch.setattr(experiments, "run_points", refuse)
+
+
+def _analyses():
+    """morris, sobol and sobol_convergence, each taking only ``indicators`` (and the rest)."""
+    cfg = load_scenario("status_quo").with_overrides(time__end="2006-06")
+    keys = ["chair__volunteer_base"]
+    return [
+        lambda ind, **k: morris(cfg, ind, trajectories=2, parameters=_table(cfg, keys), **k),
+        lambda ind, **k: sobol(cfg, keys, ind, n=4, **k),
+        lambda ind, **k: sensitivity.sobol_convergence(cfg, keys, ind, sizes=(4,), **k),
+    ]
+
+
+def test_indicators_are_checked_before_any_run(no_runs):
+    from gmg_sim.experiments import ExperimentError
+
+    for analysis in _analyses():
+        with pytest.raises(
+            ExperimentError, match=r"'chair_vacant_month'; did you mean 'chair_vacant_months'\?"
+        ):
+            analysis(["chair_vacant_month"])
+        with pytest.raises(
+            ExperimentError, match=r"got the string 'chair_vacant_months'; give a list, e\.g\. \["
+        ):
+            analysis("chair_vacant_months")
+        with pytest.raises(ExperimentError, match="indicators: got an empty list"):
+            analysis([])
+    with pytest.raises(ExperimentError, match="did you mean 'adoption_rate'"):
+        evaluate("status_quo", _table("status_quo", FREE[:1]), np.zeros((1, 1)), ["adoption_rat"])
+
+
+def test_morris_takes_a_list_of_parameter_keys_like_sobol():
+    cfg = load_scenario("status_quo").with_overrides(time__end="2007-06")
+    keys = ["chair__volunteer_base", "chair__agenda_bias"]
+    out = morris(cfg, ["chair_vacant_months"], trajectories=2, replications=1, parameters=keys)
+    assert sorted(out["parameter"]) == sorted(keys)
+    design = sensitivity.morris_design(cfg, trajectories=2, parameters=keys)
+    assert design.X.shape == (2 * 3, 2)
+
+
+def test_parameters_given_as_one_string_or_unknown_keys_are_refused(no_runs):
+    from gmg_sim.experiments import ExperimentError
+
+    cfg = load_scenario("status_quo").with_overrides(time__end="2006-06")
+    run = {"indicators": ["adoption_rate"]}
+    for analysis in (
+        lambda p: morris(cfg, trajectories=2, parameters=p, **run),
+        lambda p: sobol(cfg, p, n=4, **run),
+        lambda p: sensitivity.sobol_design(cfg, p, n=4),
+        lambda p: sensitivity.morris_design(cfg, parameters=p),
+    ):
+        with pytest.raises(
+            ExperimentError,
+            match=r"parameters: got the string 'chair__volunteer_base'; give a list",
+        ):
+            analysis("chair__volunteer_base")
+        with pytest.raises(ExperimentError, match=r"did you mean 'chair__volunteer_base'\?"):
+            analysis(["chair__volunteer_bse"])
+        with pytest.raises(ExperimentError, match="not an assumed numeric one"):
+            analysis(["chair__term_months"])
+        with pytest.raises(ExperimentError, match="does not act in this scenario"):
+            analysis(["secretariat__continuity_keep"])
+        with pytest.raises(ExperimentError, match="parameters: got an empty list"):
+            analysis([])
+
+
+@pytest.mark.parametrize("levels", [1, 0, -4, 2.5, True, "4"])
+def test_morris_levels_must_be_a_whole_number_of_at_least_two(levels, no_runs):
+    from gmg_sim.experiments import ExperimentError
+
+    cfg = load_scenario("status_quo").with_overrides(time__end="2006-06")
+    with pytest.raises(ExperimentError, match=r"levels: got .*; give a whole number >= 2"):
+        morris(
+            cfg, ["adoption_rate"], trajectories=2, levels=levels, parameters=_table(cfg, FREE[:1])
+        )
+    with pytest.raises(ExperimentError, match="levels: got"):
+        sensitivity.morris_design(
+            cfg, trajectories=2, levels=levels, parameters=_table(cfg, FREE[:1])
+        )
+
+
+def test_top_parameters_refuses_an_indicator_the_screening_lacks():
+    from gmg_sim.experiments import ExperimentError
+
+    screening = pd.DataFrame(
+        {
+            "indicator": ["adoption_rate", "adoption_rate", "trust_final"],
+            "parameter": ["a", "b", "a"],
+            "mu_star_rel": [1.0, 0.5, 1.0],
+        }
+    )
+    assert top_parameters(screening, 1, "adoption_rate") == ["a"]
+    with pytest.raises(
+        ExperimentError,
+        match=r"indicator: got 'adoption_rat'.*did you mean 'adoption_rate'\? "
+        r"It holds: adoption_rate, trust_final",
+    ):
+        top_parameters(screening, 1, "adoption_rat")
+    with pytest.raises(ExperimentError, match="It holds: adoption_rate, trust_final"):
+        top_parameters(screening, 1, "nope")
+    for n in (0, -1, 1.5, True):
+        with pytest.raises(ExperimentError, match=r"n: got .*; give a whole number >= 1"):
+            top_parameters(screening, n)
+
+
+def test_scenario_objects_are_accepted_like_names(monkeypatch):
+    """``gmg_sim.read_scenario(...)`` gives a Scenario, which the experiments API takes too."""
+    import dataclasses
+
+    from gmg_sim import read_scenario
+
+    sc = read_scenario("status_quo")
+    pd.testing.assert_frame_equal(assumed_parameters(sc), assumed_parameters("status_quo"))
+    short = dataclasses.replace(sc, config=sc.config.with_overrides(time__end="2006-06"))
+    keys = FREE[:2]
+    monkeypatch.setattr(sensitivity, "evaluate", _fake_evaluate(lambda v, _: v[:, 0]))
+    out = morris(short, ["adoption_rate"], trajectories=2, parameters=keys)
+    assert out.set_index("parameter").loc[keys[0], "mu_star"] > 0
+    assert len(sobol(short, keys, ["adoption_rate"], n=4)) == 2
+    assert len(sensitivity.sobol_convergence(short, keys, ["adoption_rate"], sizes=(4,))) == 2
+    assert sensitivity.morris_design(short, trajectories=2, parameters=keys).X.shape == (6, 2)
 
 
 # -- nothing imputed: refused points and undefined outputs -----------------------------------------
