@@ -198,8 +198,18 @@ def check_limits(n_points: int, replications: int, options: RunOptions, kind: st
         )
 
 
+def _json_default(value: Any) -> Any:
+    """What JSON cannot write itself: NumPy scalars and arrays as Python values, else a list."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return list(value)
+
+
 def jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=list))
+    """``value`` as plain JSON data (NumPy scalars and arrays become Python numbers and lists)."""
+    return json.loads(json.dumps(value, sort_keys=True, default=_json_default))
 
 
 def run_seed(root: int, point: int, replication: int, *, common: bool = True) -> int:
