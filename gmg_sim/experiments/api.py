@@ -36,6 +36,7 @@ from gmg_sim.experiments.plan import (
     RunOptions,
     ScenarioLike,
     check_limits,
+    is_whole,
     load_scenarios,
     make_plan,
 )
@@ -100,16 +101,19 @@ def _options(fn: Any, options: RunOptions | None, option_values: Mapping[str, An
     return opts
 
 
-def _check_design(replications: Any, seed: Any) -> None:
-    """``replications`` and ``seed`` checked before any scenario is read or point built."""
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+def _check_design(replications: Any, seed: Any) -> tuple[int, int | None]:
+    """``replications`` and ``seed`` checked before any scenario is read or point built.
+
+    Returns:
+        Both as plain ints (a NumPy integer is a whole number too); ``seed`` may be None.
+    """
+    if not is_whole(replications) or replications < 1:
         raise ExperimentError(
             f"replications: got {show(replications)}; give a whole number >= 1 (not a text or True)"
         )
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
-    ):
+    if seed is not None and (not is_whole(seed) or seed < 0):
         raise ExperimentError(f"seed: got {show(seed)}; give a whole number >= 0, or None")
+    return int(replications), None if seed is None else int(seed)
 
 
 def _check_scenarios(scenarios: Any) -> None:
@@ -171,7 +175,7 @@ def run(
         unknown keyword, with the closest name — before anything runs.
     """
     opts = _options(run, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenarios)
     return _run_scenarios("run", scenarios, replications, seed, overrides, measures, opts)
 
@@ -247,7 +251,7 @@ def compare(
         ``comparison.csv``.
     """
     opts = _options(compare, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenarios)
     if indicators is not None:
         indicators = check_indicators(indicators)
@@ -430,7 +434,7 @@ def sweep(
     option_values.setdefault("statements", False)
     option_values.setdefault("events", False)
     opts = _options(sweep, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenario)
     if method not in ("lhs", "sobol"):
         raise ExperimentError(f"method: got {show(method)}; allowed: 'lhs', 'sobol'")
@@ -447,8 +451,9 @@ def sweep(
     else:
         if bounds is None:
             raise ExperimentError("sweep: sample needs bounds (a TOML or CSV file of ranges)")
-        if isinstance(sample, bool) or not isinstance(sample, int) or sample < 1:
-            raise ExperimentError(f"sample: got {sample!r}; give a whole number >= 1")
+        if not is_whole(sample) or sample < 1:
+            raise ExperimentError(f"sample: got {show(sample)}; give a whole number >= 1")
+        sample = int(sample)
         ranges = read_bounds(bounds)
         # the run count before any point is drawn: a huge sample is refused, not sampled
         per_sample = len(ranges) + 2 if method == "sobol" else 1  # Saltelli: N × (k + 2)
@@ -554,7 +559,7 @@ def run_points(
         ConfigError: a point the schema refuses (naming the point).
     """
     opts = _options(run_points, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenario)
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
         raise ExperimentError(

@@ -80,10 +80,11 @@ class RunOptions:
             raise ExperimentError(
                 f"executor: got {self.executor!r}; allowed: serial, process, dask"
             )
-        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 0:
+        if not is_whole(self.workers) or self.workers < 0:
             raise ExperimentError(
                 f"workers: got {self.workers!r}; give a whole number >= 1 (0: all cores)"
             )
+        object.__setattr__(self, "workers", int(self.workers))  # a NumPy integer: a plain int
 
     @classmethod
     def lean(cls, **changes: Any) -> RunOptions:
@@ -106,6 +107,11 @@ class RunOptions:
                 f"unknown experiment option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
             )
         return replace(base, **changes) if changes else base
+
+
+def is_whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number: an int or a NumPy integer, not True or False."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 #: Columns that identify a run in every table.
@@ -361,11 +367,12 @@ def make_plan(
     extra: dict[str, Any] | None = None,
 ) -> Plan:
     """Check the design and fix the seeds: the plan is all an experiment's results depend on."""
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+    if not is_whole(replications) or replications < 1:
         raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
+    replications = int(replications)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)  # recorded in the manifest
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
     if measures is not None and not callable(measures):
         raise ExperimentError(f"measures: got {measures!r}; give a function of a finished model")

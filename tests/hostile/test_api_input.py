@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -79,6 +80,46 @@ def test_unknown_keywords_fail_before_any_run_with_a_suggestion(function, typo, 
 def test_replications_must_be_a_whole_number(replications):
     message = user_error(lambda: experiments.run("status_quo", replications=replications, **QUIET))
     assert "replications" in message
+
+
+@pytest.fixture
+def planned(monkeypatch):
+    """The plans that reach the engine (which runs nothing here): ``[(plan, options)]``."""
+    seen = []
+
+    def keep(plan, options):
+        seen.append((plan, options))
+        return SimpleNamespace(out=None)
+
+    monkeypatch.setattr(api_module, "execute", keep)
+    return seen
+
+
+def test_numpy_integers_are_whole_numbers(planned):
+    experiments.run("status_quo", replications=np.int64(2), seed=np.int32(3), **QUIET)
+    experiments.run("status_quo", workers=np.int64(2), **QUIET)
+    experiments.sweep(
+        "status_quo", sample=np.int64(4), bounds={"chair.agenda_bias": [0, 1]}, **QUIET
+    )
+    (first, _), (_, options), (swept, _) = planned
+    assert type(first.replications) is int and first.replications == 2 and first.root == 3
+    assert type(options.workers) is int and options.workers == 2
+    assert swept.extra["sample"] == 4 and len(swept.points) == 4
+    assert type(experiments.RunOptions(workers=np.uint8(0)).workers) is int
+
+
+@pytest.mark.parametrize(
+    ("keywords", "name"),
+    [
+        ({"replications": np.bool_(True)}, "replications"),
+        ({"replications": np.float64(2)}, "replications"),
+        ({"workers": np.bool_(True)}, "workers"),
+        ({"workers": np.int64(-1)}, "workers"),
+        ({"seed": np.bool_(False)}, "seed"),
+    ],
+)
+def test_numpy_booleans_and_floats_are_not_whole_numbers(keywords, name):
+    assert name in user_error(lambda: experiments.run("status_quo", **keywords, **QUIET))
 
 
 @pytest.mark.parametrize("seed", [True, "0", -1, 1.5])
@@ -216,6 +257,7 @@ def test_a_numpy_array_is_a_list_of_values():
         ({"vary": {"chair.term_months": [3]}, "method": "grid"}, "method"),
         ({"sample": True, "bounds": {"chair.agenda_bias": [0, 1]}}, "sample"),
         ({"sample": "8", "bounds": {"chair.agenda_bias": [0, 1]}}, "sample"),
+        ({"sample": np.bool_(True), "bounds": {"chair.agenda_bias": [0, 1]}}, "sample"),
         ({"sample": 8, "bounds": {"chair.agenda_bias": ["0", 1]}}, "two numbers"),
         (
             {
