@@ -41,7 +41,7 @@ from gmg_sim.experiments.plan import (
     make_plan,
 )
 from gmg_sim.experiments.sampling import sample_points, sobol_indices
-from gmg_sim.experiments.stats import comparison_table
+from gmg_sim.experiments.stats import check_indicator_names, check_level, comparison_table
 
 # -- public API -----------------------------------------------------------------------------
 
@@ -254,11 +254,8 @@ def compare(
     replications, seed = _check_design(replications, seed)
     _check_scenarios(scenarios)
     if indicators is not None:
-        indicators = check_indicators(indicators)
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
-        raise ExperimentError(
-            f"level: got {show(level)}; give a coverage between 0 and 1, e.g. 0.95"
-        )
+        indicators = check_indicators(indicators, allow_empty=False)
+    level = check_level(level)
     if not isinstance(figures, bool):
         raise ExperimentError(f"figures: got {show(figures)}; give True or False")
     result = _run_scenarios("compare", scenarios, replications, seed, overrides, None, opts)
@@ -294,27 +291,19 @@ def horizon_notes(summary: pd.DataFrame) -> list[str]:
     return notes
 
 
-def check_indicators(names: Sequence[str]) -> list[str]:
+def check_indicators(names: Sequence[str], *, allow_empty: bool = True) -> list[str]:
     """The names, if each is an indicator of ``GMGModel.summary()``.
 
-    Raises:
-        ExperimentError: naming the unknown ones, with a suggestion.
-    """
-    import difflib
+    Args:
+        names: indicator names.
+        allow_empty: whether an empty list is allowed (the command line's "no
+            ``--indicator`` given"); :func:`compare` refuses one.
 
-    known = list(SUMMARY_KEYS)
-    if isinstance(names, str | bytes) or not isinstance(names, Sequence):
-        raise ExperimentError(
-            f"indicators: got {show(names)}; give a list of indicator names, e.g. [{known[0]!r}]"
-        )
-    for name in names:
-        if not isinstance(name, str):
-            raise ExperimentError(f"indicators: got {show(name)} in the list; give names (texts)")
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}? Allowed" if close else "; allowed"
-            raise ExperimentError(f"unknown indicator {name!r}{hint}: {', '.join(known)}")
-    return list(names)
+    Raises:
+        ExperimentError: naming the unknown ones, with a suggestion; for a
+            text instead of a list; for an empty list unless ``allow_empty``.
+    """
+    return check_indicator_names(names, SUMMARY_KEYS, allow_empty=allow_empty)
 
 
 def write_figures(result: ExperimentResult) -> list[Path]:

@@ -185,6 +185,8 @@ def test_numpy_numbers_are_plain_numbers():
         ({"indicators": "chair_vacant_months"}, "list of indicator names"),
         ({"indicators": [3]}, "indicators"),
         ({"indicators": ["chair_vacant_month"]}, "did you mean 'chair_vacant_months'"),
+        ({"indicators": []}, "indicators: got an empty list"),
+        ({"level": -1}, "level"),
         ({"level": 95}, "level"),
         ({"level": True}, "level"),
         ({"figures": "yes"}, "figures"),
@@ -193,6 +195,12 @@ def test_numpy_numbers_are_plain_numbers():
 def test_compare_arguments(keywords, expected):
     message = user_error(lambda: experiments.compare(["status_quo"], **keywords, **QUIET))
     assert expected in message
+
+
+def test_check_indicators_allows_an_empty_list_only_when_asked():
+    assert experiments.check_indicators([]) == []  # the command line: no --indicator given
+    message = user_error(lambda: experiments.check_indicators([], allow_empty=False))
+    assert "indicators: got an empty list" in message
 
 
 # -- sweeps --------------------------------------------------------------------------------------
