@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 import gmg_sim
+from gmg_sim.config.errors import show
 from gmg_sim.config.scenarios import Scenario, read_scenario
 from gmg_sim.config.schema import GMGConfig
 from gmg_sim.model.core import GMGModel
@@ -538,11 +539,43 @@ def run_task(task: Task) -> Record:
         **model.summary(),
     }
     if task.measures is not None:
-        summary.update(task.measures(model))
+        summary.update(_measured(task.measures, model, summary))
     ts = timeseries_table(model, task) if task.timeseries else None
     ev = events_table(model, task) if task.events else None
     text = render_statements(model, task.label, task.seed) if task.statements else None
     return Record(task.point, task.replication, summary, ts, ev, text)
+
+
+def _measured(measures: Measures, model: GMGModel, summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``measures`` returned for a finished run, if its names are new columns.
+
+    Raises:
+        ExperimentError: for a result that is not a mapping of names (texts), or
+            names of columns the summary already has (a key column, ``seed``, a
+            swept parameter, an indicator): they would replace those values.
+    """
+    values = measures(model)
+    name = _qualname(measures)
+    if not isinstance(values, Mapping):
+        raise ExperimentError(
+            f"measures: {name} returned {show(values)}; give a function returning a mapping "
+            "of name -> value (one per new column of the summary)"
+        )
+    odd = [k for k in values if not isinstance(k, str)]
+    if odd:
+        raise ExperimentError(
+            f"measures: {name} returned the name {show(odd[0])}; give names (texts)"
+        )
+    clash = [k for k in values if k in summary]
+    if clash:
+        raise ExperimentError(
+            f"measures: {name} returned {', '.join(map(repr, clash))}, already "
+            f"{'columns' if len(clash) > 1 else 'a column'} of the summary ("
+            f"{', '.join(KEY_COLUMNS)}, seed, the swept parameters and the indicators): its "
+            "values would replace the run's; give them other names (e.g. "
+            f"{'my_' + clash[0]!r})"
+        )
+    return dict(values)
 
 
 def run_chunk(chunk: list[Task]) -> list[Record]:

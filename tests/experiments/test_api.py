@@ -414,3 +414,53 @@ def test_numpy_overrides_and_grid_values_are_written_to_the_manifest(tmp_path):
     )
     assert swept.manifest["identity"]["vary"] == {"chair.term_months": [6, 12]}
     assert swept.summary["chair__term_months"].tolist() == [6, 12]
+
+
+# -- measures ----------------------------------------------------------------------------------
+
+
+def _clashing(model):
+    return {"seed": 7, "scenario": "x", "adoption_rate": -1.0, "mine": 1.0}
+
+
+def _term(model):
+    return {"chair__term_months": 0}
+
+
+def _not_a_mapping(model):
+    return [1.0]
+
+
+def _numbered(model):
+    return {3: 1.0}
+
+
+@pytest.mark.parametrize(
+    ("measures", "expected"),
+    [
+        (_clashing, "returned 'seed', 'scenario', 'adoption_rate', already columns of the summary"),
+        (lambda m: {"point": 9}, "returned 'point', already a column of the summary"),
+        (_not_a_mapping, "returned [1.0]; give a function returning a mapping"),
+        (_numbered, "returned the name 3; give names (texts)"),
+    ],
+)
+def test_measures_cannot_replace_a_column_of_the_summary(measures, expected):
+    with pytest.raises(ExperimentError) as info:
+        _run(
+            scenarios="status_quo",
+            replications=1,
+            overrides={"time.end": "2006-06"},
+            measures=measures,
+        )
+    assert expected in str(info.value), str(info.value)
+
+
+def test_measures_cannot_replace_a_swept_parameter():
+    with pytest.raises(ExperimentError, match=r"'chair__term_months', already a column"):
+        experiments.sweep(
+            "status_quo",
+            vary={"chair.term_months": [6]},
+            overrides={"time.end": "2006-06"},
+            measures=_term,
+            progress=False,
+        )
