@@ -87,6 +87,15 @@ class RunOptions:
             )
         object.__setattr__(self, "workers", int(self.workers))  # a NumPy integer: a plain int
 
+    @property
+    def chosen_executor(self) -> Executor:
+        """The executor that runs: ``executor``, or dask with a scheduler, serial for one worker, else process."""
+        if self.executor is not None:
+            return self.executor
+        if self.scheduler:
+            return "dask"
+        return "serial" if self.workers == 1 else "process"
+
     @classmethod
     def lean(cls, **changes: Any) -> RunOptions:
         """Summaries only, quietly: no time series, events or statements, ``collect="final"``.
@@ -377,6 +386,10 @@ def make_plan(
         raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
     if measures is not None and not callable(measures):
         raise ExperimentError(f"measures: got {measures!r}; give a function of a finished model")
+    if measures is not None and options.chosen_executor == "process":
+        from gmg_sim.experiments.executors import check_measures  # (executors imports plan)
+
+        check_measures(measures, options.workers)
     check_limits(len(points), replications, options, kind)
     return Plan(
         kind=kind,
@@ -410,6 +423,13 @@ def _as_scenario(item: ScenarioLike) -> Scenario:
 
 def _qualname(fn: Callable[..., Any]) -> str:
     return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+def measures_name(fn: Callable[..., Any]) -> str:
+    """How a message names a ``measures`` callable: ``module.name``, or its repr."""
+    if isinstance(getattr(fn, "__qualname__", None), str):
+        return f"{getattr(fn, '__module__', '?')}.{fn.__qualname__}"
+    return repr(fn)
 
 
 # -- one run, in a worker ------------------------------------------------------------
@@ -555,7 +575,7 @@ def _measured(measures: Measures, model: GMGModel, summary: Mapping[str, Any]) -
             swept parameter, an indicator): they would replace those values.
     """
     values = measures(model)
-    name = _qualname(measures)
+    name = measures_name(measures)
     if not isinstance(values, Mapping):
         raise ExperimentError(
             f"measures: {name} returned {show(values)}; give a function returning a mapping "

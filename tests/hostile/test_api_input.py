@@ -122,6 +122,35 @@ def test_numpy_booleans_and_floats_are_not_whole_numbers(keywords, name):
     assert name in user_error(lambda: experiments.run("status_quo", **keywords, **QUIET))
 
 
+def _inner_measures():
+    def inner(model):
+        return {"mine": 1.0}
+
+    return inner
+
+
+@pytest.mark.parametrize(
+    ("measures", "expected"),
+    [
+        (lambda m: {"mine": 1.0}, "<lambda>"),
+        (_inner_measures(), "_inner_measures.<locals>.inner"),
+    ],
+)
+@pytest.mark.parametrize("options", [{"workers": 2}, {"workers": 0}, {"executor": "process"}])
+def test_measures_that_cannot_be_pickled_are_refused_before_any_worker(measures, expected, options):
+    message = user_error(
+        lambda: experiments.run("status_quo", measures=measures, **options, **QUIET)
+    )
+    assert "measures:" in message and expected in message
+    assert "cannot be sent to the worker processes" in message and "workers=1" in message
+
+
+def test_any_measures_are_taken_serially_and_on_dask(planned):
+    experiments.run("status_quo", measures=lambda m: {}, **QUIET)
+    experiments.run("status_quo", measures=lambda m: {}, executor="dask", workers=2, **QUIET)
+    assert len(planned) == 2  # cloudpickle sends a lambda by value
+
+
 @pytest.mark.parametrize("seed", [True, "0", -1, 1.5])
 def test_seed_must_be_a_whole_number(seed):
     assert "seed" in user_error(lambda: experiments.run("status_quo", seed=seed, **QUIET))
