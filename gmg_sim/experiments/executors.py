@@ -216,10 +216,16 @@ def check_measures(measures: Measures, workers: int) -> None:
     try:
         finder.dump(measures)
     except Exception as exc:
+        qualname = str(getattr(measures, "__qualname__", ""))
+        why = (
+            "each worker receives it by its module and name, which a lambda or a function "
+            "defined inside another function lacks"
+            if "<lambda>" in qualname or "<locals>" in qualname
+            else "each worker receives it pickled (a function by its module and name)"
+        )
         raise ExperimentError(
             f"measures: {name} cannot be sent to the worker processes (workers={workers}): "
-            f"{type(exc).__name__}: {exc}; each worker receives it by its module and name, "
-            f"which a lambda or a function defined inside another function lacks; {remedy}"
+            f"{type(exc).__name__}: {exc}; {why}; {remedy}"
         ) from None
     module, path = _main_script()
     if finder.in_main and module is None and path is None:
