@@ -36,11 +36,12 @@ from gmg_sim.experiments.plan import (
     RunOptions,
     ScenarioLike,
     check_limits,
+    is_whole,
     load_scenarios,
     make_plan,
 )
 from gmg_sim.experiments.sampling import sample_points, sobol_indices
-from gmg_sim.experiments.stats import comparison_table
+from gmg_sim.experiments.stats import check_indicator_names, check_level, comparison_table
 
 # -- public API -----------------------------------------------------------------------------
 
@@ -100,16 +101,19 @@ def _options(fn: Any, options: RunOptions | None, option_values: Mapping[str, An
     return opts
 
 
-def _check_design(replications: Any, seed: Any) -> None:
-    """``replications`` and ``seed`` checked before any scenario is read or point built."""
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+def _check_design(replications: Any, seed: Any) -> tuple[int, int | None]:
+    """``replications`` and ``seed`` checked before any scenario is read or point built.
+
+    Returns:
+        Both as plain ints (a NumPy integer is a whole number too); ``seed`` may be None.
+    """
+    if not is_whole(replications) or replications < 1:
         raise ExperimentError(
             f"replications: got {show(replications)}; give a whole number >= 1 (not a text or True)"
         )
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
-    ):
+    if seed is not None and (not is_whole(seed) or seed < 0):
         raise ExperimentError(f"seed: got {show(seed)}; give a whole number >= 0, or None")
+    return int(replications), None if seed is None else int(seed)
 
 
 def _check_scenarios(scenarios: Any) -> None:
@@ -171,7 +175,7 @@ def run(
         unknown keyword, with the closest name — before anything runs.
     """
     opts = _options(run, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenarios)
     return _run_scenarios("run", scenarios, replications, seed, overrides, measures, opts)
 
@@ -247,14 +251,11 @@ def compare(
         ``comparison.csv``.
     """
     opts = _options(compare, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenarios)
     if indicators is not None:
-        indicators = check_indicators(indicators)
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
-        raise ExperimentError(
-            f"level: got {show(level)}; give a coverage between 0 and 1, e.g. 0.95"
-        )
+        indicators = check_indicators(indicators, allow_empty=False)
+    level = check_level(level)
     if not isinstance(figures, bool):
         raise ExperimentError(f"figures: got {show(figures)}; give True or False")
     result = _run_scenarios("compare", scenarios, replications, seed, overrides, None, opts)
@@ -290,27 +291,19 @@ def horizon_notes(summary: pd.DataFrame) -> list[str]:
     return notes
 
 
-def check_indicators(names: Sequence[str]) -> list[str]:
+def check_indicators(names: Sequence[str], *, allow_empty: bool = True) -> list[str]:
     """The names, if each is an indicator of ``GMGModel.summary()``.
 
-    Raises:
-        ExperimentError: naming the unknown ones, with a suggestion.
-    """
-    import difflib
+    Args:
+        names: indicator names.
+        allow_empty: whether an empty list is allowed (the command line's "no
+            ``--indicator`` given"); :func:`compare` refuses one.
 
-    known = list(SUMMARY_KEYS)
-    if isinstance(names, str | bytes) or not isinstance(names, Sequence):
-        raise ExperimentError(
-            f"indicators: got {show(names)}; give a list of indicator names, e.g. [{known[0]!r}]"
-        )
-    for name in names:
-        if not isinstance(name, str):
-            raise ExperimentError(f"indicators: got {show(name)} in the list; give names (texts)")
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}? Allowed" if close else "; allowed"
-            raise ExperimentError(f"unknown indicator {name!r}{hint}: {', '.join(known)}")
-    return list(names)
+    Raises:
+        ExperimentError: naming the unknown ones, with a suggestion; for a
+            text instead of a list; for an empty list unless ``allow_empty``.
+    """
+    return check_indicator_names(names, SUMMARY_KEYS, allow_empty=allow_empty)
 
 
 def write_figures(result: ExperimentResult) -> list[Path]:
@@ -430,7 +423,7 @@ def sweep(
     option_values.setdefault("statements", False)
     option_values.setdefault("events", False)
     opts = _options(sweep, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenario)
     if method not in ("lhs", "sobol"):
         raise ExperimentError(f"method: got {show(method)}; allowed: 'lhs', 'sobol'")
@@ -447,8 +440,9 @@ def sweep(
     else:
         if bounds is None:
             raise ExperimentError("sweep: sample needs bounds (a TOML or CSV file of ranges)")
-        if isinstance(sample, bool) or not isinstance(sample, int) or sample < 1:
-            raise ExperimentError(f"sample: got {sample!r}; give a whole number >= 1")
+        if not is_whole(sample) or sample < 1:
+            raise ExperimentError(f"sample: got {show(sample)}; give a whole number >= 1")
+        sample = int(sample)
         ranges = read_bounds(bounds)
         # the run count before any point is drawn: a huge sample is refused, not sampled
         per_sample = len(ranges) + 2 if method == "sobol" else 1  # Saltelli: N × (k + 2)
@@ -554,7 +548,7 @@ def run_points(
         ConfigError: a point the schema refuses (naming the point).
     """
     opts = _options(run_points, options, option_values)
-    _check_design(replications, seed)
+    replications, seed = _check_design(replications, seed)
     _check_scenarios(scenario)
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
         raise ExperimentError(

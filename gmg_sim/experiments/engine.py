@@ -278,6 +278,15 @@ def _interrupted(
     )
 
 
+def _kept(out: Path | None, command: str | None) -> str | None:
+    """Where an experiment that failed midway keeps its finished runs, and how to finish it."""
+    if out is None:
+        return None
+    resume = resume_command(command)
+    how = f"run: {resume}" if resume else "call the same function again with resume=True"
+    return f"the runs finished so far are kept in {out}; to finish, {how}"
+
+
 def _note(text: str) -> None:
     print(f"gmg-sim: note: {text}", file=sys.stderr, flush=True)
 
@@ -334,9 +343,7 @@ def _execute(
     flush_seconds: float,
 ) -> ExperimentResult:
     workers, scheduler = options.workers, options.scheduler
-    executor = options.executor
-    if executor is None:
-        executor = "dask" if scheduler else ("serial" if workers == 1 else "process")
+    executor = options.chosen_executor
     if workers == 0:
         workers = os.cpu_count() or 1
     state["executor"] = executor
@@ -441,7 +448,7 @@ def _run(
                 if executor == "serial":
                     stream = iter_serial(chunks)
                 elif executor == "process":
-                    stream = iter_process(chunks, workers)
+                    stream = iter_process(chunks, workers, kept=_kept(out_path, command))
                 else:
                     state["stream_started"] = True
                     stream = iter_dask(chunks, workers, scheduler, connection)

@@ -15,6 +15,7 @@ started from a fork server that has already imported the model.
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import logging
 import math
@@ -25,11 +26,19 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gmg_sim._forkserver import start_fork_server
-from gmg_sim.experiments.plan import ExperimentError, Record, Task, run_chunk
+from gmg_sim.experiments.plan import (
+    ExperimentError,
+    Measures,
+    Record,
+    Task,
+    measures_name,
+    run_chunk,
+)
 
 #: Process ids of the worker processes running now (killed on a hard exit).
 LIVE_WORKERS: set[int] = set()
@@ -91,6 +100,12 @@ def _worker_main(conn: Any, parent: int) -> None:
             chunk = conn.recv()
         except (EOFError, OSError):
             return
+        except Exception as exc:  # runs that cannot be rebuilt here (e.g. measures not found)
+            try:
+                conn.send(("error", _unreadable(exc), traceback.format_exc()))
+            except (OSError, ValueError):
+                return
+            continue
         if chunk is None:
             return
         try:
@@ -106,6 +121,16 @@ def _worker_main(conn: Any, parent: int) -> None:
             conn.send(reply)
         except (OSError, ValueError):
             return
+
+
+def _unreadable(exc: Exception) -> ExperimentError:
+    """The error of a worker that could not unpickle the runs it was sent."""
+    return ExperimentError(
+        f"a worker process could not read the runs it was sent ({type(exc).__name__}: {exc}); "
+        "a measures function reaches the workers by its module and name: define it at the top "
+        "level of a module file that they can import (in a script, not inside "
+        f"{_GUARD.removeprefix('under ')}), or use workers=1"
+    )
 
 
 def _signal_name(number: int) -> str:
@@ -155,6 +180,64 @@ def check_main_script(workers: int) -> None:
         )
 
 
+class _MainFinder(pickle.Pickler):
+    """A pickler that notes the functions and classes of ``__main__`` it pickles by reference."""
+
+    def __init__(self, file: Any) -> None:
+        from multiprocessing.reduction import ForkingPickler
+
+        super().__init__(file, pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = ForkingPickler(file).dispatch_table  # as the pipes pickle
+        self.in_main: list[str] = []
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, type | types.FunctionType) and obj.__module__ == "__main__":
+            self.in_main.append(obj.__qualname__)
+        return NotImplemented
+
+
+def check_measures(measures: Measures, workers: int) -> None:
+    """Refuse, before any worker starts, a ``measures`` function that workers cannot find.
+
+    The local pool's worker processes receive it pickled, by module and name:
+    a lambda or a function defined inside another cannot be pickled, and one
+    defined in a notebook, ``python -c`` or the interactive interpreter (whose
+    ``__main__`` the workers cannot import) cannot be found by them.
+
+    Raises:
+        ExperimentError: giving the cause and the remedy (a module file, or workers=1).
+    """
+    name = measures_name(measures)
+    remedy = (
+        "define it with def at the top level of a module file (e.g. my_measures.py, next to "
+        "the notebook or script) and import it from there, or use workers=1"
+    )
+    finder = _MainFinder(io.BytesIO())
+    try:
+        finder.dump(measures)
+    except Exception as exc:
+        qualname = str(getattr(measures, "__qualname__", ""))
+        why = (
+            "each worker receives it by its module and name, which a lambda or a function "
+            "defined inside another function lacks"
+            if "<lambda>" in qualname or "<locals>" in qualname
+            else "each worker receives it pickled (a function by its module and name)"
+        )
+        raise ExperimentError(
+            f"measures: {name} cannot be sent to the worker processes (workers={workers}): "
+            f"{type(exc).__name__}: {exc}; {why}; {remedy}"
+        ) from None
+    module, path = _main_script()
+    if finder.in_main and module is None and path is None:
+        first = finder.in_main[0]
+        what = "is" if first == getattr(measures, "__qualname__", None) else f"uses {first},"
+        raise ExperimentError(
+            f"measures: {name} {what} defined in this program's main module (a notebook, "
+            f"python -c or the interactive interpreter), which the worker processes "
+            f"(workers={workers}) cannot import, so they cannot find it; {remedy}"
+        )
+
+
 def stop_if_importing_main() -> None:
     """In a worker that is importing the main script: exit at once (see :func:`_died`).
 
@@ -179,7 +262,8 @@ def _main_rerun_error() -> ExperimentError:
     )
 
 
-def _died(proc: Any) -> ExperimentError:
+def _died(proc: Any, kept: str | None = None) -> ExperimentError:
+    """A worker that ended; ``kept``: where the finished runs are and how to finish, if anywhere."""
     proc.join(timeout=10)  # its exit status, once the fork server has reported it
     code = proc.exitcode
     if code == MAIN_RERUN_EXIT:
@@ -190,16 +274,17 @@ def _died(proc: Any) -> ExperimentError:
             how += " (out of memory?)"
     else:
         how = f"stopped with exit code {code} (see the messages above)"
-    return ExperimentError(
-        f"worker process {proc.pid} {how}; the runs finished so far are "
-        "kept in the output folder: run the same command with --resume to finish"
-    )
+    return ExperimentError(f"worker process {proc.pid} {how}" + (f"; {kept}" if kept else ""))
 
 
-def iter_process(chunks: Iterable[list[Task]], workers: int) -> Iterator[list[Record]]:
+def iter_process(
+    chunks: Iterable[list[Task]], workers: int, *, kept: str | None = None
+) -> Iterator[list[Record]]:
     """Run chunks in ``workers`` local processes; yields each chunk's records as it finishes.
 
     Closing the generator (or an exception in it) kills the workers at once.
+    ``kept``: what the error of a worker that died adds (where the finished
+    runs are kept and how to finish; None without an output folder).
     """
     import multiprocessing
     from multiprocessing.connection import wait
@@ -236,11 +321,11 @@ def iter_process(chunks: Iterable[list[Task]], workers: int) -> Iterator[list[Re
                 if conn not in busy:
                     continue
                 if not conn.poll():
-                    raise _died(busy[conn])
+                    raise _died(busy[conn], kept)
                 try:
                     reply = conn.recv()
                 except (EOFError, OSError):
-                    raise _died(busy[conn]) from None
+                    raise _died(busy[conn], kept) from None
                 if reply[0] == "error":
                     raise reply[1] from WorkerTraceback(reply[2])
                 chunk = next(todo, None)

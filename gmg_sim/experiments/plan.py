@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 import gmg_sim
+from gmg_sim.config.errors import show
 from gmg_sim.config.scenarios import Scenario, read_scenario
 from gmg_sim.config.schema import GMGConfig
 from gmg_sim.model.core import GMGModel
@@ -80,10 +81,20 @@ class RunOptions:
             raise ExperimentError(
                 f"executor: got {self.executor!r}; allowed: serial, process, dask"
             )
-        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 0:
+        if not is_whole(self.workers) or self.workers < 0:
             raise ExperimentError(
                 f"workers: got {self.workers!r}; give a whole number >= 1 (0: all cores)"
             )
+        object.__setattr__(self, "workers", int(self.workers))  # a NumPy integer: a plain int
+
+    @property
+    def chosen_executor(self) -> Executor:
+        """The executor that runs: ``executor``, or dask with a scheduler, serial for one worker, else process."""
+        if self.executor is not None:
+            return self.executor
+        if self.scheduler:
+            return "dask"
+        return "serial" if self.workers == 1 else "process"
 
     @classmethod
     def lean(cls, **changes: Any) -> RunOptions:
@@ -106,6 +117,11 @@ class RunOptions:
                 f"unknown experiment option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
             )
         return replace(base, **changes) if changes else base
+
+
+def is_whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number: an int or a NumPy integer, not True or False."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 #: Columns that identify a run in every table.
@@ -198,8 +214,18 @@ def check_limits(n_points: int, replications: int, options: RunOptions, kind: st
         )
 
 
+def _json_default(value: Any) -> Any:
+    """What JSON cannot write itself: NumPy scalars and arrays as Python values, else a list."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return list(value)
+
+
 def jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, sort_keys=True, default=list))
+    """``value`` as plain JSON data (NumPy scalars and arrays become Python numbers and lists)."""
+    return json.loads(json.dumps(value, sort_keys=True, default=_json_default))
 
 
 def run_seed(root: int, point: int, replication: int, *, common: bool = True) -> int:
@@ -351,14 +377,19 @@ def make_plan(
     extra: dict[str, Any] | None = None,
 ) -> Plan:
     """Check the design and fix the seeds: the plan is all an experiment's results depend on."""
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+    if not is_whole(replications) or replications < 1:
         raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
+    replications = int(replications)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)  # recorded in the manifest
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
     if measures is not None and not callable(measures):
         raise ExperimentError(f"measures: got {measures!r}; give a function of a finished model")
+    if measures is not None and options.chosen_executor == "process":
+        from gmg_sim.experiments.executors import check_measures  # (executors imports plan)
+
+        check_measures(measures, options.workers)
     check_limits(len(points), replications, options, kind)
     return Plan(
         kind=kind,
@@ -392,6 +423,13 @@ def _as_scenario(item: ScenarioLike) -> Scenario:
 
 def _qualname(fn: Callable[..., Any]) -> str:
     return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+def measures_name(fn: Callable[..., Any]) -> str:
+    """How a message names a ``measures`` callable: ``module.name``, or its repr."""
+    if isinstance(getattr(fn, "__qualname__", None), str):
+        return f"{getattr(fn, '__module__', '?')}.{fn.__qualname__}"
+    return repr(fn)
 
 
 # -- one run, in a worker ------------------------------------------------------------
@@ -521,11 +559,43 @@ def run_task(task: Task) -> Record:
         **model.summary(),
     }
     if task.measures is not None:
-        summary.update(task.measures(model))
+        summary.update(_measured(task.measures, model, summary))
     ts = timeseries_table(model, task) if task.timeseries else None
     ev = events_table(model, task) if task.events else None
     text = render_statements(model, task.label, task.seed) if task.statements else None
     return Record(task.point, task.replication, summary, ts, ev, text)
+
+
+def _measured(measures: Measures, model: GMGModel, summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``measures`` returned for a finished run, if its names are new columns.
+
+    Raises:
+        ExperimentError: for a result that is not a mapping of names (texts), or
+            names of columns the summary already has (a key column, ``seed``, a
+            swept parameter, an indicator): they would replace those values.
+    """
+    values = measures(model)
+    name = measures_name(measures)
+    if not isinstance(values, Mapping):
+        raise ExperimentError(
+            f"measures: {name} returned {show(values)}; give a function returning a mapping "
+            "of name -> value (one per new column of the summary)"
+        )
+    odd = [k for k in values if not isinstance(k, str)]
+    if odd:
+        raise ExperimentError(
+            f"measures: {name} returned the name {show(odd[0])}; give names (texts)"
+        )
+    clash = [k for k in values if k in summary]
+    if clash:
+        raise ExperimentError(
+            f"measures: {name} returned {', '.join(map(repr, clash))}, already "
+            f"{'columns' if len(clash) > 1 else 'a column'} of the summary ("
+            f"{', '.join(KEY_COLUMNS)}, seed, the swept parameters and the indicators): its "
+            "values would replace the run's; give them other names (e.g. "
+            f"{'my_' + clash[0]!r})"
+        )
+    return dict(values)
 
 
 def run_chunk(chunk: list[Task]) -> list[Record]:

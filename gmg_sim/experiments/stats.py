@@ -15,7 +15,64 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gmg_sim.experiments.plan import KEY_COLUMNS
+from gmg_sim.config.errors import show
+from gmg_sim.experiments.plan import KEY_COLUMNS, ExperimentError
+
+# -- arguments -----------------------------------------------------------------------------
+
+
+def check_level(level: Any) -> float:
+    """The coverage of an interval, if it is a number strictly between 0 and 1.
+
+    Raises:
+        ExperimentError: naming the value given (``95`` for 95 %, ``-1``, ``True``, NaN).
+    """
+    number = isinstance(level, int | float | np.integer | np.floating) and not isinstance(
+        level, bool
+    )
+    if not number or not 0 < level < 1:
+        raise ExperimentError(
+            f"level: got {show(level)}; give a coverage between 0 and 1, e.g. 0.95"
+        )
+    return float(level)
+
+
+def check_indicator_names(
+    names: Any, known: Sequence[str], *, allow_empty: bool = True, where: str = ""
+) -> list[str]:
+    """``names`` as a list, if it is a list of names each in ``known``.
+
+    Args:
+        names: the indicators asked for.
+        known: the names allowed (in the order they are listed in a message).
+        allow_empty: whether an empty list is allowed.
+        where: what ``known`` are the names of, for the message (``" in the summary"``).
+
+    Raises:
+        ExperimentError: a text or a non-list, an empty list (unless allowed), a
+            name that is not a text, or an unknown name (with a suggestion).
+    """
+    import difflib
+
+    example = f", e.g. [{known[0]!r}]" if known else ""
+    if isinstance(names, str | bytes) or not isinstance(names, Sequence):
+        raise ExperimentError(
+            f"indicators: got {show(names)}; give a list of indicator names{example}"
+        )
+    if not names and not allow_empty:
+        raise ExperimentError(
+            f"indicators: got an empty list; give at least one indicator name{example}, or "
+            "None for all of them"
+        )
+    for name in names:
+        if not isinstance(name, str):
+            raise ExperimentError(f"indicators: got {show(name)} in the list; give names (texts)")
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}? Allowed" if close else "; allowed"
+            raise ExperimentError(f"unknown indicator {name!r}{where}{hint}: {', '.join(known)}")
+    return list(names)
+
 
 # -- comparison ---------------------------------------------------------------------------
 
@@ -90,18 +147,24 @@ def comparison_table(
     paired difference uses the ``n_diff`` replications in which both scenarios
     define the indicator (a Welch difference, every defined run of each).
 
+    Args:
+        summary: an experiment's summary (one row per run, with the columns
+            ``scenario``, ``point``, ``replication`` and ``seed``).
+        indicators: numeric columns of ``summary`` (default: every one but the
+            key columns, ``seed`` and swept parameters).
+        level: coverage of the intervals, between 0 and 1.
+
     Returns:
         Columns ``scenario, indicator, n, mean, sd, ci_low, ci_high, diff,
         diff_low, diff_high, paired, n_diff`` (the reference's diff columns are
         NaN, its ``n_diff`` 0); ``attrs["runs"]``: the runs of each scenario.
+
+    Raises:
+        ExperimentError: for a summary that is not an experiment's or has no
+            runs, an indicator that is not one of its numeric columns (or an
+            empty list, or a text), or a level not between 0 and 1.
     """
-    if indicators is None:
-        skip = {*KEY_COLUMNS, "seed"}
-        indicators = [
-            c
-            for c in summary.columns
-            if c not in skip and "__" not in c and pd.api.types.is_numeric_dtype(summary[c])
-        ]
+    indicators, level = _check_table_arguments(summary, indicators, level)
     order = summary.sort_values(["point", "replication"])
     labels = list(dict.fromkeys(order["scenario"]))
     by = {label: order[order["scenario"] == label].set_index("replication") for label in labels}
@@ -152,3 +215,46 @@ def comparison_table(
     # The runs per scenario, for printers that see a subset of the indicators.
     table.attrs["runs"] = int(order.groupby("scenario").size().max()) if len(order) else 0
     return table
+
+
+def _check_table_arguments(summary: Any, indicators: Any, level: Any) -> tuple[list[str], float]:
+    """:func:`comparison_table`'s arguments checked: (the indicators, the level)."""
+    if not isinstance(summary, pd.DataFrame):
+        raise ExperimentError(
+            f"summary: got {show(summary)}; give an experiment's summary (result.summary)"
+        )
+    need = (*KEY_COLUMNS, "seed")
+    missing = [c for c in need if c not in summary.columns]
+    if missing:
+        raise ExperimentError(
+            f"summary: it has no column {', '.join(map(repr, missing))}; give an experiment's "
+            f"summary (result.summary: one row per run, with the columns {', '.join(need)})"
+        )
+    if summary.empty:
+        raise ExperimentError(
+            "summary: it has no rows (no runs); give the summary of an experiment that ran"
+        )
+    level = check_level(level)
+    numeric = [
+        c for c in summary.columns if c not in need and pd.api.types.is_numeric_dtype(summary[c])
+    ]
+    if indicators is None:
+        chosen = [c for c in numeric if "__" not in c]
+        if not chosen:
+            raise ExperimentError(
+                "summary: it has no numeric indicator column to compare; give an "
+                "experiment's summary (result.summary)"
+            )
+        return chosen, level
+    if isinstance(indicators, Sequence) and not isinstance(indicators, str | bytes):
+        other = [n for n in indicators if n in summary.columns and n not in numeric]
+        if other:
+            raise ExperimentError(
+                f"indicators: {other[0]!r} is not a numeric column of the summary; give "
+                f"numeric columns, e.g. [{numeric[0]!r}]"
+                if numeric
+                else f"indicators: {other[0]!r} is not a numeric column of the summary"
+            )
+    return check_indicator_names(
+        indicators, numeric, allow_empty=False, where=" in the summary"
+    ), level

@@ -384,3 +384,83 @@ def test_a_comparison_of_one_scenario_writes_no_differences_figure(tmp_path):
     )
     names = sorted(p.name for p in cmp.figures)
     assert "comparison.png" in names and "differences.png" not in names
+
+
+# -- NumPy values ------------------------------------------------------------------------------
+
+
+def test_jsonable_turns_numpy_scalars_and_arrays_into_plain_values():
+    value = {"i": np.int64(12), "f": np.float32(0.5), "b": np.bool_(True), "a": np.arange(2)}
+    assert plan.jsonable(value) == {"a": [0, 1], "b": True, "f": 0.5, "i": 12}
+    assert plan.jsonable({"t": (1, 2), "r": range(2)}) == {"r": [0, 1], "t": [1, 2]}
+
+
+def test_numpy_overrides_and_grid_values_are_written_to_the_manifest(tmp_path):
+    overrides = {"time.end": "2006-06", "chair.term_months": np.int64(12)}
+    overrides["chair.decline_allowed"] = np.bool_(False)
+    res = experiments.run(
+        "status_quo", replications=1, overrides=overrides, out=tmp_path / "run", progress=False
+    )
+    written = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert written["overrides"]["chair.term_months"] == 12
+    assert written["overrides"]["chair.decline_allowed"] is False
+    assert len(res.summary) == 1
+    swept = experiments.sweep(
+        "status_quo",
+        vary={"chair.term_months": list(np.arange(6, 13, 6))},
+        overrides={"time.end": "2006-06"},
+        progress=False,
+        timeseries=False,
+    )
+    assert swept.manifest["identity"]["vary"] == {"chair.term_months": [6, 12]}
+    assert swept.summary["chair__term_months"].tolist() == [6, 12]
+
+
+# -- measures ----------------------------------------------------------------------------------
+
+
+def _clashing(model):
+    return {"seed": 7, "scenario": "x", "adoption_rate": -1.0, "mine": 1.0}
+
+
+def _term(model):
+    return {"chair__term_months": 0}
+
+
+def _not_a_mapping(model):
+    return [1.0]
+
+
+def _numbered(model):
+    return {3: 1.0}
+
+
+@pytest.mark.parametrize(
+    ("measures", "expected"),
+    [
+        (_clashing, "returned 'seed', 'scenario', 'adoption_rate', already columns of the summary"),
+        (lambda m: {"point": 9}, "returned 'point', already a column of the summary"),
+        (_not_a_mapping, "returned [1.0]; give a function returning a mapping"),
+        (_numbered, "returned the name 3; give names (texts)"),
+    ],
+)
+def test_measures_cannot_replace_a_column_of_the_summary(measures, expected):
+    with pytest.raises(ExperimentError) as info:
+        _run(
+            scenarios="status_quo",
+            replications=1,
+            overrides={"time.end": "2006-06"},
+            measures=measures,
+        )
+    assert expected in str(info.value), str(info.value)
+
+
+def test_measures_cannot_replace_a_swept_parameter():
+    with pytest.raises(ExperimentError, match=r"'chair__term_months', already a column"):
+        experiments.sweep(
+            "status_quo",
+            vary={"chair.term_months": [6]},
+            overrides={"time.end": "2006-06"},
+            measures=_term,
+            progress=False,
+        )

@@ -119,3 +119,72 @@ def test_a_serial_experiment_at_the_top_of_a_script_with_its_own_pool_still_runs
     done = _python(["own.py"], tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[0, 1, 4, 9]"
+
+
+# -- measures that worker processes cannot find ------------------------------------------------
+
+MEASURES = """
+from gmg_sim import experiments
+
+def meas(model):
+    return {{"mine": 1.0}}
+
+{guard}
+    try:
+        result = experiments.run("status_quo", replications=4, workers=2, progress=False,
+                                 overrides={{"time.end": "2006-06"}}, measures=meas)
+        print(result.summary["mine"].tolist())
+    except experiments.ExperimentError as exc:
+        print(exc)
+"""
+
+
+def test_measures_of_a_main_module_workers_cannot_import_are_refused_before_any_worker(
+    tmp_path: Path,
+) -> None:
+    """A notebook, ``python -c``: the workers have no such ``__main__`` to find the function in."""
+    done = _python(["-c", MEASURES.format(guard="if True:")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "measures: __main__.meas is defined in this program's main module" in done.stdout
+    assert "a notebook" in done.stdout and "workers=1" in done.stdout
+    assert "--resume" not in done.stdout and "output folder" not in done.stdout
+    assert done.stderr == "", done.stderr  # no worker started, so none printed a traceback
+
+
+def test_measures_at_the_top_of_a_script_reach_the_workers(tmp_path: Path) -> None:
+    (tmp_path / "study.py").write_text(MEASURES.format(guard='if __name__ == "__main__":'))
+    done = _python(["study.py"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1.0, 1.0, 1.0, 1.0]"
+
+
+def test_measures_inside_the_main_guard_are_explained_without_worker_tracebacks(
+    tmp_path: Path,
+) -> None:
+    """Defined under the guard, it exists here but not in a worker importing the script."""
+    script = MEASURES.format(guard='if __name__ == "__main__":')
+    script = script.replace("def meas(model):\n    return", "    def meas(model):\n        return")
+    script = script.replace("\n    def meas", '\nif __name__ == "__main__":\n    def meas')
+    (tmp_path / "study.py").write_text(script)
+    done = _python(["study.py"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "a worker process could not read the runs it was sent" in done.stdout, done.stdout
+    assert "Can't get attribute 'meas'" in done.stdout and "workers=1" in done.stdout
+    assert "--resume" not in done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_dead_worker_mentions_resuming_only_with_an_output_folder() -> None:
+    from gmg_sim.experiments.engine import _kept
+
+    proc = SimpleNamespace(pid=4242, exitcode=1, join=lambda timeout: None)
+    alone = str(_died(proc))
+    assert alone == "worker process 4242 stopped with exit code 1 (see the messages above)"
+    assert _kept(None, "gmg-sim run status_quo -w 2") is None
+    kept = _kept(Path("exp"), "gmg-sim run status_quo -w 2 --out exp")
+    assert kept == (
+        "the runs finished so far are kept in exp; to finish, run: "
+        "gmg-sim run status_quo -w 2 --out exp --resume"
+    )
+    assert str(_died(proc, kept)) == f"{alone}; {kept}"
+    assert _kept(Path("exp"), "study.py").endswith("call the same function again with resume=True")

@@ -112,3 +112,52 @@ def test_the_counts_are_shown_when_every_shown_indicator_misses_runs():
     console.print(comparison_text_table(shown, width=200))
     text = console.export_text()
     assert "(n=2)" in text and "defined in k of 3 runs" in text
+
+
+# -- comparison_table's arguments: checked like compare()'s ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ({"level": 95}, "level: got 95; give a coverage between 0 and 1"),
+        ({"level": -1}, "level: got -1"),
+        ({"level": 1.0}, "level: got 1.0"),
+        ({"level": math.nan}, "level: got nan"),
+        ({"level": True}, "level: got True"),
+        ({"level": "0.95"}, "level: got '0.95'"),
+        ({"indicators": ["xx"]}, "unknown indicator 'xx' in the summary; did you mean 'x'?"),
+        ({"indicators": "x"}, "indicators: got 'x'; give a list of indicator names"),
+        ({"indicators": []}, "indicators: got an empty list"),
+        ({"indicators": ["scenario"]}, "'scenario' is not a numeric column of the summary"),
+        ({"indicators": [3]}, "indicators: got 3 in the list"),
+        ({"summary": "rows"}, "summary: got 'rows'; give an experiment's summary"),
+        ({"summary": "no seed"}, "summary: it has no column 'seed'"),
+        ({"summary": "no rows"}, "summary: it has no rows (no runs)"),
+        ({"summary": "no indicator"}, "summary: it has no numeric indicator column"),
+    ],
+)
+def test_comparison_table_refuses_bad_arguments_by_name(call, expected):
+    from gmg_sim.experiments import ExperimentError, comparison_table
+
+    summary = _summary({"ref": [1.0, 2.0], "b": [2.0, 4.0]})
+    frames = {
+        "rows": "rows",
+        "no seed": summary.drop(columns="seed"),
+        "no rows": summary.iloc[:0],
+        "no indicator": summary.drop(columns="x"),
+    }
+    summary = frames.get(call.pop("summary", None), summary)
+    with pytest.raises(ExperimentError) as info:
+        comparison_table(summary, **call)
+    assert expected in str(info.value), str(info.value)
+
+
+def test_comparison_table_takes_any_numeric_column_and_a_numpy_level():
+    from gmg_sim.experiments import comparison_table
+
+    summary = _summary({"ref": [1.0, 2.0], "b": [2.0, 4.0]})
+    summary["chair__term_months"] = 6
+    table = comparison_table(summary, ["chair__term_months", "x"], level=np.float64(0.9))
+    assert table["indicator"].tolist() == ["chair__term_months", "x"] * 2
+    assert comparison_table(summary)["indicator"].unique().tolist() == ["x"]

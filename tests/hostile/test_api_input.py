@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -81,6 +82,75 @@ def test_replications_must_be_a_whole_number(replications):
     assert "replications" in message
 
 
+@pytest.fixture
+def planned(monkeypatch):
+    """The plans that reach the engine (which runs nothing here): ``[(plan, options)]``."""
+    seen = []
+
+    def keep(plan, options):
+        seen.append((plan, options))
+        return SimpleNamespace(out=None)
+
+    monkeypatch.setattr(api_module, "execute", keep)
+    return seen
+
+
+def test_numpy_integers_are_whole_numbers(planned):
+    experiments.run("status_quo", replications=np.int64(2), seed=np.int32(3), **QUIET)
+    experiments.run("status_quo", workers=np.int64(2), **QUIET)
+    experiments.sweep(
+        "status_quo", sample=np.int64(4), bounds={"chair.agenda_bias": [0, 1]}, **QUIET
+    )
+    (first, _), (_, options), (swept, _) = planned
+    assert type(first.replications) is int and first.replications == 2 and first.root == 3
+    assert type(options.workers) is int and options.workers == 2
+    assert swept.extra["sample"] == 4 and len(swept.points) == 4
+    assert type(experiments.RunOptions(workers=np.uint8(0)).workers) is int
+
+
+@pytest.mark.parametrize(
+    ("keywords", "name"),
+    [
+        ({"replications": np.bool_(True)}, "replications"),
+        ({"replications": np.float64(2)}, "replications"),
+        ({"workers": np.bool_(True)}, "workers"),
+        ({"workers": np.int64(-1)}, "workers"),
+        ({"seed": np.bool_(False)}, "seed"),
+    ],
+)
+def test_numpy_booleans_and_floats_are_not_whole_numbers(keywords, name):
+    assert name in user_error(lambda: experiments.run("status_quo", **keywords, **QUIET))
+
+
+def _inner_measures():
+    def inner(model):
+        return {"mine": 1.0}
+
+    return inner
+
+
+@pytest.mark.parametrize(
+    ("measures", "expected"),
+    [
+        (lambda m: {"mine": 1.0}, "<lambda>"),
+        (_inner_measures(), "_inner_measures.<locals>.inner"),
+    ],
+)
+@pytest.mark.parametrize("options", [{"workers": 2}, {"workers": 0}, {"executor": "process"}])
+def test_measures_that_cannot_be_pickled_are_refused_before_any_worker(measures, expected, options):
+    message = user_error(
+        lambda: experiments.run("status_quo", measures=measures, **options, **QUIET)
+    )
+    assert "measures:" in message and expected in message
+    assert "cannot be sent to the worker processes" in message and "workers=1" in message
+
+
+def test_any_measures_are_taken_serially_and_on_dask(planned):
+    experiments.run("status_quo", measures=lambda m: {}, **QUIET)
+    experiments.run("status_quo", measures=lambda m: {}, executor="dask", workers=2, **QUIET)
+    assert len(planned) == 2  # cloudpickle sends a lambda by value
+
+
 @pytest.mark.parametrize("seed", [True, "0", -1, 1.5])
 def test_seed_must_be_a_whole_number(seed):
     assert "seed" in user_error(lambda: experiments.run("status_quo", seed=seed, **QUIET))
@@ -144,6 +214,8 @@ def test_numpy_numbers_are_plain_numbers():
         ({"indicators": "chair_vacant_months"}, "list of indicator names"),
         ({"indicators": [3]}, "indicators"),
         ({"indicators": ["chair_vacant_month"]}, "did you mean 'chair_vacant_months'"),
+        ({"indicators": []}, "indicators: got an empty list"),
+        ({"level": -1}, "level"),
         ({"level": 95}, "level"),
         ({"level": True}, "level"),
         ({"figures": "yes"}, "figures"),
@@ -152,6 +224,12 @@ def test_numpy_numbers_are_plain_numbers():
 def test_compare_arguments(keywords, expected):
     message = user_error(lambda: experiments.compare(["status_quo"], **keywords, **QUIET))
     assert expected in message
+
+
+def test_check_indicators_allows_an_empty_list_only_when_asked():
+    assert experiments.check_indicators([]) == []  # the command line: no --indicator given
+    message = user_error(lambda: experiments.check_indicators([], allow_empty=False))
+    assert "indicators: got an empty list" in message
 
 
 # -- sweeps --------------------------------------------------------------------------------------
@@ -216,6 +294,7 @@ def test_a_numpy_array_is_a_list_of_values():
         ({"vary": {"chair.term_months": [3]}, "method": "grid"}, "method"),
         ({"sample": True, "bounds": {"chair.agenda_bias": [0, 1]}}, "sample"),
         ({"sample": "8", "bounds": {"chair.agenda_bias": [0, 1]}}, "sample"),
+        ({"sample": np.bool_(True), "bounds": {"chair.agenda_bias": [0, 1]}}, "sample"),
         ({"sample": 8, "bounds": {"chair.agenda_bias": ["0", 1]}}, "two numbers"),
         (
             {
