@@ -171,7 +171,14 @@ def sobol_rows(problem: dict[str, Any], y: np.ndarray, seed: int) -> pd.DataFram
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "constant values encountered"
         si = sobol_analyze.analyze(
-            problem, y, calc_second_order=False, print_to_console=False, seed=seed
+            problem,
+            y,
+            calc_second_order=False,
+            print_to_console=False,
+            # A Generator, not the seed: SALib tests `if seed:` and bootstraps seed 0 from
+            # numpy's global, unseeded state (its intervals then differed at each call).
+            # `default_rng(seed)` passed through it is the same stream for every other seed.
+            seed=np.random.default_rng(seed),
         )
     return pd.DataFrame(
         {

@@ -69,3 +69,20 @@ def test_morris_levels_map_to_evenly_spaced_whole_numbers():
         )
         res = analyze.analyze(problem, X, values.astype(float), num_levels=4)
         assert res["sigma"][0] == pytest.approx(0.0, abs=1e-9), (low, high)
+
+
+def test_sobol_intervals_repeat_at_every_seed_including_zero():
+    """SALib bootstraps seed 0 (falsy) from numpy's global state: the intervals must not."""
+    from SALib.analyze import sobol as salib_sobol
+
+    from gmg_sim.experiments.sampling import design_matrix, problem_of, sobol_rows
+
+    problem = problem_of({"a": (0.0, 1.0), "b": (0.0, 1.0)})
+    x = design_matrix(problem, 16, "sobol", 0)
+    y = x[:, 0] + 0.3 * x[:, 1] ** 2
+    for seed in (0, 5):
+        first = sobol_rows(problem, y, seed)
+        pd.testing.assert_frame_equal(first, sobol_rows(problem, y, seed))
+    # Any other seed gives SALib's own intervals, as before.
+    direct = salib_sobol.analyze(problem, y, calc_second_order=False, seed=5)
+    assert np.allclose(sobol_rows(problem, y, 5)["ST_conf"], direct["ST_conf"])
