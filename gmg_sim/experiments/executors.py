@@ -268,13 +268,17 @@ def _died(proc: Any, kept: str | None = None) -> ExperimentError:
     code = proc.exitcode
     if code == MAIN_RERUN_EXIT:
         return _main_rerun_error()
-    if code is not None and code < 0:
+    killed = code is not None and code < 0
+    if killed:
         how = f"was killed by {_signal_name(-code)}"
         if code == -signal.SIGKILL:
             how += " (out of memory?)"
     else:
         how = f"stopped with exit code {code} (see the messages above)"
-    return ExperimentError(f"worker process {proc.pid} {how}" + (f"; {kept}" if kept else ""))
+    error = ExperimentError(f"worker process {proc.pid} {how}" + (f"; {kept}" if kept else ""))
+    if killed:  # by the system (out of memory) or another program: not the command's fault
+        error.exit_code = 3  # type: ignore[attr-defined]
+    return error
 
 
 def iter_process(

@@ -81,8 +81,12 @@ def test_an_unguarded_script_on_a_local_dask_cluster_is_told_about_the_guard(
 )
 def test_a_dead_worker_is_described_by_how_it_ended(code: int, says: str, never: str) -> None:
     proc = SimpleNamespace(pid=4242, exitcode=code, join=lambda timeout: None)
-    message = str(_died(proc))
+    error = _died(proc)
+    message = str(error)
     assert says in message and never not in message
+    # Killed by a signal (the system, out of memory, or another program): the environment,
+    # exit 3 like a full disk; the command itself was right.
+    assert getattr(error, "exit_code", 2) == (3 if code < 0 else 2)
 
 
 def test_an_unguarded_module_run_with_dash_m_is_named_in_the_message(tmp_path: Path) -> None:
