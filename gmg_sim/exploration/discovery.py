@@ -301,6 +301,47 @@ def outcome_mask(values: pd.DataFrame, where: str) -> tuple[np.ndarray, str]:
     return mask.to_numpy(), condition
 
 
+def _check_effects(folder: Path, where: str, values: pd.DataFrame, name: str) -> None:
+    """Refuse a condition on ``<indicator>_effect`` where the cases have no effects.
+
+    Effects are a robust comparison's, of a design against the reference: the
+    reference's own worlds (the default without ``--design``) and a sweep's points have
+    none. The message says which ``--design`` values have them, rather than calling
+    the column unknown (the named outcomes 'declines not reduced' and 'vacancies not
+    reduced' are such conditions).
+
+    Raises:
+        ExperimentError: the condition needs effects these cases do not have.
+    """
+    from gmg_sim.experiments import ExperimentError
+
+    condition = NAMED_OUTCOMES.get(where.strip().lower().replace("_", " "), where)
+    suffix = "_effect"
+    lacking = sorted(
+        n
+        for n in _names(condition)
+        if n.endswith(suffix) and n not in values.columns and n[: -len(suffix)] in values.columns
+    )
+    if not lacking:
+        return
+    are = "is an effect" if len(lacking) == 1 else "are effects"
+    what = f"--where {where!r}: {', '.join(lacking)} {are}"
+    if (folder / "robust.json").exists():
+        from gmg_sim._atomic import read_json
+
+        designs = [str(d) for d in read_json(folder / "robust.json")["identity"]["designs"]]
+        others = ", ".join(d for d in designs if d != name)
+        raise ExperimentError(
+            f"{what} of a design against the reference design {name}, which has none against "
+            f"itself; give --design naming another design of {folder}: {others}"
+        )
+    raise ExperimentError(
+        f"{what} of a design against a robust comparison's reference; the sweep in {folder} "
+        f"has none: give the folder of gmg-sim robust with --design, or a condition on the "
+        f"sweep's own indicators (e.g. {lacking[0][: -len(suffix)]})"
+    )
+
+
 def _choose(trajectory: pd.DataFrame) -> int:
     """The box with the best balance of coverage and density (their harmonic mean)."""
     c, d = trajectory["coverage"].to_numpy(), trajectory["density"].to_numpy()
@@ -347,6 +388,7 @@ def discover(
     if out is not None:
         check_out(Path(out), overwrite=overwrite)
     x, values, name = case_table(folder, design)
+    _check_effects(Path(folder), where, values, name)
     mask, condition = outcome_mask(values, where)
     n, k = len(mask), int(mask.sum())
     if k == 0 or k == n:

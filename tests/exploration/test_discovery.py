@@ -334,3 +334,24 @@ def test_a_malformed_number_is_not_an_unknown_column():
 
     with pytest.raises(ExperimentError, match="not a condition pandas can evaluate"):
         outcome_mask(pd.DataFrame({"a": [0.1, 0.9]}), "a < 1e")
+
+
+@pytest.mark.parametrize("design", [None, "status_quo"])
+def test_an_effect_outcome_on_the_reference_asks_for_another_design(robust_dir, design):
+    """'declines not reduced' is chair_declines_effect >= 0: the reference has no effects.
+
+    It used to be called an unknown column, although the named outcome is listed as allowed.
+    """
+    args = ["discover", str(robust_dir), "--where", "declines not reduced"]
+    res = CliRunner().invoke(app, args + (["--design", design] if design else []))
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    assert "unknown column" not in text, text
+    assert "chair_declines_effect" in text and "reference design status_quo" in text, text
+    assert "give --design naming another design" in text and "pooled_budget" in text, text
+
+
+def test_an_effect_outcome_on_a_sweep_says_only_robust_has_effects(sampled_sweep):
+    with pytest.raises(ExperimentError, match="robust") as caught:
+        discover(sampled_sweep, "chair_vacant_months_effect >= 0")
+    assert "unknown column" not in str(caught.value)
