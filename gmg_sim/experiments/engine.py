@@ -428,7 +428,12 @@ def _run(
         else:
             if prepared.overwrite:
                 with guard.defer():
-                    remove_outputs(out_path)
+                    kept = remove_outputs(out_path)
+                if kept:
+                    from gmg_sim.exploration.discovery import kept_note
+
+                    for path in kept:
+                        _note(kept_note(path))
             if done or prepared.damaged:  # resumed: keep when the experiment first started
                 old = read_manifest(out_path)
                 manifest["first_started"] = old.get("first_started", old.get("started"))

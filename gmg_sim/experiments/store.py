@@ -672,8 +672,16 @@ def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> Prep
     return Prepared()
 
 
-def remove_outputs(out: Path) -> None:
-    """Remove the files of the gmg-sim experiment in ``out`` (nothing else there)."""
+def remove_outputs(out: Path) -> list[Path]:
+    """Remove the files of the gmg-sim experiment in ``out`` (nothing else there).
+
+    Also the discoveries gmg-sim discover made of it in ``out/discovery/``
+    (:func:`~gmg_sim.exploration.discovery.remove_discoveries`): they describe the
+    experiment being replaced.
+
+    Returns:
+        What was kept under ``out/discovery/`` because gmg-sim did not write it all.
+    """
     for name in _OUTPUT_FILES:
         path = out / name
         if path.is_dir() and not path.is_symlink():
@@ -686,6 +694,9 @@ def remove_outputs(out: Path) -> None:
             path.unlink(missing_ok=True)
         else:
             shutil.rmtree(path, ignore_errors=True)
+    from gmg_sim.exploration.discovery import remove_discoveries
+
+    return remove_discoveries(out)
 
 
 #: Up to this many runs the manifest lists every run's seed.

@@ -177,13 +177,22 @@ def _replace_when_ready(out: Path, opts: RunOptions) -> None:
 
 
 def _remove_outputs(out: Path) -> None:
-    """Remove what :func:`robust` wrote in ``out`` (and nothing else)."""
+    """Remove what :func:`robust` wrote in ``out`` (and nothing else).
+
+    With it go the discoveries gmg-sim discover made of the old comparison in
+    ``out/discovery/``; what is kept there (not all discover's) is named on stderr.
+    """
     import shutil
+    import sys
+
+    from gmg_sim.exploration.discovery import kept_note, remove_discoveries
 
     for name in _OUTPUT_FILES:
         (out / name).unlink(missing_ok=True)
     for name in ("runs", "figures"):
         shutil.rmtree(out / name, ignore_errors=True)
+    for path in remove_discoveries(out):
+        print(f"gmg-sim: note: {kept_note(path)}", file=sys.stderr, flush=True)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

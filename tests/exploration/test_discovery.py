@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -355,3 +357,31 @@ def test_an_effect_outcome_on_a_sweep_says_only_robust_has_effects(sampled_sweep
     with pytest.raises(ExperimentError, match="robust") as caught:
         discover(sampled_sweep, "chair_vacant_months_effect >= 0")
     assert "unknown column" not in str(caught.value)
+
+
+def test_remove_discoveries_removes_only_what_discover_wrote(tmp_path):
+    """What --overwrite of a sweep or robust comparison removes under its discovery/."""
+    from gmg_sim.exploration.discovery import remove_discoveries
+
+    root = tmp_path / "discovery"
+    ours, among, empty = root / "a_lt_1", root / "mixed", root / "left"
+    for folder in (ours, among, empty):
+        folder.mkdir(parents=True)
+    for name in ("box.csv", "trajectory.csv", "peeling.png", "cart.txt", ".box.csv.1.2.tmp"):
+        (ours / name).write_text("x")
+    (among / "box.csv").write_text("x")  # written with --overwrite among the user's files
+    (among / "data.csv").write_text("mine")
+    (root / "README.md").write_text("mine")
+    (root / "box.csv").write_text("x")  # beside the user's README: maybe the user's
+    kept = remove_discoveries(tmp_path)
+    assert sorted(p.name for p in kept) == ["README.md", "box.csv", "mixed"]
+    assert not ours.exists() and not empty.exists()
+    assert (among / "box.csv").exists() and (among / "data.csv").read_text() == "mine"
+    assert (root / "README.md").read_text() == "mine" and (root / "box.csv").exists()
+    for p in kept:
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    (root / "box.csv").write_text("x")  # discover --out FOLDER/discovery
+    assert remove_discoveries(tmp_path) == [] and not root.exists()
+    root.write_text("a file of the user's")
+    assert remove_discoveries(tmp_path) == [root] and root.read_text() == "a file of the user's"
+    assert remove_discoveries(tmp_path / "nothing") == []
