@@ -5,7 +5,8 @@ manifest, the lock records, a classroom session and its tokens) goes through
 :func:`write_atomic`: the data go to a temporary file beside the target, reach
 the disk (``fsync``), and replace the target by a rename, whose folder entry is
 then made durable too. A kill, a full disk or a power cut leaves the old file or
-the new one, never a truncated one; a failed write removes its temporary file.
+the new one, never a truncated one; a failed write removes its temporary file and
+names the target, not the temporary file, in its error (:func:`on_target`).
 
 What gmg-sim reads back of its own JSON files (manifests, a classroom session and its
 tokens) goes through :func:`read_json`, which refuses a path that is not a regular
@@ -19,6 +20,7 @@ distinct for every process and thread writing at once, and recognised (by the
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -31,9 +33,11 @@ from typing import Any
 __all__ = [
     "TMP_PREFIX",
     "NotAFile",
+    "discard",
     "file_kind",
     "fsync_folder",
     "fsync_replace",
+    "on_target",
     "read_json",
     "temporary_path",
     "write_atomic",
@@ -147,6 +151,8 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
     Raises:
         NotAFile: ``path`` exists and is neither a file nor a folder.
+        OSError: the write or the rename failed; it names ``path``, not the temporary
+            file (:func:`on_target`).
     """
     path = Path(path)
     try:
@@ -160,9 +166,44 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     try:
         write(tmp)
         fsync_replace(tmp, path)
+    except OSError as exc:
+        discard(tmp)
+        failed = on_target(exc, tmp, path)
+        if failed is exc:
+            raise
+        raise failed from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
         raise
+
+
+def discard(tmp: Path) -> None:
+    """Remove the temporary file of a failed write, if it can be: the failure is what
+    to report (on a read-only file system even the removal of a missing file fails)."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
+def on_target(exc: OSError, tmp: Path, path: Path) -> OSError:
+    """``exc``, raised while writing ``tmp`` on the way to ``path``, as an error of ``path``.
+
+    The temporary file is a detail of how ``path`` is written: a read-only folder, a
+    full disk or a missing permission is reported for the file the user asked for (and
+    the folder it is in), never for ``.box.csv.<pid>.<thread>.tmp``. Returns ``exc``
+    itself where it does not name ``tmp``; else a new error of the same kind (errno)
+    with ``path`` as its file name and in its text.
+    """
+    t, p = os.fspath(tmp), os.fspath(path)
+    names = [
+        os.fspath(n) for n in (exc.filename, exc.filename2) if isinstance(n, str | os.PathLike)
+    ]
+    text = exc.strerror if exc.strerror is not None else " ".join(map(str, exc.args))
+    if t not in names and t not in text:
+        return exc
+    if exc.errno is None:  # a library's error with only a text (pyarrow's), or none
+        return OSError(text.replace(t, p))
+    filename = p if names else None
+    return OSError(exc.errno, text.replace(t, p), filename)
 
 
 def write_text(path: Path, text: str, mode: int | None = None) -> None:

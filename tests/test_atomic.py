@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import pathlib
 import stat
 import threading
 
@@ -134,3 +136,56 @@ def test_a_manifest_that_is_a_pipe_is_damaged_not_waited_on(tmp_path):
     os.mkfifo(tmp_path / "manifest.json")
     with pytest.raises(ExperimentError, match="not a gmg-sim manifest"):
         read_manifest(tmp_path)
+
+
+def _read_only(monkeypatch, folder):
+    """``folder`` as on a read-only file system: creating or removing a file in it fails.
+
+    (Tests run as root, where ``chmod`` stops nothing.) Even the removal of a file that is
+    not there fails with EROFS, as Linux answers on a read-only mount.
+    """
+    real_unlink = pathlib.Path.unlink
+
+    def unlink(self, missing_ok=False):
+        if self.parent == folder:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+
+
+def test_a_failed_write_names_the_file_not_its_temporary_file(tmp_path, monkeypatch):
+    """The error of a write on a read-only file system names box.csv, not .box.csv.<pid>.tmp."""
+    _read_only(monkeypatch, tmp_path)
+    path = tmp_path / "box.csv"
+
+    def refused(tmp):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(tmp))
+
+    with pytest.raises(OSError) as caught:
+        write_atomic(path, refused)
+    assert caught.value.errno == errno.EROFS
+    assert caught.value.filename == str(path)
+    assert ".tmp" not in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_failed_rename_or_library_error_names_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "summary.parquet"
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(src), None, str(dst))
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError) as caught:
+        write_text(path, "x")
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(path)
+    assert ".tmp" not in str(caught.value) and "->" not in str(caught.value)
+    monkeypatch.undo()
+
+    def pyarrow_like(tmp):  # pyarrow's errors carry the path in their text only
+        raise OSError(f"Failed to open local file '{tmp}'. Detail: [errno 30] Read-only")
+
+    with pytest.raises(OSError) as caught:
+        write_atomic(path, pyarrow_like)
+    assert ".tmp" not in str(caught.value) and f"'{path}'" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []

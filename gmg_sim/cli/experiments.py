@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -67,6 +69,47 @@ Force = Annotated[
 ]
 
 
+@contextlib.contextmanager
+def saved_when_interrupted() -> Iterator[None]:
+    """Ctrl-C or SIGTERM once the experiment is complete: say so, not "to finish, --resume".
+
+    The engine closes the experiment (merges the runs, marks the manifest complete)
+    and returns; the command then writes what is made from it (figures/,
+    comparison.csv, points.csv...). A signal meanwhile says that the data are complete
+    and saved, and names the command that writes the rest
+    (:func:`~gmg_sim.experiments.engine.completed_interruption`).
+
+    A signal that a library turns into an error of its own (one arriving while
+    matplotlib imports a compiled module raises ``ImportError: initialization
+    failed``) is still an interruption, not an internal error. Inside
+    :func:`~gmg_sim.cli.common.user_errors`, which prints the message.
+    """
+    from gmg_sim import _interrupt
+    from gmg_sim.experiments import engine
+    from gmg_sim.experiments.plan import ExperimentInterrupted
+
+    engine.forget_completed()  # none of this command's yet
+    with engine.signals_seen() as seen:
+        try:
+            yield
+        except ExperimentInterrupted:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                signum = _interrupt.signum_of(exc)
+            elif isinstance(exc, Exception) and seen:  # a library's error for the signal
+                signum = seen[0]
+            else:
+                raise
+            complete = engine.completed_interruption(signum)
+            if complete is None:
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                raise _interrupt.Interrupted(signum) from None
+            _interrupt.install_cli_guard()  # a second signal while it is said: exit at once
+            raise complete from None
+
+
 @app.command()
 def run(
     ctx: typer.Context,
@@ -92,7 +135,7 @@ def run(
     from gmg_sim import experiments
 
     t0 = time.perf_counter()
-    with user_errors(out):
+    with user_errors(out), saved_when_interrupted():
         options = run_options(
             ctx,
             collect=collect.value,
@@ -160,7 +203,7 @@ def compare(
     from gmg_sim.config.scenarios import BUNDLED_DIR, bundled_names
 
     t0 = time.perf_counter()
-    with user_errors(out):
+    with user_errors(out), saved_when_interrupted():
         chosen = list(scenarios or [])
         if all_:
             # by path, so that a file of the same name in the current folder cannot hide one
@@ -273,7 +316,7 @@ def sweep(
     from gmg_sim import experiments
 
     t0 = time.perf_counter()
-    with user_errors(out):
+    with user_errors(out), saved_when_interrupted():
         if vary and (sample is not None or bounds is not None):
             raise ConfigError("give either --vary (a grid) or --sample with --bounds, not both")
         if not vary and sample is None:

@@ -230,6 +230,38 @@ class SignalGuard:
         os._exit(_interrupt.exit_code(signum))
 
 
+@contextlib.contextmanager
+def signals_seen() -> Iterator[list[int]]:
+    """The signals (SIGINT, SIGTERM) whose Python handler ran in the block, as a list.
+
+    A handler raises ``KeyboardInterrupt`` wherever Python happens to be: inside the
+    import of a compiled module (matplotlib's Agg backend, while figures are drawn)
+    the library reports it as an error of its own (``ImportError: initialization
+    failed``). The list tells the caller such an error was an interruption. Only a
+    handler written in Python is watched (it is called as before); main thread only.
+    """
+    seen: list[int] = []
+    old: dict[int, tuple[Any, Any]] = {}
+    if _interrupt.in_main_thread():
+        for sig in _interrupt.SIGNALS:
+            handler = signal.getsignal(sig)
+            if not callable(handler):
+                continue
+
+            def recording(signum: int, frame: Any, handler: Any = handler) -> None:
+                seen.append(signum)
+                handler(signum, frame)
+
+            old[sig] = (handler, recording)
+            signal.signal(sig, recording)
+    try:
+        yield seen
+    finally:
+        for sig, (handler, recording) in old.items():
+            if signal.getsignal(sig) is recording:  # (not one installed meanwhile)
+                signal.signal(sig, handler)
+
+
 def _kill_children() -> None:
     """SIGKILL every process this one started (workers, Dask's nannies, fork server)."""
     pids = set(LIVE_WORKERS)
@@ -278,6 +310,79 @@ def _interrupted(
     )
 
 
+@dataclass(frozen=True)
+class _Completed:
+    """An experiment this process completed in ``out``: its runs merged, its manifest complete."""
+
+    out: Path
+    command: str | None
+    total: int
+    #: What is written from its tables afterwards, by the command or function that ran it.
+    afterwards: tuple[str, ...]
+
+
+#: The experiment this process completed last, until the next one starts (one a process).
+_last_completed: list[_Completed] = []
+
+
+def _afterwards(plan: Plan) -> tuple[str, ...]:
+    """What a command writes in the folder from a complete experiment's tables, after the engine."""
+    if plan.kind == "compare":
+        return ("comparison.csv", "figures/")
+    if plan.kind == "sweep":
+        sobol = ("sensitivity.csv",) if plan.extra.get("design") == "sobol" else ()
+        return ("points.csv", *sobol, "figures/")
+    return ("figures/",)
+
+
+def forget_completed() -> None:
+    """Forget the experiment completed last (a new one, or a new command, starts)."""
+    _last_completed.clear()
+
+
+def completed_out() -> Path | None:
+    """The folder of the experiment this process completed last (None: none since it started)."""
+    return _last_completed[-1].out if _last_completed else None
+
+
+def completed_interruption(signum: int) -> ExperimentInterrupted | None:
+    """What a Ctrl-C or SIGTERM after the last experiment completed says (None: none did).
+
+    The signal came while the experiment was being closed (its runs merged and its
+    manifest marked complete) or afterwards, while what is made from its tables
+    (figures/, comparison.csv, points.csv...) was written: the data are complete and
+    saved; only those files may be missing, and the same command with ``--resume``
+    runs nothing again and writes them.
+    """
+    if not _last_completed:
+        return None
+    done = _last_completed[-1]
+    resume = resume_command(done.command)
+    names = ", ".join(done.afterwards)
+    message = (
+        f"{_interrupt.describe(signum)} after all {done.total:,} runs had finished: the "
+        f"experiment is complete and saved in {done.out} (its manifest.json says complete)"
+    )
+    if resume:
+        message += (
+            f"; only what is made from it afterwards may be missing ({names}): to write it, "
+            f"run: {resume} (it runs nothing again)"
+        )
+    else:
+        message += (
+            "; to get its result, call the same function again with resume=True (it runs "
+            "nothing again)"
+        )
+    return ExperimentInterrupted(
+        message,
+        signum=signum,
+        out=done.out,
+        finished=done.total,
+        total=done.total,
+        resume_command=resume,
+    )
+
+
 def _kept(out: Path | None, command: str | None) -> str | None:
     """Where an experiment that failed midway keeps its finished runs, and how to finish it."""
     if out is None:
@@ -311,6 +416,7 @@ def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> E
     command = options.command if options.command is not None else shlex.join(sys.argv)
     out_path = Path(options.out) if options.out is not None else None
     state: dict[str, Any] = {"finished": 0}
+    forget_completed()
     guard = SignalGuard(hard=_interrupt.is_cli())
     with guard:
         lock = None
@@ -327,6 +433,9 @@ def execute(plan: Plan, options: RunOptions, *, flush_seconds: float = 1.0) -> E
             signum = guard.signum or _interrupt.signum_of(exc)
             if state.get("executor") == "process":
                 stop_fork_server()  # it may still be importing the model for no one
+            complete = completed_interruption(signum) if state.get("complete") else None
+            if complete is not None:  # while it was closed: its data are all saved
+                raise complete from None
             raise _interrupted(signum, out_path, state["finished"], plan.n_runs, command) from None
         finally:
             if lock is not None:
@@ -391,6 +500,18 @@ def _execute(
         raise
 
 
+def _completed(
+    plan: Plan, out: Path, command: str, guard: SignalGuard, state: dict[str, Any]
+) -> None:
+    """Record that the experiment in ``out`` is complete: a signal from now on says so."""
+    _last_completed[:] = [_Completed(out, command, plan.n_runs, _afterwards(plan))]
+    state["complete"] = True
+    resume = resume_command(command)
+    guard.hint = f"; the experiment is complete and saved in {out}" + (
+        f"; to write the rest, run: {resume}" if resume else ""
+    )
+
+
 def _run(
     plan: Plan,
     options: RunOptions,
@@ -425,10 +546,16 @@ def _run(
                 write_atomic(
                     out_path / "summary.csv", lambda p: to_pandas(table).to_csv(p, index=False)
                 )
+            _completed(plan, out_path, command, guard, state)
         else:
             if prepared.overwrite:
                 with guard.defer():
-                    remove_outputs(out_path)
+                    kept = remove_outputs(out_path)
+                if kept:
+                    from gmg_sim.exploration.discovery import kept_note
+
+                    for path in kept:
+                        _note(kept_note(path))
             if done or prepared.damaged:  # resumed: keep when the experiment first started
                 old = read_manifest(out_path)
                 manifest["first_started"] = old.get("first_started", old.get("started"))
@@ -476,6 +603,8 @@ def _run(
                 )
                 write_manifest(out_path, manifest)
                 remove_parts(out_path)
+                # before a signal held back meanwhile is raised, at the end of this block
+                _completed(plan, out_path, command, guard, state)
         summary = to_pandas(pq.read_table(out_path / "summary.parquet"))
         ts = ev = None
     else:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -27,8 +27,10 @@ import pyarrow.parquet as pq
 import gmg_sim
 from gmg_sim._atomic import (
     TMP_PREFIX,
+    discard,
     fsync_folder,
     fsync_replace,
+    on_target,
     read_json,
     temporary_path,
     write_atomic,
@@ -305,6 +307,14 @@ def remove_parts(out: Path) -> None:
         parts.rmdir()  # only when no damaged parts are kept
 
 
+def _raise_on_target(exc: OSError, tmp: Path, dest: Path) -> NoReturn:
+    """Raise ``exc`` of writing ``tmp`` as an error of ``dest`` (:func:`on_target`)."""
+    failed = on_target(exc, tmp, dest)
+    if failed is exc:
+        raise exc
+    raise failed from exc
+
+
 def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], dest: Path) -> None:
     """Write the parts' rows to ``dest`` sorted by run, holding only a few parts in memory.
 
@@ -314,7 +324,11 @@ def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], des
     remaining = Counter(part for _, _, part in order)
     cache: dict[int, tuple[pa.Table, dict[tuple[int, int], tuple[int, int]]]] = {}
     tmp = temporary_path(dest)
-    writer = pq.ParquetWriter(tmp, schema)
+    try:
+        writer = pq.ParquetWriter(tmp, schema)
+    except OSError as exc:
+        discard(tmp)
+        _raise_on_target(exc, tmp, dest)
     block: list[pa.Table] = []
     rows = 0
     try:
@@ -346,12 +360,19 @@ def _merge_stream(paths: dict[int, Path], order: list[tuple[int, int, int]], des
                 block, rows = [], 0
         if block:
             writer.write_table(pa.concat_tables(block))
-    except BaseException:
-        writer.close()
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        with contextlib.suppress(Exception):  # the first failure is the one to report
+            writer.close()
+        discard(tmp)
+        if isinstance(exc, OSError):
+            _raise_on_target(exc, tmp, dest)
         raise
-    writer.close()
-    fsync_replace(tmp, dest)
+    try:
+        writer.close()
+        fsync_replace(tmp, dest)
+    except OSError as exc:
+        discard(tmp)
+        _raise_on_target(exc, tmp, dest)
 
 
 def consolidate(out: Path, plan: Plan) -> None:
@@ -651,8 +672,16 @@ def prepare_out(out: Path, plan: Plan, *, resume: bool, overwrite: bool) -> Prep
     return Prepared()
 
 
-def remove_outputs(out: Path) -> None:
-    """Remove the files of the gmg-sim experiment in ``out`` (nothing else there)."""
+def remove_outputs(out: Path) -> list[Path]:
+    """Remove the files of the gmg-sim experiment in ``out`` (nothing else there).
+
+    Also the discoveries gmg-sim discover made of it in ``out/discovery/``
+    (:func:`~gmg_sim.exploration.discovery.remove_discoveries`): they describe the
+    experiment being replaced.
+
+    Returns:
+        What was kept under ``out/discovery/`` because gmg-sim did not write it all.
+    """
     for name in _OUTPUT_FILES:
         path = out / name
         if path.is_dir() and not path.is_symlink():
@@ -665,6 +694,9 @@ def remove_outputs(out: Path) -> None:
             path.unlink(missing_ok=True)
         else:
             shutil.rmtree(path, ignore_errors=True)
+    from gmg_sim.exploration.discovery import remove_discoveries
+
+    return remove_discoveries(out)
 
 
 #: Up to this many runs the manifest lists every run's seed.

@@ -32,7 +32,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["NAMED_OUTCOMES", "OUTPUT_FILES", "Discovery", "case_table", "check_out", "discover"]
+__all__ = [
+    "DISCOVERY_DIR",
+    "NAMED_OUTCOMES",
+    "OUTPUT_FILES",
+    "Discovery",
+    "case_table",
+    "check_out",
+    "discover",
+    "kept_note",
+    "remove_discoveries",
+]
 
 #: Named outcomes and the condition each stands for.
 NAMED_OUTCOMES: dict[str, str] = {
@@ -301,6 +311,47 @@ def outcome_mask(values: pd.DataFrame, where: str) -> tuple[np.ndarray, str]:
     return mask.to_numpy(), condition
 
 
+def _check_effects(folder: Path, where: str, values: pd.DataFrame, name: str) -> None:
+    """Refuse a condition on ``<indicator>_effect`` where the cases have no effects.
+
+    Effects are a robust comparison's, of a design against the reference: the
+    reference's own worlds (the default without ``--design``) and a sweep's points have
+    none. The message says which ``--design`` values have them, rather than calling
+    the column unknown (the named outcomes 'declines not reduced' and 'vacancies not
+    reduced' are such conditions).
+
+    Raises:
+        ExperimentError: the condition needs effects these cases do not have.
+    """
+    from gmg_sim.experiments import ExperimentError
+
+    condition = NAMED_OUTCOMES.get(where.strip().lower().replace("_", " "), where)
+    suffix = "_effect"
+    lacking = sorted(
+        n
+        for n in _names(condition)
+        if n.endswith(suffix) and n not in values.columns and n[: -len(suffix)] in values.columns
+    )
+    if not lacking:
+        return
+    are = "is an effect" if len(lacking) == 1 else "are effects"
+    what = f"--where {where!r}: {', '.join(lacking)} {are}"
+    if (folder / "robust.json").exists():
+        from gmg_sim._atomic import read_json
+
+        designs = [str(d) for d in read_json(folder / "robust.json")["identity"]["designs"]]
+        others = ", ".join(d for d in designs if d != name)
+        raise ExperimentError(
+            f"{what} of a design against the reference design {name}, which has none against "
+            f"itself; give --design naming another design of {folder}: {others}"
+        )
+    raise ExperimentError(
+        f"{what} of a design against a robust comparison's reference; the sweep in {folder} "
+        f"has none: give the folder of gmg-sim robust with --design, or a condition on the "
+        f"sweep's own indicators (e.g. {lacking[0][: -len(suffix)]})"
+    )
+
+
 def _choose(trajectory: pd.DataFrame) -> int:
     """The box with the best balance of coverage and density (their harmonic mean)."""
     c, d = trajectory["coverage"].to_numpy(), trajectory["density"].to_numpy()
@@ -347,6 +398,7 @@ def discover(
     if out is not None:
         check_out(Path(out), overwrite=overwrite)
     x, values, name = case_table(folder, design)
+    _check_effects(Path(folder), where, values, name)
     mask, condition = outcome_mask(values, where)
     n, k = len(mask), int(mask.sum())
     if k == 0 or k == n:
@@ -510,6 +562,73 @@ def _ours(name: str) -> bool:
     if name in OUTPUT_FILES:
         return True
     return name.endswith(".tmp") and any(name.startswith(f"{TMP_PREFIX}{f}.") for f in OUTPUT_FILES)
+
+
+#: The folder of an experiment where discover writes by default: ``FOLDER/discovery/<outcome>``.
+DISCOVERY_DIR = "discovery"
+
+
+def _only_ours(paths: list[Path]) -> bool:
+    return all(_ours(p.name) and p.is_file() and not p.is_symlink() for p in paths)
+
+
+def remove_discoveries(folder: Path) -> list[Path]:
+    """Remove what discover wrote in ``folder/discovery/``: the experiment there is replaced.
+
+    Called when ``--overwrite`` replaces the sweep or robust comparison in ``folder``:
+    a discovery describes the experiment it was made from, not the new one. A folder
+    under ``discovery/`` goes when it holds only discover's files (``box.csv``,
+    ``trajectory.csv``, ``peeling.png``, ``cart.txt`` and temporary files of an
+    interrupted write of them), as do such files directly in ``discovery/`` when
+    nothing else is beside them; ``discovery/`` itself goes once empty. Anything else
+    is kept: a file of the user's, and a folder holding one (discover --overwrite
+    writes among the user's files, so there even its own names may be the user's).
+
+    Returns:
+        What was kept under ``discovery/`` (or ``discovery`` itself when it is not a
+        folder), for the caller to say so.
+    """
+    root = folder / DISCOVERY_DIR
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        return [root]
+    if not root.is_dir():
+        return []
+    kept: list[Path] = []
+    entries = sorted(root.iterdir())
+    loose = [p for p in entries if p.is_symlink() or not p.is_dir()]
+    for entry in [p for p in entries if p not in loose]:
+        inside = list(entry.iterdir())
+        if not _only_ours(inside) or not _unlink_all([*inside, entry]):
+            kept.append(entry)
+    if loose and not (_only_ours(loose) and _unlink_all(loose)):
+        kept += [p for p in loose if p.exists() or p.is_symlink()]
+    if not kept:
+        try:
+            root.rmdir()
+        except OSError:
+            kept.append(root)
+    return kept
+
+
+def _unlink_all(paths: list[Path]) -> bool:
+    """Remove ``paths`` (files, then an empty folder last); False if one cannot be."""
+    try:
+        for p in paths:
+            if p.is_dir() and not p.is_symlink():
+                p.rmdir()
+            else:
+                p.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def kept_note(path: Path) -> str:
+    """What to say of ``path``, kept by :func:`remove_discoveries` while replacing an experiment."""
+    return (
+        f"kept {path}: it holds files gmg-sim discover did not write, so it was not removed "
+        "with the replaced experiment; a discovery in it, if any, is of the old experiment"
+    )
 
 
 def check_out(out: Path, *, overwrite: bool = False) -> None:

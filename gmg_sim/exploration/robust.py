@@ -32,10 +32,10 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -177,13 +177,22 @@ def _replace_when_ready(out: Path, opts: RunOptions) -> None:
 
 
 def _remove_outputs(out: Path) -> None:
-    """Remove what :func:`robust` wrote in ``out`` (and nothing else)."""
+    """Remove what :func:`robust` wrote in ``out`` (and nothing else).
+
+    With it go the discoveries gmg-sim discover made of the old comparison in
+    ``out/discovery/``; what is kept there (not all discover's) is named on stderr.
+    """
     import shutil
+    import sys
+
+    from gmg_sim.exploration.discovery import kept_note, remove_discoveries
 
     for name in _OUTPUT_FILES:
         (out / name).unlink(missing_ok=True)
     for name in ("runs", "figures"):
         shutil.rmtree(out / name, ignore_errors=True)
+    for path in remove_discoveries(out):
+        print(f"gmg-sim: note: {kept_note(path)}", file=sys.stderr, flush=True)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:
@@ -394,38 +403,128 @@ def _robust_locked(
     runs: dict[str, pd.DataFrame] = {}
     pinned: dict[str, list[str]] = {}
     executed = 0
-    for s in scenarios:
-        design_rows, pinned[s.name] = design_points(s, world_table, factors)
-        run_opts = replace(
-            opts,
-            out=(out / "runs" / safe_name(s.name)) if out is not None else None,
-            overwrite=False,
-        )
-        result = experiments.run_points(
-            s,
-            design_rows,
-            replications=replications,
-            seed=seed,
-            options=run_opts,
-            design={"design": "robust", "worlds": worlds, "pinned": pinned[s.name]},
-        )
-        executed += result.runs_executed
-        runs[s.name] = result.summary
-    res = _assemble(labels, world_table, factors, runs, inds, out)
-    res.manifest = {
-        "status": "complete",
-        "identity": ident,
-        "command": opts.command,
-        "worlds_replaced": replaced,
-        "pinned_by_design": pinned,
-        "runs": len(labels) * worlds * replications,
-        "runs_executed": executed,
-        "seconds": round(time.perf_counter() - t0, 1),
-    }
-    if out is not None:
-        _write_outputs(res, figures=figures)
-        _write_json(out / _MANIFEST, res.manifest)
+    total = len(labels) * worlds * replications
+    with _said_when_interrupted(out, opts, total, worlds * replications, runs):
+        for s in scenarios:
+            design_rows, pinned[s.name] = design_points(s, world_table, factors)
+            run_opts = replace(
+                opts,
+                out=(out / "runs" / safe_name(s.name)) if out is not None else None,
+                overwrite=False,
+            )
+            result = experiments.run_points(
+                s,
+                design_rows,
+                replications=replications,
+                seed=seed,
+                options=run_opts,
+                design={"design": "robust", "worlds": worlds, "pinned": pinned[s.name]},
+            )
+            executed += result.runs_executed
+            runs[s.name] = result.summary
+        res = _assemble(labels, world_table, factors, runs, inds, out)
+        res.manifest = {
+            "status": "complete",
+            "identity": ident,
+            "command": opts.command,
+            "worlds_replaced": replaced,
+            "pinned_by_design": pinned,
+            "runs": total,
+            "runs_executed": executed,
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+        if out is not None:
+            _write_outputs(res, figures=figures)
+            _write_json(out / _MANIFEST, res.manifest)
     return res
+
+
+@contextlib.contextmanager
+def _said_when_interrupted(
+    out: Path | None,
+    opts: RunOptions,
+    total: int,
+    per_design: int,
+    runs: dict[str, pd.DataFrame],
+) -> Iterator[None]:
+    """A Ctrl-C or SIGTERM during the comparison says what of the study is saved.
+
+    A design's experiment, interrupted, speaks of its own runs only (``out/runs/<design>``,
+    "after 60 of 60 runs", or complete but for its figures); the comparison's message
+    counts the runs of every design, and once all of them are saved says that only the
+    comparison's tables and figure may be missing, and how to write them.
+
+    ``runs``: the summaries of the designs finished so far (filled by the caller).
+    """
+    from gmg_sim import _interrupt
+    from gmg_sim.experiments import engine
+
+    with engine.signals_seen() as seen:
+        try:
+            yield
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                signum = _interrupt.signum_of(exc)
+            elif isinstance(exc, Exception) and seen:  # a library's error for the signal
+                signum = seen[0]
+            else:
+                raise
+            if out is None:  # nothing saved: the design's message says so
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                raise _interrupt.Interrupted(signum) from None
+            _study_interrupted(exc, signum, out, opts, total, per_design, runs)
+
+
+def _study_interrupted(
+    exc: BaseException,
+    signum: int,
+    out: Path,
+    opts: RunOptions,
+    total: int,
+    per_design: int,
+    runs: dict[str, pd.DataFrame],
+) -> NoReturn:
+    """Raise the comparison's :class:`ExperimentInterrupted` (see :func:`_said_when_interrupted`)."""
+    import shlex
+    import sys
+
+    from gmg_sim import _interrupt
+    from gmg_sim.experiments import engine
+    from gmg_sim.experiments.plan import ExperimentInterrupted
+    from gmg_sim.experiments.store import safe_name
+
+    finished = sum(len(r) for r in runs.values())
+    if isinstance(exc, ExperimentInterrupted):
+        finished += exc.finished
+    else:  # a design's experiment may be complete, its summary not yet returned
+        done = engine.completed_out()
+        if (
+            done is not None
+            and done.parent == out / "runs"
+            and done.name not in {safe_name(d) for d in runs}
+        ):
+            finished += per_design
+    command = opts.command if opts.command is not None else shlex.join(sys.argv)
+    resume = engine.resume_command(command)
+    how = f"run: {resume}" if resume else "call robust() again with resume=True"
+    if finished >= total:
+        message = (
+            f"{_interrupt.describe(signum)} after all {total:,} runs had finished: they "
+            f"are saved in {out / 'runs'}, but the comparison's tables and figure "
+            "(robustness.parquet, robustness.csv, summary.csv, regret.csv, figures/) may "
+            f"be missing: to write them, {how} (it runs nothing again)"
+        )
+    else:
+        message = (
+            f"{_interrupt.describe(signum)} after {finished:,} of {total:,} runs; the "
+            f"finished runs are saved in {out}; to finish, {how}"
+        )
+    if not isinstance(exc, ExperimentInterrupted):
+        _interrupt.install_cli_guard()  # a second signal while it is said: exit at once
+    raise ExperimentInterrupted(
+        message, signum=signum, out=out, finished=finished, total=total, resume_command=resume
+    ) from None
 
 
 def _assemble(

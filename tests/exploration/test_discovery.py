@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -334,3 +336,52 @@ def test_a_malformed_number_is_not_an_unknown_column():
 
     with pytest.raises(ExperimentError, match="not a condition pandas can evaluate"):
         outcome_mask(pd.DataFrame({"a": [0.1, 0.9]}), "a < 1e")
+
+
+@pytest.mark.parametrize("design", [None, "status_quo"])
+def test_an_effect_outcome_on_the_reference_asks_for_another_design(robust_dir, design):
+    """'declines not reduced' is chair_declines_effect >= 0: the reference has no effects.
+
+    It used to be called an unknown column, although the named outcome is listed as allowed.
+    """
+    args = ["discover", str(robust_dir), "--where", "declines not reduced"]
+    res = CliRunner().invoke(app, args + (["--design", design] if design else []))
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    assert "unknown column" not in text, text
+    assert "chair_declines_effect" in text and "reference design status_quo" in text, text
+    assert "give --design naming another design" in text and "pooled_budget" in text, text
+
+
+def test_an_effect_outcome_on_a_sweep_says_only_robust_has_effects(sampled_sweep):
+    with pytest.raises(ExperimentError, match="robust") as caught:
+        discover(sampled_sweep, "chair_vacant_months_effect >= 0")
+    assert "unknown column" not in str(caught.value)
+
+
+def test_remove_discoveries_removes_only_what_discover_wrote(tmp_path):
+    """What --overwrite of a sweep or robust comparison removes under its discovery/."""
+    from gmg_sim.exploration.discovery import remove_discoveries
+
+    root = tmp_path / "discovery"
+    ours, among, empty = root / "a_lt_1", root / "mixed", root / "left"
+    for folder in (ours, among, empty):
+        folder.mkdir(parents=True)
+    for name in ("box.csv", "trajectory.csv", "peeling.png", "cart.txt", ".box.csv.1.2.tmp"):
+        (ours / name).write_text("x")
+    (among / "box.csv").write_text("x")  # written with --overwrite among the user's files
+    (among / "data.csv").write_text("mine")
+    (root / "README.md").write_text("mine")
+    (root / "box.csv").write_text("x")  # beside the user's README: maybe the user's
+    kept = remove_discoveries(tmp_path)
+    assert sorted(p.name for p in kept) == ["README.md", "box.csv", "mixed"]
+    assert not ours.exists() and not empty.exists()
+    assert (among / "box.csv").exists() and (among / "data.csv").read_text() == "mine"
+    assert (root / "README.md").read_text() == "mine" and (root / "box.csv").exists()
+    for p in kept:
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    (root / "box.csv").write_text("x")  # discover --out FOLDER/discovery
+    assert remove_discoveries(tmp_path) == [] and not root.exists()
+    root.write_text("a file of the user's")
+    assert remove_discoveries(tmp_path) == [root] and root.read_text() == "a file of the user's"
+    assert remove_discoveries(tmp_path / "nothing") == []

@@ -417,3 +417,55 @@ def test_an_internal_error_is_one_paragraph_exit_70(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "internal error" in err and "RuntimeError: boom" in err and "Traceback" not in err
     assert sys.exc_info() == (None, None, None)
+
+
+def test_a_read_only_out_is_named_not_a_temporary_file(here, monkeypatch):
+    """discover --out on a read-only file system: the message names box.csv and its folder.
+
+    Linux refuses both the temporary file and its removal there (EROFS); the error used
+    to name ``rofs/.box.csv.<pid>.<thread>.tmp``. As root ``chmod`` stops nothing, so the
+    file system's answers are simulated for the one folder.
+    """
+    import builtins
+
+    code, _, err = invoke(["sweep", "status_quo", "--vary", "chair.term_months=2,6,24",
+                           "-n", "2", "-q", "--out", "sw", *SHORT])  # fmt: skip
+    assert code == 0, err
+    import pandas as pd
+
+    means = pd.read_csv(here / "sw" / "summary.csv").groupby("point")["chair_vacant_months"]
+    low, high = sorted(means.mean())[0], sorted(means.mean())[-1]
+    assert low < high
+    rofs = here / "rofs"
+    rofs.mkdir()
+    real_open, real_os_open, real_unlink = builtins.open, os.open, pathlib.Path.unlink
+
+    def refused(path):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(path))
+
+    def in_rofs(path) -> bool:
+        return isinstance(path, str | os.PathLike) and pathlib.Path(path).absolute().parent == rofs
+
+    def ro_open(file, mode="r", *args, **kwargs):
+        if in_rofs(file) and set(mode) & set("wax+"):
+            refused(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    def ro_os_open(path, flags, *args, **kwargs):
+        if in_rofs(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            refused(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def ro_unlink(self, missing_ok=False):
+        if in_rofs(self):
+            refused(self)
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(builtins, "open", ro_open)
+    monkeypatch.setattr(os, "open", ro_os_open)
+    monkeypatch.setattr(pathlib.Path, "unlink", ro_unlink)
+    where = f"chair_vacant_months > {(low + high) / 2}"
+    code, _, err = invoke(["discover", "sw", "--where", where, "--out", "rofs"])
+    text = one_paragraph(err)
+    _error(code, err, 2, "cannot write to rofs/box.csv", "read-only", "--out")
+    assert ".tmp" not in text, text

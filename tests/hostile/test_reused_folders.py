@@ -152,3 +152,54 @@ def test_overwrite_keeps_the_old_experiment_when_a_check_fails(copy, monkeypatch
     code, _, err = invoke([*RUN, "--out", "exp", "--overwrite", "-w", "2"])
     assert code == 2, err
     assert sorted(p.name for p in copy.iterdir()) == before
+
+
+def _discovered(folder: pathlib.Path) -> pathlib.Path:
+    """``gmg-sim discover FOLDER`` (into FOLDER/discovery/...); its output folder."""
+    if (folder / "robust.json").exists():  # the reference's worlds
+        summary = pd.read_parquet(folder / "runs" / "status_quo" / "summary.parquet")
+    else:
+        summary = pd.read_csv(folder / "summary.csv")
+    means = sorted(summary.groupby("point")["chair_vacant_months"].mean())
+    assert means[0] < means[-1]
+    where = f"chair_vacant_months > {(means[0] + means[-1]) / 2}"
+    code, out, err = invoke(["discover", str(folder), "--where", where])
+    assert code == 0, err
+    made = list((folder / "discovery").iterdir())
+    assert len(made) == 1 and (made[0] / "box.csv").exists(), out
+    return made[0]
+
+
+@pytest.mark.parametrize("command", ["sweep", "robust"])
+def test_overwrite_removes_the_old_experiments_discoveries_and_keeps_the_users(
+    tmp_path, monkeypatch, command
+):
+    """A discovery describes the experiment it was made from: --overwrite removes it.
+
+    What gmg-sim discover did not write (a folder of the user's under discovery/) is
+    kept, and the command says so. Discoveries used to survive, describing the old one.
+    """
+    monkeypatch.chdir(tmp_path)
+    if command == "sweep":
+        args = ["sweep", "status_quo", "-n", "2", "-q", *SHORT, "--out", "exp"]
+        first, second = ["--vary", "chair.term_months=2,6,24"], ["--vary", "chair.term_months=4,8"]
+    else:
+        args = ["robust", "status_quo", "pooled_budget", "-n", "1", "-q", "--out", "exp"]
+        first, second = ["--worlds", "8"], ["--worlds", "6"]
+    code, _, err = invoke([*args, *first])
+    assert code == 0, err
+    old = _discovered(tmp_path / "exp")
+    mine = tmp_path / "exp" / "discovery" / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes\n")
+    code, _, err = invoke([*args, *second, "--overwrite"])
+    assert code == 0, err
+    assert not old.exists()
+    assert sorted(p.name for p in (tmp_path / "exp" / "discovery").iterdir()) == ["mine"]
+    assert (mine / "notes.txt").read_text() == "my notes\n"
+    assert f"kept {pathlib.Path('exp') / 'discovery' / 'mine'}" in one_paragraph(err), err
+    shutil.rmtree(mine)
+    _discovered(tmp_path / "exp")
+    code, _, err = invoke([*args, *first, "--overwrite"])
+    assert code == 0, err
+    assert not (tmp_path / "exp" / "discovery").exists() and "kept" not in err
