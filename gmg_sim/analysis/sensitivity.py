@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -344,6 +344,7 @@ def _draw(
     levels: int = 4,
     redraw: bool = True,
     replications: int = 1,
+    size_name: str | None = None,
 ) -> Design:
     """The design of ``size`` units, refused units replaced (``redraw``) or left out (:class:`Design`).
 
@@ -356,7 +357,7 @@ def _draw(
         _check_levels(levels)
     problem = _problem(params)
     step = problem["num_vars"] + (1 if method == "morris" else 2)
-    _check_size(method, size, step, replications)
+    _check_size(method, size, step, replications, seed, size_name)
     X = design_matrix(problem, size, method, seed, levels=levels)
     grid = levels if method == "morris" else None
     why = _refused(cfg, params, X, grid)
@@ -408,13 +409,19 @@ def _check_levels(levels: Any) -> None:
         )
 
 
-def _check_size(method: str, size: Any, step: int, replications: Any) -> None:
+def _check_size(
+    method: str, size: Any, step: int, replications: Any, seed: Any, name: str | None = None
+) -> None:
     """``size`` (trajectories or base samples) and ``replications`` whole numbers >= 1,
-    and at most :data:`~gmg_sim.experiments.plan.MAX_RUNS` runs in all."""
+    at most :data:`~gmg_sim.experiments.plan.MAX_RUNS` runs in all, and ``seed`` a whole
+    number >= 0. ``name``: the argument ``size`` came from, if not the method's own."""
     from gmg_sim.experiments import ExperimentError
     from gmg_sim.experiments.plan import MAX_RUNS
 
-    name, units = ("trajectories", "trajectories") if method == "morris" else ("n", "base samples")
+    own, units = ("trajectories", "trajectories") if method == "morris" else ("n", "base samples")
+    name = name or own
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
     for what, value in ((name, size), ("replications", replications)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
             raise ExperimentError(f"{what}: got {value!r}; give a whole number >= 1")
@@ -423,7 +430,8 @@ def _check_size(method: str, size: Any, step: int, replications: Any) -> None:
         raise ExperimentError(
             f"{name}: {size:,} {units} × {step} points each × {replications:,} replications "
             f"is {runs:,} runs, more than the limit of {MAX_RUNS:,}: it would run for very "
-            f"long and fill memory; give a smaller {name} or fewer replications"
+            f"long and fill memory; give {'smaller sizes' if name == 'sizes' else 'a smaller ' + name} "
+            "or fewer replications"
         )
 
 
@@ -533,10 +541,12 @@ def _selected(scenario: Any, parameters: Any) -> pd.DataFrame:
             f"parameters: got the string {show(parameters)}; give a list of flat keys, "
             f"e.g. [{one!r}], or a table like assumed_parameters()"
         )
-    if not isinstance(parameters, Iterable):
+    if not isinstance(parameters, list | tuple | pd.Index | np.ndarray | pd.Series):
+        # Not a set: its order (which varies between processes) would decide which factor
+        # takes which column of the design, and so the runs.
         raise ExperimentError(
-            f"parameters: got {show(parameters)}; give a list of flat keys, e.g. [{example!r}], "
-            "or a table like assumed_parameters()"
+            f"parameters: got {show(parameters)}; give a list of flat keys, in order, e.g. "
+            f"[{example!r}], or a table like assumed_parameters()"
         )
     keys = list(parameters)
     if not keys:
@@ -681,7 +691,7 @@ def top_parameters(screening: pd.DataFrame, n: int = 3, indicator: str | None = 
         if indicator not in have:
             raise ExperimentError(
                 f"indicator: got {show(indicator)}, which this screening does not hold"
-                f"{suggest(indicator, have)} It holds: {', '.join(map(str, have)) or 'none'}"
+                f"{suggest(indicator, have) or '.'} It holds: {', '.join(map(str, have)) or 'none'}"
             )
     df = screening if indicator is None else screening[screening["indicator"] == indicator]
     df = df[df["mu_star_rel"].notna()]
@@ -801,13 +811,26 @@ def sobol_convergence(
     from gmg_sim.experiments import ExperimentError
 
     indicators = _check_indicators(indicators)
-    sizes = sorted(set(sizes))
-    if not sizes or any(n < 2 or n & (n - 1) for n in sizes):
-        raise ExperimentError(f"sizes: got {list(sizes)}; give powers of 2 (e.g. 8, 16, 32, 64)")
+    given = sizes
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence):
+        raise ExperimentError(f"sizes: got {given!r}; give powers of 2 (e.g. [8, 16, 32, 64])")
+    whole = [isinstance(n, int | np.integer) and not isinstance(n, bool) for n in sizes]
+    if not sizes or not all(whole) or any(n < 2 or n & (n - 1) for n in sizes):
+        raise ExperimentError(f"sizes: got {list(given)}; give powers of 2 (e.g. 8, 16, 32, 64)")
+    sizes = sorted({int(n) for n in sizes})
     cfg = _config(scenario)
     params = _selected(cfg, parameters)
     problem = _problem(params)
-    design = _draw(cfg, params, "sobol", sizes[-1], seed, redraw=redraw, replications=replications)
+    design = _draw(
+        cfg,
+        params,
+        "sobol",
+        sizes[-1],
+        seed,
+        redraw=redraw,
+        replications=replications,
+        size_name="sizes",
+    )
     run = {"replications": replications, "seed": seed, "workers": workers, "progress": progress}
     Y = _evaluate_design(cfg, params, design, indicators, run)
     frames = []

@@ -339,13 +339,7 @@ def sweep(
                     f"--vary {', '.join(twice)} given more than once; list all its values in "
                     "one --vary (e.g. --vary chair.term_months=3,6,12)"
                 )
-        options = run_options(
-            ctx,
-            collect=collect.value,
-            events=events,
-            statements=False,
-            force=force,
-        )
+        options = run_options(ctx, collect=collect.value, force=force)
         result = experiments.sweep(
             scenario,
             vary=grid,
@@ -356,6 +350,8 @@ def sweep(
             seed=seed,
             overrides=parse_sets(set_),
             options=options,
+            events=events,  # keywords: the sweep's own default (off) yields to them
+            statements=False,
         )
         from gmg_sim.experiments.api import write_figures
 

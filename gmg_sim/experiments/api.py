@@ -416,14 +416,13 @@ def sweep(
     with ``out``, ``sensitivity.csv``).
 
     ``options`` and keyword options are those of :func:`run`; statements and
-    event logs are off by default in sweeps (keywords turn them on, and an
-    ``options`` object is taken as it is). Each point's parameter values are
+    event logs are off in sweeps unless turned on by keyword (``events=True``,
+    ``statements=True``), whatever an ``options`` object holds. Each point's parameter values are
     columns of the summary (flat names, e.g. ``chair__term_months``) and rows
     of ``points.csv``.
     """
-    if options is None:  # an options object is taken as it is (the command line's --events)
-        option_values.setdefault("statements", False)
-        option_values.setdefault("events", False)
+    option_values.setdefault("statements", False)  # keywords turn them on (--events does)
+    option_values.setdefault("events", False)
     opts = _options(sweep, options, option_values)
     replications, seed = _check_design(replications, seed)
     _check_scenarios(scenario)

@@ -594,10 +594,17 @@ def remove_discoveries(folder: Path) -> list[Path]:
     if not root.is_dir():
         return []
     kept: list[Path] = []
-    entries = sorted(root.iterdir())
+    try:  # never an error here: the old experiment's files may already be gone
+        entries = sorted(root.iterdir())
+    except OSError:
+        return [root]
     loose = [p for p in entries if p.is_symlink() or not p.is_dir()]
     for entry in [p for p in entries if p not in loose]:
-        inside = list(entry.iterdir())
+        try:
+            inside = list(entry.iterdir())
+        except OSError:  # unreadable (another user's): kept, and named
+            kept.append(entry)
+            continue
         if not _only_ours(inside) or not _unlink_all([*inside, entry]):
             kept.append(entry)
     if loose and not (_only_ours(loose) and _unlink_all(loose)):

@@ -173,7 +173,9 @@ def test_top_parameters_refuses_an_indicator_the_screening_lacks():
         r"It holds: adoption_rate, trust_final",
     ):
         top_parameters(screening, 1, "adoption_rat")
-    with pytest.raises(ExperimentError, match="It holds: adoption_rate, trust_final"):
+    with pytest.raises(
+        ExperimentError, match=r"does not hold\. It holds: adoption_rate, trust_final"
+    ):
         top_parameters(screening, 1, "nope")
     for n in (0, -1, 1.5, True):
         with pytest.raises(ExperimentError, match=r"n: got .*; give a whole number >= 1"):

@@ -466,20 +466,23 @@ def test_measures_cannot_replace_a_swept_parameter():
         )
 
 
-def test_a_sweep_keeps_event_logs_when_asked_by_keyword_options_or_the_command(tmp_path):
-    """Off by default; `events=True`, an options object with events, or `--events` keep them
-    (the default used to override the options object, so `gmg-sim sweep --events` kept none)."""
+def test_a_sweep_keeps_event_logs_when_asked_by_keyword_or_the_command(tmp_path):
+    """Off in sweeps unless a keyword (or `--events`) turns them on, whatever an options
+    object holds (its fields default to on); `gmg-sim sweep --events` used to keep none."""
     from tests.hostile.conftest import invoke
 
     vary = {"chair.term_months": [3, 6]}
     lean = experiments.sweep("status_quo", vary=vary, progress=False)
-    assert lean.manifest["identity"]["events"] is False
-    by_keyword = experiments.sweep("status_quo", vary=vary, progress=False, events=True)
     by_options = experiments.sweep(
-        "status_quo", vary=vary, options=experiments.RunOptions(progress=False, events=True)
+        "status_quo", vary=vary, options=experiments.RunOptions(progress=False)
     )
-    for result in (by_keyword, by_options):
-        assert result.manifest["identity"]["events"] is True and len(result.events) > 0
+    for result in (lean, by_options):
+        assert result.manifest["identity"]["events"] is False
+        assert result.manifest["identity"]["statements"] is False
+    by_keyword = experiments.sweep(
+        "status_quo", vary=vary, options=experiments.RunOptions(progress=False), events=True
+    )
+    assert by_keyword.manifest["identity"]["events"] is True and len(by_keyword.events) > 0
     out = tmp_path / "sweep"
     rc, _, err = invoke(
         ["sweep", "status_quo", "--vary", "chair.term_months=3,6", "--events", "-q", "-o", str(out)]

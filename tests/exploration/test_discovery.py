@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -385,3 +386,27 @@ def test_remove_discoveries_removes_only_what_discover_wrote(tmp_path):
     root.write_text("a file of the user's")
     assert remove_discoveries(tmp_path) == [root] and root.read_text() == "a file of the user's"
     assert remove_discoveries(tmp_path / "nothing") == []
+
+
+def test_an_unreadable_discovery_folder_is_kept_not_an_error(tmp_path, monkeypatch):
+    """--overwrite has removed the old experiment by then: an error here would leave a folder
+    that no later --overwrite accepts. An unreadable folder (another user's) is kept, named."""
+    from gmg_sim.exploration.discovery import remove_discoveries
+
+    root = tmp_path / "discovery"
+    (root / "ours").mkdir(parents=True)
+    (root / "ours" / "box.csv").write_text("x")
+    (root / "theirs").mkdir()
+    (root / "theirs" / "box.csv").write_text("x")
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self.name == "theirs":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    assert remove_discoveries(tmp_path) == [root / "theirs"]
+    assert not (root / "ours").exists() and (root / "theirs" / "box.csv").exists()
+    monkeypatch.setattr(Path, "iterdir", lambda self: iterdir(self.with_name("theirs")))
+    assert remove_discoveries(tmp_path) == [root]  # discovery/ itself unreadable

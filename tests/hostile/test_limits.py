@@ -156,7 +156,13 @@ def test_the_sensitivity_api_checks_sizes_before_drawing(monkeypatch):
         (sensitivity.sobol, {"n": 2**40}, "more than the limit of 10,000,000"),
         (sensitivity.sobol, {"n": 64, "replications": 0}, "replications: got 0"),
         (sensitivity.sobol_design, {"n": 0}, "n: got 0"),
-        (sensitivity.sobol_convergence, {"sizes": (8, 2**40)}, "more than the limit"),
+        (sensitivity.sobol_convergence, {"sizes": (8, 2**40)}, "sizes: 1,099,511,627,776"),
+        (sensitivity.sobol_convergence, {"sizes": (8, 2**40)}, "give smaller sizes"),
+        (sensitivity.sobol_convergence, {"sizes": [2.5]}, "sizes: got [2.5]; give powers of 2"),
+        (sensitivity.sobol_convergence, {"sizes": "8"}, "sizes: got '8'"),
+        (sensitivity.morris, {"seed": -1}, "seed: got -1; give a whole number >= 0"),
+        (sensitivity.sobol, {"seed": 1.5}, "seed: got 1.5"),
+        (sensitivity.sobol_design, {"parameters": {"chair__volunteer_base"}}, "in order"),
     ]
     for function, kwargs, words in cases:
         try:
