@@ -235,19 +235,27 @@ def _serve(app: object, host: str, port: int) -> int | None:
     """Serve until stopped; the signal that stopped the server (None if it ended by itself).
 
     uvicorn shuts down in good order on SIGINT and SIGTERM, then raises the signal
-    again and swallows the ``KeyboardInterrupt`` that may follow. The handler here
-    notes the signal, so that the caller can say how the server ended, and returns:
-    the caller's ``finally`` then releases the session's lock (the command's
-    start-up handler would end the process at once, leaving the lock's record).
+    again, and returns on a ``KeyboardInterrupt``. The handler here notes the signal,
+    so that the caller can say how the server ended, and raises one: the caller's
+    ``finally`` then releases the session's lock (the command's start-up handler
+    would end the process at once, leaving the lock's record).
     """
     import uvicorn
 
     from gmg_sim import _interrupt
 
     received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        # Noted, then raised: uvicorn.run returns on a KeyboardInterrupt. Before uvicorn
+        # takes the signals over (while it starts), that stops it at once; after its
+        # shutdown in good order, it ends the signal uvicorn raises again.
+        received.append(signum)
+        raise KeyboardInterrupt
+
     old = {sig: signal.getsignal(sig) for sig in _interrupt.SIGNALS}
     for sig in _interrupt.SIGNALS:
-        signal.signal(sig, lambda signum, _frame: received.append(signum))
+        signal.signal(sig, stop)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")  # type: ignore[arg-type]
     finally:
