@@ -95,11 +95,8 @@ def saved_when_interrupted() -> Iterator[None]:
         except ExperimentInterrupted:
             raise
         except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                signum = _interrupt.signum_of(exc)
-            elif isinstance(exc, Exception) and seen:  # a library's error for the signal
-                signum = seen[0]
-            else:
+            signum = engine.signal_of(exc, seen)
+            if signum is None:
                 raise
             complete = engine.completed_interruption(signum)
             if complete is None:

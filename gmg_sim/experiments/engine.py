@@ -262,6 +262,19 @@ def signals_seen() -> Iterator[list[int]]:
                 signal.signal(sig, handler)
 
 
+def signal_of(exc: BaseException, seen: list[int]) -> int | None:
+    """The signal behind ``exc``, raised in a :func:`signals_seen` block; None if none.
+
+    A ``KeyboardInterrupt`` says which; another error counts as the first signal seen
+    (a library's own error for the interruption, see :func:`signals_seen`).
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        return _interrupt.signum_of(exc)
+    if isinstance(exc, Exception) and seen:
+        return seen[0]
+    return None
+
+
 def _kill_children() -> None:
     """SIGKILL every process this one started (workers, Dask's nannies, fork server)."""
     pids = set(LIVE_WORKERS)

@@ -463,11 +463,8 @@ def _said_when_interrupted(
         try:
             yield
         except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                signum = _interrupt.signum_of(exc)
-            elif isinstance(exc, Exception) and seen:  # a library's error for the signal
-                signum = seen[0]
-            else:
+            signum = engine.signal_of(exc, seen)
+            if signum is None:
                 raise
             if out is None:  # nothing saved: the design's message says so
                 if isinstance(exc, KeyboardInterrupt):
