@@ -54,7 +54,11 @@ def check_indicator_names(
     """
     import difflib
 
-    example = f", e.g. [{known[0]!r}]" if known else ""
+    from gmg_sim.analysis.indicators import KEY_INDICATORS
+
+    # A headline indicator as the example where one is allowed (not the first key, 'months').
+    first = next((k for k in KEY_INDICATORS if k in known), known[0] if known else None)
+    example = f", e.g. [{first!r}]" if first else ""
     if isinstance(names, str | bytes) or not isinstance(names, Sequence):
         raise ExperimentError(
             f"indicators: got {show(names)}; give a list of indicator names{example}"
