@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import numpy as np
 import pytest
@@ -10,6 +11,13 @@ from hypothesis import settings
 
 from gmg_sim import GMGModel
 from gmg_sim.experiments import run_seed
+
+# The signal tests send SIGINT to the commands they start. A shell that starts the suite
+# in the background (`make test &`) makes it ignore SIGINT, and every child inherits that
+# (gmg-sim, rightly, leaves an ignored Ctrl-C ignored): restore Python's handler here, in
+# pytest and in each xdist worker, so that the children start with the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 #: Replications of the status quo shared by the pattern tests.
 STATUS_QUO_RUNS = 40
