@@ -71,6 +71,7 @@ class MembershipConfig(_Section):
         "four-agency Geneva Migration Group of April 2003.",
         source="000 article, 'Origins and Functioning of the GMG'; 002 info note, 'Who' and "
         "'When was the GMG created?'",
+        acts_when=("time.start", "==", None),  # it only sets the default first month
     )
     agencies: tuple[str, ...] | None = param(
         None,
@@ -190,6 +191,7 @@ class ChairConfig(_Section):
         source="the 2013 contest covered the HLD run-up, 000 article, 'Challenges to "
         "Inter-Agency Cooperation'",
         assumed_range=(0.0, 12),
+        acts_when=_CHOSEN,
     )
     contest_threshold: Probability = param(
         0.5,

@@ -15,7 +15,10 @@ from gmg_sim.config.params import NonNegative, Probability, Usd, _Section, param
 
 __all__ = ["DesignConfig", "GFMDConfig", "SecretariatConfig", "StatesConfig"]
 
-_SECRETARIAT_DISCUSSED = ("secretariat.mode", "!=", "none")
+#: Proposals are made, and decided on, only in mode 'proposals'.
+_SECRETARIAT_DISCUSSED = ("secretariat.mode", "==", "proposals")
+#: A secretariat exists from the start. (In mode 'proposals' one set up by a proposal uses
+#: these parameters too; a status-quo run sets none up, so they are not screened there.)
 _SECRETARIAT_EXISTS = ("secretariat.mode", "==", "established")
 _FORUM = ("gfmd.enabled", "==", True)
 _SUPPORT = ("gfmd.support_structure", "==", True)
@@ -140,7 +143,7 @@ class SecretariatConfig(_Section):
         doc="Yearly cost (USD) of a small secretariat unit (staff of two to three).",
         source="a budget is needed: 000 article, 'Challenges to Inter-Agency Cooperation'",
         assumed=True,
-        acts_when=_SECRETARIAT_DISCUSSED,
+        acts_when=("secretariat.mode", "!=", "none"),  # proposals weigh it; a secretariat costs it
     )
     pledge_share: Probability = param(
         0.05,

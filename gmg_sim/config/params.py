@@ -197,7 +197,12 @@ class ParamInfo:
 
     def condition_text(self) -> str:
         """The condition as text, e.g. ``secretariat.mode != 'none'`` ('' if always)."""
-        return " and ".join(f"{path} {op} {value!r}" for path, op, value in self.acts_when)
+        return " and ".join(
+            f"{path} {'is' if op == '==' else 'is not'} unset"
+            if value is None
+            else f"{path} {op} {value!r}"
+            for path, op, value in self.acts_when
+        )
 
 
 def _holds(clause: Clause, config: Any) -> bool:

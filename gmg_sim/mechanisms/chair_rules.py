@@ -218,7 +218,10 @@ class Elected(SelectionRule):
             out.how = "elected"
         else:
             out.declined.append(winner)
-            if s.afford[winner] < 1.0:
+            # For lack of budget only if it would have accepted with the means (as when asked
+            # in turn): a strategic no by a winner short of money is not a budget decline.
+            full = acceptance_probability(s.engagement[[winner]], np.ones(1), s.relief)[0]
+            if s.afford[winner] < 1.0 and u < full:
                 out.declined_budget.append(winner)
             out.how = "elected but declined"
         return s.order_pointer

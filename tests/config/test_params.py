@@ -8,7 +8,7 @@ from typing import Literal, get_args, get_origin
 
 import pytest
 
-from gmg_sim import GMGConfig
+from gmg_sim import GMGConfig, GMGModel
 from gmg_sim.config import schema
 from gmg_sim.config.params import ParamInfo, format_range, iter_params, param, param_info
 from gmg_sim.config.reference import (
@@ -206,3 +206,35 @@ def test_money_is_bounded_by_max_usd():
     for key in usd:
         with pytest.raises(schema.ConfigError, match=key.replace("__", r"\.")):
             GMGConfig.from_flat({key: MAX_USD * 10})
+
+
+def test_a_parameter_said_not_to_act_changes_no_run():
+    """The `acts_when` metadata picks the factors of a sensitivity analysis: a parameter
+    declared idle in a bundled scenario must leave every run of it the same at both ends of
+    its range (a short run, two seeds). The converse is not checked: acting may need luck."""
+    import math
+
+    from gmg_sim import load_scenario
+    from gmg_sim.analysis.sensitivity import assumed_parameters
+    from gmg_sim.config.scenarios import bundled_scenarios
+
+    def summaries(cfg):
+        return [GMGModel(cfg, rng=seed, collect="final").run().summary() for seed in (0, 1)]
+
+    def same(a, b):
+        return a.keys() == b.keys() and all(
+            a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a
+        )
+
+    checked = 0
+    for name in bundled_scenarios():
+        cfg = load_scenario(name).with_overrides(time__end="2009-12")
+        active = set(assumed_parameters(cfg)["key"])
+        for row in assumed_parameters(cfg, active_only=False).itertuples():
+            if row.key in active:
+                continue
+            ends = [int(v) if row.integer else float(v) for v in (row.low, row.high)]
+            low, high = (summaries(cfg.with_overrides(**{row.key: v})) for v in ends)
+            assert all(map(same, low, high)), f"{row.key} acts in {name} though declared idle"
+            checked += 1
+    assert checked > 50  # the check is not vacuous

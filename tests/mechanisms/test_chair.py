@@ -389,3 +389,19 @@ def test_theme_advantage_on_a_small_state(state):
     assert -1.0 <= adv <= 1.0
     chair.on_membership_changed(state)
     assert chair.grab == adv
+
+
+def test_a_decline_counts_as_for_budget_only_if_the_means_would_have_made_it_a_yes():
+    """The ODD's definition, under every rule that asks: with afford 0.9 and engagement 0,
+    acceptance is 0.45 and would be 0.5 with the means, so about one decline in eleven is
+    for budget (elected used to count every decline of a winner short of money)."""
+    low = {"engagement": np.zeros(N), "afford": np.full(N, 0.9)}
+    for rule in ("elected", "fixed_order", "lottery"):
+        cfg = {"chair__rule": rule, "chair__volunteer_base": 0.0}
+        declined = budget = 0
+        for seed in range(300):
+            out, _ = _select(cfg, seed, **low)
+            declined += len(out.declined)
+            budget += len(out.declined_budget)
+        assert declined > 100, rule
+        assert 0 < budget < 0.25 * declined, (rule, budget, declined)
