@@ -328,8 +328,8 @@ class BudgetConfig(_Section):
     )
     pooled_size: Usd = param(
         300000.0,
-        doc="Annual size (USD) of the pooled budget that members are asked to contribute each"
-        " January.",
+        doc="Annual size (USD) of the pooled budget: each January members are asked for what"
+        " tops the pool up to this size (money left from the year before carries over).",
         assumed_range=(100000, 1000000),
         acts_when=_POOLED,
     )
