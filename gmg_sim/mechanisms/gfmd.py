@@ -127,8 +127,9 @@ class GFMDMechanism:
     """Schedules the forum, sends states' requests, runs the support structure.
 
     Attributes:
-        years: one :class:`ForumYear` per year from ``first_year`` (through one
-            year past the run, for drafting's look-ahead).
+        years: one :class:`ForumYear` per year from ``first_year`` through one
+            year past the last modelled year, whatever the run's end (a shorter
+            run is a prefix of a longer one; drafting looks ahead).
         access: per agency, requests received so far (closeness to the forum).
     """
 

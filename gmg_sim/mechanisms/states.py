@@ -51,8 +51,9 @@ class StatesMechanism:
     Attributes:
         openness: this year's value.
         first_year: calendar year of ``by_year[0]``.
-        by_year: openness per year of the run (and a few years of look-ahead,
-            which the GFMD schedule uses).
+        by_year: openness per year from the start year to the last modelled year,
+            whatever the run's end, and a few years of look-ahead, which the GFMD
+            schedule uses.
     """
 
     #: Years simulated beyond the run's end (the GFMD schedule looks ahead).
