@@ -190,8 +190,9 @@ class ChairMechanism:
     def theme_advantage(self, model: GMGModel) -> float:
         """How much more the chair's theme belongs to the chair than to the group (≥ -1).
 
-        The chair's *visibility grab* (000 article, 'Challenges': chairs pick
-        themes close to their own mandate); 0 with no chair or no theme.
+        The chair's *visibility grab* (000 article, 'Origins and Functioning of the
+        GMG': chairs pick themes close to their own mandate, UNICEF 2011, OHCHR 2010);
+        0 with no chair or no theme.
         """
         chair, theme = self.current, self.theme
         if chair is None or theme is None:

@@ -23,9 +23,10 @@ The negotiation (assumed form; parameters in the ``drafting`` section):
 3. A member whose request could not be met may object (``objection_prob``).
 4. Decision: ``consensus`` — agreed when a round after the first brings no
    new mention and no objection; the heads then sign by written procedure (``written_procedure_months``);
-   an objector at the deadline blocks. ``qualified_majority`` — agreed when a
-   round brings no new request and the share of members without objection
-   reaches the threshold. ``chair_text`` — the chair takes the first round's
+   an objector at the deadline blocks. ``qualified_majority`` — adopted at once
+   (no written procedure) when a round after the first brings no new mention
+   and the share of members without objection reaches the threshold, or at the
+   deadline on the same share. ``chair_text`` — the chair takes the first round's
    requests it has room for and adopts its text. The rules are strategy
    objects (:mod:`gmg_sim.mechanisms.decision_rules`), chosen once.
 5. The event month is the deadline: adopted, or failed.

@@ -33,7 +33,7 @@ Rules (``[gfmd]`` section; forms and numbers are assumptions):
 - *Support structure* (``support_structure``): the GMG assists successive
   hosts — offers and replacements are more likely and less preparation is lost
   (``support_host_boost``) — and a share ``support_share`` of requests goes to the
-  group as such (shared visibility, no rivalry). It costs
+  group as such (counted only: no access, no rivalry). It costs
   ``support_cost_per_month`` (pooled budget if it pays for 'gfmd', else shared
   equally by the members).
 """

@@ -3,28 +3,30 @@
 One step is one calendar month. The order (docs/odd.md, "Process overview"):
 
 1. membership — agencies whose join date has come enter (calendar data);
-2. budget — renewed in January;
-3. chair — a term starts (selection by the configured rule), a contest
+   with ``allow_exit``, members disengaged for too long leave;
+2. budget — renewed in January (a pool's contributions collected then);
+3. states — this year's openness is set from the trajectory;
+4. chair — a term starts (selection by the configured rule), a contest
    advances, or a vacant chair is asked again;
-4. meetings — the working-level videoconference; the principals' meeting in
+5. meetings — the working-level videoconference; the principals' meeting in
    its month, where decisions that need heads are taken or stall;
-5. drafting — statements open for this month's occasions, open drafts go
+6. drafting — statements open for this month's occasions, open drafts go
    through their rounds, those due are adopted or fail; products — reports
    advance or are published, working groups raise funds and launch projects;
-6. secretariat — proposals are made and decided (or, once it exists, it is
+7. secretariat — proposals are made and decided (or, once it exists, it is
    paid and supports the chair); GFMD — the year's host search, states'
    requests in a forum's month, the support structure; design — the
    alternative design's monthly rule (e.g. the extra layer's costs);
-7. relations — rivalry and trust update from the month's events;
-8. engagement — each member's investment in the group adapts;
-9. data collection — one row per month (or only at the end).
+8. relations — rivalry and trust update from the month's events;
+9. engagement — each member's investment in the group adapts;
+10. data collection — one row per month (or only at the end).
 
 A mechanism that knows it has nothing to do until a later month (the calendar
 says when: the next January, the next forum, the next join) sets its
 ``idle_until`` to that month and is not called before (:class:`Mechanism`);
 a test runs every scenario with and without the skipping and compares the states.
 
-States' openness (set each January, after the budget) conditions attention,
+States' openness (set each January, step 3) conditions attention,
 secretariat support and forum hosting.
 """
 
