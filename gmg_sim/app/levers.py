@@ -113,7 +113,8 @@ LEVERS: tuple[Lever, ...] = (
         "states__openness",
         "States' openness",
         "float",
-        "How open states are to international discussion of migration (0-1).",
+        "How open states are to international discussion of migration (0.05-0.8 on this"
+        " slider; the model allows 0-1).",
         low=0.05,
         high=0.8,
         step=0.05,
