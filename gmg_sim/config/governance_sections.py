@@ -17,6 +17,8 @@ __all__ = ["DesignConfig", "GFMDConfig", "SecretariatConfig", "StatesConfig"]
 
 #: Proposals are made, and decided on, only in mode 'proposals'.
 _SECRETARIAT_DISCUSSED = ("secretariat.mode", "==", "proposals")
+#: Proposed, or established from the start: its host and its cost matter in both.
+_SECRETARIAT_MAY_EXIST = ("secretariat.mode", "!=", "none")
 #: A secretariat exists from the start. (In mode 'proposals' one set up by a proposal uses
 #: these parameters too; a status-quo run sets none up, so they are not screened there.)
 _SECRETARIAT_EXISTS = ("secretariat.mode", "==", "established")
@@ -82,7 +84,7 @@ class SecretariatConfig(_Section):
         " the start hosts).",
         source="a unit inside one agency: 000 article, 'Challenges to Inter-Agency Cooperation'",
         assumed=True,
-        acts_when=_SECRETARIAT_DISCUSSED,
+        acts_when=_SECRETARIAT_MAY_EXIST,
         values="an agency id or 'joint'",
     )
     proposal_prob: Probability = param(
@@ -143,7 +145,7 @@ class SecretariatConfig(_Section):
         doc="Yearly cost (USD) of a small secretariat unit (staff of two to three).",
         source="a budget is needed: 000 article, 'Challenges to Inter-Agency Cooperation'",
         assumed=True,
-        acts_when=("secretariat.mode", "!=", "none"),  # proposals weigh it; a secretariat costs it
+        acts_when=_SECRETARIAT_MAY_EXIST,  # proposals weigh it; a secretariat costs it
     )
     pledge_share: Probability = param(
         0.05,

@@ -237,4 +237,26 @@ def test_a_parameter_said_not_to_act_changes_no_run():
             low, high = (summaries(cfg.with_overrides(**{row.key: v})) for v in ends)
             assert all(map(same, low, high)), f"{row.key} acts in {name} though declared idle"
             checked += 1
+        # Choices too: every value of a yes/no or one-of parameter declared idle (the host:
+        # none, the group itself, an agency) gives the same runs.
+        for key, field, info in iter_params(_SECTIONS):
+            if info.acts(cfg):
+                continue
+            if field.annotation is bool:
+                values = [False, True]
+            elif get_origin(field.annotation) is Literal:
+                values = list(get_args(field.annotation))
+            elif key == "secretariat__host":
+                values = [None, "joint", "UNHCR"]
+            else:
+                continue
+            runs = []
+            for value in values:
+                try:
+                    runs.append(summaries(cfg.with_overrides(**{key: value})))
+                except ValueError:  # a combination the schema refuses
+                    continue
+            for other in runs[1:]:
+                assert all(map(same, runs[0], other)), f"{key} acts in {name} though idle"
+            checked += 1
     assert checked > 50  # the check is not vacuous
