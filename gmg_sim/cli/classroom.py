@@ -254,8 +254,9 @@ def _serve(app: object, host: str, port: int) -> int | None:
         raise KeyboardInterrupt
 
     old = {sig: signal.getsignal(sig) for sig in _interrupt.SIGNALS}
-    for sig in _interrupt.SIGNALS:
-        signal.signal(sig, stop)
+    for sig, handler in old.items():
+        if handler is not signal.SIG_IGN:  # an ignored signal stays ignored (nohup, &)
+            signal.signal(sig, stop)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")  # type: ignore[arg-type]
     finally:
