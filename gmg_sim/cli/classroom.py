@@ -6,6 +6,7 @@ import math
 import os
 import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -146,6 +147,8 @@ def classroom_command(
     # One server per session file, for the server's life (the kernel drops the lock when
     # this process ends, however it ends): two would save over each other's decisions.
     lock = SessionLock(path, address=f"{host}:{port}")
+    received: list[int] = []  # the signal that stopped the server, once one has
+    restore = _no_op
     try:
         with user_errors():
             try:
@@ -167,6 +170,8 @@ def classroom_command(
                     f"cannot write the session file {path}: {exc.strerror or exc}; choose "
                     "another --session"
                 ) from None
+        # From here a signal stops the server in good order, even before it serves.
+        restore = _stop_on_signals(received)
         # Checked again: another program may have taken the port while the session was replayed.
         check_serving()
         public_host = host
@@ -216,9 +221,14 @@ def classroom_command(
             for agency, code in codes.items():
                 typer.echo(f"  {agency:<10} {base}/s/{code}")
         typer.echo("\nCtrl-C stops the server; run the same command to resume.")
-        stopped_by = _serve(create_app(session, public_base=base), host, port)
+        _serve(create_app(session, public_base=base), host, port)
+    except KeyboardInterrupt:
+        if not received:  # not one of the signals handled here
+            raise
     finally:
+        restore()
         lock.release()  # also after a SIGTERM: its record must not outlive the server
+    stopped_by = received[0] if received else None
     if stopped_by is not None:
         from gmg_sim import _interrupt
 
@@ -231,36 +241,42 @@ def classroom_command(
             raise typer.Exit(_interrupt.exit_code(stopped_by))
 
 
-def _serve(app: object, host: str, port: int) -> int | None:
-    """Serve until stopped; the signal that stopped the server (None if it ended by itself).
+def _no_op() -> None:
+    pass
 
-    uvicorn shuts down in good order on SIGINT and SIGTERM, then raises the signal
-    again, and returns on a ``KeyboardInterrupt``. The handler here notes the signal,
-    so that the caller can say how the server ended, and raises one: the caller's
-    ``finally`` then releases the session's lock (the command's start-up handler
-    would end the process at once, leaving the lock's record).
+
+def _stop_on_signals(received: list[int]) -> Callable[[], None]:
+    """Make SIGINT and SIGTERM note themselves in ``received`` and raise ``KeyboardInterrupt``;
+    returns a function restoring the handlers before.
+
+    Installed before the links are printed, so that a signal at any moment from then
+    on leaves through the command's ``finally``, which releases the session's lock (the
+    command's start-up handler would end the process at once, leaving the lock's
+    record). uvicorn takes the signals over while it serves, shuts down in good order,
+    then raises the signal again: the handler notes it, and uvicorn.run returns on the
+    ``KeyboardInterrupt``. An ignored signal stays ignored (nohup, a background job).
     """
-    import uvicorn
-
     from gmg_sim import _interrupt
 
-    received: list[int] = []
-
     def stop(signum: int, _frame: object) -> None:
-        # Noted, then raised: uvicorn.run returns on a KeyboardInterrupt. Before uvicorn
-        # takes the signals over (while it starts), that stops it at once; after its
-        # shutdown in good order, it ends the signal uvicorn raises again.
         received.append(signum)
         raise KeyboardInterrupt
 
     old = {sig: signal.getsignal(sig) for sig in _interrupt.SIGNALS}
     for sig, handler in old.items():
-        if handler is not signal.SIG_IGN:  # an ignored signal stays ignored (nohup, &)
+        if handler is not signal.SIG_IGN:
             signal.signal(sig, stop)
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")  # type: ignore[arg-type]
-    finally:
+
+    def restore() -> None:
         for sig, handler in old.items():
             if handler is not None:
                 signal.signal(sig, handler)
-    return received[0] if received else None
+
+    return restore
+
+
+def _serve(app: object, host: str, port: int) -> None:
+    """Serve until stopped (uvicorn returns on a signal; :func:`_stop_on_signals` notes it)."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning")  # type: ignore[arg-type]
