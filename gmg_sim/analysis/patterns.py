@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.analysis.facts import FACTS, MEASURES, Criterion, Fact, finite_interval, fmt
-from gmg_sim.config.errors import show
+from gmg_sim.config.errors import is_whole, show
 from gmg_sim.config.scenarios import Scenario
 from gmg_sim.config.schema import ConfigError, GMGConfig, month_index
 from gmg_sim.data.agencies import load_agencies
@@ -343,8 +343,7 @@ def check_patterns(
     from gmg_sim import experiments
     from gmg_sim.config.scenarios import read_scenario
 
-    whole = isinstance(replications, int | np.integer) and not isinstance(replications, bool)
-    if not whole:
+    if not is_whole(replications):
         raise ValueError(
             f"replications: got {show(replications)}; give a whole number of at least 2 "
             "(the intervals need two)"

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gmg_sim.config.errors import is_whole
 from gmg_sim.config.params import factor_range, iter_params
 from gmg_sim.config.scenarios import Scenario, load_scenario
 from gmg_sim.config.schema import _SECTIONS, GMGConfig
@@ -402,7 +403,7 @@ def _check_levels(levels: Any) -> None:
     from gmg_sim.config.errors import show
     from gmg_sim.experiments import ExperimentError
 
-    if isinstance(levels, bool) or not isinstance(levels, int | np.integer) or levels < 2:
+    if not is_whole(levels) or levels < 2:
         raise ExperimentError(
             f"levels: got {show(levels)}; give a whole number >= 2 (an even one, e.g. 4, "
             "keeps the Morris grid unbiased)"
@@ -420,10 +421,10 @@ def _check_size(
 
     own, units = ("trajectories", "trajectories") if method == "morris" else ("n", "base samples")
     name = name or own
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+    if not is_whole(seed) or seed < 0:
         raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0")
     for what, value in ((name, size), ("replications", replications)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        if not is_whole(value) or value < 1:
             raise ExperimentError(f"{what}: got {value!r}; give a whole number >= 1")
     runs = int(size) * step * int(replications)
     if runs > MAX_RUNS:
@@ -684,7 +685,7 @@ def top_parameters(screening: pd.DataFrame, n: int = 3, indicator: str | None = 
     from gmg_sim.config.errors import show, suggest
     from gmg_sim.experiments import ExperimentError
 
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+    if not is_whole(n) or n < 1:
         raise ExperimentError(f"n: got {show(n)}; give a whole number >= 1")
     if indicator is not None:
         have = list(dict.fromkeys(screening["indicator"]))
@@ -814,8 +815,7 @@ def sobol_convergence(
     given = sizes
     if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence):
         raise ExperimentError(f"sizes: got {given!r}; give powers of 2 (e.g. [8, 16, 32, 64])")
-    whole = [isinstance(n, int | np.integer) and not isinstance(n, bool) for n in sizes]
-    if not sizes or not all(whole) or any(n < 2 or n & (n - 1) for n in sizes):
+    if not sizes or not all(map(is_whole, sizes)) or any(n < 2 or n & (n - 1) for n in sizes):
         raise ExperimentError(f"sizes: got {list(given)}; give powers of 2 (e.g. 8, 16, 32, 64)")
     sizes = sorted({int(n) for n in sizes})
     cfg = _config(scenario)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MAX_ERRORS", "Problems", "show", "show_key", "suggest"]
+__all__ = ["MAX_ERRORS", "Problems", "is_whole", "show", "show_key", "suggest"]
 
 #: The most problems one message writes out; the rest are counted.
 MAX_ERRORS = 20
@@ -32,6 +32,13 @@ _REPR.maxother = 60
 _REPR.maxlevel = 3
 _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
 _REPR.maxlong = 40
+
+
+def is_whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number: an int or a NumPy integer, not True or False."""
+    import numpy as np
+
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 def show(value: Any) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from gmg_sim._atomic import write_atomic
 from gmg_sim.analysis.indicators import KEY_INDICATORS, SUMMARY_KEYS
-from gmg_sim.config.errors import show, suggest
+from gmg_sim.config.errors import is_whole, show, suggest
 from gmg_sim.config.scenarios import Scenario
 from gmg_sim.config.schema import ConfigError, GMGConfig
 from gmg_sim.experiments.engine import ExperimentResult, execute
@@ -36,7 +36,6 @@ from gmg_sim.experiments.plan import (
     RunOptions,
     ScenarioLike,
     check_limits,
-    is_whole,
     load_scenarios,
     make_plan,
 )

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 import gmg_sim
-from gmg_sim.config.errors import show
+from gmg_sim.config.errors import is_whole, show
 from gmg_sim.config.scenarios import Scenario, read_scenario
 from gmg_sim.config.schema import GMGConfig
 from gmg_sim.model.core import GMGModel
@@ -117,11 +117,6 @@ class RunOptions:
                 f"unknown experiment option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
             )
         return replace(base, **changes) if changes else base
-
-
-def is_whole(value: Any) -> bool:
-    """Whether ``value`` is a whole number: an int or a NumPy integer, not True or False."""
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 #: Columns that identify a run in every table.

@@ -287,8 +287,10 @@ def robust(
         ExperimentError, ConfigError, ScenarioError: bad designs, ranges or output folder.
     """
     from gmg_sim import experiments
+    from gmg_sim.config.errors import is_whole
     from gmg_sim.config.scenarios import read_scenario
     from gmg_sim.experiments import ExperimentError, RunOptions
+    from gmg_sim.experiments.api import _check_design
 
     if isinstance(designs, str | Path) or not (
         designs is None or isinstance(designs, list | tuple)
@@ -298,11 +300,9 @@ def robust(
             "the reference first (e.g. ['status_quo', 'formal_chair_rules']), or None for the "
             "bundled designs"
         )
+    replications, seed = _check_design(replications, seed)  # as experiments.run checks them
     if seed is None:  # drawn, and recorded in the manifest: the study can be repeated
         seed = int(np.random.SeedSequence().entropy)
-    elif isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ExperimentError(f"seed: got {seed!r}; give a whole number >= 0, or None")
-    seed = int(seed)
     names = list(designs) if designs else bundled_designs()
     scenarios = [read_scenario(n) for n in names]
     labels = [s.name for s in scenarios]
@@ -318,10 +318,9 @@ def robust(
                 f"{_period(ref)}; a design's effect would hold the difference of length, so "
                 "give every design the same time.start and time.end"
             )
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-        raise ExperimentError(f"replications: got {replications!r}; give a whole number >= 1")
-    if isinstance(worlds, bool) or not isinstance(worlds, int) or worlds < 1:
+    if not is_whole(worlds) or worlds < 1:
         raise ExperimentError(f"worlds: got {worlds!r}; give a whole number >= 1")
+    worlds = int(worlds)
     base = RunOptions.lean(progress=False) if options is None else options
     opts = RunOptions.build(base, **option_values)
     _check_size(len(labels), worlds, replications, opts)  # before sampling the worlds

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from gmg_sim.analysis import indicators
-from gmg_sim.config.errors import show
+from gmg_sim.config.errors import is_whole, show
 from gmg_sim.config.schema import ConfigError, GMGConfig, month_label
 from gmg_sim.data.agencies import AgencyTable, load_agencies
 from gmg_sim.mechanisms import relations
@@ -379,7 +379,7 @@ def _seed(
     """
     if rng is None or isinstance(rng, _RNG_TYPES):
         return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.bool_) and rng >= 0:
+    if is_whole(rng) and rng >= 0:
         return int(rng)
     raise ConfigError(
         f"rng: got {rng!r}; give a seed (a whole number >= 0), a numpy Generator, or None"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -257,3 +258,6 @@ def test_robust_checks_designs_and_seed_and_records_a_drawn_seed():
     assert isinstance(seed, int) and seed >= 0
     again = robust(pair, worlds=2, replications=1, seed=seed)
     pd.testing.assert_frame_equal(drawn.summary, again.summary)
+    # numpy integers are whole numbers here too, as in experiments.run
+    numpy = robust(pair, worlds=np.int64(2), replications=np.int64(1), seed=np.int64(3))
+    assert numpy.manifest["identity"]["worlds"] == 2 and numpy.manifest["identity"]["seed"] == 3
